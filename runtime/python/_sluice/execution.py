@@ -1,0 +1,51 @@
+"""`env.execute()`: describe the job (record mode) or hand it to the native runtime (run mode)."""
+from _sluice import session
+from _sluice.errors import JobShapeChanged
+from _sluice.graph import describe_job
+
+
+class JobExecutionResult(object):
+    def __init__(self, job_name):
+        self._job_name = job_name
+
+    def get_job_id(self):
+        return "00000000000000000000000000000000"
+
+    def get_job_name(self):
+        return self._job_name
+
+    def get_net_runtime(self):
+        return 0
+
+    def get_accumulator_result(self, name):
+        return None
+
+    def get_all_accumulator_results(self):
+        return {}
+
+    def is_job_execution_result(self):
+        return True
+
+    def get_job_execution_result(self):
+        return self
+
+
+def execute(nodes, config, name, site):
+    index = session.executed
+    session.executed += 1
+    job = describe_job(nodes, config, name, site)
+    if session.mode == "record":
+        session.jobs.append(job)
+        return JobExecutionResult(name)
+    expected = session.native.expected_shape(index)
+    if expected is None:
+        raise JobShapeChanged(f"this run executes job #{index + 1}, but the binary was compiled for "
+                              f"{session.native.job_count()} job(s); rebuild with these arguments: "
+                              f"sluice build JOB.py -- ARGS", site)
+    if expected != job["shape_hash"]:
+        raise JobShapeChanged("these arguments build a different job than the one this binary was compiled "
+                              "from (its operators or types changed, not only its values); rebuild with "
+                              "them: sluice build JOB.py -- ARGS", site)
+    bindings = [{"id": i, "op": n.op, "udf": n.udf, "values": n.values} for i, n in enumerate(nodes)]
+    session.native.execute(index, bindings)
+    return JobExecutionResult(name)

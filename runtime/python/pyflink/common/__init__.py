@@ -1,0 +1,12 @@
+"""pyflink.common: rows, types, time, watermark strategies and configuration."""
+from pyflink.common.configuration import Configuration
+from pyflink.common.time import Duration, Instant, Time
+from pyflink.common.typeinfo import Types, TypeInformation, RowTypeInfo
+from pyflink.common.types import Row, RowKind
+from pyflink.common.watermark_strategy import TimestampAssigner, WatermarkStrategy
+from _sluice.errors import unsupported_module_getattr
+
+__getattr__ = unsupported_module_getattr("pyflink.common")
+
+__all__ = ["Configuration", "Duration", "Instant", "Time", "Types", "TypeInformation", "RowTypeInfo",
+           "Row", "RowKind", "TimestampAssigner", "WatermarkStrategy"]

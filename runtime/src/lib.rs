@@ -1,0 +1,35 @@
+//! sluice's streaming runtime: what every generated job crate links.
+//!
+//! - [`value`], [`record`]: the data that flows; [`format`]: how `print()` shows it.
+//! - [`operator`], [`pipeline`]: the operator lifecycle and the fused loop that runs a job.
+//! - [`sources`], [`operators`], [`sinks`]: one per file.
+//! - [`state`]: keyed state, snapshot-able for checkpoints.
+//! - [`python`]: the embedded-Python harness (shim, conversions, user functions, the job script).
+//!
+//! Generated code uses the [`prelude`] and stays thin: it wires these pieces as the job's plan says.
+
+pub mod error;
+pub mod format;
+pub mod operator;
+pub mod operators;
+pub mod pipeline;
+pub mod python;
+pub mod record;
+pub mod sinks;
+pub mod sources;
+pub mod state;
+pub mod value;
+
+pub use python::native::launch;
+
+/// What generated `main.rs` files import.
+pub mod prelude {
+    pub use crate::error::{JobError, Result};
+    pub use crate::operators::{KeyBy, PyFilter, PyFlatMap, PyMap, PyProcess, PyReduce};
+    pub use crate::pipeline::{Pipeline, PipelineBuilder};
+    pub use crate::python::native::{JobBindings, JobSpec, Program};
+    pub use crate::python::EmbeddedModule;
+    pub use crate::sinks::PrintSink;
+    pub use crate::sources::{CollectionSource, NumberSequenceSource};
+    pub use sluice_types::TypeInfo;
+}

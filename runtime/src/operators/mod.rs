@@ -1,0 +1,57 @@
+//! Operators backed by the user's Python functions, one per file, and what they share: calling the
+//! function for a batch under one GIL acquisition, converting results, and the open/close lifecycle.
+
+pub mod filter;
+pub mod flat_map;
+pub mod key_by;
+pub mod map;
+pub mod process;
+pub mod reduce;
+
+pub use filter::PyFilter;
+pub use flat_map::PyFlatMap;
+pub use key_by::KeyBy;
+pub use map::PyMap;
+pub use process::PyProcess;
+pub use reduce::PyReduce;
+
+use pyo3::prelude::*;
+use sluice_types::TypeInfo;
+
+use crate::error::Result;
+use crate::python::convert::from_py;
+use crate::python::udf::PyFunction;
+use crate::state::KeyedStateStore;
+use crate::value::Value;
+
+/// A Python function with the keyed state its operator provides (on keyed streams).
+pub struct PythonFunctionCore {
+    pub udf: PyFunction,
+    pub state: Option<KeyedStateStore>,
+}
+
+impl PythonFunctionCore {
+    pub fn new(udf: PyFunction, keyed: bool) -> Self {
+        PythonFunctionCore { udf, state: keyed.then(KeyedStateStore::new) }
+    }
+
+    pub fn open(&self, task_name: &str) -> Result<()> {
+        Python::attach(|py| self.udf.open(py, task_name, self.state.as_ref()))
+    }
+
+    pub fn close(&self) -> Result<()> {
+        Python::attach(|py| self.udf.close(py))
+    }
+
+    /// Points keyed state at the record's key before the function runs.
+    pub fn set_key(&self, key: &Option<Value>) {
+        if let Some(store) = &self.state {
+            store.set_current_key(key.clone().unwrap_or_default());
+        }
+    }
+
+    /// Converts what the function returned to the declared output type.
+    pub fn output(&self, result: &Bound<'_, PyAny>, ty: &TypeInfo) -> Result<Value> {
+        from_py(result, ty).map_err(|e| self.udf.error(result.py(), e))?.map_err(|e| self.udf.type_error(e))
+    }
+}

@@ -1,0 +1,296 @@
+//! Direct conversion between runtime `Value`s and Python objects, guided by the declared `TypeInfo`.
+//!
+//! No pickling: each value is converted once each way. Rows become the shim's `Row` (with field names
+//! from a ROW_NAMED type); tuples, lists and dicts map to their Python counterparts; streams without a
+//! declared type carry the Python objects themselves.
+
+use std::sync::Arc;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use sluice_types::TypeInfo;
+
+use crate::value::{PyValue, Row, RowKind, Value};
+
+struct Harness {
+    make_row: Py<PyAny>,
+    row_type: Py<PyType>,
+}
+
+static HARNESS: PyOnceLock<Harness> = PyOnceLock::new();
+
+fn harness(py: Python<'_>) -> PyResult<&Harness> {
+    HARNESS.get_or_try_init(py, || {
+        let module = py.import("_sluice.harness")?;
+        let row_type = py.import("pyflink.common.types")?.getattr("Row")?.downcast_into::<PyType>()?;
+        Ok(Harness { make_row: module.getattr("make_row")?.unbind(), row_type: row_type.unbind() })
+    })
+}
+
+/// A value that does not fit its declared type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConvertError(pub String);
+
+impl std::fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn mismatch(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> ConvertError {
+    let repr = obj.repr().map(|r| r.to_string()).unwrap_or_else(|_| "<unprintable>".into());
+    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    ConvertError(format!("expected a value of type {ty}, got {type_name} {repr}"))
+}
+
+fn field_type(ty: &TypeInfo, index: usize) -> &TypeInfo {
+    match ty {
+        TypeInfo::Row { fields, .. } | TypeInfo::Tuple { fields } => fields.get(index).unwrap_or(&TypeInfo::Pickled),
+        _ => &TypeInfo::Pickled,
+    }
+}
+
+/// Converts a runtime value to Python. `TypeInfo::Pickled` means "no type information".
+pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Int(i) => i.into_pyobject(py)?.into_any(),
+        Value::Float(f) => PyFloat::new(py, *f).into_any(),
+        Value::Str(s) => PyString::new(py, s).into_any(),
+        Value::Bytes(b) => PyBytes::new(py, b).into_any(),
+        Value::Row(row) => {
+            let values = PyList::empty(py);
+            for (i, field) in row.fields.iter().enumerate() {
+                values.append(to_py(py, field, field_type(ty, i))?)?;
+            }
+            let names = match ty {
+                TypeInfo::Row { names: Some(names), .. } => PyList::new(py, names)?.into_any(),
+                _ => py.None().into_bound(py),
+            };
+            harness(py)?.make_row.bind(py).call1((values, names, row.kind as u8))?
+        }
+        Value::Tuple(fields) => {
+            let items =
+                fields.iter().enumerate().map(|(i, f)| to_py(py, f, field_type(ty, i))).collect::<PyResult<Vec<_>>>()?;
+            PyTuple::new(py, items)?.into_any()
+        }
+        Value::List(items) => {
+            let element = match ty {
+                TypeInfo::List { element }
+                | TypeInfo::BasicArray { element }
+                | TypeInfo::PrimitiveArray { element }
+                | TypeInfo::ObjectArray { element } => &**element,
+                _ => &TypeInfo::Pickled,
+            };
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item, element)?)?;
+            }
+            list.into_any()
+        }
+        Value::Map(entries) => {
+            let (key_ty, value_ty) = match ty {
+                TypeInfo::Map { key, value } => (&**key, &**value),
+                _ => (&TypeInfo::Pickled, &TypeInfo::Pickled),
+            };
+            let dict = PyDict::new(py);
+            for (k, v) in entries {
+                dict.set_item(to_py(py, k, key_ty)?, to_py(py, v, value_ty)?)?;
+            }
+            dict.into_any()
+        }
+        Value::Py(obj) => obj.0.bind(py).clone(),
+    })
+}
+
+/// Converts a Python object to a runtime value of the declared type.
+pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, ConvertError>> {
+    if obj.is_none() {
+        return Ok(Ok(Value::Null));
+    }
+    let py = obj.py();
+    let value = match ty {
+        TypeInfo::Pickled => Value::Py(PyValue(Arc::new(obj.clone().unbind()))),
+        TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long | TypeInfo::BigInt => {
+            if !obj.is_instance_of::<PyInt>() {
+                return Ok(Err(mismatch(obj, ty)));
+            }
+            let Ok(i) = obj.extract::<i64>() else {
+                return Ok(Err(ConvertError(format!("{} is out of range for {ty}", obj.repr()?))));
+            };
+            if let Some((lo, hi)) = ty.integer_range() {
+                if i < lo || i > hi {
+                    return Ok(Err(ConvertError(format!("{i} is out of range for {ty}"))));
+                }
+            }
+            Value::Int(i)
+        }
+        TypeInfo::Float | TypeInfo::Double => {
+            if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>() {
+                Value::Float(obj.extract::<f64>()?)
+            } else {
+                return Ok(Err(mismatch(obj, ty)));
+            }
+        }
+        TypeInfo::String | TypeInfo::Char => match obj.downcast::<PyString>() {
+            Ok(s) => Value::Str(Arc::from(s.to_str()?)),
+            Err(_) => return Ok(Err(mismatch(obj, ty))),
+        },
+        TypeInfo::Boolean => match obj.downcast::<PyBool>() {
+            Ok(b) => Value::Bool(b.is_true()),
+            Err(_) => return Ok(Err(mismatch(obj, ty))),
+        },
+        TypeInfo::Row { fields, .. } => {
+            let (items, kind) = match sequence_items(obj)? {
+                Some(parts) => parts,
+                None => return Ok(Err(mismatch(obj, ty))),
+            };
+            if items.len() != fields.len() {
+                return Ok(Err(ConvertError(format!(
+                    "expected a row of {} fields ({ty}), got {} values: {}",
+                    fields.len(),
+                    items.len(),
+                    obj.repr()?
+                ))));
+            }
+            let mut values = Vec::with_capacity(items.len());
+            for (item, field_ty) in items.iter().zip(fields) {
+                match from_py(item, field_ty)? {
+                    Ok(v) => values.push(v),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Value::Row(Box::new(Row { kind, fields: values }))
+        }
+        TypeInfo::Tuple { fields } => {
+            let Some((items, _)) = sequence_items(obj)? else { return Ok(Err(mismatch(obj, ty))) };
+            if items.len() != fields.len() {
+                return Ok(Err(ConvertError(format!(
+                    "expected a tuple of {} fields ({ty}), got {} values: {}",
+                    fields.len(),
+                    items.len(),
+                    obj.repr()?
+                ))));
+            }
+            let mut values = Vec::with_capacity(items.len());
+            for (item, field_ty) in items.iter().zip(fields) {
+                match from_py(item, field_ty)? {
+                    Ok(v) => values.push(v),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Value::Tuple(values)
+        }
+        TypeInfo::List { element }
+        | TypeInfo::BasicArray { element }
+        | TypeInfo::PrimitiveArray { element }
+        | TypeInfo::ObjectArray { element } => {
+            if !(obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>()) {
+                return Ok(Err(mismatch(obj, ty)));
+            }
+            let mut values = Vec::new();
+            for item in obj.try_iter()? {
+                match from_py(&item?, element)? {
+                    Ok(v) => values.push(v),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Value::List(values)
+        }
+        TypeInfo::Map { key, value } => {
+            let Ok(dict) = obj.downcast::<PyDict>() else { return Ok(Err(mismatch(obj, ty))) };
+            let mut entries = Vec::with_capacity(dict.len());
+            for (k, v) in dict.iter() {
+                let k = match from_py(&k, key)? {
+                    Ok(k) => k,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let v = match from_py(&v, value)? {
+                    Ok(v) => v,
+                    Err(e) => return Ok(Err(e)),
+                };
+                entries.push((k, v));
+            }
+            Value::Map(entries)
+        }
+        // Decimals, dates and times travel as Python objects until their native forms land.
+        TypeInfo::BigDec | TypeInfo::Instant | TypeInfo::SqlDate | TypeInfo::SqlTime | TypeInfo::SqlTimestamp => {
+            let _ = py;
+            Value::Py(PyValue(Arc::new(obj.clone().unbind())))
+        }
+    };
+    Ok(Ok(value))
+}
+
+/// The items of a Row, tuple or list, with the row kind (INSERT for plain sequences).
+fn sequence_items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<(Vec<Bound<'py, PyAny>>, RowKind)>> {
+    let py = obj.py();
+    if obj.is_instance(harness(py)?.row_type.bind(py))? {
+        let values = obj.getattr(intern!(py, "_values"))?;
+        let kind: u8 = obj.getattr(intern!(py, "_row_kind"))?.getattr(intern!(py, "value"))?.extract()?;
+        let items = values.try_iter()?.collect::<PyResult<Vec<_>>>()?;
+        return Ok(Some((items, RowKind::from_index(kind).unwrap_or_default())));
+    }
+    if let Ok(t) = obj.downcast::<PyTuple>() {
+        return Ok(Some((t.iter().collect(), RowKind::Insert)));
+    }
+    if let Ok(l) = obj.downcast::<PyList>() {
+        return Ok(Some((l.iter().collect(), RowKind::Insert)));
+    }
+    Ok(None)
+}
+
+/// Converts a key selector's result: typed by `key_type` when given, else inferred from the object
+/// (ints, floats, strings, bools, bytes, None, tuples and Rows of those). Keys must be hashable values.
+pub fn key_from_py(obj: &Bound<'_, PyAny>, key_type: Option<&TypeInfo>) -> PyResult<Result<Value, ConvertError>> {
+    if let Some(ty) = key_type {
+        return from_py(obj, ty);
+    }
+    infer(obj)
+}
+
+fn infer(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, ConvertError>> {
+    if obj.is_none() {
+        return Ok(Ok(Value::Null));
+    }
+    if let Ok(b) = obj.downcast::<PyBool>() {
+        return Ok(Ok(Value::Bool(b.is_true())));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return Ok(match obj.extract::<i64>() {
+            Ok(i) => Ok(Value::Int(i)),
+            Err(_) => Err(ConvertError(format!("key {} does not fit in a LONG", obj.repr()?))),
+        });
+    }
+    if let Ok(f) = obj.downcast::<PyFloat>() {
+        return Ok(Ok(Value::Float(f.value())));
+    }
+    if let Ok(s) = obj.downcast::<PyString>() {
+        return Ok(Ok(Value::Str(Arc::from(s.to_str()?))));
+    }
+    if let Ok(b) = obj.downcast::<PyBytes>() {
+        return Ok(Ok(Value::Bytes(Arc::from(b.as_bytes()))));
+    }
+    let is_row = obj.is_instance(harness(obj.py())?.row_type.bind(obj.py()))?;
+    if is_row || obj.is_instance_of::<PyTuple>() {
+        let Some((items, kind)) = sequence_items(obj)? else {
+            return Err(PyTypeError::new_err("unreachable: tuple or Row without items"));
+        };
+        let mut values = Vec::with_capacity(items.len());
+        for item in &items {
+            match infer(item)? {
+                Ok(v) => values.push(v),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        return Ok(Ok(if is_row { Value::Row(Box::new(Row { kind, fields: values })) } else { Value::Tuple(values) }));
+    }
+    let type_name = obj.get_type().name()?.to_string();
+    Ok(Err(ConvertError(format!(
+        "a key must be an int, float, str, bool, bytes, None, or a tuple/Row of those; got {type_name}"
+    ))))
+}

@@ -1,0 +1,59 @@
+//! The embedded-Python harness: interpreter start-up, embedded modules, conversions, user functions.
+//!
+//! Python runs in-process through pyo3. Every binary embeds the `pyflink` shim and the job's own
+//! modules; user functions are called directly from Rust, once per record inside one GIL acquisition
+//! per batch.
+
+pub mod convert;
+pub mod native;
+pub mod state;
+pub mod udf;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+/// A Python module compiled into the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedModule {
+    /// Dotted module name (`pyflink.common.types`).
+    pub name: &'static str,
+    /// Path relative to its root (`pyflink/common/types.py`), or absolute for the job's modules.
+    pub path: &'static str,
+    pub is_package: bool,
+    pub source: &'static str,
+}
+
+/// The shim (`pyflink`, `_sluice`), embedded by build.rs.
+pub static SHIM_MODULES: &[EmbeddedModule] = include!(concat!(env!("OUT_DIR"), "/embedded_python.rs"));
+
+const IMPORTER: &str = include_str!("../../bootstrap/importer.py");
+
+/// Installs the embedded-module importer for the shim and the job's modules. Shim files get a
+/// `<sluice>/` prefix so tracebacks and call-site capture can tell them from user code.
+pub fn install_modules(py: Python<'_>, job_modules: &[EmbeddedModule]) -> PyResult<()> {
+    let table = PyDict::new(py);
+    for module in SHIM_MODULES {
+        let filename = format!("<sluice>/{}", module.path);
+        table.set_item(module.name, PyTuple::new(py, [filename.into_pyobject(py)?.into_any(),
+            module.source.into_pyobject(py)?.into_any(), module.is_package.into_pyobject(py)?.to_owned().into_any()])?)?;
+    }
+    for module in job_modules {
+        table.set_item(module.name, (module.path, module.source, module.is_package))?;
+    }
+    let code = std::ffi::CString::new(IMPORTER).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    let importer = PyModule::from_code(py, &code, c"<sluice>/importer.py", c"_sluice_importer")?;
+    importer.getattr("install")?.call1((table,))?;
+    Ok(())
+}
+
+/// The formatted traceback of a Python error, as Python prints it.
+pub fn format_traceback(py: Python<'_>, err: &PyErr) -> String {
+    let formatted = py
+        .import("traceback")
+        .and_then(|tb| tb.getattr("format_exception")?.call1((err.value(py),)))
+        .and_then(|lines| lines.extract::<Vec<String>>());
+    match formatted {
+        Ok(lines) => lines.concat(),
+        Err(_) => format!("{err}\n"),
+    }
+}

@@ -1,0 +1,155 @@
+//! The bridge between the job script and the compiled pipelines.
+//!
+//! A generated binary describes itself as a `Program`: the job's source, its sibling modules, and one
+//! `JobSpec` per `env.execute()` the script makes, each with the shape hash it was compiled from and
+//! the generated function that builds its pipeline. `launch` runs the script; the shim's `execute()`
+//! calls back into `Native::execute` with the run's values and Python objects (`JobBindings`).
+
+use std::process::ExitCode;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use sluice_types::TypeInfo;
+
+use super::convert::from_py;
+use super::udf::PyFunction;
+use super::{install_modules, EmbeddedModule};
+use crate::error::{JobError, Result};
+use crate::pipeline::Pipeline;
+use crate::value::Value;
+
+/// Builds one job's pipeline from the values and objects of this run.
+pub type BuildFn = for<'a, 'py> fn(&'a mut JobBindings<'py>) -> Result<Pipeline>;
+
+pub struct JobSpec {
+    pub name: &'static str,
+    pub shape_hash: &'static str,
+    pub build: BuildFn,
+}
+
+pub struct Program {
+    /// The job file's absolute path at build time (tracebacks name it).
+    pub job_file: &'static str,
+    pub job_source: &'static str,
+    /// The job's sibling modules, importable by name.
+    pub modules: &'static [EmbeddedModule],
+    pub jobs: &'static [JobSpec],
+}
+
+/// The values and Python objects the script supplied for one job's nodes, by node id.
+pub struct JobBindings<'py> {
+    py: Python<'py>,
+    nodes: Vec<Bound<'py, PyDict>>,
+}
+
+impl<'py> JobBindings<'py> {
+    fn new(list: &Bound<'py, PyList>) -> PyResult<Self> {
+        let nodes = list.iter().map(|n| n.downcast_into::<PyDict>().map_err(PyErr::from)).collect::<PyResult<_>>()?;
+        Ok(JobBindings { py: list.py(), nodes })
+    }
+
+    pub fn py(&self) -> Python<'py> {
+        self.py
+    }
+
+    fn node(&self, node: usize) -> Result<&Bound<'py, PyDict>> {
+        self.nodes.get(node).ok_or_else(|| JobError::Internal(format!("the script built no node {node}")))
+    }
+
+    fn value(&self, node: usize, name: &str) -> Result<Bound<'py, PyAny>> {
+        let values = self.node(node)?.get_item("values").map_err(|e| JobError::Internal(e.to_string()))?;
+        values
+            .and_then(|v| v.get_item(name).ok())
+            .ok_or_else(|| JobError::Internal(format!("node {node} has no value '{name}'")))
+    }
+
+    pub fn int(&self, node: usize, name: &str) -> Result<i64> {
+        self.value(node, name)?
+            .extract::<i64>()
+            .map_err(|e| JobError::User(format!("node {node}: '{name}' must be an integer: {e}")))
+    }
+
+    /// The user function of a node; `method` as in `PyFunction::new`.
+    pub fn udf(&self, node: usize, method: Option<&str>, label: &str) -> Result<PyFunction> {
+        let object = self
+            .node(node)?
+            .get_item("udf")
+            .ok()
+            .flatten()
+            .filter(|o| !o.is_none())
+            .ok_or_else(|| JobError::Internal(format!("node {node} has no function")))?;
+        PyFunction::new(&object, method, label.to_string()).map_err(|e| JobError::User(format!("{label}: {e}")))
+    }
+
+    /// A collection's elements converted to the declared element type.
+    pub fn elements(&self, node: usize, ty: &TypeInfo, label: &str) -> Result<Vec<Value>> {
+        let list = self.value(node, "elements")?;
+        let mut out = Vec::new();
+        for (i, item) in list.try_iter().map_err(|e| JobError::Internal(e.to_string()))?.enumerate() {
+            let item = item.map_err(|e| JobError::Internal(e.to_string()))?;
+            match from_py(&item, ty).map_err(|e| JobError::Internal(e.to_string()))? {
+                Ok(v) => out.push(v),
+                Err(e) => return Err(JobError::User(format!("{label}: element {i} does not match type_info: {e}"))),
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[pyclass(module = "_sluice_native", name = "Native")]
+struct Native {
+    program: &'static Program,
+}
+
+fn job_failed(py: Python<'_>, name: &str, error: &JobError) -> PyErr {
+    let message = format!("job '{name}' failed: {error}");
+    match py.import("_sluice.errors").and_then(|m| m.getattr("JobFailed")) {
+        Ok(class) => PyErr::from_value(class.call1((message,)).unwrap_or_else(|e| e.into_value(py).into_bound(py).into_any())),
+        Err(_) => PyRuntimeError::new_err(message),
+    }
+}
+
+#[pymethods]
+impl Native {
+    fn expected_shape(&self, index: usize) -> Option<&'static str> {
+        self.program.jobs.get(index).map(|j| j.shape_hash)
+    }
+
+    fn job_count(&self) -> usize {
+        self.program.jobs.len()
+    }
+
+    fn execute(&self, py: Python<'_>, index: usize, bindings: &Bound<'_, PyList>) -> PyResult<()> {
+        let spec = self
+            .program
+            .jobs
+            .get(index)
+            .ok_or_else(|| PyRuntimeError::new_err(format!("no compiled job #{index}")))?;
+        let pipeline = {
+            let mut b = JobBindings::new(bindings)?;
+            (spec.build)(&mut b).map_err(|e| job_failed(py, spec.name, &e))?
+        };
+        py.detach(|| pipeline.run()).map_err(|e| job_failed(py, spec.name, &e))
+    }
+}
+
+/// Runs the program: the job script as `python job.py ARGS` would, with its jobs compiled.
+pub fn launch(program: &'static Program) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    Python::initialize();
+    let outcome = Python::attach(|py| -> PyResult<i32> {
+        install_modules(py, program.modules)?;
+        let native = Py::new(py, Native { program })?;
+        let run = py.import("_sluice.run")?.getattr("run")?;
+        run.call1((program.job_file, program.job_source, args, native))?.extract::<i32>()
+    });
+    match outcome {
+        Ok(code) => ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1)),
+        Err(err) => {
+            Python::attach(|py| eprint!("{}", super::format_traceback(py, &err)));
+            eprintln!("error: the sluice runtime could not start the job (a sluice bug, please report it)");
+            ExitCode::from(70)
+        }
+    }
+}

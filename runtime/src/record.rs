@@ -1,0 +1,27 @@
+//! Records and batches: what flows between operators.
+//!
+//! Operators exchange whole batches (`Vec<Record>`), never single records, so a fused chain runs one
+//! tight loop per operator per batch and Python is entered once per batch.
+
+use crate::value::Value;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Record {
+    pub value: Value,
+    /// The key of a keyed stream, set by `key_by`.
+    pub key: Option<Value>,
+    /// Event-time timestamp in epoch milliseconds, if one was assigned.
+    pub timestamp: Option<i64>,
+}
+
+impl Record {
+    pub fn new(value: Value) -> Self {
+        Record { value, key: None, timestamp: None }
+    }
+}
+
+pub type Batch = Vec<Record>;
+
+/// Records per batch when a source has no better idea (PyFlink's `python.fn-execution.bundle.size`
+/// defaults to 100,000; smaller batches keep latency and memory low at no measurable cost).
+pub const DEFAULT_BATCH_SIZE: usize = 1024;
