@@ -28,6 +28,9 @@ venv="${PYFLINK_VENV:-/work/venvs/pyflink}"
 if [[ $# -gt 0 && -x "$1/bin/python" ]]; then
     venv="$(cd "$1" && pwd)"
     shift
+elif [[ $# -gt 0 && "$1" == */* && ! -f "$examples_dir/${1#examples/}/job.py" ]]; then
+    echo "error: '$1' is neither a PyFlink venv (no bin/python) nor an example" >&2
+    exit 1
 fi
 if [[ ! -x "$venv/bin/python" ]]; then
     echo "error: PyFlink venv not found at '$venv' (no bin/python)" >&2
