@@ -1,8 +1,11 @@
 //! Text forms of values as PyFlink's `print()` shows them.
 //!
-//! Typed streams print through Java's `toString` (tuples as `(1,a)`, lists as `[1, 2]`, doubles as
-//! `1.0E10`, null as `null`); streams without a declared type print Python's `str()` of each object,
-//! which the print sink obtains from Python in one call per batch.
+//! PyFlink prints along three paths (see tests/goldens/PRINT_FORMAT.md):
+//! - ROW streams go through a Python map: `+I[` + fields joined by `,` as Python `str()` + `]`;
+//! - other typed streams print Java's `toString` (tuples `(1,a)`, lists `[1, 2]`, doubles `1.0E10`);
+//! - untyped streams print Python's `str()` of each object (obtained from Python, once per batch).
+//!
+//! Python's `str`/`repr` of typed values are computed here natively, without entering Python.
 
 use std::fmt::Write as _;
 
@@ -128,7 +131,187 @@ pub fn write_java(out: &mut String, value: &Value, ty: &TypeInfo) {
     }
 }
 
-/// Flink's `Row.toString`: `+I[1, a]`.
+/// The top-level form of a ROW stream's record, as PyFlink's print map makes it: `+I[1,a,None]`.
+pub fn write_python_row_line(out: &mut String, value: &Value, ty: &TypeInfo) {
+    match value {
+        Value::Row(row) => {
+            out.push_str(row.kind.short_string());
+            out.push('[');
+            for (i, field) in row.fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_python(out, field, field_type(ty, i), false);
+            }
+            out.push(']');
+        }
+        other => write_python(out, other, ty, false),
+    }
+}
+
+/// Python's `repr` of a float: shortest round-trip digits, exponent form below 1e-4 and from 1e16.
+pub fn python_float(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    let shortest = format!("{value:e}");
+    let (mantissa, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let decimal_point = exp + 1;
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if (-4 < decimal_point) && (decimal_point <= 16) {
+        if decimal_point <= 0 {
+            out.push_str("0.");
+            for _ in 0..(-decimal_point) {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        } else {
+            let int_len = usize::try_from(decimal_point).unwrap_or(0);
+            let padded = format!("{digits:0<int_len$}");
+            let (int_part, frac) = padded.split_at(int_len);
+            out.push_str(int_part);
+            out.push('.');
+            out.push_str(if frac.is_empty() { "0" } else { frac });
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+    out
+}
+
+/// Python's `repr` of a str: single quotes unless the text has `'` and no `"`.
+fn python_str_repr(out: &mut String, s: &str) {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+/// Appends Python's `str()` (or `repr()` when `repr` is set) of a typed value as PyFlink hands it to
+/// Python: rows are `Row`s with field names (`f0, f1, ...` when the type names none).
+pub fn write_python(out: &mut String, value: &Value, ty: &TypeInfo, repr: bool) {
+    match value {
+        Value::Null => out.push_str("None"),
+        Value::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&python_float(*f)),
+        Value::Str(s) if repr => python_str_repr(out, s),
+        Value::Str(s) => out.push_str(s),
+        Value::Bytes(b) => {
+            out.push_str("b'");
+            for byte in b.iter() {
+                match byte {
+                    b'\\' => out.push_str("\\\\"),
+                    b'\'' => out.push_str("\\'"),
+                    0x20..=0x7e => out.push(char::from(*byte)),
+                    _ => {
+                        let _ = write!(out, "\\x{byte:02x}");
+                    }
+                }
+            }
+            out.push('\'');
+        }
+        Value::Row(row) => {
+            out.push_str("Row(");
+            let names = match ty {
+                TypeInfo::Row { names: Some(names), .. } => Some(names),
+                _ => None,
+            };
+            for (i, field) in row.fields.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                match names.and_then(|n| n.get(i)) {
+                    Some(name) => out.push_str(name),
+                    None => {
+                        let _ = write!(out, "f{i}");
+                    }
+                }
+                out.push('=');
+                write_python(out, field, field_type(ty, i), true);
+            }
+            out.push(')');
+        }
+        Value::Tuple(fields) => {
+            out.push('(');
+            for (i, field) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_python(out, field, field_type(ty, i), true);
+            }
+            if fields.len() == 1 {
+                out.push(',');
+            }
+            out.push(')');
+        }
+        Value::List(items) => {
+            out.push('[');
+            let element = element_type(ty);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_python(out, item, element, true);
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            out.push('{');
+            let (key_ty, value_ty) = match ty {
+                TypeInfo::Map { key, value } => (&**key, &**value),
+                _ => (&TypeInfo::Pickled, &TypeInfo::Pickled),
+            };
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_python(out, k, key_ty, true);
+                out.push_str(": ");
+                write_python(out, v, value_ty, true);
+            }
+            out.push('}');
+        }
+        Value::Py(_) => out.push_str("<python object>"),
+    }
+}
+
+/// Flink's `Row.toString` (a Java row nested in a tuple): `+I[1, a]`.
 fn write_row(out: &mut String, row: &Row, ty: &TypeInfo) {
     out.push_str(row.kind.short_string());
     out.push('[');
@@ -186,6 +369,50 @@ mod tests {
         }
         assert_eq!(java_float(1.5), "1.5");
         assert_eq!(java_float(0.1), "0.1");
+    }
+
+    #[test]
+    fn floats_repr_as_python_does() {
+        let cases = [
+            (1e10, "10000000000.0"),
+            (1e-5, "1e-05"),
+            (0.1, "0.1"),
+            (100.0, "100.0"),
+            (1e7, "10000000.0"),
+            (123456.789, "123456.789"),
+            (-0.0, "-0.0"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (0.0001, "0.0001"),
+            (2.0 / 3.0, "0.6666666666666666"),
+            (1.5e-7, "1.5e-07"),
+            (f64::from(0.1f32), "0.10000000149011612"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(python_float(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn row_lines_use_python_str_of_fields() {
+        // Observed from PyFlink 2.3: `+I[True,[1, 2],['a', None],(1, 'a'),{'a': 1},q"s,]`.
+        let ty = TypeInfo::Pickled;
+        let value = Value::row(vec![
+            Value::Bool(true),
+            Value::List(vec![Value::Int(1), Value::Int(2)]),
+            Value::List(vec![Value::str("a"), Value::Null]),
+            Value::Tuple(vec![Value::Int(1), Value::str("a")]),
+            Value::Map(vec![(Value::str("a"), Value::Int(1))]),
+            Value::str("q\"s"),
+            Value::str(""),
+        ]);
+        let mut out = String::new();
+        write_python_row_line(&mut out, &value, &ty);
+        assert_eq!(out, "+I[True,[1, 2],['a', None],(1, 'a'),{'a': 1},q\"s,]");
+        let nested = Value::row(vec![Value::Int(1), Value::row(vec![Value::str("x"), Value::Float(2.5)])]);
+        let mut out = String::new();
+        write_python_row_line(&mut out, &nested, &ty);
+        assert_eq!(out, "+I[1,Row(f0='x', f1=2.5)]");
     }
 
     #[test]

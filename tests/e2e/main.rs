@@ -1,1 +1,8 @@
+//! End-to-end tests: compile jobs with the `sluice` CLI, build them, run them, and compare with the
+//! goldens real PyFlink 2.3 produced (`tests/goldens/regenerate.sh`), plus snapshot tests of
+//! diagnostics, plans and generated code.
 
+mod diagnostics;
+mod examples;
+mod generated;
+mod runtime_behaviour;

@@ -1,0 +1,76 @@
+//! Support for sluice's end-to-end tests: the `sluice` CLI built once, run on jobs, with generated
+//! crates sharing one target directory under the workspace's `target/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+/// Where tests write generated crates and where those crates build.
+pub fn scratch_dir() -> PathBuf {
+    workspace_root().join("target").join("e2e")
+}
+
+/// The `sluice` binary, built (dev profile) on first use.
+pub fn sluice_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "-q", "-p", "sluice", "--bin", "sluice"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the sluice CLI failed");
+        workspace_root().join("target").join("debug").join("sluice")
+    })
+}
+
+/// Runs `sluice ARGS` with the tests' shared target dir.
+pub fn sluice(args: &[&str]) -> Output {
+    Command::new(sluice_bin())
+        .args(args)
+        .env("SLUICE_TARGET_DIR", scratch_dir().join("target"))
+        .current_dir(workspace_root())
+        .output()
+        .expect("sluice runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `sluice build JOB -o OUT --debug -- ARGS`; returns the binary's path (the last stdout line).
+pub fn build(job: &Path, name: &str, record_args: &[String]) -> PathBuf {
+    let out = scratch_dir().join("crates").join(name);
+    let mut args = vec!["build".to_string(), job.display().to_string(), "-o".into(), out.display().to_string(), "--debug".into()];
+    if !record_args.is_empty() {
+        args.push("--".into());
+        args.extend(record_args.iter().cloned());
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = sluice(&refs);
+    assert!(output.status.success(), "sluice build {} failed:\n{}", job.display(), text(&output.stderr));
+    let stdout = text(&output.stdout);
+    PathBuf::from(stdout.lines().last().expect("build prints the binary's path"))
+}
+
+/// Runs a built job binary with ARGS in `cwd`.
+pub fn run_binary(binary: &Path, args: &[String], cwd: &Path) -> Output {
+    Command::new(binary).args(args).current_dir(cwd).output().expect("the job binary runs")
+}
+
+/// An example's arguments: its `args` file, one per line.
+pub fn example_args(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("args"))
+        .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Replaces machine-specific absolute paths in generated text with `$SLUICE`.
+pub fn normalize_paths(text: &str) -> String {
+    text.replace(&workspace_root().display().to_string(), "$SLUICE")
+}

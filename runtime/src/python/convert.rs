@@ -130,8 +130,10 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
             Value::Int(i)
         }
         TypeInfo::Float | TypeInfo::Double => {
-            if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>() {
-                Value::Float(obj.extract::<f64>()?)
+            if obj.is_instance_of::<PyFloat>() {
+                let f = obj.extract::<f64>()?;
+                // FLOAT is 32-bit in Flink: the value comes back narrowed, as PyFlink shows it.
+                Value::Float(if *ty == TypeInfo::Float { f64::from(f as f32) } else { f })
             } else {
                 return Ok(Err(mismatch(obj, ty)));
             }

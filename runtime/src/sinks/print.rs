@@ -1,8 +1,9 @@
 //! `print()`: each record's text on stdout, as PyFlink prints it, one write per batch.
 //!
-//! Typed streams print Java's `toString` of the value; untyped streams print Python's `str()` of each
-//! object (PyFlink maps them through `str` before its Java print sink), fetched in one GIL acquisition
-//! per batch. With a sink identifier each line is prefixed `identifier> `.
+//! ROW streams print PyFlink's `+I[a,b]` form (fields as Python `str`), other typed streams Java's
+//! `toString`; untyped streams print Python's `str()` of each object (PyFlink maps them through `str`
+//! before its Java print sink), fetched in one GIL acquisition per batch. With a non-empty sink
+//! identifier each line is prefixed `identifier> `.
 
 use std::io::Write;
 
@@ -11,7 +12,7 @@ use pyo3::types::{PyBytes, PyString};
 use sluice_types::TypeInfo;
 
 use crate::error::{JobError, Result};
-use crate::format::write_java;
+use crate::format::{write_java, write_python_row_line};
 use crate::operator::Operator;
 use crate::python::format_traceback;
 use crate::record::Batch;
@@ -24,7 +25,7 @@ pub struct PrintSink {
 
 impl PrintSink {
     pub fn new(identifier: Option<&str>, input_type: TypeInfo) -> Self {
-        let prefix = identifier.map(|id| format!("{id}> ")).unwrap_or_default();
+        let prefix = identifier.filter(|id| !id.is_empty()).map(|id| format!("{id}> ")).unwrap_or_default();
         PrintSink { prefix, input_type }
     }
 
@@ -67,9 +68,14 @@ impl Operator for PrintSink {
         if self.input_type == TypeInfo::Pickled {
             self.python_text(&input, &mut text)?;
         } else {
+            let row_stream = matches!(self.input_type, TypeInfo::Row { .. });
             for record in &input {
                 text.push_str(&self.prefix);
-                write_java(&mut text, &record.value, &self.input_type);
+                if row_stream {
+                    write_python_row_line(&mut text, &record.value, &self.input_type);
+                } else {
+                    write_java(&mut text, &record.value, &self.input_type);
+                }
                 text.push('\n');
             }
         }

@@ -1,0 +1,113 @@
+//! `Display` of the plan: what `sluice explain` prints, one line per operator.
+
+use std::fmt;
+
+use super::{JobPlan, Plan, PlanNode, Site, StreamOp, Udf};
+
+impl fmt::Display for Site {
+    /// `job.py:40:10`, with a 1-based column as editors show it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.span.line, self.span.col + 1)
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, job) in self.jobs.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{job}")?;
+        }
+        for module in &self.modules {
+            writeln!(f, "module {} ({})", module.name, module.file)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for JobPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "job {:?} (shape {}", self.name, self.shape_hash)?;
+        if let Some(site) = &self.execute_site {
+            write!(f, ", executed at {site}")?;
+        }
+        writeln!(f, ")")?;
+        let parallelism = self.config.parallelism.map_or("default".to_string(), |p| p.to_string());
+        writeln!(f, "  config: parallelism={parallelism} runtime_mode={}", self.config.runtime_mode)?;
+        for node in &self.nodes {
+            writeln!(f, "  {node}")?;
+        }
+        Ok(())
+    }
+}
+
+fn udf(f: &mut fmt::Formatter<'_>, label: &str, udf: &Udf) -> fmt::Result {
+    write!(f, " {label}={}", udf.display_name())?;
+    match (&udf.source, udf.kind) {
+        (Some(source), super::UdfKind::Lambda) => write!(f, " `{}`", source.split_whitespace().collect::<Vec<_>>().join(" "))?,
+        _ => {
+            if let Some(location) = udf.location() {
+                write!(f, " ({location})")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl fmt::Display for PlanNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inputs: Vec<String> = self.inputs.iter().map(|i| format!("#{i}")).collect();
+        let keyed = |k: bool| if k { ", keyed" } else { "" };
+        write!(f, "#{} ", self.id)?;
+        match &self.op {
+            StreamOp::NumberSequenceSource { name, watermark } => {
+                write!(f, "NumberSequenceSource name={name:?} watermark={}", watermark.kind)?
+            }
+            StreamOp::CollectionSource { element_count } => {
+                write!(f, "CollectionSource")?;
+                if let Some(count) = element_count {
+                    write!(f, " elements={count}")?;
+                }
+            }
+            StreamOp::Map { udf: u, keyed: k } => {
+                write!(f, "Map({}{})", inputs.join(", "), keyed(*k))?;
+                udf(f, "udf", u)?
+            }
+            StreamOp::FlatMap { udf: u, keyed: k } => {
+                write!(f, "FlatMap({}{})", inputs.join(", "), keyed(*k))?;
+                udf(f, "udf", u)?
+            }
+            StreamOp::Filter { udf: u, keyed: k } => {
+                write!(f, "Filter({}{})", inputs.join(", "), keyed(*k))?;
+                udf(f, "udf", u)?
+            }
+            StreamOp::KeyBy { selector, key_type } => {
+                write!(f, "KeyBy({})", inputs.join(", "))?;
+                udf(f, "selector", selector)?;
+                if let Some(ty) = key_type {
+                    write!(f, " key_type={ty}")?;
+                }
+            }
+            StreamOp::Reduce { udf: u } => {
+                write!(f, "Reduce({}, keyed)", inputs.join(", "))?;
+                udf(f, "udf", u)?
+            }
+            StreamOp::Process { udf: u, keyed: k } => {
+                write!(f, "Process({}{})", inputs.join(", "), keyed(*k))?;
+                udf(f, "udf", u)?
+            }
+            StreamOp::Print { identifier } => {
+                write!(f, "Print({})", inputs.join(", "))?;
+                if let Some(id) = identifier {
+                    write!(f, " identifier={id:?}")?;
+                }
+            }
+        }
+        write!(f, " -> {}", self.output)?;
+        if let Some(site) = &self.site {
+            write!(f, "  [{site}]")?;
+        }
+        Ok(())
+    }
+}

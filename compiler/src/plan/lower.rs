@@ -1,0 +1,166 @@
+//! Lowering a recording to the typed plan: op names to operator variants, parameters to typed
+//! fields, and each UDF to its source text found in the job's files.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value as Json;
+use sluice_types::TypeInfo;
+
+use super::{JobPlan, Plan, PlanNode, StreamOp, Udf, UdfKind, WatermarkSpec};
+use crate::diagnostics::{Category, CompileError};
+use crate::frontend::recording::{RecordedJob, RecordedNode, RecordedUdf, Recording};
+use crate::frontend::spans::{PySpan, SourceIndex};
+
+/// Parsed job files, by path relative to the job's directory.
+struct Sources<'a> {
+    job_dir: &'a Path,
+    files: HashMap<String, Option<SourceIndex>>,
+}
+
+impl Sources<'_> {
+    fn get(&mut self, file: &str) -> Option<&SourceIndex> {
+        let job_dir = self.job_dir;
+        self.files
+            .entry(file.to_string())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(job_dir.join(file)).ok()?;
+                SourceIndex::parse(&text, file).ok()
+            })
+            .as_ref()
+    }
+}
+
+pub fn lower_recording(recording: &Recording, job_dir: &Path) -> Result<Plan, CompileError> {
+    let mut sources = Sources { job_dir, files: HashMap::new() };
+    let jobs = recording.jobs.iter().map(|job| lower_job(job, &mut sources)).collect::<Result<_, _>>()?;
+    Ok(Plan { jobs, modules: recording.modules.clone() })
+}
+
+fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, CompileError> {
+    let mut nodes: Vec<PlanNode> = Vec::with_capacity(job.nodes.len());
+    for node in &job.nodes {
+        let input_type = node.inputs.first().and_then(|&i| nodes.get(i)).map(|n| n.output.clone());
+        let op = lower_op(node, sources)?;
+        let output = match (&op, &node.output_type) {
+            (StreamOp::Print { .. }, _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
+            (_, Some(ty)) => ty.clone(),
+            (_, None) => TypeInfo::Pickled,
+        };
+        if !op.is_source() && input_type.is_none() {
+            return Err(internal(node, "has no input"));
+        }
+        nodes.push(PlanNode { id: node.id, inputs: node.inputs.clone(), output, site: node.site.clone(), op });
+    }
+    Ok(JobPlan {
+        name: job.name.clone(),
+        shape_hash: job.shape_hash.clone(),
+        config: job.config.clone(),
+        execute_site: job.execute_site.clone(),
+        nodes,
+    })
+}
+
+fn internal(node: &RecordedNode, what: &str) -> CompileError {
+    CompileError::new(Category::Internal, format!("recorded node {} ({}) {what}", node.id, node.op))
+}
+
+fn param<'a>(node: &'a RecordedNode, name: &str) -> Option<&'a Json> {
+    node.params.get(name).filter(|v| !v.is_null())
+}
+
+fn keyed(node: &RecordedNode) -> bool {
+    param(node, "keyed").and_then(Json::as_bool).unwrap_or(false)
+}
+
+fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, CompileError> {
+    let mut udf = || -> Result<Udf, CompileError> {
+        let recorded = node.udf.as_ref().ok_or_else(|| internal(node, "has no function"))?;
+        Ok(lower_udf(recorded, node, sources))
+    };
+    Ok(match node.op.as_str() {
+        "source.number_sequence" => StreamOp::NumberSequenceSource {
+            name: param(node, "name").and_then(Json::as_str).unwrap_or("Sequence Source").to_string(),
+            watermark: param(node, "watermark")
+                .and_then(|w| serde_json::from_value::<WatermarkSpec>(w.clone()).ok())
+                .ok_or_else(|| internal(node, "has no watermark strategy"))?,
+        },
+        "source.collection" => StreamOp::CollectionSource {
+            element_count: node
+                .preview
+                .get("elements")
+                .and_then(|e| e.get("count"))
+                .and_then(Json::as_u64)
+                .map(|c| c as usize),
+        },
+        "map" => StreamOp::Map { udf: udf()?, keyed: keyed(node) },
+        "flat_map" => StreamOp::FlatMap { udf: udf()?, keyed: keyed(node) },
+        "filter" => StreamOp::Filter { udf: udf()?, keyed: keyed(node) },
+        "key_by" => StreamOp::KeyBy {
+            selector: udf()?,
+            key_type: param(node, "key_type").and_then(|t| serde_json::from_value(t.clone()).ok()),
+        },
+        "reduce" => StreamOp::Reduce { udf: udf()? },
+        "process" => StreamOp::Process { udf: udf()?, keyed: keyed(node) },
+        "sink.print" => StreamOp::Print {
+            identifier: param(node, "identifier").and_then(Json::as_str).map(str::to_string),
+        },
+        other => return Err(internal(node, &format!("has an operator the compiler does not know: {other}"))),
+    })
+}
+
+/// The UDF with its source: a lambda is found as the argument of the call that passed it (the call
+/// site identifies it even when a line has several lambdas), a function by its `def`, an object by its
+/// class.
+fn lower_udf(recorded: &RecordedUdf, node: &RecordedNode, sources: &mut Sources<'_>) -> Udf {
+    let mut udf = Udf {
+        kind: recorded.kind,
+        name: recorded.class.clone().unwrap_or_else(|| recorded.name.clone()),
+        method: recorded.method.clone(),
+        file: recorded.file.clone(),
+        line: recorded.line,
+        source: None,
+        span: None,
+    };
+    let found: Option<PySpan> = (|| {
+        let file = recorded.file.as_deref()?;
+        let index = sources.get(file)?;
+        match recorded.kind {
+            UdfKind::Lambda => {
+                let from_call = node.site.as_ref().filter(|s| s.file == file).and_then(|site| {
+                    let call = index.call_at(site.span)?;
+                    (0..call.args.len().max(1))
+                        .filter_map(|i| index.call_argument(call, i, None))
+                        .chain(call.keywords.iter().map(|k| &k.value))
+                        .find(|arg| arg.is_lambda_expr())
+                        .map(|arg| index.span_of(rustpython_parser::ast::Ranged::range(arg)))
+                });
+                from_call.or_else(|| {
+                    let lambdas = index.lambdas_on_line(recorded.line?);
+                    match lambdas.as_slice() {
+                        [only] => Some(index.span_of(rustpython_parser::ast::Ranged::range(*only))),
+                        _ => None,
+                    }
+                })
+            }
+            UdfKind::Function => {
+                let short = recorded.name.rsplit('.').next().unwrap_or(&recorded.name);
+                let def = index.function_def(short, recorded.line?)?;
+                Some(index.span_of(rustpython_parser::ast::Ranged::range(def)))
+            }
+            UdfKind::Object => {
+                let class = recorded.class.as_deref()?;
+                let short = class.rsplit('.').next().unwrap_or(class);
+                let def = index.class_def(short, None)?;
+                Some(index.span_of(rustpython_parser::ast::Ranged::range(def)))
+            }
+        }
+    })();
+    if let (Some(span), Some(file)) = (found, recorded.file.as_deref()) {
+        if let Some(index) = sources.get(file) {
+            udf.source = Some(index.text(span).to_string());
+            udf.span = Some(span);
+        }
+    }
+    udf
+}

@@ -1,0 +1,53 @@
+//! Behaviour of built binaries beyond golden output: arguments read at run time, shape changes
+//! detected, user-function failures reported with the Python traceback and a non-zero exit.
+
+use sluice_e2e::{build, run_binary, text, workspace_root};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    workspace_root().join("tests/fixtures/run").join(name)
+}
+
+#[test]
+fn arguments_are_read_when_the_binary_runs() {
+    let job = fixture("shape_by_args.py");
+    let binary = build(&job, "shape_by_args", &[]);
+    let dir = workspace_root();
+    let three = run_binary(&binary, &[], &dir);
+    assert!(three.status.success(), "{}", text(&three.stderr));
+    assert_eq!(text(&three.stdout), "0\n1\n2\n");
+    let five = run_binary(&binary, &["--count".into(), "5".into()], &dir);
+    assert_eq!(text(&five.stdout), "0\n1\n2\n3\n4\n");
+}
+
+#[test]
+fn arguments_that_change_the_shape_ask_for_a_rebuild() {
+    let binary = build(&fixture("shape_by_args.py"), "shape_by_args_changed", &[]);
+    let output = run_binary(&binary, &["--double".into()], &workspace_root());
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("shape_by_args.py:19:"), "points at env.execute(): {stderr}");
+    assert!(stderr.contains("rebuild"), "{stderr}");
+    assert!(text(&output.stdout).is_empty());
+}
+
+#[test]
+fn a_python_exception_stops_the_job_with_its_traceback() {
+    let binary = build(&fixture("udf_raises.py"), "udf_raises", &[]);
+    let output = run_binary(&binary, &[], &workspace_root());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("map function invert at udf_raises.py:5 raised an exception"), "{stderr}");
+    assert!(stderr.contains("udf_raises.py\", line 6, in invert"), "traceback points at the job: {stderr}");
+    assert!(stderr.contains("ZeroDivisionError"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_result_of_the_wrong_type_is_a_clear_error() {
+    let binary = build(&fixture("wrong_result_type.py"), "wrong_result_type", &[]);
+    let output = run_binary(&binary, &[], &workspace_root());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("map function <lambda> at wrong_result_type.py:6"), "{stderr}");
+    assert!(stderr.contains("expected a value of type LONG, got str '1'"), "{stderr}");
+}
