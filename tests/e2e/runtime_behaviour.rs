@@ -25,8 +25,8 @@ fn arguments_that_change_the_shape_ask_for_a_rebuild() {
     let output = run_binary(&binary, &["--double".into()], &workspace_root());
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("shape_by_args.py:19:"), "points at env.execute(): {stderr}");
-    assert!(stderr.contains("rebuild"), "{stderr}");
+    assert!(stderr.contains("shape_by_args.py:18:"), "points at env.execute(): {stderr}");
+    assert!(stderr.contains("rebuild with them: sluice build shape_by_args.py -- --double"), "{stderr}");
     assert!(text(&output.stdout).is_empty());
 }
 

@@ -95,7 +95,7 @@ fn ordinal(n: usize) -> String {
 
 fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
     let var = format_ident!("n{}", node.id);
-    let id = node.id;
+    let id = proc_macro2::Literal::usize_unsuffixed(node.id);
     let input = node.inputs.first().map(|i| format_ident!("n{}", i));
     let input_type = node.inputs.first().and_then(|&i| job.nodes.get(i)).map(|n| type_info(&n.output));
     let output_type = type_info(&node.output);

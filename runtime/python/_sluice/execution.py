@@ -30,6 +30,14 @@ class JobExecutionResult(object):
         return self
 
 
+def _rebuild_hint():
+    import os
+    import shlex
+    import sys
+    args = " ".join(shlex.quote(a) for a in sys.argv[1:])
+    return f"sluice build {os.path.basename(sys.argv[0])}" + (f" -- {args}" if args else "")
+
+
 def execute(nodes, config, name, site):
     index = session.executed
     session.executed += 1
@@ -41,11 +49,11 @@ def execute(nodes, config, name, site):
     if expected is None:
         raise JobShapeChanged(f"this run executes job #{index + 1}, but the binary was compiled for "
                               f"{session.native.job_count()} job(s); rebuild with these arguments: "
-                              f"sluice build JOB.py -- ARGS", site)
+                              f"{_rebuild_hint()}", site)
     if expected != job["shape_hash"]:
         raise JobShapeChanged("these arguments build a different job than the one this binary was compiled "
                               "from (its operators or types changed, not only its values); rebuild with "
-                              "them: sluice build JOB.py -- ARGS", site)
+                              f"them: {_rebuild_hint()}", site)
     bindings = [{"id": i, "op": n.op, "udf": n.udf, "values": n.values} for i, n in enumerate(nodes)]
     session.native.execute(index, bindings)
     return JobExecutionResult(name)

@@ -27,6 +27,18 @@ def _relative_site(site):
     return site
 
 
+def _user_traceback(exc):
+    """The traceback of the job's own frames only, with paths relative to the job's directory."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not sites.is_shim_file(f.filename) and not f.filename.startswith("<")]
+    for frame in frames:
+        if session.job_dir and os.path.isabs(frame.filename):
+            frame.filename = os.path.relpath(frame.filename, session.job_dir)
+    lines = ["Traceback (most recent call last):\n"] + traceback.format_list(frames)
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines)
+
+
 def _import_error(exc):
     name = getattr(exc, "name", None) or ""
     if not name.startswith("pyflink"):
@@ -73,10 +85,10 @@ def main():
         error = _error(exc.category, exc.message, exc.site)
     except ImportError as exc:
         error = _import_error(exc) or _error("user", f"{type(exc).__name__}: {exc}",
-                                             sites.traceback_site(exc.__traceback__), traceback.format_exc())
+                                             sites.traceback_site(exc.__traceback__), _user_traceback(exc))
     except BaseException as exc:  # the job's own exception: report it where it happened
         error = _error("user", f"the job raised {type(exc).__name__}: {exc}",
-                       sites.traceback_site(exc.__traceback__), traceback.format_exc())
+                       sites.traceback_site(exc.__traceback__), _user_traceback(exc))
     finally:
         sys.stdout = real_stdout
     result = {"jobs": session.jobs, "modules": _sibling_modules(job_path), "error": error}

@@ -50,7 +50,7 @@ pub fn install_modules(py: Python<'_>, job_modules: &[EmbeddedModule]) -> PyResu
 pub fn format_traceback(py: Python<'_>, err: &PyErr) -> String {
     let formatted = py
         .import("traceback")
-        .and_then(|tb| tb.getattr("format_exception")?.call1((err.value(py),)))
+        .and_then(|tb| tb.getattr("format_exception")?.call1((err.get_type(py), err.value(py), err.traceback(py))))
         .and_then(|lines| lines.extract::<Vec<String>>());
     match formatted {
         Ok(lines) => lines.concat(),
