@@ -6,7 +6,6 @@ use sluice_types::TypeInfo;
 use super::PythonFunctionCore;
 use crate::error::Result;
 use crate::operator::{Operator, StateDeclaration};
-use crate::python::convert::to_py;
 use crate::python::udf::PyFunction;
 use crate::record::Batch;
 
@@ -35,18 +34,9 @@ impl Operator for PyFilter {
     }
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
-        Python::attach(|py| {
-            let func = self.core.udf.callable(py);
-            for record in input {
-                self.core.set_key(&record.key);
-                let arg = to_py(py, &record.value, &self.input_type).map_err(|e| self.core.udf.error(py, e))?;
-                let keep = func
-                    .call1((arg,))
-                    .and_then(|r| r.is_truthy())
-                    .map_err(|e| self.core.udf.error(py, e))?;
-                if keep {
-                    out.push(record);
-                }
+        self.core.call_each(input, &self.input_type, |core, record, result| {
+            if result.is_truthy().map_err(|e| core.udf.error(result.py(), e))? {
+                out.push(record);
             }
             Ok(())
         })

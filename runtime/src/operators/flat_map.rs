@@ -7,7 +7,6 @@ use sluice_types::TypeInfo;
 use super::PythonFunctionCore;
 use crate::error::Result;
 use crate::operator::{Operator, StateDeclaration};
-use crate::python::convert::to_py;
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 
@@ -37,21 +36,16 @@ impl Operator for PyFlatMap {
     }
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
-        Python::attach(|py| {
-            let func = self.core.udf.callable(py);
-            for record in input {
-                self.core.set_key(&record.key);
-                let arg = to_py(py, &record.value, &self.input_type).map_err(|e| self.core.udf.error(py, e))?;
-                let result = func.call1((arg,)).map_err(|e| self.core.udf.error(py, e))?;
-                if result.is_none() {
-                    continue;
-                }
-                let items = result.try_iter().map_err(|e| self.core.udf.error(py, e))?;
-                for item in items {
-                    let item = item.map_err(|e| self.core.udf.error(py, e))?;
-                    let value = self.core.output(&item, &self.output_type)?;
-                    out.push(Record { value, key: None, timestamp: record.timestamp });
-                }
+        let output_type = &self.output_type;
+        self.core.call_each(input, &self.input_type, |core, record, result| {
+            if result.is_none() {
+                return Ok(());
+            }
+            let py = result.py();
+            for item in result.try_iter().map_err(|e| core.udf.error(py, e))? {
+                let item = item.map_err(|e| core.udf.error(py, e))?;
+                let value = core.output(&item, output_type)?;
+                out.push(Record { value, key: None, timestamp: record.timestamp });
             }
             Ok(())
         })

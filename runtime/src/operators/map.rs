@@ -1,13 +1,11 @@
 //! `map`: one output per input, from a Python function (MapFunction or callable); on a keyed stream
 //! the function may use keyed state.
 
-use pyo3::prelude::*;
 use sluice_types::TypeInfo;
 
 use super::PythonFunctionCore;
 use crate::error::Result;
 use crate::operator::{Operator, StateDeclaration};
-use crate::python::convert::to_py;
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 
@@ -37,15 +35,10 @@ impl Operator for PyMap {
     }
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
-        Python::attach(|py| {
-            let func = self.core.udf.callable(py);
-            for record in input {
-                self.core.set_key(&record.key);
-                let arg = to_py(py, &record.value, &self.input_type).map_err(|e| self.core.udf.error(py, e))?;
-                let result = func.call1((arg,)).map_err(|e| self.core.udf.error(py, e))?;
-                let value = self.core.output(&result, &self.output_type)?;
-                out.push(Record { value, key: None, timestamp: record.timestamp });
-            }
+        let output_type = &self.output_type;
+        self.core.call_each(input, &self.input_type, |core, record, result| {
+            let value = core.output(result, output_type)?;
+            out.push(Record { value, key: None, timestamp: record.timestamp });
             Ok(())
         })
     }

@@ -19,8 +19,9 @@ use pyo3::prelude::*;
 use sluice_types::TypeInfo;
 
 use crate::error::Result;
-use crate::python::convert::from_py;
+use crate::python::convert::{from_py, to_py};
 use crate::python::udf::PyFunction;
+use crate::record::{Batch, Record};
 use crate::state::KeyedStateStore;
 use crate::value::Value;
 
@@ -48,6 +49,27 @@ impl PythonFunctionCore {
         if let Some(store) = &self.state {
             store.set_current_key(key.clone().unwrap_or_default());
         }
+    }
+
+    /// Calls the function on each record of a batch under one GIL acquisition (keyed state pointed at
+    /// each record's key), handing every result to `emit` with the record it came from.
+    pub fn call_each(
+        &self,
+        input: Batch,
+        input_type: &TypeInfo,
+        mut emit: impl FnMut(&Self, Record, &Bound<'_, PyAny>) -> Result<()>,
+    ) -> Result<()> {
+        Python::attach(|py| {
+            let func = self.udf.callable(py);
+            for record in input {
+                self.set_key(&record.key);
+                let result = to_py(py, &record.value, input_type)
+                    .and_then(|arg| func.call1((arg,)))
+                    .map_err(|e| self.udf.error(py, e))?;
+                emit(self, record, &result)?;
+            }
+            Ok(())
+        })
     }
 
     /// Converts what the function returned to the declared output type.

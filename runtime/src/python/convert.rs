@@ -147,45 +147,18 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
             Err(_) => return Ok(Err(mismatch(obj, ty))),
         },
         TypeInfo::Row { fields, .. } => {
-            let (items, kind) = match sequence_items(obj)? {
-                Some(parts) => parts,
-                None => return Ok(Err(mismatch(obj, ty))),
-            };
-            if items.len() != fields.len() {
-                return Ok(Err(ConvertError(format!(
-                    "expected a row of {} fields ({ty}), got {} values: {}",
-                    fields.len(),
-                    items.len(),
-                    obj.repr()?
-                ))));
+            let Some((items, kind)) = sequence_items(obj)? else { return Ok(Err(mismatch(obj, ty))) };
+            match convert_fields(obj, &items, fields, ty)? {
+                Ok(values) => Value::Row(Box::new(Row { kind, fields: values })),
+                Err(e) => return Ok(Err(e)),
             }
-            let mut values = Vec::with_capacity(items.len());
-            for (item, field_ty) in items.iter().zip(fields) {
-                match from_py(item, field_ty)? {
-                    Ok(v) => values.push(v),
-                    Err(e) => return Ok(Err(e)),
-                }
-            }
-            Value::Row(Box::new(Row { kind, fields: values }))
         }
         TypeInfo::Tuple { fields } => {
             let Some((items, _)) = sequence_items(obj)? else { return Ok(Err(mismatch(obj, ty))) };
-            if items.len() != fields.len() {
-                return Ok(Err(ConvertError(format!(
-                    "expected a tuple of {} fields ({ty}), got {} values: {}",
-                    fields.len(),
-                    items.len(),
-                    obj.repr()?
-                ))));
+            match convert_fields(obj, &items, fields, ty)? {
+                Ok(values) => Value::Tuple(values),
+                Err(e) => return Ok(Err(e)),
             }
-            let mut values = Vec::with_capacity(items.len());
-            for (item, field_ty) in items.iter().zip(fields) {
-                match from_py(item, field_ty)? {
-                    Ok(v) => values.push(v),
-                    Err(e) => return Ok(Err(e)),
-                }
-            }
-            Value::Tuple(values)
         }
         TypeInfo::List { element }
         | TypeInfo::BasicArray { element }
@@ -226,6 +199,31 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
         }
     };
     Ok(Ok(value))
+}
+
+/// The fields of a row or tuple, each converted to its declared type; the arity must match.
+fn convert_fields(
+    obj: &Bound<'_, PyAny>,
+    items: &[Bound<'_, PyAny>],
+    fields: &[TypeInfo],
+    ty: &TypeInfo,
+) -> PyResult<Result<Vec<Value>, ConvertError>> {
+    if items.len() != fields.len() {
+        return Ok(Err(ConvertError(format!(
+            "expected {} fields ({ty}), got {} values: {}",
+            fields.len(),
+            items.len(),
+            obj.repr()?
+        ))));
+    }
+    let mut values = Vec::with_capacity(items.len());
+    for (item, field_ty) in items.iter().zip(fields) {
+        match from_py(item, field_ty)? {
+            Ok(v) => values.push(v),
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    Ok(Ok(values))
 }
 
 /// The items of a Row, tuple or list, with the row kind (INSERT for plain sequences).
