@@ -28,8 +28,8 @@
 use std::fmt;
 
 use rustpython_parser::ast::{
-    self, Arguments, Comprehension, ExceptHandler, Expr, ExprCall, ExprLambda, Pattern, Ranged,
-    Stmt, StmtAsyncFunctionDef, StmtClassDef, StmtFunctionDef, TypeParam,
+    self, Arguments, Expr, ExprCall, ExprLambda, Ranged, Stmt, StmtAsyncFunctionDef, StmtClassDef,
+    StmtFunctionDef,
 };
 use rustpython_parser::text_size::{TextRange, TextSize};
 use rustpython_parser::Parse;
@@ -48,12 +48,22 @@ pub struct PySpan {
 
 impl PySpan {
     pub const fn new(line: u32, col: u32, end_line: u32, end_col: u32) -> Self {
-        PySpan { line, col, end_line, end_col }
+        PySpan {
+            line,
+            col,
+            end_line,
+            end_col,
+        }
     }
 
     /// An empty span at one position.
     pub const fn point(line: u32, col: u32) -> Self {
-        PySpan { line, col, end_line: line, end_col: col }
+        PySpan {
+            line,
+            col,
+            end_line: line,
+            end_col: col,
+        }
     }
 
     /// `(line, col)` of the start.
@@ -84,7 +94,11 @@ impl PySpan {
 impl fmt::Display for PySpan {
     /// `line:col-end_line:end_col` (CPython convention: byte columns, 0-based).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}-{}:{}", self.line, self.col, self.end_line, self.end_col)
+        write!(
+            f,
+            "{}:{}-{}:{}",
+            self.line, self.col, self.end_line, self.end_col
+        )
     }
 }
 
@@ -312,7 +326,10 @@ impl SourceIndex {
     /// points into a line terminator maps to the end of that line.
     pub fn position(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.source.len());
-        let idx = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let idx = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let line = to_u32(idx + 1);
         let (start, end) = self.line_bounds(line).unwrap_or((offset, offset));
         (line, to_u32(offset.min(end) - start))
@@ -322,7 +339,12 @@ impl SourceIndex {
     pub fn span_of(&self, range: TextRange) -> PySpan {
         let (line, col) = self.position(u32::from(range.start()) as usize);
         let (end_line, end_col) = self.position(u32::from(range.end()) as usize);
-        PySpan { line, col, end_line, end_col }
+        PySpan {
+            line,
+            col,
+            end_line,
+            end_col,
+        }
     }
 
     /// The rustpython range of a span; `None` if either end is not a valid position.
@@ -332,7 +354,10 @@ impl SourceIndex {
         if end < start {
             return None;
         }
-        Some(TextRange::new(TextSize::from(to_u32(start)), TextSize::from(to_u32(end))))
+        Some(TextRange::new(
+            TextSize::from(to_u32(start)),
+            TextSize::from(to_u32(end)),
+        ))
     }
 
     /// Source text covered by `span`; empty if the span is invalid for this file.
@@ -406,18 +431,19 @@ impl SourceIndex {
     /// decorator `@udf(...)` has the same span as the `udf(...)` call itself, so it resolves
     /// to that call.
     pub fn call_at(&self, span: PySpan) -> Option<&ExprCall> {
+        let end = TextSize::from(to_u32(self.offset(span.end_line, span.end_col)?));
         let mut best: Option<(&ExprCall, u64)> = None;
         self.walk(&mut |node| {
             if let NodeRef::Expr(Expr::Call(call)) = node {
-                let cs = self.span_of(call.range);
-                if cs.end() != span.end() {
+                if call.range.end() != end {
                     return true;
                 }
+                let cs = self.span_of(call.range);
                 let method_start = self.cpython_method_start(call);
                 if cs.start() == span.start() || method_start == Some(span.start()) {
                     let dist = pos_distance(cs.start(), span.start())
                         .min(method_start.map_or(u64::MAX, |m| pos_distance(m, span.start())));
-                    if best.as_ref().map_or(true, |(_, d)| dist < *d) {
+                    if best.as_ref().is_none_or(|(_, d)| dist < *d) {
                         best = Some((call, dist));
                     }
                 }
@@ -543,8 +569,7 @@ impl SourceIndex {
     pub fn function(&self, name: &str, line: u32) -> Option<FunctionRef<'_>> {
         self.find_stmt(|s| {
             let f = FunctionRef::from_stmt(s)?;
-            (f.name() == name && self.def_on_line(f.range(), f.decorator_list(), line))
-                .then_some(f)
+            (f.name() == name && self.def_on_line(f.range(), f.decorator_list(), line)).then_some(f)
         })
     }
 
@@ -568,7 +593,7 @@ impl SourceIndex {
         self.find_stmt(|s| match s {
             Stmt::ClassDef(c)
                 if c.name.as_str() == name
-                    && line.map_or(true, |l| self.def_on_line(c.range, &c.decorator_list, l)) =>
+                    && line.is_none_or(|l| self.def_on_line(c.range, &c.decorator_list, l)) =>
             {
                 Some(c)
             }
@@ -648,7 +673,10 @@ impl SourceIndex {
                 if span.covers_line(line) {
                     found = Some(s);
                     for body in child_bodies(s) {
-                        if body.iter().any(|b| self.span_of(self.stmt_full_range(b)).covers_line(line)) {
+                        if body
+                            .iter()
+                            .any(|b| self.span_of(self.stmt_full_range(b)).covers_line(line))
+                        {
                             stmts = body;
                             continue 'outer;
                         }
@@ -670,7 +698,10 @@ impl SourceIndex {
                 if self.stmt_full_range(s).contains_range(range) {
                     found = Some(s);
                     for body in child_bodies(s) {
-                        if body.iter().any(|b| self.stmt_full_range(b).contains_range(range)) {
+                        if body
+                            .iter()
+                            .any(|b| self.stmt_full_range(b).contains_range(range))
+                        {
                             stmts = body;
                             continue 'outer;
                         }
@@ -693,329 +724,9 @@ impl SourceIndex {
     }
 }
 
-/// The nested statement lists of a compound statement (empty for simple statements).
-pub fn child_bodies(s: &Stmt) -> Vec<&[Stmt]> {
-    match s {
-        Stmt::FunctionDef(f) => vec![&f.body],
-        Stmt::AsyncFunctionDef(f) => vec![&f.body],
-        Stmt::ClassDef(c) => vec![&c.body],
-        Stmt::For(f) => vec![&f.body, &f.orelse],
-        Stmt::AsyncFor(f) => vec![&f.body, &f.orelse],
-        Stmt::While(w) => vec![&w.body, &w.orelse],
-        Stmt::If(i) => vec![&i.body, &i.orelse],
-        Stmt::With(w) => vec![&w.body],
-        Stmt::AsyncWith(w) => vec![&w.body],
-        Stmt::Match(m) => m.cases.iter().map(|c| c.body.as_slice()).collect(),
-        Stmt::Try(t) => {
-            let mut v: Vec<&[Stmt]> = vec![&t.body];
-            v.extend(t.handlers.iter().map(|ExceptHandler::ExceptHandler(h)| h.body.as_slice()));
-            v.push(&t.orelse);
-            v.push(&t.finalbody);
-            v
-        }
-        Stmt::TryStar(t) => {
-            let mut v: Vec<&[Stmt]> = vec![&t.body];
-            v.extend(t.handlers.iter().map(|ExceptHandler::ExceptHandler(h)| h.body.as_slice()));
-            v.push(&t.orelse);
-            v.push(&t.finalbody);
-            v
-        }
-        _ => Vec::new(),
-    }
-}
+mod walk;
 
-/// Pre-order walk over statements (and everything inside them). `f` returns `true` to
-/// descend into a node's children.
-pub fn walk_suite<'a>(stmts: &'a [Stmt], f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    for s in stmts {
-        walk_stmt(s, f);
-    }
-}
+pub use walk::{child_bodies, walk_expr, walk_stmt, walk_suite};
 
-/// Pre-order walk over one statement.
-pub fn walk_stmt<'a>(s: &'a Stmt, f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    if !f(NodeRef::Stmt(s)) {
-        return;
-    }
-    match s {
-        Stmt::FunctionDef(d) => {
-            walk_exprs(&d.decorator_list, f);
-            walk_type_params(&d.type_params, f);
-            walk_arguments(&d.args, f);
-            walk_opt(d.returns.as_deref(), f);
-            walk_suite(&d.body, f);
-        }
-        Stmt::AsyncFunctionDef(d) => {
-            walk_exprs(&d.decorator_list, f);
-            walk_type_params(&d.type_params, f);
-            walk_arguments(&d.args, f);
-            walk_opt(d.returns.as_deref(), f);
-            walk_suite(&d.body, f);
-        }
-        Stmt::ClassDef(c) => {
-            walk_exprs(&c.decorator_list, f);
-            walk_type_params(&c.type_params, f);
-            walk_exprs(&c.bases, f);
-            for k in &c.keywords {
-                walk_expr(&k.value, f);
-            }
-            walk_suite(&c.body, f);
-        }
-        Stmt::Return(r) => walk_opt(r.value.as_deref(), f),
-        Stmt::Delete(d) => walk_exprs(&d.targets, f),
-        Stmt::Assign(a) => {
-            walk_exprs(&a.targets, f);
-            walk_expr(&a.value, f);
-        }
-        Stmt::TypeAlias(t) => {
-            walk_expr(&t.name, f);
-            walk_type_params(&t.type_params, f);
-            walk_expr(&t.value, f);
-        }
-        Stmt::AugAssign(a) => {
-            walk_expr(&a.target, f);
-            walk_expr(&a.value, f);
-        }
-        Stmt::AnnAssign(a) => {
-            walk_expr(&a.target, f);
-            walk_expr(&a.annotation, f);
-            walk_opt(a.value.as_deref(), f);
-        }
-        Stmt::For(l) => {
-            walk_expr(&l.target, f);
-            walk_expr(&l.iter, f);
-            walk_suite(&l.body, f);
-            walk_suite(&l.orelse, f);
-        }
-        Stmt::AsyncFor(l) => {
-            walk_expr(&l.target, f);
-            walk_expr(&l.iter, f);
-            walk_suite(&l.body, f);
-            walk_suite(&l.orelse, f);
-        }
-        Stmt::While(w) => {
-            walk_expr(&w.test, f);
-            walk_suite(&w.body, f);
-            walk_suite(&w.orelse, f);
-        }
-        Stmt::If(i) => {
-            walk_expr(&i.test, f);
-            walk_suite(&i.body, f);
-            walk_suite(&i.orelse, f);
-        }
-        Stmt::With(w) => {
-            for item in &w.items {
-                walk_expr(&item.context_expr, f);
-                walk_opt(item.optional_vars.as_deref(), f);
-            }
-            walk_suite(&w.body, f);
-        }
-        Stmt::AsyncWith(w) => {
-            for item in &w.items {
-                walk_expr(&item.context_expr, f);
-                walk_opt(item.optional_vars.as_deref(), f);
-            }
-            walk_suite(&w.body, f);
-        }
-        Stmt::Match(m) => {
-            walk_expr(&m.subject, f);
-            for case in &m.cases {
-                walk_pattern(&case.pattern, f);
-                walk_opt(case.guard.as_deref(), f);
-                walk_suite(&case.body, f);
-            }
-        }
-        Stmt::Raise(r) => {
-            walk_opt(r.exc.as_deref(), f);
-            walk_opt(r.cause.as_deref(), f);
-        }
-        Stmt::Try(t) => {
-            walk_suite(&t.body, f);
-            walk_handlers(&t.handlers, f);
-            walk_suite(&t.orelse, f);
-            walk_suite(&t.finalbody, f);
-        }
-        Stmt::TryStar(t) => {
-            walk_suite(&t.body, f);
-            walk_handlers(&t.handlers, f);
-            walk_suite(&t.orelse, f);
-            walk_suite(&t.finalbody, f);
-        }
-        Stmt::Assert(a) => {
-            walk_expr(&a.test, f);
-            walk_opt(a.msg.as_deref(), f);
-        }
-        Stmt::Expr(e) => walk_expr(&e.value, f),
-        Stmt::Import(_)
-        | Stmt::ImportFrom(_)
-        | Stmt::Global(_)
-        | Stmt::Nonlocal(_)
-        | Stmt::Pass(_)
-        | Stmt::Break(_)
-        | Stmt::Continue(_) => {}
-    }
-}
-
-fn walk_handlers<'a>(handlers: &'a [ExceptHandler], f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    for ExceptHandler::ExceptHandler(h) in handlers {
-        walk_opt(h.type_.as_deref(), f);
-        walk_suite(&h.body, f);
-    }
-}
-
-fn walk_type_params<'a>(params: &'a [TypeParam], f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    for p in params {
-        if let TypeParam::TypeVar(v) = p {
-            walk_opt(v.bound.as_deref(), f);
-        }
-    }
-}
-
-/// Defaults and annotations of a parameter list (in source order).
-fn walk_arguments<'a>(args: &'a Arguments, f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    for a in args.posonlyargs.iter().chain(&args.args) {
-        walk_opt(a.def.annotation.as_deref(), f);
-        walk_opt(a.default.as_deref(), f);
-    }
-    if let Some(v) = &args.vararg {
-        walk_opt(v.annotation.as_deref(), f);
-    }
-    for a in &args.kwonlyargs {
-        walk_opt(a.def.annotation.as_deref(), f);
-        walk_opt(a.default.as_deref(), f);
-    }
-    if let Some(k) = &args.kwarg {
-        walk_opt(k.annotation.as_deref(), f);
-    }
-}
-
-fn walk_pattern<'a>(p: &'a Pattern, f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    match p {
-        Pattern::MatchValue(v) => walk_expr(&v.value, f),
-        Pattern::MatchSingleton(_) | Pattern::MatchStar(_) => {}
-        Pattern::MatchSequence(s) => s.patterns.iter().for_each(|p| walk_pattern(p, f)),
-        Pattern::MatchMapping(m) => {
-            for (k, p) in m.keys.iter().zip(&m.patterns) {
-                walk_expr(k, f);
-                walk_pattern(p, f);
-            }
-        }
-        Pattern::MatchClass(c) => {
-            walk_expr(&c.cls, f);
-            c.patterns.iter().for_each(|p| walk_pattern(p, f));
-            c.kwd_patterns.iter().for_each(|p| walk_pattern(p, f));
-        }
-        Pattern::MatchAs(a) => {
-            if let Some(p) = &a.pattern {
-                walk_pattern(p, f);
-            }
-        }
-        Pattern::MatchOr(o) => o.patterns.iter().for_each(|p| walk_pattern(p, f)),
-    }
-}
-
-fn walk_opt<'a>(e: Option<&'a Expr>, f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    if let Some(e) = e {
-        walk_expr(e, f);
-    }
-}
-
-fn walk_exprs<'a>(es: &'a [Expr], f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    for e in es {
-        walk_expr(e, f);
-    }
-}
-
-fn walk_comprehensions<'a>(gens: &'a [Comprehension], f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    for g in gens {
-        walk_expr(&g.target, f);
-        walk_expr(&g.iter, f);
-        walk_exprs(&g.ifs, f);
-    }
-}
-
-/// Pre-order walk over one expression and its subexpressions (including lambda bodies and
-/// defaults, comprehension clauses and f-string parts).
-pub fn walk_expr<'a>(e: &'a Expr, f: &mut dyn FnMut(NodeRef<'a>) -> bool) {
-    if !f(NodeRef::Expr(e)) {
-        return;
-    }
-    match e {
-        Expr::BoolOp(b) => walk_exprs(&b.values, f),
-        Expr::NamedExpr(n) => {
-            walk_expr(&n.target, f);
-            walk_expr(&n.value, f);
-        }
-        Expr::BinOp(b) => {
-            walk_expr(&b.left, f);
-            walk_expr(&b.right, f);
-        }
-        Expr::UnaryOp(u) => walk_expr(&u.operand, f),
-        Expr::Lambda(l) => {
-            walk_arguments(&l.args, f);
-            walk_expr(&l.body, f);
-        }
-        Expr::IfExp(i) => {
-            walk_expr(&i.body, f);
-            walk_expr(&i.test, f);
-            walk_expr(&i.orelse, f);
-        }
-        Expr::Dict(d) => {
-            for (k, v) in d.keys.iter().zip(&d.values) {
-                walk_opt(k.as_ref(), f);
-                walk_expr(v, f);
-            }
-        }
-        Expr::Set(s) => walk_exprs(&s.elts, f),
-        Expr::ListComp(c) => {
-            walk_expr(&c.elt, f);
-            walk_comprehensions(&c.generators, f);
-        }
-        Expr::SetComp(c) => {
-            walk_expr(&c.elt, f);
-            walk_comprehensions(&c.generators, f);
-        }
-        Expr::DictComp(c) => {
-            walk_expr(&c.key, f);
-            walk_expr(&c.value, f);
-            walk_comprehensions(&c.generators, f);
-        }
-        Expr::GeneratorExp(c) => {
-            walk_expr(&c.elt, f);
-            walk_comprehensions(&c.generators, f);
-        }
-        Expr::Await(a) => walk_expr(&a.value, f),
-        Expr::Yield(y) => walk_opt(y.value.as_deref(), f),
-        Expr::YieldFrom(y) => walk_expr(&y.value, f),
-        Expr::Compare(c) => {
-            walk_expr(&c.left, f);
-            walk_exprs(&c.comparators, f);
-        }
-        Expr::Call(c) => {
-            walk_expr(&c.func, f);
-            walk_exprs(&c.args, f);
-            for k in &c.keywords {
-                walk_expr(&k.value, f);
-            }
-        }
-        Expr::FormattedValue(v) => {
-            walk_expr(&v.value, f);
-            walk_opt(v.format_spec.as_deref(), f);
-        }
-        Expr::JoinedStr(j) => walk_exprs(&j.values, f),
-        Expr::Constant(_) | Expr::Name(_) => {}
-        Expr::Attribute(a) => walk_expr(&a.value, f),
-        Expr::Subscript(s) => {
-            walk_expr(&s.value, f);
-            walk_expr(&s.slice, f);
-        }
-        Expr::Starred(s) => walk_expr(&s.value, f),
-        Expr::List(l) => walk_exprs(&l.elts, f),
-        Expr::Tuple(t) => walk_exprs(&t.elts, f),
-        Expr::Slice(s) => {
-            walk_opt(s.lower.as_deref(), f);
-            walk_opt(s.upper.as_deref(), f);
-            walk_opt(s.step.as_deref(), f);
-        }
-    }
-}
+#[cfg(test)]
+mod tests;
