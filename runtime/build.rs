@@ -5,7 +5,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("python/ is readable").flatten().collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("python/ is readable")
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.path());
     for entry in entries {
         let path = entry.path();
@@ -20,7 +23,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("python");
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("python");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &mut files);
@@ -30,7 +34,10 @@ fn main() {
         let rel = file.strip_prefix(&root).expect("under python/");
         let rel_str = rel.to_string_lossy().replace('\\', "/");
         let is_package = rel.file_name().is_some_and(|n| n == "__init__.py");
-        let module = rel_str.trim_end_matches(".py").trim_end_matches("/__init__").replace('/', ".");
+        let module = rel_str
+            .trim_end_matches(".py")
+            .trim_end_matches("/__init__")
+            .replace('/', ".");
         writeln!(
             table,
             "    crate::python::EmbeddedModule {{ name: {module:?}, path: {rel_str:?}, is_package: {is_package}, source: include_str!({:?}) }},",
@@ -39,6 +46,7 @@ fn main() {
         .expect("write to string");
     }
     table.push(']');
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("embedded_python.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("embedded_python.rs");
     std::fs::write(out, table).expect("OUT_DIR is writable");
 }

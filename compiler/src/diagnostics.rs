@@ -5,7 +5,9 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 
 use crate::plan::Site;
 
@@ -47,7 +49,13 @@ pub struct CompileError {
 
 impl CompileError {
     pub fn new(category: Category, message: impl Into<String>) -> Self {
-        CompileError { category, message: message.into(), site: None, notes: Vec::new(), traceback: None }
+        CompileError {
+            category,
+            message: message.into(),
+            site: None,
+            notes: Vec::new(),
+            traceback: None,
+        }
     }
 
     pub fn at(mut self, site: Option<Site>) -> Self {
@@ -64,7 +72,11 @@ impl CompileError {
     pub fn render(&self, read: &dyn Fn(&str) -> Option<String>) -> String {
         let mut out = String::new();
         match &self.site {
-            Some(site) => out.push_str(&format!("{site}: {}: {}\n", self.category.label(), self.message)),
+            Some(site) => out.push_str(&format!(
+                "{site}: {}: {}\n",
+                self.category.label(),
+                self.message
+            )),
             None => out.push_str(&format!("{}: {}\n", self.category.label(), self.message)),
         }
         if let Some(site) = &self.site {
@@ -110,8 +122,12 @@ fn offset(text: &str, line: u32, col: u32) -> Option<usize> {
 }
 
 fn snippet(site: &Site, text: &str, message: &str, category: Category) -> String {
-    let Some(start) = offset(text, site.span.line, site.span.col) else { return String::new() };
-    let end = offset(text, site.span.end_line, site.span.end_col).unwrap_or(start).max(start);
+    let Some(start) = offset(text, site.span.line, site.span.col) else {
+        return String::new();
+    };
+    let end = offset(text, site.span.end_line, site.span.end_col)
+        .unwrap_or(start)
+        .max(start);
     // Multi-line spans are shown by their first line: the snippet stays short.
     let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let end = end.min(first_line_end).max(start);
@@ -120,16 +136,23 @@ fn snippet(site: &Site, text: &str, message: &str, category: Category) -> String
         Category::User => "here",
         Category::Internal => "while compiling this",
     };
-    let diagnostic = MietteDiagnostic::new(message.to_string())
-        .with_labels(vec![LabeledSpan::at(start..end.max(start + 1).min(text.len().max(start + 1)), label)]);
-    let report = Report::new(diagnostic).with_source_code(NamedSource::new(&site.file, text.to_string()));
+    let diagnostic = MietteDiagnostic::new(message.to_string()).with_labels(vec![LabeledSpan::at(
+        start..end.max(start + 1).min(text.len().max(start + 1)),
+        label,
+    )]);
+    let report =
+        Report::new(diagnostic).with_source_code(NamedSource::new(&site.file, text.to_string()));
     let mut out = String::new();
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         return String::new();
     }
     // miette repeats the message as its first line; the header above already says it.
-    out.lines().skip(1).map(|l| format!("{}\n", l.trim_end())).collect()
+    out.lines()
+        .skip(1)
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -146,10 +169,27 @@ mod tests {
 
     #[test]
     fn renders_a_located_error() {
-        let site = Site { file: "job.py".into(), span: PySpan { line: 2, col: 0, end_line: 2, end_col: 7 } };
-        let error = CompileError::new(Category::Unsupported, "foo() is not supported by sluice yet").at(Some(site));
+        let site = Site {
+            file: "job.py".into(),
+            span: PySpan {
+                line: 2,
+                col: 0,
+                end_line: 2,
+                end_col: 7,
+            },
+        };
+        let error = CompileError::new(
+            Category::Unsupported,
+            "foo() is not supported by sluice yet",
+        )
+        .at(Some(site));
         let text = error.render(&|_| Some("import x\nfoo(1)\nbar()\n".into()));
-        assert!(text.starts_with("job.py:2:1: error[unsupported]: foo() is not supported by sluice yet\n"), "{text}");
+        assert!(
+            text.starts_with(
+                "job.py:2:1: error[unsupported]: foo() is not supported by sluice yet\n"
+            ),
+            "{text}"
+        );
         assert!(text.contains("foo(1)"), "{text}");
         assert!(text.contains("not supported by sluice"), "{text}");
     }

@@ -23,17 +23,24 @@ impl Options {
     /// Defaults: the sluice tree this compiler was built from (or `SLUICE_HOME`), `python3` (or
     /// `SLUICE_PYTHON`), and a shared target dir in the user's cache (or `SLUICE_TARGET_DIR`).
     pub fn from_env(release: bool) -> Options {
-        let root = std::env::var_os("SLUICE_HOME").map(PathBuf::from).unwrap_or_else(|| {
-            let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            manifest_dir.parent().map(Path::to_path_buf).unwrap_or(manifest_dir)
-        });
-        let target_dir = std::env::var_os("SLUICE_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
-            let cache = std::env::var_os("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .unwrap_or_else(std::env::temp_dir);
-            cache.join("sluice").join("target")
-        });
+        let root = std::env::var_os("SLUICE_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+                manifest_dir
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or(manifest_dir)
+            });
+        let target_dir = std::env::var_os("SLUICE_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                let cache = std::env::var_os("XDG_CACHE_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                    .unwrap_or_else(std::env::temp_dir);
+                cache.join("sluice").join("target")
+            });
         Options {
             tree: SluiceTree { root },
             python: std::env::var("SLUICE_PYTHON").unwrap_or_else(|_| "python3".into()),
@@ -45,26 +52,49 @@ impl Options {
 
 /// The job file's absolute path and directory.
 pub fn job_location(job: &Path) -> Result<(PathBuf, PathBuf), CompileError> {
-    let path = std::fs::canonicalize(job)
-        .map_err(|e| CompileError::new(Category::User, format!("cannot open {}: {e}", job.display())))?;
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let path = std::fs::canonicalize(job).map_err(|e| {
+        CompileError::new(
+            Category::User,
+            format!("cannot open {}: {e}", job.display()),
+        )
+    })?;
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
     Ok((path, dir))
 }
 
 /// Runs the script in record mode and lowers what it built. Warnings go to `warn`.
-pub fn compile(job: &Path, args: &[String], options: &Options, warn: &mut dyn FnMut(CompileError)) -> Result<Plan, CompileError> {
+pub fn compile(
+    job: &Path,
+    args: &[String],
+    options: &Options,
+    warn: &mut dyn FnMut(CompileError),
+) -> Result<Plan, CompileError> {
     let (job_path, job_dir) = job_location(job)?;
-    let env = RecordEnv { shim_dir: options.tree.shim_dir(), python: options.python.clone() };
+    let env = RecordEnv {
+        shim_dir: options.tree.shim_dir(),
+        python: options.python.clone(),
+    };
     let recording = record(&job_path, args, &env)?;
     if let Some(error) = &recording.error {
-        let mut e = CompileError::new(Category::from_recorded(&error.category), error.message.clone())
-            .at(error.site.clone());
+        let mut e = CompileError::new(
+            Category::from_recorded(&error.category),
+            error.message.clone(),
+        )
+        .at(error.site.clone());
         e.traceback = error.traceback.clone();
         return Err(e);
     }
     if recording.jobs.is_empty() {
-        return Err(CompileError::new(Category::User, "the job never calls env.execute(), so there is nothing to compile")
-            .with_note("sluice runs the script as PyFlink's client does and compiles the jobs it executes"));
+        return Err(CompileError::new(
+            Category::User,
+            "the job never calls env.execute(), so there is nothing to compile",
+        )
+        .with_note(
+            "sluice runs the script as PyFlink's client does and compiles the jobs it executes",
+        ));
     }
     let plan = lower_recording(&recording, &job_dir)?;
     for job in &plan.jobs {
@@ -82,18 +112,34 @@ pub fn compile(job: &Path, args: &[String], options: &Options, warn: &mut dyn Fn
 }
 
 /// Writes the crate for `plan` into `out_dir`; returns the crate name.
-pub fn generate(job: &Path, plan: &Plan, out_dir: &Path, options: &Options) -> Result<String, CompileError> {
+pub fn generate(
+    job: &Path,
+    plan: &Plan,
+    out_dir: &Path,
+    options: &Options,
+) -> Result<String, CompileError> {
     let (job_path, _) = job_location(job)?;
     write_crate(
         out_dir,
-        &CrateSources { plan, job_path: &job_path, tree: &options.tree, sluice_version: SLUICE_VERSION },
+        &CrateSources {
+            plan,
+            job_path: &job_path,
+            tree: &options.tree,
+            sluice_version: SLUICE_VERSION,
+        },
     )
 }
 
 /// `cargo build`s a generated crate into the shared target dir; returns the binary's path.
-pub fn cargo_build(crate_dir: &Path, crate_name: &str, options: &Options) -> Result<PathBuf, CompileError> {
+pub fn cargo_build(
+    crate_dir: &Path,
+    crate_name: &str,
+    options: &Options,
+) -> Result<PathBuf, CompileError> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.arg("build").arg("--manifest-path").arg(crate_dir.join("Cargo.toml"));
+    cmd.arg("build")
+        .arg("--manifest-path")
+        .arg(crate_dir.join("Cargo.toml"));
     if options.release {
         cmd.arg("--release");
     }
@@ -103,13 +149,17 @@ pub fn cargo_build(crate_dir: &Path, crate_name: &str, options: &Options) -> Res
     }
     // cargo's own progress goes to stderr; stdout stays ours.
     cmd.stdout(std::process::Stdio::null());
-    let status = cmd
-        .status()
-        .map_err(|e| CompileError::new(Category::User, format!("cannot run cargo: {e}")).with_note("sluice needs a Rust toolchain to build the generated crate"))?;
+    let status = cmd.status().map_err(|e| {
+        CompileError::new(Category::User, format!("cannot run cargo: {e}"))
+            .with_note("sluice needs a Rust toolchain to build the generated crate")
+    })?;
     if !status.success() {
         return Err(CompileError::new(
             Category::Internal,
-            format!("cargo build of the generated crate {} failed ({status})", crate_dir.display()),
+            format!(
+                "cargo build of the generated crate {} failed ({status})",
+                crate_dir.display()
+            ),
         ));
     }
     let profile = if options.release { "release" } else { "debug" };
@@ -127,6 +177,10 @@ pub fn run_crate_dir(job: &Path, options: &Options) -> Result<PathBuf, CompileEr
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "job".into());
-    let base = options.target_dir.parent().map(Path::to_path_buf).unwrap_or_else(|| options.target_dir.clone());
+    let base = options
+        .target_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| options.target_dir.clone());
     Ok(base.join("jobs").join(format!("{stem}_{hash}")))
 }

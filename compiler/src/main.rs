@@ -8,7 +8,11 @@ use sluice::diagnostics::{Category, CompileError};
 use sluice::driver::{self, Options};
 
 #[derive(Parser)]
-#[command(name = "sluice", version, about = "Compile PyFlink jobs to native binaries")]
+#[command(
+    name = "sluice",
+    version,
+    about = "Compile PyFlink jobs to native binaries"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,19 +53,33 @@ enum Command {
 }
 
 fn report(job: &Path, error: &CompileError) {
-    let dir = std::fs::canonicalize(job).ok().and_then(|p| p.parent().map(Path::to_path_buf));
-    let read = |file: &str| dir.as_ref().and_then(|d| std::fs::read_to_string(d.join(file)).ok());
+    let dir = std::fs::canonicalize(job)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let read = |file: &str| {
+        dir.as_ref()
+            .and_then(|d| std::fs::read_to_string(d.join(file)).ok())
+    };
     eprint!("{}", error.render(&read));
 }
 
 fn warn_to_stderr(job: &Path) -> impl FnMut(CompileError) + '_ {
     move |warning: CompileError| {
         let text = {
-            let dir = std::fs::canonicalize(job).ok().and_then(|p| p.parent().map(Path::to_path_buf));
-            let read = |file: &str| dir.as_ref().and_then(|d| std::fs::read_to_string(d.join(file)).ok());
+            let dir = std::fs::canonicalize(job)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf));
+            let read = |file: &str| {
+                dir.as_ref()
+                    .and_then(|d| std::fs::read_to_string(d.join(file)).ok())
+            };
             warning.render(&read)
         };
-        eprint!("{}", text.replacen(": error: ", ": warning: ", 1).replacen("error: ", "warning: ", 1));
+        eprint!(
+            "{}",
+            text.replacen(": error: ", ": warning: ", 1)
+                .replacen("error: ", "warning: ", 1)
+        );
     }
 }
 
@@ -72,7 +90,13 @@ fn exit_code(error: &CompileError) -> ExitCode {
     }
 }
 
-fn build(job: &Path, out: &Path, args: &[String], options: &Options, no_build: bool) -> Result<Option<PathBuf>, CompileError> {
+fn build(
+    job: &Path,
+    out: &Path,
+    args: &[String],
+    options: &Options,
+    no_build: bool,
+) -> Result<Option<PathBuf>, CompileError> {
     let plan = driver::compile(job, args, options, &mut warn_to_stderr(job))?;
     let name = driver::generate(job, &plan, out, options)?;
     if no_build {
@@ -84,12 +108,22 @@ fn build(job: &Path, out: &Path, args: &[String], options: &Options, no_build: b
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { job, out, debug, no_build, args } => {
+        Command::Build {
+            job,
+            out,
+            debug,
+            no_build,
+            args,
+        } => {
             let options = Options::from_env(!debug);
             let out = out.unwrap_or_else(|| {
                 let name = std::fs::canonicalize(&job)
                     .ok()
-                    .and_then(|p| p.parent().and_then(|d| d.file_name()).map(|n| n.to_os_string()))
+                    .and_then(|p| {
+                        p.parent()
+                            .and_then(|d| d.file_name())
+                            .map(|n| n.to_os_string())
+                    })
                     .unwrap_or_else(|| "job".into());
                 PathBuf::from("out").join(name)
             });
@@ -110,15 +144,20 @@ fn main() -> ExitCode {
         }
         Command::Run { job, debug, args } => {
             let options = Options::from_env(!debug);
-            let result = driver::run_crate_dir(&job, &options).and_then(|dir| build(&job, &dir, &args, &options, false));
+            let result = driver::run_crate_dir(&job, &options)
+                .and_then(|dir| build(&job, &dir, &args, &options, false));
             match result {
-                Ok(Some(binary)) => match std::process::Command::new(&binary).args(&args).status() {
-                    Ok(status) => ExitCode::from(u8::try_from(status.code().unwrap_or(1)).unwrap_or(1)),
-                    Err(e) => {
-                        eprintln!("error: cannot run {}: {e}", binary.display());
-                        ExitCode::from(1)
+                Ok(Some(binary)) => {
+                    match std::process::Command::new(&binary).args(&args).status() {
+                        Ok(status) => {
+                            ExitCode::from(u8::try_from(status.code().unwrap_or(1)).unwrap_or(1))
+                        }
+                        Err(e) => {
+                            eprintln!("error: cannot run {}: {e}", binary.display());
+                            ExitCode::from(1)
+                        }
                     }
-                },
+                }
                 Ok(None) => ExitCode::SUCCESS,
                 Err(e) => {
                     report(&job, &e);

@@ -30,11 +30,21 @@ fn cpython_call_positions_resolve_through_the_public_api() {
     assert_eq!(method(&index, PySpan::new(6, 16, 6, 31)), "MyMapFunction");
 
     let last = index.call_at(PySpan::new(6, 12, 6, 87)).expect("last map");
-    let out = index.call_argument(last, 1, Some("output_type")).expect("output_type");
-    assert_eq!(index.text_of(out.range()), "Types.TUPLE([Types.LONG(), Types.LONG()])");
+    let out = index
+        .call_argument(last, 1, Some("output_type"))
+        .expect("output_type");
+    assert_eq!(
+        index.text_of(out.range()),
+        "Types.TUPLE([Types.LONG(), Types.LONG()])"
+    );
 
-    let lambda = index.lambda_at(PySpan::new(5, 19, 5, 33)).expect("key_by lambda");
+    let lambda = index
+        .lambda_at(PySpan::new(5, 19, 5, 33))
+        .expect("key_by lambda");
     assert_eq!(index.text_of(lambda.range), "lambda a: a[0]");
-    assert_eq!(index.function_def("main", 3).map(|f| f.name.as_str()), Some("main"));
+    assert_eq!(
+        index.function_def("main", 3).map(|f| f.name.as_str()),
+        Some("main")
+    );
     assert!(SourceIndex::parse("def f(:\n", "bad.py").is_err());
 }

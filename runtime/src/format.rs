@@ -28,10 +28,18 @@ fn java_decimal(value: f64, shortest_exp: String) -> String {
         return "NaN".into();
     }
     if value.is_infinite() {
-        return if value > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if value > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if value == 0.0 {
-        return if value.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if value.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     // `{:e}` gives e.g. "-1.2345e-7": sign, digits with an optional point, exponent.
     let (mantissa, exp) = shortest_exp.split_once('e').unwrap_or((&shortest_exp, "0"));
@@ -60,7 +68,11 @@ fn java_decimal(value: f64, shortest_exp: String) -> String {
         }
     } else {
         let (first, rest) = digits.split_at(1);
-        let _ = write!(out, "{first}.{}E{exp}", if rest.is_empty() { "0" } else { rest });
+        let _ = write!(
+            out,
+            "{first}.{}E{exp}",
+            if rest.is_empty() { "0" } else { rest }
+        );
     }
     out
 }
@@ -155,10 +167,18 @@ pub fn python_float(value: f64) -> String {
         return "nan".into();
     }
     if value.is_infinite() {
-        return if value > 0.0 { "inf".into() } else { "-inf".into() };
+        return if value > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
     if value == 0.0 {
-        return if value.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if value.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let shortest = format!("{value:e}");
     let (mantissa, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
@@ -199,7 +219,11 @@ pub fn python_float(value: f64) -> String {
 
 /// Python's `repr` of a str: single quotes unless the text has `'` and no `"`.
 fn python_str_repr(out: &mut String, s: &str) {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     out.push(quote);
     for c in s.chars() {
         match c {
@@ -249,7 +273,9 @@ pub fn write_python(out: &mut String, value: &Value, ty: &TypeInfo, repr: bool) 
         Value::Row(row) => {
             out.push_str("Row(");
             let names = match ty {
-                TypeInfo::Row { names: Some(names), .. } => Some(names),
+                TypeInfo::Row {
+                    names: Some(names), ..
+                } => Some(names),
                 _ => None,
             };
             for (i, field) in row.fields.iter().enumerate() {
@@ -326,7 +352,9 @@ fn write_row(out: &mut String, row: &Row, ty: &TypeInfo) {
 
 fn field_type(ty: &TypeInfo, index: usize) -> &TypeInfo {
     match ty {
-        TypeInfo::Row { fields, .. } | TypeInfo::Tuple { fields } => fields.get(index).unwrap_or(&TypeInfo::Pickled),
+        TypeInfo::Row { fields, .. } | TypeInfo::Tuple { fields } => {
+            fields.get(index).unwrap_or(&TypeInfo::Pickled)
+        }
         _ => &TypeInfo::Pickled,
     }
 }
@@ -409,7 +437,10 @@ mod tests {
         let mut out = String::new();
         write_python_row_line(&mut out, &value, &ty);
         assert_eq!(out, "+I[True,[1, 2],['a', None],(1, 'a'),{'a': 1},q\"s,]");
-        let nested = Value::row(vec![Value::Int(1), Value::row(vec![Value::str("x"), Value::Float(2.5)])]);
+        let nested = Value::row(vec![
+            Value::Int(1),
+            Value::row(vec![Value::str("x"), Value::Float(2.5)]),
+        ]);
         let mut out = String::new();
         write_python_row_line(&mut out, &nested, &ty);
         assert_eq!(out, "+I[1,Row(f0='x', f1=2.5)]");
@@ -417,13 +448,27 @@ mod tests {
 
     #[test]
     fn tuples_and_lists() {
-        let ty = TypeInfo::Tuple { fields: vec![TypeInfo::Long, TypeInfo::List { element: Box::new(TypeInfo::Int) }] };
-        let value = Value::Tuple(vec![Value::Int(1), Value::List(vec![Value::Int(1), Value::Int(2)])]);
+        let ty = TypeInfo::Tuple {
+            fields: vec![
+                TypeInfo::Long,
+                TypeInfo::List {
+                    element: Box::new(TypeInfo::Int),
+                },
+            ],
+        };
+        let value = Value::Tuple(vec![
+            Value::Int(1),
+            Value::List(vec![Value::Int(1), Value::Int(2)]),
+        ]);
         let mut out = String::new();
         write_java(&mut out, &value, &ty);
         assert_eq!(out, "(1,[1, 2])");
         let mut out = String::new();
-        write_java(&mut out, &Value::Tuple(vec![Value::Int(2), Value::Null]), &TypeInfo::Pickled);
+        write_java(
+            &mut out,
+            &Value::Tuple(vec![Value::Int(2), Value::Null]),
+            &TypeInfo::Pickled,
+        );
         assert_eq!(out, "(2,null)");
     }
 }

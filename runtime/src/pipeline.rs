@@ -53,7 +53,11 @@ impl PipelineBuilder {
                 return Err(JobError::Internal(format!("operator {i} has no input")));
             }
         }
-        Ok(Pipeline { nodes: self.nodes, children: self.children, batch_size: DEFAULT_BATCH_SIZE })
+        Ok(Pipeline {
+            nodes: self.nodes,
+            children: self.children,
+            batch_size: DEFAULT_BATCH_SIZE,
+        })
     }
 }
 
@@ -72,8 +76,9 @@ impl Pipeline {
                 Node::Operator(o) => o.on_start()?,
             }
         }
-        let sources: Vec<usize> =
-            (0..self.nodes.len()).filter(|&i| matches!(self.nodes[i], Node::Source(_))).collect();
+        let sources: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| matches!(self.nodes[i], Node::Source(_)))
+            .collect();
         for &source in &sources {
             loop {
                 let mut batch = Vec::with_capacity(self.batch_size);
@@ -100,7 +105,11 @@ impl Pipeline {
         let last = children.len().saturating_sub(1);
         let mut batch = Some(batch);
         for (i, child) in children.into_iter().enumerate() {
-            let input = if i == last { batch.take().unwrap_or_default() } else { batch.clone().unwrap_or_default() };
+            let input = if i == last {
+                batch.take().unwrap_or_default()
+            } else {
+                batch.clone().unwrap_or_default()
+            };
             let mut out = Vec::with_capacity(input.len());
             if let Node::Operator(op) = &mut self.nodes[child] {
                 op.process(input, &mut out)?;

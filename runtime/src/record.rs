@@ -16,7 +16,11 @@ pub struct Record {
 
 impl Record {
     pub fn new(value: Value) -> Self {
-        Record { value, key: None, timestamp: None }
+        Record {
+            value,
+            key: None,
+            timestamp: None,
+        }
     }
 }
 

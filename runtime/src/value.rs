@@ -31,7 +31,14 @@ impl RowKind {
     }
 
     pub fn from_index(index: u8) -> Option<RowKind> {
-        [RowKind::Insert, RowKind::UpdateBefore, RowKind::UpdateAfter, RowKind::Delete].get(usize::from(index)).copied()
+        [
+            RowKind::Insert,
+            RowKind::UpdateBefore,
+            RowKind::UpdateAfter,
+            RowKind::Delete,
+        ]
+        .get(usize::from(index))
+        .copied()
     }
 }
 
@@ -76,7 +83,10 @@ impl Value {
     }
 
     pub fn row(fields: Vec<Value>) -> Value {
-        Value::Row(Box::new(Row { kind: RowKind::Insert, fields }))
+        Value::Row(Box::new(Row {
+            kind: RowKind::Insert,
+            fields,
+        }))
     }
 }
 

@@ -17,7 +17,11 @@ fn fixtures(kind: &str) -> Vec<std::path::PathBuf> {
 #[test]
 fn err_fixtures_render_located_diagnostics() {
     for file in fixtures("err") {
-        let name = file.file_stem().expect("stem").to_string_lossy().to_string();
+        let name = file
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .to_string();
         let output = sluice(&["explain", &file.display().to_string()]);
         assert!(!output.status.success(), "{name} should not compile");
         let stderr = text(&output.stderr);
@@ -32,9 +36,16 @@ fn ok_fixtures_and_examples_explain_their_plans() {
     jobs.push(workspace_root().join("examples/state_access/job.py"));
     for file in jobs {
         let name = if file.ends_with("job.py") {
-            file.parent().and_then(|p| p.file_name()).expect("dir").to_string_lossy().to_string()
+            file.parent()
+                .and_then(|p| p.file_name())
+                .expect("dir")
+                .to_string_lossy()
+                .to_string()
         } else {
-            file.file_stem().expect("stem").to_string_lossy().to_string()
+            file.file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .to_string()
         };
         let output = sluice(&["explain", &file.display().to_string()]);
         assert!(output.status.success(), "{name}: {}", text(&output.stderr));

@@ -16,15 +16,29 @@ fn examples_with_goldens() -> Vec<std::path::PathBuf> {
 #[test]
 fn examples_print_what_pyflink_prints() {
     let examples = examples_with_goldens();
-    assert!(examples.iter().any(|d| d.ends_with("state_access")), "the seed's state job is an example");
+    assert!(
+        examples.iter().any(|d| d.ends_with("state_access")),
+        "the seed's state job is an example"
+    );
     for dir in examples {
-        let name = dir.file_name().expect("dir name").to_string_lossy().to_string();
+        let name = dir
+            .file_name()
+            .expect("dir name")
+            .to_string_lossy()
+            .to_string();
         // Built without arguments: the binary reads its arguments when it runs, not at build time.
         let binary = build(&dir.join("job.py"), &name, &[]);
         let output = run_binary(&binary, &example_args(&dir), &dir);
-        assert!(output.status.success(), "{name} failed:\n{}", text(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{name} failed:\n{}",
+            text(&output.stderr)
+        );
         let expected = std::fs::read_to_string(dir.join("expected.out")).expect("golden");
         let actual = text(&output.stdout);
-        assert_eq!(actual, expected, "{name}: output differs from PyFlink's golden");
+        assert_eq!(
+            actual, expected,
+            "{name}: output differs from PyFlink's golden"
+        );
     }
 }

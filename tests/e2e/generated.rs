@@ -6,7 +6,13 @@ use sluice_e2e::{normalize_paths, scratch_dir, sluice, text, workspace_root};
 fn generate(name: &str) -> std::path::PathBuf {
     let job = workspace_root().join("examples").join(name).join("job.py");
     let out = scratch_dir().join("generated").join(name);
-    let output = sluice(&["build", &job.display().to_string(), "-o", &out.display().to_string(), "--no-build"]);
+    let output = sluice(&[
+        "build",
+        &job.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+        "--no-build",
+    ]);
     assert!(output.status.success(), "{name}: {}", text(&output.stderr));
     out
 }
@@ -17,7 +23,8 @@ fn main_rs_snapshots() {
         let out = generate(name);
         let main = std::fs::read_to_string(out.join("src/main.rs")).expect("main.rs written");
         // Generating again gives the same text.
-        let again = std::fs::read_to_string(generate(name).join("src/main.rs")).expect("main.rs written");
+        let again =
+            std::fs::read_to_string(generate(name).join("src/main.rs")).expect("main.rs written");
         assert_eq!(main, again);
         insta::assert_snapshot!(format!("main_rs_{name}"), normalize_paths(&main));
     }
@@ -28,20 +35,36 @@ fn dockerfile_copies_only_what_exists() {
     let out = generate("state_access");
     let dockerfile = std::fs::read_to_string(out.join("Dockerfile")).expect("Dockerfile written");
     let mut copies = 0;
-    for line in dockerfile.lines().filter(|l| l.starts_with("COPY ") && !l.contains("--from=")) {
+    for line in dockerfile
+        .lines()
+        .filter(|l| l.starts_with("COPY ") && !l.contains("--from="))
+    {
         let parts: Vec<&str> = line.split_whitespace().collect();
         for source in &parts[1..parts.len() - 1] {
             // `Cargo.loc[k]` is Docker's idiom for "Cargo.lock if present".
             if source.contains('[') {
                 continue;
             }
-            assert!(out.join(source).exists(), "Dockerfile copies {source}, which the crate lacks");
+            assert!(
+                out.join(source).exists(),
+                "Dockerfile copies {source}, which the crate lacks"
+            );
             copies += 1;
         }
     }
-    assert!(copies >= 5, "expected the Dockerfile to copy the crate's parts:\n{dockerfile}");
-    assert!(dockerfile.contains("USER sluice"), "the image runs as a non-root user");
+    assert!(
+        copies >= 5,
+        "expected the Dockerfile to copy the crate's parts:\n{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("USER sluice"),
+        "the image runs as a non-root user"
+    );
     assert!(out.join("vendor/sluice-runtime/Cargo.toml").exists());
-    let vendored = std::fs::read_to_string(out.join("vendor/sluice-runtime/Cargo.toml")).expect("vendored");
-    assert!(!vendored.contains("workspace = true"), "vendored manifest is standalone:\n{vendored}");
+    let vendored =
+        std::fs::read_to_string(out.join("vendor/sluice-runtime/Cargo.toml")).expect("vendored");
+    assert!(
+        !vendored.contains("workspace = true"),
+        "vendored manifest is standalone:\n{vendored}"
+    );
 }

@@ -25,8 +25,14 @@ fn arguments_that_change_the_shape_ask_for_a_rebuild() {
     let output = run_binary(&binary, &["--double".into()], &workspace_root());
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("shape_by_args.py:18:"), "points at env.execute(): {stderr}");
-    assert!(stderr.contains("rebuild with them: sluice build shape_by_args.py -- --double"), "{stderr}");
+    assert!(
+        stderr.contains("shape_by_args.py:18:"),
+        "points at env.execute(): {stderr}"
+    );
+    assert!(
+        stderr.contains("rebuild with them: sluice build shape_by_args.py -- --double"),
+        "{stderr}"
+    );
     assert!(text(&output.stdout).is_empty());
 }
 
@@ -36,8 +42,14 @@ fn a_python_exception_stops_the_job_with_its_traceback() {
     let output = run_binary(&binary, &[], &workspace_root());
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("map function invert at udf_raises.py:5 raised an exception"), "{stderr}");
-    assert!(stderr.contains("udf_raises.py\", line 6, in invert"), "traceback points at the job: {stderr}");
+    assert!(
+        stderr.contains("map function invert at udf_raises.py:5 raised an exception"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("udf_raises.py\", line 6, in invert"),
+        "traceback points at the job: {stderr}"
+    );
     assert!(stderr.contains("ZeroDivisionError"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
@@ -48,6 +60,12 @@ fn a_result_of_the_wrong_type_is_a_clear_error() {
     let output = run_binary(&binary, &[], &workspace_root());
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("map function <lambda> at wrong_result_type.py:6"), "{stderr}");
-    assert!(stderr.contains("expected a value of type LONG, got str '1'"), "{stderr}");
+    assert!(
+        stderr.contains("map function <lambda> at wrong_result_type.py:6"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("expected a value of type LONG, got str '1'"),
+        "{stderr}"
+    );
 }

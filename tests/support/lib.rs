@@ -46,27 +46,53 @@ pub fn text(bytes: &[u8]) -> String {
 /// `sluice build JOB -o OUT --debug -- ARGS`; returns the binary's path (the last stdout line).
 pub fn build(job: &Path, name: &str, record_args: &[String]) -> PathBuf {
     let out = scratch_dir().join("crates").join(name);
-    let mut args = vec!["build".to_string(), job.display().to_string(), "-o".into(), out.display().to_string(), "--debug".into()];
+    let mut args = vec![
+        "build".to_string(),
+        job.display().to_string(),
+        "-o".into(),
+        out.display().to_string(),
+        "--debug".into(),
+    ];
     if !record_args.is_empty() {
         args.push("--".into());
         args.extend(record_args.iter().cloned());
     }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = sluice(&refs);
-    assert!(output.status.success(), "sluice build {} failed:\n{}", job.display(), text(&output.stderr));
+    assert!(
+        output.status.success(),
+        "sluice build {} failed:\n{}",
+        job.display(),
+        text(&output.stderr)
+    );
     let stdout = text(&output.stdout);
-    PathBuf::from(stdout.lines().last().expect("build prints the binary's path"))
+    PathBuf::from(
+        stdout
+            .lines()
+            .last()
+            .expect("build prints the binary's path"),
+    )
 }
 
 /// Runs a built job binary with ARGS in `cwd`.
 pub fn run_binary(binary: &Path, args: &[String], cwd: &Path) -> Output {
-    Command::new(binary).args(args).current_dir(cwd).output().expect("the job binary runs")
+    Command::new(binary)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the job binary runs")
 }
 
 /// An example's arguments: its `args` file, one per line.
 pub fn example_args(dir: &Path) -> Vec<String> {
     std::fs::read_to_string(dir.join("args"))
-        .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .map(|s| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 

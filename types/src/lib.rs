@@ -57,12 +57,18 @@ pub enum TypeInfo {
 impl TypeInfo {
     /// A row with positional fields `f0, f1, ...`.
     pub fn row(fields: Vec<TypeInfo>) -> Self {
-        TypeInfo::Row { fields, names: None }
+        TypeInfo::Row {
+            fields,
+            names: None,
+        }
     }
 
     /// True for the integer kinds PyFlink maps to Python `int`.
     pub fn is_integer(&self) -> bool {
-        matches!(self, TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long | TypeInfo::BigInt)
+        matches!(
+            self,
+            TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long | TypeInfo::BigInt
+        )
     }
 
     /// Inclusive value range of a fixed-width integer type.
@@ -79,7 +85,11 @@ impl TypeInfo {
 
 impl fmt::Display for TypeInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn list(f: &mut fmt::Formatter<'_>, items: &[TypeInfo], names: Option<&[String]>) -> fmt::Result {
+        fn list(
+            f: &mut fmt::Formatter<'_>,
+            items: &[TypeInfo],
+            names: Option<&[String]>,
+        ) -> fmt::Result {
             for (i, t) in items.iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
@@ -137,11 +147,17 @@ mod tests {
         let ty: TypeInfo = serde_json::from_str(spec).expect("valid spec");
         assert_eq!(
             ty,
-            TypeInfo::row(vec![TypeInfo::Long, TypeInfo::List { element: Box::new(TypeInfo::String) }])
+            TypeInfo::row(vec![
+                TypeInfo::Long,
+                TypeInfo::List {
+                    element: Box::new(TypeInfo::String)
+                }
+            ])
         );
         assert_eq!(ty.to_string(), "ROW<LONG, LIST<STRING>>");
         let named: TypeInfo =
-            serde_json::from_str(r#"{"type":"ROW","fields":[{"type":"INT"}],"names":["id"]}"#).expect("valid");
+            serde_json::from_str(r#"{"type":"ROW","fields":[{"type":"INT"}],"names":["id"]}"#)
+                .expect("valid");
         assert_eq!(named.to_string(), "ROW<id: INT>");
         let pickled: TypeInfo = serde_json::from_str(r#"{"type":"PICKLED"}"#).expect("valid");
         assert_eq!(pickled, TypeInfo::Pickled);
@@ -149,7 +165,10 @@ mod tests {
 
     #[test]
     fn integer_ranges() {
-        assert_eq!(TypeInfo::Int.integer_range(), Some((-2147483648, 2147483647)));
+        assert_eq!(
+            TypeInfo::Int.integer_range(),
+            Some((-2147483648, 2147483647))
+        );
         assert!(TypeInfo::Long.is_integer());
         assert!(!TypeInfo::Double.is_integer());
     }

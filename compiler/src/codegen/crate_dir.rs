@@ -37,7 +37,10 @@ impl SluiceTree {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> CompileError {
-    CompileError::new(Category::User, format!("cannot write {}: {e}", path.display()))
+    CompileError::new(
+        Category::User,
+        format!("cannot write {}: {e}", path.display()),
+    )
 }
 
 /// Writes `contents` unless the file already holds exactly that.
@@ -52,8 +55,12 @@ pub fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), CompileError
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<(), CompileError> {
-    let entries = std::fs::read_dir(from)
-        .map_err(|e| CompileError::new(Category::Internal, format!("cannot read {}: {e}", from.display())))?;
+    let entries = std::fs::read_dir(from).map_err(|e| {
+        CompileError::new(
+            Category::Internal,
+            format!("cannot read {}: {e}", from.display()),
+        )
+    })?;
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
@@ -73,9 +80,20 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), CompileError> {
 
 /// A valid crate and binary name from a directory name (`state-demo` -> `state_demo`).
 pub fn crate_name(dir: &Path) -> String {
-    let raw = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let mut name: String =
-        raw.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let raw = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut name: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         name.insert_str(0, "job_");
     }
@@ -94,9 +112,18 @@ pub struct CrateSources<'a> {
 pub fn write_crate(dir: &Path, sources: &CrateSources<'_>) -> Result<String, CompileError> {
     let name = crate_name(dir);
     let job_dir = sources.job_path.parent().unwrap_or(Path::new("."));
-    let job_file_name = sources.job_path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let job_file_name = sources
+        .job_path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let read = |path: &Path| {
-        std::fs::read(path).map_err(|e| CompileError::new(Category::User, format!("cannot read {}: {e}", path.display())))
+        std::fs::read(path).map_err(|e| {
+            CompileError::new(
+                Category::User,
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })
     };
 
     let job_file = EmbeddedFile {
@@ -125,13 +152,18 @@ pub fn write_crate(dir: &Path, sources: &CrateSources<'_>) -> Result<String, Com
         modules: &modules,
         sluice_version: sources.sluice_version,
     });
-    let main = render(tokens)
-        .map_err(|e| CompileError::new(Category::Internal, format!("generated code does not parse: {e}")))?;
+    let main = render(tokens).map_err(|e| {
+        CompileError::new(
+            Category::Internal,
+            format!("generated code does not parse: {e}"),
+        )
+    })?;
     write_if_changed(&dir.join("src/main.rs"), main.as_bytes())?;
 
     let runtime_dir = sources.tree.runtime_dir().display().to_string();
     let types_dir = sources.tree.types_dir().display().to_string();
-    let manifest = job_manifest(&name, &runtime_dir).map_err(|e| CompileError::new(Category::Internal, e))?;
+    let manifest =
+        job_manifest(&name, &runtime_dir).map_err(|e| CompileError::new(Category::Internal, e))?;
     write_if_changed(&dir.join("Cargo.toml"), manifest.as_bytes())?;
     write_if_changed(&dir.join("build.rs"), BUILD_RS.as_bytes())?;
     let dockerfile = DOCKERFILE
@@ -147,13 +179,21 @@ pub fn write_crate(dir: &Path, sources: &CrateSources<'_>) -> Result<String, Com
 /// Standalone copies of `sluice-runtime` and `sluice-types` under `vendor/`, for the Dockerfile.
 fn vendor_runtime(dir: &Path, tree: &SluiceTree) -> Result<(), CompileError> {
     let read = |path: PathBuf| {
-        std::fs::read_to_string(&path)
-            .map_err(|e| CompileError::new(Category::Internal, format!("cannot read {}: {e}", path.display())))
+        std::fs::read_to_string(&path).map_err(|e| {
+            CompileError::new(
+                Category::Internal,
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })
     };
     let workspace = read(tree.root.join("Cargo.toml"))?;
     let types_dir = tree.types_dir().display().to_string();
     for (crate_dir, vendored, parts) in [
-        (tree.runtime_dir(), "vendor/sluice-runtime", &["src", "python", "bootstrap"][..]),
+        (
+            tree.runtime_dir(),
+            "vendor/sluice-runtime",
+            &["src", "python", "bootstrap"][..],
+        ),
         (tree.types_dir(), "vendor/sluice-types", &["src"][..]),
     ] {
         let target = dir.join(vendored);
@@ -161,7 +201,10 @@ fn vendor_runtime(dir: &Path, tree: &SluiceTree) -> Result<(), CompileError> {
             copy_tree(&crate_dir.join(part), &target.join(part))?;
         }
         if crate_dir.join("build.rs").exists() {
-            write_if_changed(&target.join("build.rs"), read(crate_dir.join("build.rs"))?.as_bytes())?;
+            write_if_changed(
+                &target.join("build.rs"),
+                read(crate_dir.join("build.rs"))?.as_bytes(),
+            )?;
         }
         let manifest = standalone_member_manifest(
             &read(crate_dir.join("Cargo.toml"))?,

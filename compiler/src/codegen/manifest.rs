@@ -9,7 +9,8 @@ use toml_edit::{value, DocumentMut, Item, Table};
 pub const JOB_MANIFEST_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml");
 
 fn parse(text: &str, what: &str) -> Result<DocumentMut, String> {
-    text.parse::<DocumentMut>().map_err(|e| format!("{what} is not valid TOML: {e}"))
+    text.parse::<DocumentMut>()
+        .map_err(|e| format!("{what} is not valid TOML: {e}"))
 }
 
 /// The job crate's manifest.
@@ -22,11 +23,21 @@ pub fn job_manifest(crate_name: &str, runtime_dir: &str) -> Result<String, Strin
 
 /// A workspace member's manifest made standalone: `x.workspace = true` replaced by the workspace's
 /// value, `[lints]` dropped, and the given path dependencies pointed at `paths`.
-pub fn standalone_member_manifest(member: &str, workspace: &str, paths: &[(&str, &str)]) -> Result<String, String> {
+pub fn standalone_member_manifest(
+    member: &str,
+    workspace: &str,
+    paths: &[(&str, &str)],
+) -> Result<String, String> {
     let mut doc = parse(member, "member manifest")?;
     let ws = parse(workspace, "workspace manifest")?;
-    let ws_package = ws.get("workspace").and_then(|w| w.get("package")).and_then(Item::as_table);
-    let ws_deps = ws.get("workspace").and_then(|w| w.get("dependencies")).and_then(Item::as_table);
+    let ws_package = ws
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(Item::as_table);
+    let ws_deps = ws
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(Item::as_table);
     if let Some(package) = doc.get_mut("package").and_then(Item::as_table_mut) {
         let keys: Vec<String> = package.iter().map(|(k, _)| k.to_string()).collect();
         for key in keys {
@@ -41,7 +52,9 @@ pub fn standalone_member_manifest(member: &str, workspace: &str, paths: &[(&str,
         }
     }
     for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
-        let Some(deps) = doc.get_mut(section).and_then(Item::as_table_like_mut) else { continue };
+        let Some(deps) = doc.get_mut(section).and_then(Item::as_table_like_mut) else {
+            continue;
+        };
         let names: Vec<String> = deps.iter().map(|(k, _)| k.to_string()).collect();
         for name in names {
             if let Some(&(_, path)) = paths.iter().find(|(n, _)| *n == name) {
@@ -50,14 +63,19 @@ pub fn standalone_member_manifest(member: &str, workspace: &str, paths: &[(&str,
                 deps.insert(&name, value(table));
                 continue;
             }
-            let Some(item) = deps.get(&name) else { continue };
+            let Some(item) = deps.get(&name) else {
+                continue;
+            };
             if !is_inherited(item) {
                 continue;
             }
             let extra_features = item.get("features").cloned();
-            let mut resolved =
-                ws_deps.and_then(|d| d.get(&name)).cloned().ok_or_else(|| format!("{name} is not a workspace dependency"))?;
-            if let (Some(features), Some(table)) = (extra_features, resolved.as_inline_table_mut()) {
+            let mut resolved = ws_deps
+                .and_then(|d| d.get(&name))
+                .cloned()
+                .ok_or_else(|| format!("{name} is not a workspace dependency"))?;
+            if let (Some(features), Some(table)) = (extra_features, resolved.as_inline_table_mut())
+            {
                 if let Some(array) = features.as_array() {
                     table.insert("features", array.clone().into());
                 }
@@ -71,7 +89,9 @@ pub fn standalone_member_manifest(member: &str, workspace: &str, paths: &[(&str,
 }
 
 fn is_inherited(item: &Item) -> bool {
-    item.get("workspace").and_then(Item::as_bool).unwrap_or(false)
+    item.get("workspace")
+        .and_then(Item::as_bool)
+        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -83,7 +103,10 @@ mod tests {
         let text = job_manifest("state_demo", "/opt/sluice/runtime").expect("template is valid");
         let doc: DocumentMut = text.parse().expect("valid toml");
         assert_eq!(doc["package"]["name"].as_str(), Some("state_demo"));
-        assert_eq!(doc["dependencies"]["sluice-runtime"]["path"].as_str(), Some("/opt/sluice/runtime"));
+        assert_eq!(
+            doc["dependencies"]["sluice-runtime"]["path"].as_str(),
+            Some("/opt/sluice/runtime")
+        );
         assert!(doc.get("workspace").is_some());
     }
 
@@ -108,11 +131,15 @@ sluice-types.workspace = true
 [lints]
 workspace = true
 "#;
-        let text = standalone_member_manifest(member, workspace, &[("sluice-types", "/opt/types")]).expect("ok");
+        let text = standalone_member_manifest(member, workspace, &[("sluice-types", "/opt/types")])
+            .expect("ok");
         let doc: DocumentMut = text.parse().expect("valid toml");
         assert_eq!(doc["package"]["version"].as_str(), Some("0.1.0"));
         assert_eq!(doc["dependencies"]["serde"]["version"].as_str(), Some("1"));
-        assert_eq!(doc["dependencies"]["sluice-types"]["path"].as_str(), Some("/opt/types"));
+        assert_eq!(
+            doc["dependencies"]["sluice-types"]["path"].as_str(),
+            Some("/opt/types")
+        );
         assert!(doc.get("lints").is_none());
     }
 }

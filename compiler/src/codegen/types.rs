@@ -26,11 +26,17 @@ pub fn type_info(ty: &TypeInfo) -> TokenStream {
         TypeInfo::SqlTime => quote! { TypeInfo::SqlTime },
         TypeInfo::SqlTimestamp => quote! { TypeInfo::SqlTimestamp },
         TypeInfo::Pickled => quote! { TypeInfo::Pickled },
-        TypeInfo::Row { fields, names: None } => {
+        TypeInfo::Row {
+            fields,
+            names: None,
+        } => {
             let fields = list(fields);
             quote! { TypeInfo::row(#fields) }
         }
-        TypeInfo::Row { fields, names: Some(names) } => {
+        TypeInfo::Row {
+            fields,
+            names: Some(names),
+        } => {
             let fields = list(fields);
             quote! { TypeInfo::Row { fields: #fields, names: Some(vec![#(#names.to_string()),*]) } }
         }

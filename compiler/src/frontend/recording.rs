@@ -66,8 +66,12 @@ pub struct RecordEnv {
 /// Runs `job` with `args` in record mode. A failure of the script itself comes back in
 /// `Recording::error`; failing to run Python at all is an error here.
 pub fn record(job: &Path, args: &[String], env: &RecordEnv) -> Result<Recording, CompileError> {
-    let out = tempfile::NamedTempFile::new()
-        .map_err(|e| CompileError::new(Category::Internal, format!("cannot create a temporary file: {e}")))?;
+    let out = tempfile::NamedTempFile::new().map_err(|e| {
+        CompileError::new(
+            Category::Internal,
+            format!("cannot create a temporary file: {e}"),
+        )
+    })?;
     let python_path = match std::env::var_os("PYTHONPATH") {
         Some(existing) if !existing.is_empty() => {
             let mut paths = vec![env.shim_dir.clone()];
@@ -94,10 +98,16 @@ pub fn record(job: &Path, args: &[String], env: &RecordEnv) -> Result<Recording,
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(CompileError::new(
             Category::Internal,
-            format!("recording the job produced no result (exit status {}):\n{stderr}", output.status),
+            format!(
+                "recording the job produced no result (exit status {}):\n{stderr}",
+                output.status
+            ),
         ));
     }
     serde_json::from_str(&text).map_err(|e| {
-        CompileError::new(Category::Internal, format!("cannot read the recorded job graph: {e}"))
+        CompileError::new(
+            Category::Internal,
+            format!("cannot read the recorded job graph: {e}"),
+        )
     })
 }

@@ -33,8 +33,15 @@ impl fmt::Display for JobPlan {
             write!(f, ", executed at {site}")?;
         }
         writeln!(f, ")")?;
-        let parallelism = self.config.parallelism.map_or("default".to_string(), |p| p.to_string());
-        writeln!(f, "  config: parallelism={parallelism} runtime_mode={}", self.config.runtime_mode)?;
+        let parallelism = self
+            .config
+            .parallelism
+            .map_or("default".to_string(), |p| p.to_string());
+        writeln!(
+            f,
+            "  config: parallelism={parallelism} runtime_mode={}",
+            self.config.runtime_mode
+        )?;
         for node in &self.nodes {
             writeln!(f, "  {node}")?;
         }
@@ -45,7 +52,11 @@ impl fmt::Display for JobPlan {
 fn udf(f: &mut fmt::Formatter<'_>, label: &str, udf: &Udf) -> fmt::Result {
     write!(f, " {label}={}", udf.display_name())?;
     match (&udf.source, udf.kind) {
-        (Some(source), super::UdfKind::Lambda) => write!(f, " `{}`", source.split_whitespace().collect::<Vec<_>>().join(" "))?,
+        (Some(source), super::UdfKind::Lambda) => write!(
+            f,
+            " `{}`",
+            source.split_whitespace().collect::<Vec<_>>().join(" ")
+        )?,
         _ => {
             if let Some(location) = udf.location() {
                 write!(f, " ({location})")?;
@@ -61,9 +72,11 @@ impl fmt::Display for PlanNode {
         let keyed = |k: bool| if k { ", keyed" } else { "" };
         write!(f, "#{} ", self.id)?;
         match &self.op {
-            StreamOp::NumberSequenceSource { name, watermark } => {
-                write!(f, "NumberSequenceSource name={name:?} watermark={}", watermark.kind)?
-            }
+            StreamOp::NumberSequenceSource { name, watermark } => write!(
+                f,
+                "NumberSequenceSource name={name:?} watermark={}",
+                watermark.kind
+            )?,
             StreamOp::CollectionSource { element_count } => {
                 write!(f, "CollectionSource")?;
                 if let Some(count) = element_count {

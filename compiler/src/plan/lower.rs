@@ -32,15 +32,29 @@ impl Sources<'_> {
 }
 
 pub fn lower_recording(recording: &Recording, job_dir: &Path) -> Result<Plan, CompileError> {
-    let mut sources = Sources { job_dir, files: HashMap::new() };
-    let jobs = recording.jobs.iter().map(|job| lower_job(job, &mut sources)).collect::<Result<_, _>>()?;
-    Ok(Plan { jobs, modules: recording.modules.clone() })
+    let mut sources = Sources {
+        job_dir,
+        files: HashMap::new(),
+    };
+    let jobs = recording
+        .jobs
+        .iter()
+        .map(|job| lower_job(job, &mut sources))
+        .collect::<Result<_, _>>()?;
+    Ok(Plan {
+        jobs,
+        modules: recording.modules.clone(),
+    })
 }
 
 fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, CompileError> {
     let mut nodes: Vec<PlanNode> = Vec::with_capacity(job.nodes.len());
     for node in &job.nodes {
-        let input_type = node.inputs.first().and_then(|&i| nodes.get(i)).map(|n| n.output.clone());
+        let input_type = node
+            .inputs
+            .first()
+            .and_then(|&i| nodes.get(i))
+            .map(|n| n.output.clone());
         let op = lower_op(node, sources)?;
         let output = match (&op, &node.output_type) {
             (StreamOp::Print { .. }, _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
@@ -50,7 +64,13 @@ fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, Co
         if !op.is_source() && input_type.is_none() {
             return Err(internal(node, "has no input"));
         }
-        nodes.push(PlanNode { id: node.id, inputs: node.inputs.clone(), output, site: node.site.clone(), op });
+        nodes.push(PlanNode {
+            id: node.id,
+            inputs: node.inputs.clone(),
+            output,
+            site: node.site.clone(),
+            op,
+        });
     }
     Ok(JobPlan {
         name: job.name.clone(),
@@ -62,7 +82,10 @@ fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, Co
 }
 
 fn internal(node: &RecordedNode, what: &str) -> CompileError {
-    CompileError::new(Category::Internal, format!("recorded node {} ({}) {what}", node.id, node.op))
+    CompileError::new(
+        Category::Internal,
+        format!("recorded node {} ({}) {what}", node.id, node.op),
+    )
 }
 
 fn param<'a>(node: &'a RecordedNode, name: &str) -> Option<&'a Json> {
@@ -70,17 +93,25 @@ fn param<'a>(node: &'a RecordedNode, name: &str) -> Option<&'a Json> {
 }
 
 fn keyed(node: &RecordedNode) -> bool {
-    param(node, "keyed").and_then(Json::as_bool).unwrap_or(false)
+    param(node, "keyed")
+        .and_then(Json::as_bool)
+        .unwrap_or(false)
 }
 
 fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, CompileError> {
     let mut udf = || -> Result<Udf, CompileError> {
-        let recorded = node.udf.as_ref().ok_or_else(|| internal(node, "has no function"))?;
+        let recorded = node
+            .udf
+            .as_ref()
+            .ok_or_else(|| internal(node, "has no function"))?;
         Ok(lower_udf(recorded, node, sources))
     };
     Ok(match node.op.as_str() {
         "source.number_sequence" => StreamOp::NumberSequenceSource {
-            name: param(node, "name").and_then(Json::as_str).unwrap_or("Sequence Source").to_string(),
+            name: param(node, "name")
+                .and_then(Json::as_str)
+                .unwrap_or("Sequence Source")
+                .to_string(),
             watermark: param(node, "watermark")
                 .and_then(|w| serde_json::from_value::<WatermarkSpec>(w.clone()).ok())
                 .ok_or_else(|| internal(node, "has no watermark strategy"))?,
@@ -93,19 +124,38 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
                 .and_then(Json::as_u64)
                 .map(|c| c as usize),
         },
-        "map" => StreamOp::Map { udf: udf()?, keyed: keyed(node) },
-        "flat_map" => StreamOp::FlatMap { udf: udf()?, keyed: keyed(node) },
-        "filter" => StreamOp::Filter { udf: udf()?, keyed: keyed(node) },
+        "map" => StreamOp::Map {
+            udf: udf()?,
+            keyed: keyed(node),
+        },
+        "flat_map" => StreamOp::FlatMap {
+            udf: udf()?,
+            keyed: keyed(node),
+        },
+        "filter" => StreamOp::Filter {
+            udf: udf()?,
+            keyed: keyed(node),
+        },
         "key_by" => StreamOp::KeyBy {
             selector: udf()?,
             key_type: param(node, "key_type").and_then(|t| serde_json::from_value(t.clone()).ok()),
         },
         "reduce" => StreamOp::Reduce { udf: udf()? },
-        "process" => StreamOp::Process { udf: udf()?, keyed: keyed(node) },
-        "sink.print" => StreamOp::Print {
-            identifier: param(node, "identifier").and_then(Json::as_str).map(str::to_string),
+        "process" => StreamOp::Process {
+            udf: udf()?,
+            keyed: keyed(node),
         },
-        other => return Err(internal(node, &format!("has an operator the compiler does not know: {other}"))),
+        "sink.print" => StreamOp::Print {
+            identifier: param(node, "identifier")
+                .and_then(Json::as_str)
+                .map(str::to_string),
+        },
+        other => {
+            return Err(internal(
+                node,
+                &format!("has an operator the compiler does not know: {other}"),
+            ))
+        }
     })
 }
 
@@ -115,7 +165,10 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
 fn lower_udf(recorded: &RecordedUdf, node: &RecordedNode, sources: &mut Sources<'_>) -> Udf {
     let mut udf = Udf {
         kind: recorded.kind,
-        name: recorded.class.clone().unwrap_or_else(|| recorded.name.clone()),
+        name: recorded
+            .class
+            .clone()
+            .unwrap_or_else(|| recorded.name.clone()),
         method: recorded.method.clone(),
         file: recorded.file.clone(),
         line: recorded.line,
@@ -127,14 +180,18 @@ fn lower_udf(recorded: &RecordedUdf, node: &RecordedNode, sources: &mut Sources<
         let index = sources.get(file)?;
         match recorded.kind {
             UdfKind::Lambda => {
-                let from_call = node.site.as_ref().filter(|s| s.file == file).and_then(|site| {
-                    let call = index.call_at(site.span)?;
-                    (0..call.args.len().max(1))
-                        .filter_map(|i| index.call_argument(call, i, None))
-                        .chain(call.keywords.iter().map(|k| &k.value))
-                        .find(|arg| arg.is_lambda_expr())
-                        .map(|arg| index.span_of(rustpython_parser::ast::Ranged::range(arg)))
-                });
+                let from_call = node
+                    .site
+                    .as_ref()
+                    .filter(|s| s.file == file)
+                    .and_then(|site| {
+                        let call = index.call_at(site.span)?;
+                        (0..call.args.len().max(1))
+                            .filter_map(|i| index.call_argument(call, i, None))
+                            .chain(call.keywords.iter().map(|k| &k.value))
+                            .find(|arg| arg.is_lambda_expr())
+                            .map(|arg| index.span_of(rustpython_parser::ast::Ranged::range(arg)))
+                    });
                 from_call.or_else(|| {
                     let lambdas = index.lambdas_on_line(recorded.line?);
                     match lambdas.as_slice() {

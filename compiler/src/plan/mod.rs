@@ -107,7 +107,10 @@ pub struct WatermarkSpec {
 pub enum StreamOp {
     /// `env.from_source(NumberSequenceSource(start, end), ...)`: LONGs start..=end; the bounds are
     /// values read when the binary runs.
-    NumberSequenceSource { name: String, watermark: WatermarkSpec },
+    NumberSequenceSource {
+        name: String,
+        watermark: WatermarkSpec,
+    },
     /// `env.from_collection(elements, type_info)`: the elements are values read when the binary runs.
     CollectionSource { element_count: Option<usize> },
     /// `map(f)`: one output per input.
@@ -117,7 +120,10 @@ pub enum StreamOp {
     /// `filter(f)`: keeps inputs for which `f` is truthy; output type = input type.
     Filter { udf: Udf, keyed: bool },
     /// `key_by(f, key_type)`: attaches a key; output type = input type.
-    KeyBy { selector: Udf, key_type: Option<TypeInfo> },
+    KeyBy {
+        selector: Udf,
+        key_type: Option<TypeInfo>,
+    },
     /// Keyed `reduce(f)`: running fold per key.
     Reduce { udf: Udf },
     /// `process(f)`: ProcessFunction / KeyedProcessFunction.
@@ -128,7 +134,10 @@ pub enum StreamOp {
 
 impl StreamOp {
     pub fn is_source(&self) -> bool {
-        matches!(self, StreamOp::NumberSequenceSource { .. } | StreamOp::CollectionSource { .. })
+        matches!(
+            self,
+            StreamOp::NumberSequenceSource { .. } | StreamOp::CollectionSource { .. }
+        )
     }
 
     pub fn udf(&self) -> Option<&Udf> {

@@ -16,7 +16,10 @@ pub struct PyFilter {
 
 impl PyFilter {
     pub fn new(udf: PyFunction, input_type: TypeInfo, keyed: bool) -> Self {
-        PyFilter { core: PythonFunctionCore::new(udf, keyed), input_type }
+        PyFilter {
+            core: PythonFunctionCore::new(udf, keyed),
+            input_type,
+        }
     }
 }
 
@@ -26,7 +29,11 @@ impl Operator for PyFilter {
     }
 
     fn declared_state(&self) -> Vec<StateDeclaration> {
-        self.core.state.iter().map(|_| StateDeclaration::PythonKeyedState).collect()
+        self.core
+            .state
+            .iter()
+            .map(|_| StateDeclaration::PythonKeyedState)
+            .collect()
     }
 
     fn on_start(&mut self) -> Result<()> {
@@ -34,12 +41,16 @@ impl Operator for PyFilter {
     }
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
-        self.core.call_each(input, &self.input_type, |core, record, result| {
-            if result.is_truthy().map_err(|e| core.udf.error(result.py(), e))? {
-                out.push(record);
-            }
-            Ok(())
-        })
+        self.core
+            .call_each(input, &self.input_type, |core, record, result| {
+                if result
+                    .is_truthy()
+                    .map_err(|e| core.udf.error(result.py(), e))?
+                {
+                    out.push(record);
+                }
+                Ok(())
+            })
     }
 
     fn on_close(&mut self, _out: &mut Batch) -> Result<()> {

@@ -18,7 +18,11 @@ pub struct PyFlatMap {
 
 impl PyFlatMap {
     pub fn new(udf: PyFunction, input_type: TypeInfo, output_type: TypeInfo, keyed: bool) -> Self {
-        PyFlatMap { core: PythonFunctionCore::new(udf, keyed), input_type, output_type }
+        PyFlatMap {
+            core: PythonFunctionCore::new(udf, keyed),
+            input_type,
+            output_type,
+        }
     }
 }
 
@@ -28,7 +32,11 @@ impl Operator for PyFlatMap {
     }
 
     fn declared_state(&self) -> Vec<StateDeclaration> {
-        self.core.state.iter().map(|_| StateDeclaration::PythonKeyedState).collect()
+        self.core
+            .state
+            .iter()
+            .map(|_| StateDeclaration::PythonKeyedState)
+            .collect()
     }
 
     fn on_start(&mut self) -> Result<()> {
@@ -37,18 +45,23 @@ impl Operator for PyFlatMap {
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         let output_type = &self.output_type;
-        self.core.call_each(input, &self.input_type, |core, record, result| {
-            if result.is_none() {
-                return Ok(());
-            }
-            let py = result.py();
-            for item in result.try_iter().map_err(|e| core.udf.error(py, e))? {
-                let item = item.map_err(|e| core.udf.error(py, e))?;
-                let value = core.output(&item, output_type)?;
-                out.push(Record { value, key: None, timestamp: record.timestamp });
-            }
-            Ok(())
-        })
+        self.core
+            .call_each(input, &self.input_type, |core, record, result| {
+                if result.is_none() {
+                    return Ok(());
+                }
+                let py = result.py();
+                for item in result.try_iter().map_err(|e| core.udf.error(py, e))? {
+                    let item = item.map_err(|e| core.udf.error(py, e))?;
+                    let value = core.output(&item, output_type)?;
+                    out.push(Record {
+                        value,
+                        key: None,
+                        timestamp: record.timestamp,
+                    });
+                }
+                Ok(())
+            })
     }
 
     fn on_close(&mut self, _out: &mut Batch) -> Result<()> {

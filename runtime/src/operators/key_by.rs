@@ -18,7 +18,11 @@ pub struct KeyBy {
 
 impl KeyBy {
     pub fn new(selector: PyFunction, input_type: TypeInfo, key_type: Option<TypeInfo>) -> Self {
-        KeyBy { selector, input_type, key_type }
+        KeyBy {
+            selector,
+            input_type,
+            key_type,
+        }
     }
 }
 
@@ -31,7 +35,8 @@ impl Operator for KeyBy {
         Python::attach(|py| {
             let func = self.selector.callable(py);
             for record in &mut input {
-                let arg = to_py(py, &record.value, &self.input_type).map_err(|e| self.selector.error(py, e))?;
+                let arg = to_py(py, &record.value, &self.input_type)
+                    .map_err(|e| self.selector.error(py, e))?;
                 let key = func.call1((arg,)).map_err(|e| self.selector.error(py, e))?;
                 let key = key_from_py(&key, self.key_type.as_ref())
                     .map_err(|e| self.selector.error(py, e))?

@@ -17,7 +17,11 @@ pub struct PyMap {
 
 impl PyMap {
     pub fn new(udf: PyFunction, input_type: TypeInfo, output_type: TypeInfo, keyed: bool) -> Self {
-        PyMap { core: PythonFunctionCore::new(udf, keyed), input_type, output_type }
+        PyMap {
+            core: PythonFunctionCore::new(udf, keyed),
+            input_type,
+            output_type,
+        }
     }
 }
 
@@ -27,7 +31,11 @@ impl Operator for PyMap {
     }
 
     fn declared_state(&self) -> Vec<StateDeclaration> {
-        self.core.state.iter().map(|_| StateDeclaration::PythonKeyedState).collect()
+        self.core
+            .state
+            .iter()
+            .map(|_| StateDeclaration::PythonKeyedState)
+            .collect()
     }
 
     fn on_start(&mut self) -> Result<()> {
@@ -36,11 +44,16 @@ impl Operator for PyMap {
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         let output_type = &self.output_type;
-        self.core.call_each(input, &self.input_type, |core, record, result| {
-            let value = core.output(result, output_type)?;
-            out.push(Record { value, key: None, timestamp: record.timestamp });
-            Ok(())
-        })
+        self.core
+            .call_each(input, &self.input_type, |core, record, result| {
+                let value = core.output(result, output_type)?;
+                out.push(Record {
+                    value,
+                    key: None,
+                    timestamp: record.timestamp,
+                });
+                Ok(())
+            })
     }
 
     fn on_close(&mut self, _out: &mut Batch) -> Result<()> {

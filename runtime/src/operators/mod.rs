@@ -33,7 +33,10 @@ pub struct PythonFunctionCore {
 
 impl PythonFunctionCore {
     pub fn new(udf: PyFunction, keyed: bool) -> Self {
-        PythonFunctionCore { udf, state: keyed.then(KeyedStateStore::new) }
+        PythonFunctionCore {
+            udf,
+            state: keyed.then(KeyedStateStore::new),
+        }
     }
 
     pub fn open(&self, task_name: &str) -> Result<()> {
@@ -74,6 +77,8 @@ impl PythonFunctionCore {
 
     /// Converts what the function returned to the declared output type.
     pub fn output(&self, result: &Bound<'_, PyAny>, ty: &TypeInfo) -> Result<Value> {
-        from_py(result, ty).map_err(|e| self.udf.error(result.py(), e))?.map_err(|e| self.udf.type_error(e))
+        from_py(result, ty)
+            .map_err(|e| self.udf.error(result.py(), e))?
+            .map_err(|e| self.udf.type_error(e))
     }
 }

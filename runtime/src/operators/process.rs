@@ -21,7 +21,12 @@ pub struct PyProcess {
 
 impl PyProcess {
     pub fn new(udf: PyFunction, input_type: TypeInfo, output_type: TypeInfo, keyed: bool) -> Self {
-        PyProcess { core: PythonFunctionCore::new(udf, keyed), input_type, output_type, context: None }
+        PyProcess {
+            core: PythonFunctionCore::new(udf, keyed),
+            input_type,
+            output_type,
+            context: None,
+        }
     }
 }
 
@@ -31,15 +36,23 @@ impl Operator for PyProcess {
     }
 
     fn declared_state(&self) -> Vec<StateDeclaration> {
-        self.core.state.iter().map(|_| StateDeclaration::PythonKeyedState).collect()
+        self.core
+            .state
+            .iter()
+            .map(|_| StateDeclaration::PythonKeyedState)
+            .collect()
     }
 
     fn on_start(&mut self) -> Result<()> {
         self.core.open("Process")?;
         let context = Python::attach(|py| {
-            py.import("_sluice.harness").and_then(|h| h.getattr("ProcessContext")?.call0()).map(Bound::unbind)
+            py.import("_sluice.harness")
+                .and_then(|h| h.getattr("ProcessContext")?.call0())
+                .map(Bound::unbind)
         });
-        self.context = Some(Python::attach(|py| context.map_err(|e| self.core.udf.error(py, e)))?);
+        self.context = Some(Python::attach(|py| {
+            context.map_err(|e| self.core.udf.error(py, e))
+        })?);
         Ok(())
     }
 
@@ -58,7 +71,8 @@ impl Operator for PyProcess {
                     None => py.None().into_bound(py),
                 };
                 ctx.setattr(intern!(py, "_key"), key).map_err(err)?;
-                ctx.setattr(intern!(py, "_timestamp"), record.timestamp).map_err(err)?;
+                ctx.setattr(intern!(py, "_timestamp"), record.timestamp)
+                    .map_err(err)?;
                 let arg = to_py(py, &record.value, &self.input_type).map_err(err)?;
                 let result = func.call1((arg, &ctx)).map_err(err)?;
                 if result.is_none() {
@@ -66,7 +80,11 @@ impl Operator for PyProcess {
                 }
                 for item in result.try_iter().map_err(err)? {
                     let value = self.core.output(&item.map_err(err)?, &self.output_type)?;
-                    out.push(Record { value, key: None, timestamp: record.timestamp });
+                    out.push(Record {
+                        value,
+                        key: None,
+                        timestamp: record.timestamp,
+                    });
                 }
             }
             Ok(())

@@ -22,7 +22,11 @@ pub struct PyReduce {
 
 impl PyReduce {
     pub fn new(udf: PyFunction, value_type: TypeInfo) -> Self {
-        PyReduce { core: PythonFunctionCore::new(udf, true), value_type, accumulators: HashMap::new() }
+        PyReduce {
+            core: PythonFunctionCore::new(udf, true),
+            value_type,
+            accumulators: HashMap::new(),
+        }
     }
 }
 
@@ -32,7 +36,10 @@ impl Operator for PyReduce {
     }
 
     fn declared_state(&self) -> Vec<StateDeclaration> {
-        vec![StateDeclaration::Internal("reduce accumulator per key"), StateDeclaration::PythonKeyedState]
+        vec![
+            StateDeclaration::Internal("reduce accumulator per key"),
+            StateDeclaration::PythonKeyedState,
+        ]
     }
 
     fn on_start(&mut self) -> Result<()> {
@@ -56,7 +63,11 @@ impl Operator for PyReduce {
                     }
                 };
                 self.accumulators.insert(key, value.clone());
-                out.push(Record { value, key: None, timestamp: record.timestamp });
+                out.push(Record {
+                    value,
+                    key: None,
+                    timestamp: record.timestamp,
+                });
             }
             Ok(())
         })

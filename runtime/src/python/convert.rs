@@ -25,8 +25,14 @@ static HARNESS: PyOnceLock<Harness> = PyOnceLock::new();
 fn harness(py: Python<'_>) -> PyResult<&Harness> {
     HARNESS.get_or_try_init(py, || {
         let module = py.import("_sluice.harness")?;
-        let row_type = py.import("pyflink.common.types")?.getattr("Row")?.downcast_into::<PyType>()?;
-        Ok(Harness { make_row: module.getattr("make_row")?.unbind(), row_type: row_type.unbind() })
+        let row_type = py
+            .import("pyflink.common.types")?
+            .getattr("Row")?
+            .downcast_into::<PyType>()?;
+        Ok(Harness {
+            make_row: module.getattr("make_row")?.unbind(),
+            row_type: row_type.unbind(),
+        })
     })
 }
 
@@ -41,14 +47,25 @@ impl std::fmt::Display for ConvertError {
 }
 
 fn mismatch(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> ConvertError {
-    let repr = obj.repr().map(|r| r.to_string()).unwrap_or_else(|_| "<unprintable>".into());
-    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-    ConvertError(format!("expected a value of type {ty}, got {type_name} {repr}"))
+    let repr = obj
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "<unprintable>".into());
+    let type_name = obj
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into());
+    ConvertError(format!(
+        "expected a value of type {ty}, got {type_name} {repr}"
+    ))
 }
 
 fn field_type(ty: &TypeInfo, index: usize) -> &TypeInfo {
     match ty {
-        TypeInfo::Row { fields, .. } | TypeInfo::Tuple { fields } => fields.get(index).unwrap_or(&TypeInfo::Pickled),
+        TypeInfo::Row { fields, .. } | TypeInfo::Tuple { fields } => {
+            fields.get(index).unwrap_or(&TypeInfo::Pickled)
+        }
         _ => &TypeInfo::Pickled,
     }
 }
@@ -68,14 +85,22 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
                 values.append(to_py(py, field, field_type(ty, i))?)?;
             }
             let names = match ty {
-                TypeInfo::Row { names: Some(names), .. } => PyList::new(py, names)?.into_any(),
+                TypeInfo::Row {
+                    names: Some(names), ..
+                } => PyList::new(py, names)?.into_any(),
                 _ => py.None().into_bound(py),
             };
-            harness(py)?.make_row.bind(py).call1((values, names, row.kind as u8))?
+            harness(py)?
+                .make_row
+                .bind(py)
+                .call1((values, names, row.kind as u8))?
         }
         Value::Tuple(fields) => {
-            let items =
-                fields.iter().enumerate().map(|(i, f)| to_py(py, f, field_type(ty, i))).collect::<PyResult<Vec<_>>>()?;
+            let items = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| to_py(py, f, field_type(ty, i)))
+                .collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, items)?.into_any()
         }
         Value::List(items) => {
@@ -120,7 +145,10 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
                 return Ok(Err(mismatch(obj, ty)));
             }
             let Ok(i) = obj.extract::<i64>() else {
-                return Ok(Err(ConvertError(format!("{} is out of range for {ty}", obj.repr()?))));
+                return Ok(Err(ConvertError(format!(
+                    "{} is out of range for {ty}",
+                    obj.repr()?
+                ))));
             };
             if let Some((lo, hi)) = ty.integer_range() {
                 if i < lo || i > hi {
@@ -133,7 +161,11 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
             if obj.is_instance_of::<PyFloat>() {
                 let f = obj.extract::<f64>()?;
                 // FLOAT is 32-bit in Flink: the value comes back narrowed, as PyFlink shows it.
-                Value::Float(if *ty == TypeInfo::Float { f64::from(f as f32) } else { f })
+                Value::Float(if *ty == TypeInfo::Float {
+                    f64::from(f as f32)
+                } else {
+                    f
+                })
             } else {
                 return Ok(Err(mismatch(obj, ty)));
             }
@@ -147,14 +179,21 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
             Err(_) => return Ok(Err(mismatch(obj, ty))),
         },
         TypeInfo::Row { fields, .. } => {
-            let Some((items, kind)) = sequence_items(obj)? else { return Ok(Err(mismatch(obj, ty))) };
+            let Some((items, kind)) = sequence_items(obj)? else {
+                return Ok(Err(mismatch(obj, ty)));
+            };
             match convert_fields(obj, &items, fields, ty)? {
-                Ok(values) => Value::Row(Box::new(Row { kind, fields: values })),
+                Ok(values) => Value::Row(Box::new(Row {
+                    kind,
+                    fields: values,
+                })),
                 Err(e) => return Ok(Err(e)),
             }
         }
         TypeInfo::Tuple { fields } => {
-            let Some((items, _)) = sequence_items(obj)? else { return Ok(Err(mismatch(obj, ty))) };
+            let Some((items, _)) = sequence_items(obj)? else {
+                return Ok(Err(mismatch(obj, ty)));
+            };
             match convert_fields(obj, &items, fields, ty)? {
                 Ok(values) => Value::Tuple(values),
                 Err(e) => return Ok(Err(e)),
@@ -177,7 +216,9 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
             Value::List(values)
         }
         TypeInfo::Map { key, value } => {
-            let Ok(dict) = obj.downcast::<PyDict>() else { return Ok(Err(mismatch(obj, ty))) };
+            let Ok(dict) = obj.downcast::<PyDict>() else {
+                return Ok(Err(mismatch(obj, ty)));
+            };
             let mut entries = Vec::with_capacity(dict.len());
             for (k, v) in dict.iter() {
                 let k = match from_py(&k, key)? {
@@ -193,7 +234,11 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
             Value::Map(entries)
         }
         // Decimals, dates and times travel as Python objects until their native forms land.
-        TypeInfo::BigDec | TypeInfo::Instant | TypeInfo::SqlDate | TypeInfo::SqlTime | TypeInfo::SqlTimestamp => {
+        TypeInfo::BigDec
+        | TypeInfo::Instant
+        | TypeInfo::SqlDate
+        | TypeInfo::SqlTime
+        | TypeInfo::SqlTimestamp => {
             let _ = py;
             Value::Py(PyValue(Arc::new(obj.clone().unbind())))
         }
@@ -227,11 +272,16 @@ fn convert_fields(
 }
 
 /// The items of a Row, tuple or list, with the row kind (INSERT for plain sequences).
-fn sequence_items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<(Vec<Bound<'py, PyAny>>, RowKind)>> {
+fn sequence_items<'py>(
+    obj: &Bound<'py, PyAny>,
+) -> PyResult<Option<(Vec<Bound<'py, PyAny>>, RowKind)>> {
     let py = obj.py();
     if obj.is_instance(harness(py)?.row_type.bind(py))? {
         let values = obj.getattr(intern!(py, "_values"))?;
-        let kind: u8 = obj.getattr(intern!(py, "_row_kind"))?.getattr(intern!(py, "value"))?.extract()?;
+        let kind: u8 = obj
+            .getattr(intern!(py, "_row_kind"))?
+            .getattr(intern!(py, "value"))?
+            .extract()?;
         let items = values.try_iter()?.collect::<PyResult<Vec<_>>>()?;
         return Ok(Some((items, RowKind::from_index(kind).unwrap_or_default())));
     }
@@ -246,7 +296,10 @@ fn sequence_items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<(Vec<Bound<'p
 
 /// Converts a key selector's result: typed by `key_type` when given, else inferred from the object
 /// (ints, floats, strings, bools, bytes, None, tuples and Rows of those). Keys must be hashable values.
-pub fn key_from_py(obj: &Bound<'_, PyAny>, key_type: Option<&TypeInfo>) -> PyResult<Result<Value, ConvertError>> {
+pub fn key_from_py(
+    obj: &Bound<'_, PyAny>,
+    key_type: Option<&TypeInfo>,
+) -> PyResult<Result<Value, ConvertError>> {
     if let Some(ty) = key_type {
         return from_py(obj, ty);
     }
@@ -263,7 +316,10 @@ fn infer(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, ConvertError>> {
     if obj.is_instance_of::<PyInt>() {
         return Ok(match obj.extract::<i64>() {
             Ok(i) => Ok(Value::Int(i)),
-            Err(_) => Err(ConvertError(format!("key {} does not fit in a LONG", obj.repr()?))),
+            Err(_) => Err(ConvertError(format!(
+                "key {} does not fit in a LONG",
+                obj.repr()?
+            ))),
         });
     }
     if let Ok(f) = obj.downcast::<PyFloat>() {
@@ -278,7 +334,9 @@ fn infer(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, ConvertError>> {
     let is_row = obj.is_instance(harness(obj.py())?.row_type.bind(obj.py()))?;
     if is_row || obj.is_instance_of::<PyTuple>() {
         let Some((items, kind)) = sequence_items(obj)? else {
-            return Err(PyTypeError::new_err("unreachable: tuple or Row without items"));
+            return Err(PyTypeError::new_err(
+                "unreachable: tuple or Row without items",
+            ));
         };
         let mut values = Vec::with_capacity(items.len());
         for item in &items {
@@ -287,7 +345,14 @@ fn infer(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, ConvertError>> {
                 Err(e) => return Ok(Err(e)),
             }
         }
-        return Ok(Ok(if is_row { Value::Row(Box::new(Row { kind, fields: values })) } else { Value::Tuple(values) }));
+        return Ok(Ok(if is_row {
+            Value::Row(Box::new(Row {
+                kind,
+                fields: values,
+            }))
+        } else {
+            Value::Tuple(values)
+        }));
     }
     let type_name = obj.get_type().name()?.to_string();
     Ok(Err(ConvertError(format!(

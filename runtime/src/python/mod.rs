@@ -24,7 +24,8 @@ pub struct EmbeddedModule {
 }
 
 /// The shim (`pyflink`, `_sluice`), embedded by build.rs.
-pub static SHIM_MODULES: &[EmbeddedModule] = include!(concat!(env!("OUT_DIR"), "/embedded_python.rs"));
+pub static SHIM_MODULES: &[EmbeddedModule] =
+    include!(concat!(env!("OUT_DIR"), "/embedded_python.rs"));
 
 const IMPORTER: &str = include_str!("../../bootstrap/importer.py");
 
@@ -34,13 +35,23 @@ pub fn install_modules(py: Python<'_>, job_modules: &[EmbeddedModule]) -> PyResu
     let table = PyDict::new(py);
     for module in SHIM_MODULES {
         let filename = format!("<sluice>/{}", module.path);
-        table.set_item(module.name, PyTuple::new(py, [filename.into_pyobject(py)?.into_any(),
-            module.source.into_pyobject(py)?.into_any(), module.is_package.into_pyobject(py)?.to_owned().into_any()])?)?;
+        table.set_item(
+            module.name,
+            PyTuple::new(
+                py,
+                [
+                    filename.into_pyobject(py)?.into_any(),
+                    module.source.into_pyobject(py)?.into_any(),
+                    module.is_package.into_pyobject(py)?.to_owned().into_any(),
+                ],
+            )?,
+        )?;
     }
     for module in job_modules {
         table.set_item(module.name, (module.path, module.source, module.is_package))?;
     }
-    let code = std::ffi::CString::new(IMPORTER).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    let code = std::ffi::CString::new(IMPORTER)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     let importer = PyModule::from_code(py, &code, c"<sluice>/importer.py", c"_sluice_importer")?;
     importer.getattr("install")?.call1((table,))?;
     Ok(())
@@ -50,7 +61,13 @@ pub fn install_modules(py: Python<'_>, job_modules: &[EmbeddedModule]) -> PyResu
 pub fn format_traceback(py: Python<'_>, err: &PyErr) -> String {
     let formatted = py
         .import("traceback")
-        .and_then(|tb| tb.getattr("format_exception")?.call1((err.get_type(py), err.value(py), err.traceback(py))))
+        .and_then(|tb| {
+            tb.getattr("format_exception")?.call1((
+                err.get_type(py),
+                err.value(py),
+                err.traceback(py),
+            ))
+        })
         .and_then(|lines| lines.extract::<Vec<String>>());
     match formatted {
         Ok(lines) => lines.concat(),

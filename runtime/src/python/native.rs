@@ -45,8 +45,14 @@ pub struct JobBindings<'py> {
 
 impl<'py> JobBindings<'py> {
     fn new(list: &Bound<'py, PyList>) -> PyResult<Self> {
-        let nodes = list.iter().map(|n| n.downcast_into::<PyDict>().map_err(PyErr::from)).collect::<PyResult<_>>()?;
-        Ok(JobBindings { py: list.py(), nodes })
+        let nodes = list
+            .iter()
+            .map(|n| n.downcast_into::<PyDict>().map_err(PyErr::from))
+            .collect::<PyResult<_>>()?;
+        Ok(JobBindings {
+            py: list.py(),
+            nodes,
+        })
     }
 
     pub fn py(&self) -> Python<'py> {
@@ -54,11 +60,16 @@ impl<'py> JobBindings<'py> {
     }
 
     fn node(&self, node: usize) -> Result<&Bound<'py, PyDict>> {
-        self.nodes.get(node).ok_or_else(|| JobError::Internal(format!("the script built no node {node}")))
+        self.nodes
+            .get(node)
+            .ok_or_else(|| JobError::Internal(format!("the script built no node {node}")))
     }
 
     fn value(&self, node: usize, name: &str) -> Result<Bound<'py, PyAny>> {
-        let values = self.node(node)?.get_item("values").map_err(|e| JobError::Internal(e.to_string()))?;
+        let values = self
+            .node(node)?
+            .get_item("values")
+            .map_err(|e| JobError::Internal(e.to_string()))?;
         values
             .and_then(|v| v.get_item(name).ok())
             .ok_or_else(|| JobError::Internal(format!("node {node} has no value '{name}'")))
@@ -79,18 +90,27 @@ impl<'py> JobBindings<'py> {
             .flatten()
             .filter(|o| !o.is_none())
             .ok_or_else(|| JobError::Internal(format!("node {node} has no function")))?;
-        PyFunction::new(&object, method, label.to_string()).map_err(|e| JobError::User(format!("{label}: {e}")))
+        PyFunction::new(&object, method, label.to_string())
+            .map_err(|e| JobError::User(format!("{label}: {e}")))
     }
 
     /// A collection's elements converted to the declared element type.
     pub fn elements(&self, node: usize, ty: &TypeInfo, label: &str) -> Result<Vec<Value>> {
         let list = self.value(node, "elements")?;
         let mut out = Vec::new();
-        for (i, item) in list.try_iter().map_err(|e| JobError::Internal(e.to_string()))?.enumerate() {
+        for (i, item) in list
+            .try_iter()
+            .map_err(|e| JobError::Internal(e.to_string()))?
+            .enumerate()
+        {
             let item = item.map_err(|e| JobError::Internal(e.to_string()))?;
             match from_py(&item, ty).map_err(|e| JobError::Internal(e.to_string()))? {
                 Ok(v) => out.push(v),
-                Err(e) => return Err(JobError::User(format!("{label}: element {i} does not match type_info: {e}"))),
+                Err(e) => {
+                    return Err(JobError::User(format!(
+                        "{label}: element {i} does not match type_info: {e}"
+                    )))
+                }
             }
         }
         Ok(out)
@@ -104,8 +124,15 @@ struct Native {
 
 fn job_failed(py: Python<'_>, name: &str, error: &JobError) -> PyErr {
     let message = format!("job '{name}' failed: {error}");
-    match py.import("_sluice.errors").and_then(|m| m.getattr("JobFailed")) {
-        Ok(class) => PyErr::from_value(class.call1((message,)).unwrap_or_else(|e| e.into_value(py).into_bound(py).into_any())),
+    match py
+        .import("_sluice.errors")
+        .and_then(|m| m.getattr("JobFailed"))
+    {
+        Ok(class) => PyErr::from_value(
+            class
+                .call1((message,))
+                .unwrap_or_else(|e| e.into_value(py).into_bound(py).into_any()),
+        ),
         Err(_) => PyRuntimeError::new_err(message),
     }
 }
@@ -130,7 +157,8 @@ impl Native {
             let mut b = JobBindings::new(bindings)?;
             (spec.build)(&mut b).map_err(|e| job_failed(py, spec.name, &e))?
         };
-        py.detach(|| pipeline.run()).map_err(|e| job_failed(py, spec.name, &e))
+        py.detach(|| pipeline.run())
+            .map_err(|e| job_failed(py, spec.name, &e))
     }
 }
 
@@ -142,7 +170,8 @@ pub fn launch(program: &'static Program) -> ExitCode {
         install_modules(py, program.modules)?;
         let native = Py::new(py, Native { program })?;
         let run = py.import("_sluice.run")?.getattr("run")?;
-        run.call1((program.job_file, program.job_source, args, native))?.extract::<i32>()
+        run.call1((program.job_file, program.job_source, args, native))?
+            .extract::<i32>()
     });
     match outcome {
         Ok(code) => ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1)),

@@ -16,10 +16,19 @@ pub struct PyStateStore {
 #[pymethods]
 impl PyStateStore {
     fn value_state(&self, name: &str, spec_json: &str) -> PyResult<PyValueState> {
-        let ty: TypeInfo = serde_json::from_str(spec_json)
-            .map_err(|e| PyValueError::new_err(format!("state '{name}' has a type sluice cannot read: {e}")))?;
-        let index = self.store.value_state(name, ty.clone()).map_err(PyValueError::new_err)?;
-        Ok(PyValueState { store: self.store.clone(), index, ty, name: name.to_string() })
+        let ty: TypeInfo = serde_json::from_str(spec_json).map_err(|e| {
+            PyValueError::new_err(format!("state '{name}' has a type sluice cannot read: {e}"))
+        })?;
+        let index = self
+            .store
+            .value_state(name, ty.clone())
+            .map_err(PyValueError::new_err)?;
+        Ok(PyValueState {
+            store: self.store.clone(),
+            index,
+            ty,
+            name: name.to_string(),
+        })
     }
 }
 
@@ -47,7 +56,10 @@ impl PyValueState {
                 self.store.put(self.index, v);
                 Ok(())
             }
-            Err(e) => Err(PyTypeError::new_err(format!("ValueState '{}' update: {e}", self.name))),
+            Err(e) => Err(PyTypeError::new_err(format!(
+                "ValueState '{}' update: {e}",
+                self.name
+            ))),
         }
     }
 

@@ -22,7 +22,11 @@ impl PyFunction {
             Some(name) => object.getattr(name)?,
             None => object.clone(),
         };
-        Ok(PyFunction { object: object.clone().unbind(), call: call.unbind(), label })
+        Ok(PyFunction {
+            object: object.clone().unbind(),
+            call: call.unbind(),
+            label,
+        })
     }
 
     pub fn label(&self) -> &str {
@@ -34,13 +38,29 @@ impl PyFunction {
     }
 
     /// Calls `open(runtime_context)` on Function subclasses, with keyed state when the stream is keyed.
-    pub fn open(&self, py: Python<'_>, task_name: &str, state: Option<&KeyedStateStore>) -> Result<(), JobError> {
+    pub fn open(
+        &self,
+        py: Python<'_>,
+        task_name: &str,
+        state: Option<&KeyedStateStore>,
+    ) -> Result<(), JobError> {
         let store = match state {
-            Some(store) => Some(Py::new(py, PyStateStore { store: store.clone() }).map_err(|e| self.error(py, e))?),
+            Some(store) => Some(
+                Py::new(
+                    py,
+                    PyStateStore {
+                        store: store.clone(),
+                    },
+                )
+                .map_err(|e| self.error(py, e))?,
+            ),
             None => None,
         };
         py.import("_sluice.harness")
-            .and_then(|h| h.getattr("open_function")?.call1((self.object.bind(py), task_name, store)))
+            .and_then(|h| {
+                h.getattr("open_function")?
+                    .call1((self.object.bind(py), task_name, store))
+            })
             .map(|_| ())
             .map_err(|e| self.error(py, e))
     }
@@ -54,11 +74,17 @@ impl PyFunction {
 
     /// Wraps a Python exception raised by this function with its label and traceback.
     pub fn error(&self, py: Python<'_>, err: PyErr) -> JobError {
-        JobError::Python { context: format!("{} raised an exception", self.label), traceback: format_traceback(py, &err) }
+        JobError::Python {
+            context: format!("{} raised an exception", self.label),
+            traceback: format_traceback(py, &err),
+        }
     }
 
     /// A value the function returned that does not fit the declared output type.
     pub fn type_error(&self, detail: impl std::fmt::Display) -> JobError {
-        JobError::User(format!("{} returned a value that does not match its output_type: {detail}", self.label))
+        JobError::User(format!(
+            "{} returned a value that does not match its output_type: {detail}",
+            self.label
+        ))
     }
 }

@@ -25,7 +25,10 @@ pub struct PrintSink {
 
 impl PrintSink {
     pub fn new(identifier: Option<&str>, input_type: TypeInfo) -> Self {
-        let prefix = identifier.filter(|id| !id.is_empty()).map(|id| format!("{id}> ")).unwrap_or_default();
+        let prefix = identifier
+            .filter(|id| !id.is_empty())
+            .map(|id| format!("{id}> "))
+            .unwrap_or_default();
         PrintSink { prefix, input_type }
     }
 

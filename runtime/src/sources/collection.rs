@@ -12,7 +12,10 @@ pub struct CollectionSource {
 
 impl CollectionSource {
     pub fn new(name: &str, elements: Vec<Value>) -> Self {
-        CollectionSource { name: name.to_string(), elements: elements.into_iter() }
+        CollectionSource {
+            name: name.to_string(),
+            elements: elements.into_iter(),
+        }
     }
 }
 

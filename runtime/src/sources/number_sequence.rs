@@ -14,7 +14,12 @@ pub struct NumberSequenceSource {
 
 impl NumberSequenceSource {
     pub fn new(name: &str, start: i64, end: i64) -> Self {
-        NumberSequenceSource { name: name.to_string(), next: start, end, exhausted: start > end }
+        NumberSequenceSource {
+            name: name.to_string(),
+            next: start,
+            end,
+            exhausted: start > end,
+        }
     }
 }
 

@@ -46,7 +46,9 @@ impl KeyedStateStore {
 
     fn lock(&self) -> MutexGuard<'_, KeyedState> {
         // A poisoned lock only means another holder panicked; the map itself is still consistent.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn set_current_key(&self, key: Value) {
@@ -69,17 +71,30 @@ impl KeyedStateStore {
             }
             return Ok(index);
         }
-        state.tables.push(ValueTable { name: name.to_string(), ty, values: HashMap::new() });
+        state.tables.push(ValueTable {
+            name: name.to_string(),
+            ty,
+            values: HashMap::new(),
+        });
         Ok(state.tables.len() - 1)
     }
 
     pub fn value_type(&self, index: usize) -> TypeInfo {
-        self.lock().tables.get(index).map(|t| t.ty.clone()).unwrap_or(TypeInfo::Pickled)
+        self.lock()
+            .tables
+            .get(index)
+            .map(|t| t.ty.clone())
+            .unwrap_or(TypeInfo::Pickled)
     }
 
     pub fn get(&self, index: usize) -> Option<Value> {
         let state = self.lock();
-        state.tables.get(index)?.values.get(&state.current_key).cloned()
+        state
+            .tables
+            .get(index)?
+            .values
+            .get(&state.current_key)
+            .cloned()
     }
 
     pub fn put(&self, index: usize, value: Value) {
@@ -99,7 +114,9 @@ impl KeyedStateStore {
     }
 
     pub fn snapshot(&self) -> StateSnapshot {
-        StateSnapshot { value_tables: self.lock().tables.clone() }
+        StateSnapshot {
+            value_tables: self.lock().tables.clone(),
+        }
     }
 }
 

@@ -10,22 +10,22 @@ use super::*;
 const CHAIN: &str = r#"from pyflink.common import Row, Types
 # 中文注释：这是一个测试
 def main(ds, MyMapFunction):
-ds = ds.map(lambda a: Row(a % 4, 1), output_type=Types.ROW([Types.LONG(), Types.LONG()])) \
-       .key_by(lambda a: a[0]) \
-       .map(MyMapFunction(), output_type=Types.TUPLE([Types.LONG(), Types.LONG()]))
-return ds
+    ds = ds.map(lambda a: Row(a % 4, 1), output_type=Types.ROW([Types.LONG(), Types.LONG()])) \
+           .key_by(lambda a: a[0]) \
+           .map(MyMapFunction(), output_type=Types.TUPLE([Types.LONG(), Types.LONG()]))
+    return ds
 "#;
 
 const CHINESE: &str = r#"# -*- coding: utf-8 -*-
 # 数据流作业：统计单词（中文注释）
 def run(env, ds):
-ds = ds.filter(lambda s: s != "你好世界").map(lambda s: (s, 1))  # 注释：映射
-ds.print()
+    ds = ds.filter(lambda s: s != "你好世界").map(lambda s: (s, 1))  # 注释：映射
+    ds.print()
 "#;
 
 const UNICODE_METHODS: &str = r#"def 处理(ds):
-return ds.数据(1) \
-    .映射(2)
+    return ds.数据(1) \
+        .映射(2)
 "#;
 
 const DEFS: &str = r#"from pyflink.datastream import StreamExecutionEnvironment
@@ -33,56 +33,56 @@ from pyflink.datastream.functions import MapFunction
 
 
 class MyMapFunction(MapFunction):
-"""映射函数"""
+    """映射函数"""
 
-def open(self, runtime_context):
-    self.count = 0
+    def open(self, runtime_context):
+        self.count = 0
 
-def map(self, value):
-    return str(value * 2)
+    def map(self, value):
+        return str(value * 2)
 
 
 @udf(result_type=DataTypes.BIGINT(),
- deterministic=True)
+     deterministic=True)
 def add_one(x):
-return x + 1
+    return x + 1
 
 
 def main():
-env = StreamExecutionEnvironment.get_execution_environment()
-ds = env.from_collection([1, 2, 3])
-result = (
-    ds.map(MyMapFunction())
-      .filter(lambda x: x > 0)
-)
-total = sum(x * 2 for x in [1, 2, 3])
+    env = StreamExecutionEnvironment.get_execution_environment()
+    ds = env.from_collection([1, 2, 3])
+    result = (
+        ds.map(MyMapFunction())
+          .filter(lambda x: x > 0)
+    )
+    total = sum(x * 2 for x in [1, 2, 3])
 
-async def helper():
-    return 1
+    async def helper():
+        return 1
 
-def key_fn(v):
-    # 按奇偶分组
-    return v % 2
-ds.key_by(key_fn).reduce(lambda a, b: a + b)
-env.execute("作业")
+    def key_fn(v):
+        # 按奇偶分组
+        return v % 2
+    ds.key_by(key_fn).reduce(lambda a, b: a + b)
+    env.execute("作业")
 
 
 if __name__ == "__main__":
-main()
+    main()
 "#;
 
 const COVERAGE: &str = r#"import functools as ft
 @deco(lambda: 1)
 class C(Base, key=lambda: 2):
-attr: T = lambda: 3
-def m(self, a=lambda: 4, *, b=lambda: 5) -> ann(lambda: 6):
-    return lambda: 7
+    attr: T = lambda: 3
+    def m(self, a=lambda: 4, *, b=lambda: 5) -> ann(lambda: 6):
+        return lambda: 7
 async def g(x=[lambda: 8]):
-await h(lambda: 9)
-async with ctx(lambda: 10) as v:
-    pass
-async for i in it(lambda: 11):
-    yield lambda: 12
+    await h(lambda: 9)
+    async with ctx(lambda: 10) as v:
+        pass
+    async for i in it(lambda: 11):
+        yield lambda: 12
 x = {k: lambda: 13 for k in range(3) if k}
 y = {lambda: 14 for _ in ()}
 z = [f"{(lambda: 15)()!r:>{(lambda: 16)()}}"]
@@ -92,34 +92,34 @@ s = a[(lambda: 20)():(lambda: 21)():2]
 n = not (v := lambda: 22) and (lambda: 23) or -(lambda: 24)()
 t = (*(lambda: 25,), {**{1: lambda: 26}})
 for q in [lambda: 27]:
-pass
+    pass
 else:
-q = lambda: 28
+    q = lambda: 28
 while w(lambda: 29):
-break
+    break
 else:
-r = lambda: 30
+    r = lambda: 30
 if p(lambda: 31):
-o = lambda: 32
+    o = lambda: 32
 elif p(lambda: 33):
-o = lambda: 34
+    o = lambda: 34
 else:
-o = lambda: 35
+    o = lambda: 35
 try:
-e = lambda: 36
+    e = lambda: 36
 except E(lambda: 37) as err:
-e = lambda: 38
+    e = lambda: 38
 else:
-e = lambda: 39
+    e = lambda: 39
 finally:
-e = lambda: 40
+    e = lambda: 40
 with open(lambda: 41) as f, g(lambda: 42):
-assert (lambda: 43)(), lambda: 44
+    assert (lambda: 43)(), lambda: 44
 match subject(lambda: 45):
-case Point(x=0) if (lambda: 46)():
-    mm = lambda: 47
-case {"k": v}:
-    raise Err(lambda: 48) from (lambda: 49)()
+    case Point(x=0) if (lambda: 46)():
+        mm = lambda: 47
+    case {"k": v}:
+        raise Err(lambda: 48) from (lambda: 49)()
 c += (lambda: 50)()
 yy = [i for i in (lambda: 51)() if (lambda: 52)()]
 gg = (lambda: 53 for _ in ())
@@ -128,9 +128,9 @@ cmp = 1 < (lambda: 56)() < 3
 ff = ft.partial(print, sep=lambda: 57)(*[lambda: 58], **{"end": lambda: 59})
 sl = x[lambda: 60, 1:2]
 def outer():
-def inner():
-    nonlocal_stuff = lambda: 61
-return inner
+    def inner():
+        nonlocal_stuff = lambda: 61
+    return inner
 "#;
 
 fn index(src: &str) -> SourceIndex {
@@ -329,9 +329,9 @@ fn class_and_def_lookup() {
         Some(add_one.range)
     );
     assert_eq!(
-        idx.function_source(FunctionRef::Sync(add_one)),
-        "@udf(result_type=DataTypes.BIGINT(),\n     deterministic=True)\ndef add_one(x):\n    return x + 1"
-    );
+            idx.function_source(FunctionRef::Sync(add_one)),
+            "@udf(result_type=DataTypes.BIGINT(),\n     deterministic=True)\ndef add_one(x):\n    return x + 1"
+        );
     assert_eq!(idx.span_of(add_one.range), sp(17, 0, 18, 16)); // == CPython MAKE_FUNCTION
     assert!(idx.function_def("add_one", 16).is_none());
 
@@ -554,9 +554,8 @@ fn position_conversions() {
 
 #[test]
 fn call_arguments() {
-    let idx = index(
-        "env.add_source(src, 'name', type_info=Types.INT())\nf(a, *rest, b)\ng(func=h)\n",
-    );
+    let idx =
+        index("env.add_source(src, 'name', type_info=Types.INT())\nf(a, *rest, b)\ng(func=h)\n");
     let add = idx.call_at(sp(1, 0, 1, 50)).expect("add_source");
     let text = |e: Option<&Expr>| e.map(|e| idx.text_of(e.range()).to_owned());
     assert_eq!(

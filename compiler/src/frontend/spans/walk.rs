@@ -1,6 +1,8 @@
 //! A pre-order walker over every statement and expression kind of rustpython's AST.
 
-use rustpython_parser::ast::{Arguments, Comprehension, ExceptHandler, Expr, Pattern, Stmt, TypeParam};
+use rustpython_parser::ast::{
+    Arguments, Comprehension, ExceptHandler, Expr, Pattern, Stmt, TypeParam,
+};
 
 use super::NodeRef;
 
