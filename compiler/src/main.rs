@@ -52,7 +52,8 @@ enum Command {
     },
 }
 
-fn report(job: &Path, error: &CompileError) {
+/// Renders a diagnostic with snippets from the job's files.
+fn render(job: &Path, error: &CompileError) -> String {
     let dir = std::fs::canonicalize(job)
         .ok()
         .and_then(|p| p.parent().map(Path::to_path_buf));
@@ -60,21 +61,16 @@ fn report(job: &Path, error: &CompileError) {
         dir.as_ref()
             .and_then(|d| std::fs::read_to_string(d.join(file)).ok())
     };
-    eprint!("{}", error.render(&read));
+    error.render(&read)
+}
+
+fn report(job: &Path, error: &CompileError) {
+    eprint!("{}", render(job, error));
 }
 
 fn warn_to_stderr(job: &Path) -> impl FnMut(CompileError) + '_ {
     move |warning: CompileError| {
-        let text = {
-            let dir = std::fs::canonicalize(job)
-                .ok()
-                .and_then(|p| p.parent().map(Path::to_path_buf));
-            let read = |file: &str| {
-                dir.as_ref()
-                    .and_then(|d| std::fs::read_to_string(d.join(file)).ok())
-            };
-            warning.render(&read)
-        };
+        let text = render(job, &warning);
         eprint!(
             "{}",
             text.replacen(": error: ", ": warning: ", 1)

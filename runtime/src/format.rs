@@ -13,6 +13,35 @@ use sluice_types::TypeInfo;
 
 use crate::value::{Row, Value};
 
+/// A finite, non-zero float as its shortest round-trip decimal digits: (negative, digits, exponent of
+/// the first digit). `shortest_exp` is Rust's `{:e}` form (`-1.2345e-7`), shortest for f64 or f32.
+fn decompose(shortest_exp: &str) -> (bool, String, i32) {
+    let (mantissa, exp) = shortest_exp.split_once('e').unwrap_or((shortest_exp, "0"));
+    let digits = mantissa.chars().filter(char::is_ascii_digit).collect();
+    (mantissa.starts_with('-'), digits, exp.parse().unwrap_or(0))
+}
+
+/// The special values both languages spell out: NaN, infinities and signed zeros.
+fn special(value: f64, nan: &str, inf: &str) -> Option<String> {
+    if value.is_nan() {
+        Some(nan.to_string())
+    } else if value.is_infinite() {
+        Some(if value > 0.0 {
+            inf.to_string()
+        } else {
+            format!("-{inf}")
+        })
+    } else if value == 0.0 {
+        Some(if value.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        })
+    } else {
+        None
+    }
+}
+
 /// Java's `Double.toString`: shortest round-trip digits, plain between 1e-3 and 1e7, else `d.dddE±n`.
 pub fn java_double(value: f64) -> String {
     java_decimal(value, format!("{value:e}"))
@@ -24,28 +53,10 @@ pub fn java_float(value: f32) -> String {
 }
 
 fn java_decimal(value: f64, shortest_exp: String) -> String {
-    if value.is_nan() {
-        return "NaN".into();
+    if let Some(text) = special(value, "NaN", "Infinity") {
+        return text;
     }
-    if value.is_infinite() {
-        return if value > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
-    }
-    if value == 0.0 {
-        return if value.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
-    // `{:e}` gives e.g. "-1.2345e-7": sign, digits with an optional point, exponent.
-    let (mantissa, exp) = shortest_exp.split_once('e').unwrap_or((&shortest_exp, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let (negative, digits, exp) = decompose(&shortest_exp);
     let mut out = String::new();
     if negative {
         out.push('-');
@@ -163,28 +174,10 @@ pub fn write_python_row_line(out: &mut String, value: &Value, ty: &TypeInfo) {
 
 /// Python's `repr` of a float: shortest round-trip digits, exponent form below 1e-4 and from 1e16.
 pub fn python_float(value: f64) -> String {
-    if value.is_nan() {
-        return "nan".into();
+    if let Some(text) = special(value, "nan", "inf") {
+        return text;
     }
-    if value.is_infinite() {
-        return if value > 0.0 {
-            "inf".into()
-        } else {
-            "-inf".into()
-        };
-    }
-    if value == 0.0 {
-        return if value.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
-    let shortest = format!("{value:e}");
-    let (mantissa, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let (negative, digits, exp) = decompose(&format!("{value:e}"));
     let decimal_point = exp + 1;
     let mut out = String::new();
     if negative {
