@@ -148,9 +148,11 @@ fn snippet(site: &Site, text: &str, message: &str, category: Category) -> String
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         return String::new();
     }
-    // miette repeats the message as its first line; the header above already says it.
-    out.lines()
-        .skip(1)
+    // miette repeats the message (possibly wrapped) above the snippet; the header already says it.
+    let lines: Vec<&str> = out.lines().collect();
+    let frame = lines.iter().position(|l| l.contains('╭')).unwrap_or(0);
+    lines[frame..]
+        .iter()
         .map(|l| format!("{}\n", l.trim_end()))
         .collect()
 }
@@ -192,5 +194,20 @@ mod tests {
         );
         assert!(text.contains("foo(1)"), "{text}");
         assert!(text.contains("not supported by sluice"), "{text}");
+        let long = CompileError::new(Category::User, "word ".repeat(40)).at(Some(Site {
+            file: "job.py".into(),
+            span: PySpan {
+                line: 2,
+                col: 0,
+                end_line: 2,
+                end_col: 3,
+            },
+        }));
+        let text = long.render(&|_| Some("import x\nfoo(1)\n".into()));
+        assert_eq!(
+            text.matches("word").count(),
+            40,
+            "the message appears once, unwrapped:\n{text}"
+        );
     }
 }
