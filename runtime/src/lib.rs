@@ -25,7 +25,11 @@ pub use python::native::launch;
 /// What generated `main.rs` files import.
 pub mod prelude {
     pub use crate::error::{JobError, Result};
-    pub use crate::operators::{KeyBy, PyFilter, PyFlatMap, PyMap, PyProcess, PyReduce};
+    pub use crate::operators::{
+        CoFunctionKind, Identity, KeyBy, PyCoProcess, PyFilter, PyFlatMap, PyMap, PyProcess, PyReduce,
+        TimestampsAndWatermarks, TriggerKind, WatermarkKind, WindowAssigner, WindowConfig, WindowFunctionKind,
+        WindowOperator,
+    };
     pub use crate::pipeline::{Pipeline, PipelineBuilder};
     pub use crate::python::native::{JobBindings, JobSpec, Program};
     pub use crate::python::EmbeddedModule;

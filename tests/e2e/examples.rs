@@ -13,32 +13,45 @@ fn examples_with_goldens() -> Vec<std::path::PathBuf> {
     dirs
 }
 
+/// Flink defines the order of a job's output unless it has several sinks or parallel subtasks; such
+/// examples say `multiset` in their `compare` file and are compared ignoring line order.
+fn compares_as_multiset(dir: &std::path::Path) -> bool {
+    std::fs::read_to_string(dir.join("compare")).is_ok_and(|c| c.trim() == "multiset")
+}
+
+fn sorted_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    lines
+}
+
+/// Builds, runs and compares one example; `Err` describes the difference.
+fn check_example(dir: &std::path::Path) -> Result<(), String> {
+    let name = dir.file_name().expect("dir name").to_string_lossy().to_string();
+    // Built without arguments: the binary reads its arguments when it runs, not at build time.
+    let binary = build(&dir.join("job.py"), &name, &[]);
+    let output = run_binary(&binary, &example_args(dir), dir);
+    if !output.status.success() {
+        return Err(format!("{name} failed:\n{}", text(&output.stderr)));
+    }
+    let expected = std::fs::read_to_string(dir.join("expected.out")).expect("golden");
+    let actual = text(&output.stdout);
+    let same = if compares_as_multiset(dir) {
+        sorted_lines(&actual) == sorted_lines(&expected)
+    } else {
+        actual == expected
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(format!("{name}: output differs from PyFlink's golden\n--- expected\n{expected}--- actual\n{actual}"))
+    }
+}
+
 #[test]
 fn examples_print_what_pyflink_prints() {
     let examples = examples_with_goldens();
-    assert!(
-        examples.iter().any(|d| d.ends_with("state_access")),
-        "the seed's state job is an example"
-    );
-    for dir in examples {
-        let name = dir
-            .file_name()
-            .expect("dir name")
-            .to_string_lossy()
-            .to_string();
-        // Built without arguments: the binary reads its arguments when it runs, not at build time.
-        let binary = build(&dir.join("job.py"), &name, &[]);
-        let output = run_binary(&binary, &example_args(&dir), &dir);
-        assert!(
-            output.status.success(),
-            "{name} failed:\n{}",
-            text(&output.stderr)
-        );
-        let expected = std::fs::read_to_string(dir.join("expected.out")).expect("golden");
-        let actual = text(&output.stdout);
-        assert_eq!(
-            actual, expected,
-            "{name}: output differs from PyFlink's golden"
-        );
-    }
+    assert!(examples.iter().any(|d| d.ends_with("state_access")), "the seed's state job is an example");
+    let failures: Vec<String> = examples.iter().filter_map(|dir| check_example(dir).err()).collect();
+    assert!(failures.is_empty(), "{} of {} examples differ:\n{}", failures.len(), examples.len(), failures.join("\n"));
 }

@@ -5,7 +5,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::type_info;
-use crate::plan::{JobPlan, Plan, PlanNode, StreamOp, Udf};
+use crate::plan::{
+    AssignerSpec, CoKind, JobPlan, Plan, PlanNode, SideOutput, StreamOp, TriggerSpec, Udf,
+    WindowFunctionKind, WindowSpec,
+};
 
 /// How the crate refers to the job's files: `python/<name>` inside the crate, plus the absolute path
 /// each had at build time (tracebacks name it).
@@ -160,9 +163,79 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
             let f = udf_binding(udf);
             quote! { let #var = p.operator(#input, PyReduce::new(#f, #output_type)); }
         }
-        StreamOp::Process { udf, keyed } => {
+        StreamOp::Process { udf, keyed, side_outputs } => {
             let f = udf_binding(udf);
-            quote! { let #var = p.operator(#input, PyProcess::new(#f, #input_type, #output_type, #keyed)); }
+            let sides = side_output_list(side_outputs);
+            quote! {
+                let #var = p.operator(#input, PyProcess::new(#f, #input_type, #output_type, #keyed).with_side_outputs(#sides));
+            }
+        }
+        StreamOp::AssignTimestamps { assigner, watermark } => {
+            let assigner = match assigner {
+                Some(udf) => {
+                    let f = udf_binding(udf);
+                    quote! { Some(#f) }
+                }
+                None => quote! { None },
+            };
+            let kind = match watermark.kind.as_str() {
+                "monotonous" => quote! { WatermarkKind::Monotonous },
+                "bounded_out_of_orderness" => {
+                    let delay = watermark.max_out_of_orderness_ms;
+                    quote! { WatermarkKind::BoundedOutOfOrderness { delay_ms: #delay } }
+                }
+                _ => quote! { WatermarkKind::None },
+            };
+            quote! { let #var = p.operator(#input, TimestampsAndWatermarks::new(#assigner, #input_type, #kind)); }
+        }
+        StreamOp::Union => {
+            let inputs = node.inputs.iter().map(|i| {
+                let v = format_ident!("n{}", i);
+                quote! { (#v, 0, None) }
+            });
+            quote! { let #var = p.operator_on(&[#(#inputs),*], Identity::union()); }
+        }
+        StreamOp::SideOutputOf { tag } => {
+            quote! { let #var = p.operator_on(&[(#input, 0, Some(#tag))], Identity::side_output()); }
+        }
+        StreamOp::Connected { udf, kind, keyed, side_outputs } => {
+            let f = udf_binding(udf);
+            let sides = side_output_list(side_outputs);
+            let types: Vec<TokenStream> =
+                node.inputs.iter().map(|&i| job.nodes.get(i).map(|n| type_info(&n.output)).unwrap_or_default()).collect();
+            let (first, second) = (format_ident!("n{}", node.inputs[0]), format_ident!("n{}", node.inputs.get(1).copied().unwrap_or(0)));
+            let kind = match kind {
+                CoKind::Map => quote! { CoFunctionKind::Map },
+                CoKind::FlatMap => quote! { CoFunctionKind::FlatMap },
+                CoKind::Process => quote! { CoFunctionKind::Process },
+            };
+            quote! {
+                let #var = p.operator_on(
+                    &[(#first, 0, None), (#second, 1, None)],
+                    PyCoProcess::new(#f, #kind, [#(#types),*], #output_type, #keyed).with_side_outputs(#sides),
+                );
+            }
+        }
+        StreamOp::Window(window) => {
+            let f = udf_binding(&window.udf);
+            let config = window_config(window, input_type.clone().unwrap_or_default(), output_type.clone());
+            let window_function = match &window.window_function {
+                Some(method) => {
+                    let label = format!("window function at {}", node.site.as_ref().map_or("?".into(), |s| s.to_string()));
+                    quote! { Some(b.udf_value(#id, "window_function", Some(#method), #label)?) }
+                }
+                None => quote! { None },
+            };
+            let gap_extractor = match &window.assigner {
+                AssignerSpec::Session { dynamic: true, .. } => {
+                    let label = format!("session gap extractor at {}", node.site.as_ref().map_or("?".into(), |s| s.to_string()));
+                    quote! { Some(b.udf_value(#id, "gap_extractor", Some("extract"), #label)?) }
+                }
+                _ => quote! { None },
+            };
+            quote! {
+                let #var = p.operator(#input, WindowOperator::new(#f, #window_function, #gap_extractor, #config));
+            }
         }
         StreamOp::Print { identifier } => {
             let identifier = match identifier {
@@ -170,6 +243,76 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
                 None => quote! { None },
             };
             quote! { p.operator(#input, PrintSink::new(#identifier, #input_type)); }
+        }
+    }
+}
+
+fn side_output_list(outputs: &[SideOutput]) -> TokenStream {
+    let items = outputs.iter().map(|o| {
+        let (tag, ty) = (&o.tag, type_info(&o.ty));
+        quote! { (#tag, #ty) }
+    });
+    quote! { vec![#(#items),*] }
+}
+
+fn trigger_tokens(trigger: &TriggerSpec) -> TokenStream {
+    match trigger {
+        TriggerSpec::EventTime => quote! { TriggerKind::EventTime },
+        TriggerSpec::ProcessingTime => quote! { TriggerKind::ProcessingTime },
+        TriggerSpec::Count { count } => quote! { TriggerKind::Count(#count) },
+        TriggerSpec::Purging { nested } => {
+            let nested = trigger_tokens(nested);
+            quote! { TriggerKind::Purging(Box::new(#nested)) }
+        }
+        TriggerSpec::Never => quote! { TriggerKind::Never },
+        TriggerSpec::ContinuousEventTime { interval } => quote! { TriggerKind::ContinuousEventTime(#interval) },
+    }
+}
+
+fn window_config(window: &WindowSpec, input_type: TokenStream, output_type: TokenStream) -> TokenStream {
+    let assigner = match &window.assigner {
+        AssignerSpec::Sliding { time, size, slide, offset } => {
+            let event_time = time == "event";
+            quote! { WindowAssigner::Sliding { event_time: #event_time, size: #size, slide: #slide, offset: #offset } }
+        }
+        AssignerSpec::Session { time, gap, .. } => {
+            let event_time = time == "event";
+            quote! { WindowAssigner::Session { event_time: #event_time, gap: #gap } }
+        }
+        AssignerSpec::Global => quote! { WindowAssigner::Global },
+        AssignerSpec::Count { size, slide } => quote! { WindowAssigner::Count { size: #size, slide: #slide } },
+    };
+    let trigger = match &window.trigger {
+        Some(t) => {
+            let t = trigger_tokens(t);
+            quote! { Some(#t) }
+        }
+        None => quote! { None },
+    };
+    let function = match window.function {
+        WindowFunctionKind::Reduce => quote! { WindowFunctionKind::Reduce },
+        WindowFunctionKind::Aggregate => quote! { WindowFunctionKind::Aggregate },
+        WindowFunctionKind::Process => quote! { WindowFunctionKind::Process },
+        WindowFunctionKind::Apply => quote! { WindowFunctionKind::Apply },
+    };
+    let late = match &window.late_tag {
+        Some(o) => {
+            let (tag, ty) = (&o.tag, type_info(&o.ty));
+            quote! { Some((#tag.to_string(), #ty)) }
+        }
+        None => quote! { None },
+    };
+    let (lateness, keyed) = (window.allowed_lateness_ms, window.keyed);
+    quote! {
+        WindowConfig {
+            assigner: #assigner,
+            trigger: #trigger,
+            allowed_lateness_ms: #lateness,
+            late_output: #late,
+            function: #function,
+            input_type: #input_type,
+            output_type: #output_type,
+            keyed: #keyed,
         }
     }
 }

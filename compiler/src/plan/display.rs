@@ -106,9 +106,47 @@ impl fmt::Display for PlanNode {
                 write!(f, "Reduce({}, keyed)", inputs.join(", "))?;
                 udf(f, "udf", u)?
             }
-            StreamOp::Process { udf: u, keyed: k } => {
+            StreamOp::Process { udf: u, keyed: k, side_outputs } => {
                 write!(f, "Process({}{})", inputs.join(", "), keyed(*k))?;
-                udf(f, "udf", u)?
+                udf(f, "udf", u)?;
+                for s in side_outputs {
+                    write!(f, " side_output[{}]={}", s.tag, s.ty)?;
+                }
+            }
+            StreamOp::AssignTimestamps { assigner, watermark } => {
+                write!(f, "AssignTimestamps({}) watermark={}", inputs.join(", "), watermark.kind)?;
+                if watermark.max_out_of_orderness_ms > 0 {
+                    write!(f, "({} ms)", watermark.max_out_of_orderness_ms)?;
+                }
+                if let Some(a) = assigner {
+                    udf(f, "assigner", a)?;
+                }
+            }
+            StreamOp::Union => write!(f, "Union({})", inputs.join(", "))?,
+            StreamOp::SideOutputOf { tag } => write!(f, "SideOutput({}) tag={tag:?}", inputs.join(", "))?,
+            StreamOp::Connected { udf: u, kind, keyed: k, side_outputs } => {
+                write!(f, "Co{kind:?}({}{})", inputs.join(", "), keyed(*k))?;
+                udf(f, "udf", u)?;
+                for s in side_outputs {
+                    write!(f, " side_output[{}]={}", s.tag, s.ty)?;
+                }
+            }
+            StreamOp::Window(w) => {
+                write!(f, "Window({}{}) assigner={:?}", inputs.join(", "), keyed(w.keyed), w.assigner)?;
+                if let Some(t) = &w.trigger {
+                    write!(f, " trigger={t:?}")?;
+                }
+                if w.allowed_lateness_ms > 0 {
+                    write!(f, " allowed_lateness={}ms", w.allowed_lateness_ms)?;
+                }
+                if let Some(tag) = &w.late_tag {
+                    write!(f, " late_data[{}]={}", tag.tag, tag.ty)?;
+                }
+                write!(f, " {:?}", w.function)?;
+                udf(f, "udf", &w.udf)?;
+                if let Some(m) = &w.window_function {
+                    write!(f, " window_function.{m}")?;
+                }
             }
             StreamOp::Print { identifier } => {
                 write!(f, "Print({})", inputs.join(", "))?;

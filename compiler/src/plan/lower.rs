@@ -7,7 +7,10 @@ use std::path::Path;
 use serde_json::Value as Json;
 use sluice_types::TypeInfo;
 
-use super::{JobPlan, Plan, PlanNode, StreamOp, Udf, UdfKind, WatermarkSpec};
+use super::{
+    AssignerSpec, CoKind, JobPlan, Plan, PlanNode, SideOutput, StreamOp, TriggerSpec, Udf, UdfKind,
+    WatermarkSpec, WindowFunctionKind, WindowSpec,
+};
 use crate::diagnostics::{Category, CompileError};
 use crate::frontend::recording::{RecordedJob, RecordedNode, RecordedUdf, Recording};
 use crate::frontend::spans::{PySpan, SourceIndex};
@@ -92,6 +95,27 @@ fn param<'a>(node: &'a RecordedNode, name: &str) -> Option<&'a Json> {
     node.params.get(name).filter(|v| !v.is_null())
 }
 
+/// A parameter deserialized to its typed form.
+fn typed<T: serde::de::DeserializeOwned>(node: &RecordedNode, name: &str) -> Result<T, CompileError> {
+    let value = param(node, name).ok_or_else(|| internal(node, &format!("has no parameter '{name}'")))?;
+    serde_json::from_value(value.clone()).map_err(|e| internal(node, &format!("has an unreadable '{name}': {e}")))
+}
+
+/// The OutputTags read from this node, sorted by tag for a deterministic plan.
+fn side_outputs(node: &RecordedNode) -> Result<Vec<SideOutput>, CompileError> {
+    let Some(map) = param(node, "side_outputs").and_then(Json::as_object) else { return Ok(Vec::new()) };
+    let mut outputs = map
+        .iter()
+        .map(|(tag, ty)| {
+            serde_json::from_value(ty.clone())
+                .map(|ty| SideOutput { tag: tag.clone(), ty })
+                .map_err(|e| internal(node, &format!("has an unreadable side output type: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    outputs.sort_by(|a, b| a.tag.cmp(&b.tag));
+    Ok(outputs)
+}
+
 fn keyed(node: &RecordedNode) -> bool {
     param(node, "keyed")
         .and_then(Json::as_bool)
@@ -141,10 +165,47 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
             key_type: param(node, "key_type").and_then(|t| serde_json::from_value(t.clone()).ok()),
         },
         "reduce" => StreamOp::Reduce { udf: udf()? },
-        "process" => StreamOp::Process {
-            udf: udf()?,
-            keyed: keyed(node),
+        "process" => StreamOp::Process { udf: udf()?, keyed: keyed(node), side_outputs: side_outputs(node)? },
+        "assign_timestamps" => StreamOp::AssignTimestamps {
+            assigner: match &node.udf {
+                Some(recorded) => Some(lower_udf(recorded, node, sources)),
+                None => None,
+            },
+            watermark: typed(node, "watermark")?,
         },
+        "union" => StreamOp::Union,
+        "side_output" => StreamOp::SideOutputOf {
+            tag: param(node, "tag").and_then(Json::as_str).unwrap_or_default().to_string(),
+        },
+        "co_map" | "co_flat_map" | "co_process" => StreamOp::Connected {
+            udf: udf()?,
+            kind: match node.op.as_str() {
+                "co_map" => CoKind::Map,
+                "co_flat_map" => CoKind::FlatMap,
+                _ => CoKind::Process,
+            },
+            keyed: keyed(node),
+            side_outputs: side_outputs(node)?,
+        },
+        "window" => {
+            let late_tag = param(node, "late_tag").and_then(Json::as_str).map(|tag| {
+                let ty = side_outputs(node)
+                    .ok()
+                    .and_then(|s| s.into_iter().find(|o| o.tag == tag).map(|o| o.ty))
+                    .unwrap_or(TypeInfo::Pickled);
+                SideOutput { tag: tag.to_string(), ty }
+            });
+            StreamOp::Window(Box::new(WindowSpec {
+                assigner: typed::<AssignerSpec>(node, "assigner")?,
+                trigger: param(node, "trigger").map(|_| typed::<TriggerSpec>(node, "trigger")).transpose()?,
+                allowed_lateness_ms: param(node, "allowed_lateness").and_then(Json::as_i64).unwrap_or(0),
+                late_tag,
+                function: typed::<WindowFunctionKind>(node, "function")?,
+                udf: udf()?,
+                window_function: param(node, "window_function").and_then(Json::as_str).map(str::to_string),
+                keyed: keyed(node),
+            }))
+        }
         "sink.print" => StreamOp::Print {
             identifier: param(node, "identifier")
                 .and_then(Json::as_str)

@@ -126,10 +126,86 @@ pub enum StreamOp {
     },
     /// Keyed `reduce(f)`: running fold per key.
     Reduce { udf: Udf },
-    /// `process(f)`: ProcessFunction / KeyedProcessFunction.
-    Process { udf: Udf, keyed: bool },
+    /// `process(f)`: ProcessFunction / KeyedProcessFunction (timers when keyed); `side_outputs` are
+    /// the OutputTags read downstream with `get_side_output`.
+    Process { udf: Udf, keyed: bool, side_outputs: Vec<SideOutput> },
+    /// `assign_timestamps_and_watermarks(strategy)`: event time from the assigner, watermarks per strategy.
+    AssignTimestamps { assigner: Option<Udf>, watermark: WatermarkSpec },
+    /// `union(...)`: all inputs, one output; output type = first input's.
+    Union,
+    /// `connect(...)` + `map`/`flat_map`/`process` with a Co-function; inputs are the two streams.
+    Connected { udf: Udf, kind: CoKind, keyed: bool, side_outputs: Vec<SideOutput> },
+    /// `get_side_output(tag)`: the records the input emitted to `tag`.
+    SideOutputOf { tag: String },
+    /// `window(...)`/`window_all(...)`/`count_window(...)` + reduce/aggregate/process/apply.
+    Window(Box<WindowSpec>),
     /// `print(identifier)`: text to stdout.
     Print { identifier: Option<String> },
+}
+
+/// An OutputTag read downstream: its id and the type its records convert to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SideOutput {
+    pub tag: String,
+    pub ty: TypeInfo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoKind {
+    Map,
+    FlatMap,
+    Process,
+}
+
+/// A window assigner as the shim describes it (sizes in milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AssignerSpec {
+    /// Tumbling windows are sliding windows whose slide is their size.
+    Sliding { time: String, size: i64, slide: i64, offset: i64 },
+    Session { time: String, gap: i64, dynamic: bool },
+    Global,
+    /// Count windows of `size` elements every `slide` elements.
+    Count { size: i64, slide: i64 },
+}
+
+/// A trigger as the shim describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TriggerSpec {
+    EventTime,
+    ProcessingTime,
+    Count { count: i64 },
+    Purging { nested: Box<TriggerSpec> },
+    Never,
+    ContinuousEventTime { interval: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowFunctionKind {
+    Reduce,
+    Aggregate,
+    Process,
+    Apply,
+}
+
+/// A windowed computation: how records are grouped into windows, when windows fire, and what
+/// computes each window's output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowSpec {
+    pub assigner: AssignerSpec,
+    pub trigger: Option<TriggerSpec>,
+    pub allowed_lateness_ms: i64,
+    /// `side_output_late_data(tag)`.
+    pub late_tag: Option<SideOutput>,
+    pub function: WindowFunctionKind,
+    pub udf: Udf,
+    /// The WindowFunction/ProcessWindowFunction applied after an incremental reduce/aggregate, by
+    /// the method PyFlink calls on it (`apply` or `process`).
+    pub window_function: Option<String>,
+    pub keyed: bool,
 }
 
 impl StreamOp {
@@ -146,8 +222,11 @@ impl StreamOp {
             | StreamOp::FlatMap { udf, .. }
             | StreamOp::Filter { udf, .. }
             | StreamOp::Reduce { udf }
-            | StreamOp::Process { udf, .. } => Some(udf),
+            | StreamOp::Process { udf, .. }
+            | StreamOp::Connected { udf, .. } => Some(udf),
             StreamOp::KeyBy { selector, .. } => Some(selector),
+            StreamOp::AssignTimestamps { assigner, .. } => assigner.as_ref(),
+            StreamOp::Window(w) => Some(&w.udf),
             _ => None,
         }
     }
@@ -164,6 +243,13 @@ impl StreamOp {
             StreamOp::Reduce { .. } => "reduce",
             StreamOp::Process { .. } => "process",
             StreamOp::Print { .. } => "print",
+            StreamOp::AssignTimestamps { .. } => "assign_timestamps_and_watermarks",
+            StreamOp::Union => "union",
+            StreamOp::Connected { kind: CoKind::Map, .. } => "connect().map",
+            StreamOp::Connected { kind: CoKind::FlatMap, .. } => "connect().flat_map",
+            StreamOp::Connected { kind: CoKind::Process, .. } => "connect().process",
+            StreamOp::SideOutputOf { .. } => "get_side_output",
+            StreamOp::Window(_) => "window",
         }
     }
 }

@@ -7,7 +7,8 @@ import json
 
 from pyflink.common.types import Row, RowKind
 from pyflink.datastream.functions import Function, RuntimeContext
-from pyflink.datastream.state import StateDescriptor, ValueStateDescriptor
+from pyflink.datastream.state import (AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor,
+                                     ReducingStateDescriptor, ValueStateDescriptor)
 from _sluice.errors import JobDefinitionError, Unsupported
 
 _ROW_KINDS = (RowKind.INSERT, RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER, RowKind.DELETE)
@@ -25,6 +26,15 @@ def make_row(values, names, kind):
 def row_parts(row):
     """(values, names, kind index) of a Row."""
     return row._values, row._fields, row._row_kind.value
+
+
+def _spec(type_info):
+    return json.dumps(type_info.spec() if type_info is not None else {"type": "PICKLED"})
+
+
+def _ttl_ms(descriptor):
+    config = getattr(descriptor, "_ttl_config", None)
+    return config.get_ttl().to_milliseconds() if config is not None else None
 
 
 class SluiceRuntimeContext(RuntimeContext):
@@ -56,30 +66,35 @@ class SluiceRuntimeContext(RuntimeContext):
     def get_metrics_group(self):
         raise Unsupported("metrics are not supported by sluice yet")
 
-    def get_state(self, state_descriptor):
-        if not isinstance(state_descriptor, StateDescriptor):
-            raise JobDefinitionError("get_state() takes a ValueStateDescriptor")
+    def _store(self, descriptor, expected):
+        if not isinstance(descriptor, expected):
+            raise JobDefinitionError(f"expected a {expected.__name__}, got {type(descriptor).__name__}")
         if self._state_store is None:
             raise JobDefinitionError("Keyed state can only be used on a KeyedStream (call key_by first)")
-        if type(state_descriptor) is not ValueStateDescriptor:
-            raise Unsupported(f"{type(state_descriptor).__name__} via get_state()")
-        spec = state_descriptor.type_info.spec() if state_descriptor.type_info is not None else {"type": "PICKLED"}
-        return self._state_store.value_state(state_descriptor.name, json.dumps(spec))
+        return self._state_store
 
-    def _unsupported_state(self, kind):
-        raise Unsupported(f"{kind} is not supported by sluice yet")
+    def get_state(self, state_descriptor):
+        store = self._store(state_descriptor, ValueStateDescriptor)
+        return store.value_state(state_descriptor.name, _spec(state_descriptor.type_info), _ttl_ms(state_descriptor))
 
     def get_list_state(self, state_descriptor):
-        self._unsupported_state("ListState")
+        store = self._store(state_descriptor, ListStateDescriptor)
+        return store.list_state(state_descriptor.name, _spec(state_descriptor.type_info), _ttl_ms(state_descriptor))
 
     def get_map_state(self, state_descriptor):
-        self._unsupported_state("MapState")
+        store = self._store(state_descriptor, MapStateDescriptor)
+        return store.map_state(state_descriptor.name, _spec(state_descriptor.key_type_info),
+                               _spec(state_descriptor.value_type_info), _ttl_ms(state_descriptor))
 
     def get_reducing_state(self, state_descriptor):
-        self._unsupported_state("ReducingState")
+        store = self._store(state_descriptor, ReducingStateDescriptor)
+        return store.reducing_state(state_descriptor.name, _spec(state_descriptor.type_info),
+                                    state_descriptor.reduce_function, _ttl_ms(state_descriptor))
 
     def get_aggregating_state(self, state_descriptor):
-        self._unsupported_state("AggregatingState")
+        store = self._store(state_descriptor, AggregatingStateDescriptor)
+        return store.aggregating_state(state_descriptor.name, _spec(state_descriptor.type_info),
+                                       state_descriptor.agg_function, _ttl_ms(state_descriptor))
 
 
 def open_function(udf, task_name, state_store):
@@ -92,13 +107,38 @@ def close_function(udf):
         udf.close()
 
 
-class ProcessContext(object):
-    """The `ctx` of process_element; the runtime sets the key and timestamp before each call."""
-    __slots__ = ("_key", "_timestamp")
+class _NonKeyedTimerService(object):
+    """Timer service of non-keyed process functions: time queries only, as in Flink."""
 
-    def __init__(self):
+    def __init__(self, watermark_source):
+        self._watermark_source = watermark_source
+
+    def current_processing_time(self):
+        import time
+        return int(time.time() * 1000)
+
+    def current_watermark(self):
+        return self._watermark_source()
+
+    def register_event_time_timer(self, timestamp):
+        raise JobDefinitionError("Setting timers is only supported on a keyed streams.")
+
+    register_processing_time_timer = register_event_time_timer
+    delete_event_time_timer = register_event_time_timer
+    delete_processing_time_timer = register_event_time_timer
+
+
+class ProcessContext(object):
+    """`ctx` of process_element / on_timer. The runtime sets key, timestamp and time domain before
+    each call and drains `_side` (side outputs) after it."""
+
+    def __init__(self, timer_service=None):
         self._key = None
         self._timestamp = None
+        self._time_domain = None
+        self._side = []
+        self._watermark = -9223372036854775808
+        self._timer_service = timer_service or _NonKeyedTimerService(lambda: self._watermark)
 
     def get_current_key(self):
         return self._key
@@ -107,7 +147,37 @@ class ProcessContext(object):
         return self._timestamp
 
     def timer_service(self):
-        raise Unsupported("timers are not supported by sluice yet")
+        return self._timer_service
+
+    def time_domain(self):
+        return self._time_domain
 
     def output(self, output_tag, value):
-        raise Unsupported("side outputs are not supported by sluice yet")
+        self._side.append((output_tag.tag_id, value))
+
+
+class WindowContext(object):
+    """`context` of ProcessWindowFunction.process: the window being emitted and the operator's time."""
+
+    def __init__(self):
+        self._window = None
+        self._watermark = -9223372036854775808
+
+    def window(self):
+        return self._window
+
+    def current_processing_time(self):
+        import time
+        return int(time.time() * 1000)
+
+    def current_watermark(self):
+        return self._watermark
+
+    def window_state(self):
+        raise Unsupported("per-window state in ProcessWindowFunction")
+
+    def global_state(self):
+        raise Unsupported("global state in ProcessWindowFunction")
+
+    def output(self, output_tag, value):
+        raise Unsupported("side outputs from ProcessWindowFunction")

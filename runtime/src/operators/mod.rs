@@ -1,19 +1,28 @@
 //! Operators backed by the user's Python functions, one per file, and what they share: calling the
 //! function for a batch under one GIL acquisition, converting results, and the open/close lifecycle.
 
+pub mod co_process;
+pub mod context;
 pub mod filter;
 pub mod flat_map;
+pub mod identity;
 pub mod key_by;
 pub mod map;
 pub mod process;
 pub mod reduce;
+pub mod timestamps;
+pub mod window;
 
+pub use co_process::{CoFunctionKind, PyCoProcess};
 pub use filter::PyFilter;
 pub use flat_map::PyFlatMap;
+pub use identity::Identity;
 pub use key_by::KeyBy;
 pub use map::PyMap;
 pub use process::PyProcess;
 pub use reduce::PyReduce;
+pub use timestamps::{TimestampsAndWatermarks, WatermarkKind};
+pub use window::{TriggerKind, WindowAssigner, WindowConfig, WindowFunctionKind, WindowOperator};
 
 use pyo3::prelude::*;
 use sluice_types::TypeInfo;

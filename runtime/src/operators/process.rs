@@ -1,22 +1,26 @@
-//! `process`: a ProcessFunction or KeyedProcessFunction's `process_element(value, ctx)`, emitting what
-//! it yields or returns. `ctx` gives the current key and the record's timestamp.
+//! `process`: a ProcessFunction or KeyedProcessFunction. `process_element(value, ctx)` and, on keyed
+//! streams, `on_timer(timestamp, ctx)` when an event-time timer passes the watermark or a
+//! processing-time timer passes the wall clock. Emits what they yield; side outputs via ctx.output.
 
-use pyo3::intern;
 use pyo3::prelude::*;
 use sluice_types::TypeInfo;
 
+use super::context::{emit_all, ProcessContext};
 use super::PythonFunctionCore;
 use crate::error::Result;
-use crate::operator::{Operator, StateDeclaration};
+use crate::operator::{Operator, SideOutputs, StateDeclaration};
 use crate::python::convert::to_py;
 use crate::python::udf::PyFunction;
-use crate::record::{Batch, Record};
+use crate::record::Batch;
+use crate::state::TimeDomain;
 
 pub struct PyProcess {
     core: PythonFunctionCore,
     input_type: TypeInfo,
     output_type: TypeInfo,
-    context: Option<Py<PyAny>>,
+    side_types: Vec<(String, TypeInfo)>,
+    context: Option<ProcessContext>,
+    on_timer: Option<Py<PyAny>>,
 }
 
 impl PyProcess {
@@ -25,8 +29,35 @@ impl PyProcess {
             core: PythonFunctionCore::new(udf, keyed),
             input_type,
             output_type,
+            side_types: Vec::new(),
             context: None,
+            on_timer: None,
         }
+    }
+
+    /// The side outputs read downstream (tag id and type).
+    pub fn with_side_outputs(mut self, tags: Vec<(&str, TypeInfo)>) -> Self {
+        self.side_types = tags.into_iter().map(|(t, ty)| (t.to_string(), ty)).collect();
+        self
+    }
+
+    fn fire_timers(&mut self, domain: TimeDomain, time: i64, out: &mut Batch) -> Result<()> {
+        let (Some(store), Some(ctx), Some(on_timer)) = (&self.core.state, &mut self.context, &self.on_timer) else {
+            return Ok(());
+        };
+        Python::attach(|py| {
+            let on_timer = on_timer.bind(py);
+            while let Some((timestamp, key)) = store.timers(|t, _| t.pop_due(domain, time)) {
+                store.set_current_key(key.clone());
+                let err = |e| self.core.udf.error(py, e);
+                ctx.set(py, Some(&key), Some(timestamp), Some(domain)).map_err(err)?;
+                let result = on_timer.call1((timestamp, ctx.bind(py))).map_err(err)?;
+                let emitted_at = (domain == TimeDomain::EventTime).then_some(timestamp);
+                emit_all(&self.core, &result, &self.output_type, emitted_at, out)?;
+                ctx.drain_side(py, &self.core.udf, emitted_at)?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -36,59 +67,60 @@ impl Operator for PyProcess {
     }
 
     fn declared_state(&self) -> Vec<StateDeclaration> {
-        self.core
-            .state
-            .iter()
-            .map(|_| StateDeclaration::PythonKeyedState)
-            .collect()
+        self.core.state.iter().map(|_| StateDeclaration::PythonKeyedState).collect()
     }
 
     fn on_start(&mut self) -> Result<()> {
         self.core.open("Process")?;
-        let context = Python::attach(|py| {
-            py.import("_sluice.harness")
-                .and_then(|h| h.getattr("ProcessContext")?.call0())
-                .map(Bound::unbind)
-        });
-        self.context = Some(Python::attach(|py| {
-            context.map_err(|e| self.core.udf.error(py, e))
-        })?);
-        Ok(())
-    }
-
-    fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         Python::attach(|py| {
-            let func = self.core.udf.callable(py);
-            let ctx = match &self.context {
-                Some(ctx) => ctx.bind(py).clone(),
-                None => py.None().into_bound(py),
-            };
-            let err = |e| self.core.udf.error(py, e);
-            for record in input {
-                self.core.set_key(&record.key);
-                let key = match &record.key {
-                    Some(k) => to_py(py, k, &TypeInfo::Pickled).map_err(err)?,
-                    None => py.None().into_bound(py),
-                };
-                ctx.setattr(intern!(py, "_key"), key).map_err(err)?;
-                ctx.setattr(intern!(py, "_timestamp"), record.timestamp)
-                    .map_err(err)?;
-                let arg = to_py(py, &record.value, &self.input_type).map_err(err)?;
-                let result = func.call1((arg, &ctx)).map_err(err)?;
-                if result.is_none() {
-                    continue;
-                }
-                for item in result.try_iter().map_err(err)? {
-                    let value = self.core.output(&item.map_err(err)?, &self.output_type)?;
-                    out.push(Record {
-                        value,
-                        key: None,
-                        timestamp: record.timestamp,
-                    });
-                }
+            self.context = Some(ProcessContext::new(py, &self.core.udf, self.core.state.as_ref(), &self.side_types)?);
+            if self.core.state.is_some() {
+                let object = self.core.udf.object(py);
+                self.on_timer = object.getattr("on_timer").ok().map(Bound::unbind);
             }
             Ok(())
         })
+    }
+
+    fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
+        let Some(ctx) = &mut self.context else { return Ok(()) };
+        Python::attach(|py| {
+            let func = self.core.udf.callable(py);
+            for record in input {
+                let err = |e| self.core.udf.error(py, e);
+                self.core.set_key(&record.key);
+                ctx.set(py, record.key.as_ref(), record.timestamp, None).map_err(err)?;
+                let arg = to_py(py, &record.value, &self.input_type).map_err(err)?;
+                let result = func.call1((arg, ctx.bind(py))).map_err(err)?;
+                emit_all(&self.core, &result, &self.output_type, record.timestamp, out)?;
+                ctx.drain_side(py, &self.core.udf, record.timestamp)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+        match &self.core.state {
+            Some(store) => store.set_watermark(watermark),
+            None => {
+                if let Some(ctx) = &self.context {
+                    Python::attach(|py| ctx.set_watermark(py, watermark).map_err(|e| self.core.udf.error(py, e)))?;
+                }
+            }
+        }
+        self.fire_timers(TimeDomain::EventTime, watermark, out)
+    }
+
+    fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
+        let due = self.core.state.as_ref().is_some_and(|s| s.timers(|t, _| !t.is_empty(TimeDomain::ProcessingTime)));
+        if due {
+            self.fire_timers(TimeDomain::ProcessingTime, now, out)?;
+        }
+        Ok(())
+    }
+
+    fn take_side_outputs(&mut self) -> SideOutputs {
+        self.context.as_mut().map(ProcessContext::take_side_outputs).unwrap_or_default()
     }
 
     fn on_close(&mut self, _out: &mut Batch) -> Result<()> {

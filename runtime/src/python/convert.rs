@@ -84,10 +84,10 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
             for (i, field) in row.fields.iter().enumerate() {
                 values.append(to_py(py, field, field_type(ty, i))?)?;
             }
+            // Rows coming from a typed stream carry field names; PyFlink names unnamed fields f0, f1, ...
             let names = match ty {
-                TypeInfo::Row {
-                    names: Some(names), ..
-                } => PyList::new(py, names)?.into_any(),
+                TypeInfo::Row { names: Some(names), .. } => PyList::new(py, names)?.into_any(),
+                TypeInfo::Row { .. } => PyList::new(py, (0..row.fields.len()).map(|i| format!("f{i}")))?.into_any(),
                 _ => py.None().into_bound(py),
             };
             harness(py)?

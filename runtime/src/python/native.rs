@@ -94,6 +94,16 @@ impl<'py> JobBindings<'py> {
             .map_err(|e| JobError::User(format!("{label}: {e}")))
     }
 
+    /// A Python object the script passed as one of a node's values (a window function, a session gap
+    /// extractor), as a function handle.
+    pub fn udf_value(&self, node: usize, name: &str, method: Option<&str>, label: &str) -> Result<PyFunction> {
+        let object = self.value(node, name)?;
+        if object.is_none() {
+            return Err(JobError::Internal(format!("node {node} has no '{name}'")));
+        }
+        PyFunction::new(&object, method, label.to_string()).map_err(|e| JobError::User(format!("{label}: {e}")))
+    }
+
     /// A collection's elements converted to the declared element type.
     pub fn elements(&self, node: usize, ty: &TypeInfo, label: &str) -> Result<Vec<Value>> {
         let list = self.value(node, "elements")?;

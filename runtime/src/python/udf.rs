@@ -11,6 +11,7 @@ use crate::state::KeyedStateStore;
 pub struct PyFunction {
     object: Py<PyAny>,
     call: Py<PyAny>,
+    method: Option<String>,
     label: String,
 }
 
@@ -25,12 +26,22 @@ impl PyFunction {
         Ok(PyFunction {
             object: object.clone().unbind(),
             call: call.unbind(),
+            method: method.map(str::to_string),
             label,
         })
     }
 
+    /// The method called on a Function object, `None` for plain callables.
+    pub fn method(&self) -> Option<&str> {
+        self.method.as_deref()
+    }
+
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    pub fn object<'py>(&self, py: Python<'py>) -> &Bound<'py, PyAny> {
+        self.object.bind(py)
     }
 
     pub fn callable<'py>(&self, py: Python<'py>) -> &Bound<'py, PyAny> {

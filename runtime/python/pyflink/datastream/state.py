@@ -6,6 +6,56 @@ objects backed by the runtime's keyed state store.
 from _sluice.errors import unsupported_module_getattr
 
 
+class StateTtlConfig(object):
+    """TTL of keyed state. sluice honours the TTL in processing time (entries expire that long after
+    their last write); the update/visibility/cleanup options are accepted."""
+
+    class UpdateType(object):
+        Disabled = 0
+        OnCreateAndWrite = 1
+        OnReadAndWrite = 2
+
+    class StateVisibility(object):
+        ReturnExpiredIfNotCleanedUp = 0
+        NeverReturnExpired = 1
+
+    class TtlTimeCharacteristic(object):
+        ProcessingTime = 0
+
+    def __init__(self, ttl):
+        self._ttl = ttl
+
+    def get_ttl(self):
+        return self._ttl
+
+    def is_enabled(self):
+        return True
+
+    @staticmethod
+    def new_builder(ttl):
+        return StateTtlConfig.Builder(ttl)
+
+    class Builder(object):
+        def __init__(self, ttl):
+            self._ttl = ttl
+
+        def _self(self, *args, **kwargs):
+            return self
+
+        set_update_type = update_ttl_on_create_and_write = update_ttl_on_read_and_write = _self
+        set_state_visibility = return_expired_if_not_cleaned_up = never_return_expired = _self
+        set_ttl_time_characteristic = use_processing_time = _self
+        cleanup_full_snapshot = cleanup_incrementally = cleanup_in_rocksdb_compact_filter = _self
+        disable_cleanup_in_background = _self
+
+        def set_ttl(self, ttl):
+            self._ttl = ttl
+            return self
+
+        def build(self):
+            return StateTtlConfig(self._ttl)
+
+
 class StateDescriptor(object):
     def __init__(self, name, type_info):
         self.name = name

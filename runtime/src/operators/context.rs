@@ -1,0 +1,119 @@
+//! The `ctx` handed to process functions (`ProcessContext` in `_sluice/harness.py`), as operators
+//! drive it: current key, timestamp and time domain set before each call, side outputs
+//! (`ctx.output(tag, value)`) drained and converted to their tags' types after it.
+
+use std::collections::HashMap;
+
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use sluice_types::TypeInfo;
+
+use crate::error::{JobError, Result};
+use crate::operator::SideOutputs;
+use crate::python::convert::{from_py, to_py};
+use crate::python::state::PyTimerService;
+use crate::python::udf::PyFunction;
+use crate::record::Record;
+use crate::state::{KeyedStateStore, TimeDomain};
+use crate::value::Value;
+
+pub struct ProcessContext {
+    ctx: Py<PyAny>,
+    time_domains: [Py<PyAny>; 2],
+    side_types: HashMap<String, TypeInfo>,
+    pending: SideOutputs,
+}
+
+impl ProcessContext {
+    /// A context for `udf`'s calls; keyed operators get a timer service on their state store.
+    pub fn new(py: Python<'_>, udf: &PyFunction, store: Option<&KeyedStateStore>, side_types: &[(String, TypeInfo)]) -> Result<Self> {
+        let build = || -> PyResult<(Py<PyAny>, [Py<PyAny>; 2])> {
+            let timer_service = match store {
+                Some(store) => Py::new(py, PyTimerService { store: store.clone() })?.into_any(),
+                None => py.None(),
+            };
+            let ctx = py.import("_sluice.harness")?.getattr("ProcessContext")?.call1((timer_service,))?;
+            let domain = py.import("pyflink.datastream.functions")?.getattr("TimeDomain")?;
+            Ok((ctx.unbind(), [domain.getattr("EVENT_TIME")?.unbind(), domain.getattr("PROCESSING_TIME")?.unbind()]))
+        };
+        let (ctx, time_domains) = build().map_err(|e| udf.error(py, e))?;
+        Ok(ProcessContext { ctx, time_domains, side_types: side_types.iter().cloned().collect(), pending: Vec::new() })
+    }
+
+    pub fn bind<'py>(&self, py: Python<'py>) -> &Bound<'py, PyAny> {
+        self.ctx.bind(py)
+    }
+
+    /// Sets what `ctx.get_current_key()`, `ctx.timestamp()` and `ctx.time_domain()` return.
+    pub fn set(&self, py: Python<'_>, key: Option<&Value>, timestamp: Option<i64>, domain: Option<TimeDomain>) -> PyResult<()> {
+        let ctx = self.ctx.bind(py);
+        let key = match key {
+            Some(k) => to_py(py, k, &TypeInfo::Pickled)?,
+            None => py.None().into_bound(py),
+        };
+        ctx.setattr(intern!(py, "_key"), key)?;
+        ctx.setattr(intern!(py, "_timestamp"), timestamp)?;
+        let domain = match domain {
+            Some(TimeDomain::EventTime) => self.time_domains[0].bind(py).clone(),
+            Some(TimeDomain::ProcessingTime) => self.time_domains[1].bind(py).clone(),
+            None => py.None().into_bound(py),
+        };
+        ctx.setattr(intern!(py, "_time_domain"), domain)
+    }
+
+    /// For non-keyed functions: what `ctx.timer_service().current_watermark()` returns.
+    pub fn set_watermark(&self, py: Python<'_>, watermark: i64) -> PyResult<()> {
+        self.ctx.bind(py).setattr(intern!(py, "_watermark"), watermark)
+    }
+
+    /// Moves what the last call emitted with `ctx.output(tag, value)` into the pending side outputs.
+    pub fn drain_side(&mut self, py: Python<'_>, udf: &PyFunction, timestamp: Option<i64>) -> Result<()> {
+        let side = self.ctx.bind(py).getattr(intern!(py, "_side")).map_err(|e| udf.error(py, e))?;
+        let Ok(list) = side.downcast::<PyList>() else { return Ok(()) };
+        if list.is_empty() {
+            return Ok(());
+        }
+        for item in list.iter() {
+            let (tag, value): (String, Bound<'_, PyAny>) = item.extract().map_err(|e| udf.error(py, e))?;
+            let Some(ty) = self.side_types.get(&tag) else {
+                // A tag nobody reads with get_side_output: Flink drops those records too.
+                continue;
+            };
+            let value = from_py(&value, ty)
+                .map_err(|e| udf.error(py, e))?
+                .map_err(|e| JobError::User(format!("{} emitted to side output '{tag}' {e}", udf.label())))?;
+            let record = Record { value, key: None, timestamp };
+            match self.pending.iter_mut().find(|(t, _)| *t == tag) {
+                Some((_, batch)) => batch.push(record),
+                None => self.pending.push((tag, vec![record])),
+            }
+        }
+        list.call_method0(intern!(py, "clear")).map_err(|e| udf.error(py, e))?;
+        Ok(())
+    }
+
+    pub fn take_side_outputs(&mut self) -> SideOutputs {
+        std::mem::take(&mut self.pending)
+    }
+}
+
+/// Emits each item a function returned (an iterable, a generator, or None for nothing).
+pub fn emit_all(
+    core: &super::PythonFunctionCore,
+    result: &Bound<'_, PyAny>,
+    output_type: &TypeInfo,
+    timestamp: Option<i64>,
+    out: &mut Vec<Record>,
+) -> Result<()> {
+    if result.is_none() {
+        return Ok(());
+    }
+    let py = result.py();
+    for item in result.try_iter().map_err(|e| core.udf.error(py, e))? {
+        let item = item.map_err(|e| core.udf.error(py, e))?;
+        let value = core.output(&item, output_type)?;
+        out.push(Record { value, key: None, timestamp });
+    }
+    Ok(())
+}
