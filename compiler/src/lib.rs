@@ -9,3 +9,4 @@ pub mod diagnostics;
 pub mod driver;
 pub mod frontend;
 pub mod plan;
+pub mod table;

@@ -154,6 +154,12 @@ impl fmt::Display for PlanNode {
                     write!(f, " identifier={id:?}")?;
                 }
             }
+            StreamOp::Relational(rel) => {
+                if !inputs.is_empty() {
+                    write!(f, "({}) ", inputs.join(", "))?;
+                }
+                write!(f, "{rel}")?;
+            }
         }
         write!(f, " -> {}", self.output)?;
         if let Some(site) = &self.site {

@@ -16,13 +16,13 @@ use crate::frontend::recording::{RecordedJob, RecordedNode, RecordedUdf, Recordi
 use crate::frontend::spans::{PySpan, SourceIndex};
 
 /// Parsed job files, by path relative to the job's directory.
-struct Sources<'a> {
+pub(crate) struct Sources<'a> {
     job_dir: &'a Path,
     files: HashMap<String, Option<SourceIndex>>,
 }
 
 impl Sources<'_> {
-    fn get(&mut self, file: &str) -> Option<&SourceIndex> {
+    pub(crate) fn get(&mut self, file: &str) -> Option<&SourceIndex> {
         let job_dir = self.job_dir;
         self.files
             .entry(file.to_string())
@@ -53,6 +53,16 @@ pub fn lower_recording(recording: &Recording, job_dir: &Path) -> Result<Plan, Co
 fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, CompileError> {
     let mut nodes: Vec<PlanNode> = Vec::with_capacity(job.nodes.len());
     for node in &job.nodes {
+        if let Some((op, output)) = crate::table::lower_table_node(node, &nodes, sources)? {
+            nodes.push(PlanNode {
+                id: node.id,
+                inputs: node.inputs.clone(),
+                output,
+                site: node.site.clone(),
+                op,
+            });
+            continue;
+        }
         let input_type = node
             .inputs
             .first()
@@ -223,7 +233,7 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
 /// The UDF with its source: a lambda is found as the argument of the call that passed it (the call
 /// site identifies it even when a line has several lambdas), a function by its `def`, an object by its
 /// class.
-fn lower_udf(recorded: &RecordedUdf, node: &RecordedNode, sources: &mut Sources<'_>) -> Udf {
+pub(crate) fn lower_udf(recorded: &RecordedUdf, node: &RecordedNode, sources: &mut Sources<'_>) -> Udf {
     let mut udf = Udf {
         kind: recorded.kind,
         name: recorded

@@ -6,7 +6,7 @@
 //! simple UDFs) can work from them.
 
 mod display;
-mod lower;
+pub(crate) mod lower;
 
 pub use lower::lower_recording;
 
@@ -141,6 +141,8 @@ pub enum StreamOp {
     Window(Box<WindowSpec>),
     /// `print(identifier)`: text to stdout.
     Print { identifier: Option<String> },
+    /// A Table API / SQL operator (scan, calc, group aggregate, sink) with its typed schema.
+    Relational(crate::table::RelOp),
 }
 
 /// An OutputTag read downstream: its id and the type its records convert to.
@@ -212,7 +214,9 @@ impl StreamOp {
     pub fn is_source(&self) -> bool {
         matches!(
             self,
-            StreamOp::NumberSequenceSource { .. } | StreamOp::CollectionSource { .. }
+            StreamOp::NumberSequenceSource { .. }
+                | StreamOp::CollectionSource { .. }
+                | StreamOp::Relational(crate::table::RelOp::Scan { .. })
         )
     }
 
@@ -250,6 +254,7 @@ impl StreamOp {
             StreamOp::Connected { kind: CoKind::Process, .. } => "connect().process",
             StreamOp::SideOutputOf { .. } => "get_side_output",
             StreamOp::Window(_) => "window",
+            StreamOp::Relational(rel) => rel.api_name(),
         }
     }
 }

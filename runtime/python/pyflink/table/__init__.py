@@ -1,4 +1,14 @@
-"""pyflink.table: not supported yet; names import, and using them is a located error."""
+"""pyflink.table: the Table API and SQL, recorded into the same job graph as the DataStream API."""
+from pyflink.table.expressions import call, col, lit
+from pyflink.table.table import GroupedTable, Table
+from pyflink.table.table_environment import (EnvironmentSettings, StreamTableEnvironment, TableConfig,
+                                             TableEnvironment, TableResult)
+from pyflink.table.types import DataType, DataTypes
+from pyflink.table.udf import ScalarFunction, UserDefinedFunction, udf
 from _sluice.errors import unsupported_module_getattr
 
 __getattr__ = unsupported_module_getattr("pyflink.table")
+
+__all__ = ["call", "col", "lit", "GroupedTable", "Table", "EnvironmentSettings", "StreamTableEnvironment",
+           "TableConfig", "TableEnvironment", "TableResult", "DataType", "DataTypes", "ScalarFunction",
+           "UserDefinedFunction", "udf"]

@@ -1,0 +1,223 @@
+//! `CREATE TABLE` statements: columns, primary key and `WITH` options, in Flink's modern and legacy
+//! (`connector.type`, `format.type`) option forms, mapped to the connectors sluice supports.
+
+use std::collections::BTreeMap;
+
+use sqlparser::ast::{self as sql, Spanned};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Span;
+
+use super::expr::ExprError;
+use super::types::{Field, Schema, SqlType};
+use super::{SinkConnector, SourceConnector};
+
+/// A table as its DDL declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableDef {
+    pub name: String,
+    pub schema: Schema,
+    pub primary_key: Vec<String>,
+    pub options: BTreeMap<String, String>,
+    /// The span of the `WITH` clause's first option (for connector errors).
+    pub options_span: Span,
+}
+
+fn err(span: Span, message: impl Into<String>) -> ExprError {
+    ExprError {
+        message: message.into(),
+        span,
+    }
+}
+
+/// Parses one `CREATE TABLE` statement.
+pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
+    let statements = Parser::parse_sql(&GenericDialect, text).map_err(|e| parse_error(&e))?;
+    let [statement] = statements.as_slice() else {
+        return Err(err(Span::empty(), "expected exactly one SQL statement"));
+    };
+    let sql::Statement::CreateTable(create) = statement else {
+        return Err(err(statement.span(), "expected a CREATE TABLE statement"));
+    };
+    let mut fields = Vec::new();
+    for column in &create.columns {
+        let ty = SqlType::parse(&column.data_type.to_string()).ok_or_else(|| {
+            err(
+                column.name.span,
+                format!(
+                    "the column type {} is not supported by sluice yet",
+                    column.data_type
+                ),
+            )
+        })?;
+        fields.push(Field {
+            name: column.name.value.clone(),
+            ty,
+        });
+    }
+    let mut primary_key = Vec::new();
+    for constraint in &create.constraints {
+        if let sql::TableConstraint::PrimaryKey(pk) = constraint {
+            primary_key.extend(pk.columns.iter().map(|c| c.column.expr.to_string()));
+        }
+    }
+    let mut options = BTreeMap::new();
+    let mut options_span = create.name.span();
+    if let sql::CreateTableOptions::With(list) = &create.table_options {
+        for option in list {
+            if let sql::SqlOption::KeyValue { key, value } = option {
+                let value = match value {
+                    sql::Expr::Value(v) => match &v.value {
+                        sql::Value::SingleQuotedString(s) => s.clone(),
+                        other => other.to_string(),
+                    },
+                    other => other.to_string(),
+                };
+                if options.is_empty() && value != "" {
+                    options_span = option.span();
+                }
+                options.insert(key.value.clone(), value);
+            }
+        }
+    }
+    Ok(TableDef {
+        name: create
+            .name
+            .0
+            .last()
+            .map(|p| p.to_string().replace('`', ""))
+            .unwrap_or_default(),
+        schema: Schema { fields },
+        primary_key,
+        options,
+        options_span,
+    })
+}
+
+/// A sqlparser error with its `Line: L, Column: C` turned into a span.
+pub fn parse_error(e: &sqlparser::parser::ParserError) -> ExprError {
+    let text = e.to_string();
+    let message = text
+        .trim_start_matches("sql parser error: ")
+        .split(" at Line: ")
+        .next()
+        .unwrap_or(&text)
+        .to_string();
+    let position = text.rsplit_once(" at Line: ").and_then(|(_, rest)| {
+        let (line, col) = rest.split_once(", Column: ")?;
+        Some((
+            line.trim().parse::<u64>().ok()?,
+            col.trim().parse::<u64>().ok()?,
+        ))
+    });
+    let span = match position {
+        Some((line, col)) => {
+            let at = sqlparser::tokenizer::Location::new(line, col);
+            Span::new(at, at)
+        }
+        None => Span::empty(),
+    };
+    err(span, format!("SQL syntax error: {message}"))
+}
+
+impl TableDef {
+    fn option(&self, modern: &str, legacy: &str) -> Option<&str> {
+        self.options
+            .get(modern)
+            .or_else(|| self.options.get(legacy))
+            .map(String::as_str)
+    }
+
+    fn connector(&self) -> &str {
+        self.option("connector", "connector.type").unwrap_or("")
+    }
+
+    /// The table as a source.
+    pub fn source(&self) -> Result<SourceConnector, ExprError> {
+        let connector = self.connector();
+        let format = self.option("format", "format.type").unwrap_or("");
+        match (connector, format) {
+            ("filesystem", "csv") => {
+                let path = self
+                    .option("path", "connector.path")
+                    .ok_or_else(|| err(self.options_span, "the filesystem connector needs a 'path' option"))?;
+                let delimiter = self
+                    .option("csv.field-delimiter", "format.field-delimiter")
+                    .unwrap_or(",");
+                let mut chars = delimiter.chars();
+                let field_delimiter = match (chars.next(), chars.next()) {
+                    (Some(c), None) => c,
+                    _ => return Err(err(self.options_span, "the CSV field delimiter must be one character")),
+                };
+                let ignore = self
+                    .option("csv.ignore-parse-errors", "format.ignore-parse-errors")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                Ok(SourceConnector::CsvFile {
+                    path: path.to_string(),
+                    field_delimiter,
+                    ignore_parse_errors: ignore,
+                })
+            }
+            ("filesystem", other) => Err(err(
+                self.options_span,
+                format!("the format '{other}' is not supported by sluice yet (csv is)"),
+            )),
+            (other, _) => Err(err(
+                self.options_span,
+                format!(
+                    "the connector '{other}' is not supported by sluice yet as a source (filesystem with csv is)"
+                ),
+            )),
+        }
+    }
+
+    /// The table as a sink.
+    pub fn sink(&self) -> Result<SinkConnector, ExprError> {
+        match self.connector() {
+            "print" => Ok(SinkConnector::Print {
+                identifier: self
+                    .options
+                    .get("print-identifier")
+                    .filter(|s| !s.is_empty())
+                    .cloned(),
+            }),
+            other => Err(err(
+                self.options_span,
+                format!(
+                    "the connector '{other}' is not supported by sluice yet as a sink (print is)"
+                ),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_and_modern_options() {
+        let def = parse_create_table(
+            "CREATE TABLE t (a VARCHAR, b BIGINT, PRIMARY KEY (a) NOT ENFORCED) WITH (\n\
+             'connector.type' = 'filesystem', 'connector.path' = 'x.csv', 'format.type' = 'csv')",
+        )
+        .expect("parses");
+        assert_eq!(def.schema.to_string(), "(a STRING, b BIGINT)");
+        assert_eq!(def.primary_key, vec!["a".to_string()]);
+        assert!(
+            matches!(def.source(), Ok(SourceConnector::CsvFile { path, .. }) if path == "x.csv")
+        );
+        let print = parse_create_table("CREATE TABLE s (a STRING) WITH ('connector' = 'print')")
+            .expect("parses");
+        assert!(matches!(
+            print.sink(),
+            Ok(SinkConnector::Print { identifier: None })
+        ));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = parse_create_table("CREATE TABLE t (\n a VARCHAR,,\n)").expect_err("bad");
+        assert_eq!(e.span.start.line, 2);
+    }
+}

@@ -1,0 +1,76 @@
+//! `Display` of relational operators: one line each in `sluice explain`.
+
+use std::fmt;
+
+use super::{RelOp, SinkConnector, SourceConnector};
+
+fn list<T: fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for RelOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RelOp::Scan {
+                table,
+                source,
+                schema,
+            } => {
+                write!(f, "TableScan table={table} ")?;
+                match source {
+                    SourceConnector::CsvFile { path, .. } => write!(f, "csv={path:?}")?,
+                }
+                write!(f, " schema={schema}")
+            }
+            RelOp::Calc {
+                python,
+                filter,
+                projection,
+                schema,
+            } => {
+                write!(f, "Calc")?;
+                for (i, call) in python.iter().enumerate() {
+                    write!(f, " python[{i}]={}({})", call.function, list(&call.args))?;
+                    if let Some(location) = call.udf.location() {
+                        write!(f, " ({location})")?;
+                    }
+                }
+                if let Some(filter) = filter {
+                    write!(f, " where={filter}")?;
+                }
+                write!(f, " select=[{}] schema={schema}", list(projection))
+            }
+            RelOp::Aggregate {
+                keys,
+                aggs,
+                projection,
+                schema,
+            } => write!(
+                f,
+                "GroupAggregate keys=[{}] aggs=[{}] select=[{}] schema={schema}",
+                list(keys),
+                list(aggs),
+                list(projection)
+            ),
+            RelOp::Sink {
+                table,
+                sink,
+                casts,
+                schema,
+            } => {
+                write!(f, "TableSink table={table} ")?;
+                match sink {
+                    SinkConnector::Print {
+                        identifier: Some(id),
+                    } => write!(f, "print identifier={id:?}")?,
+                    SinkConnector::Print { identifier: None } => write!(f, "print")?,
+                }
+                write!(f, " values=[{}] schema={schema}", list(casts))
+            }
+        }
+    }
+}

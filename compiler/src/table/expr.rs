@@ -1,0 +1,574 @@
+//! Typed relational expressions, and their resolution from sqlparser's AST against an input schema.
+//!
+//! Resolution checks what Flink's validator checks at planning time: columns exist, operand types fit
+//! their operators, Python functions are called with their declared number and types of arguments,
+//! aggregates appear only in grouped selects. Errors carry the span inside the expression text.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Serialize;
+use sqlparser::ast::{self as sql, Spanned};
+use sqlparser::tokenizer::Span;
+
+use super::types::{Schema, SqlType};
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Literal {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+}
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Eq,
+    NotEq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    And,
+    Or,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::Eq => "=",
+            BinOp::NotEq => "<>",
+            BinOp::Lt => "<",
+            BinOp::LtEq => "<=",
+            BinOp::Gt => ">",
+            BinOp::GtEq => ">=",
+            BinOp::And => "AND",
+            BinOp::Or => "OR",
+        }
+    }
+
+    fn is_arithmetic(self) -> bool {
+        matches!(
+            self,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod
+        )
+    }
+
+    fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::NotEq | BinOp::Lt | BinOp::LtEq | BinOp::Gt | BinOp::GtEq
+        )
+    }
+}
+
+/// A typed expression over a row's columns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Expr {
+    /// The `index`-th column of the row the expression is evaluated on.
+    Column {
+        index: usize,
+        ty: SqlType,
+    },
+    Literal {
+        value: Literal,
+        ty: SqlType,
+    },
+    Binary {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+        ty: SqlType,
+    },
+    Not(Box<Expr>),
+    Negate(Box<Expr>),
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    Cast {
+        expr: Box<Expr>,
+        ty: SqlType,
+    },
+}
+
+impl Expr {
+    pub fn ty(&self) -> SqlType {
+        match self {
+            Expr::Column { ty, .. }
+            | Expr::Literal { ty, .. }
+            | Expr::Binary { ty, .. }
+            | Expr::Cast { ty, .. } => *ty,
+            Expr::Negate(e) => e.ty(),
+            Expr::Not(_) | Expr::IsNull { .. } => SqlType::Boolean,
+        }
+    }
+
+    /// `expr` cast to `ty`, or `expr` itself when it already has that type.
+    pub fn cast(self, ty: SqlType) -> Expr {
+        if self.ty() == ty {
+            self
+        } else {
+            Expr::Cast {
+                expr: Box::new(self),
+                ty,
+            }
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Column { index, .. } => write!(f, "${index}"),
+            Expr::Literal { value, .. } => match value {
+                Literal::Null => f.write_str("NULL"),
+                Literal::Bool(b) => write!(f, "{}", if *b { "TRUE" } else { "FALSE" }),
+                Literal::Int(i) => write!(f, "{i}"),
+                Literal::Float(x) => write!(f, "{x:?}"),
+                Literal::String(s) => write!(f, "'{}'", s.replace('\'', "''")),
+            },
+            Expr::Binary {
+                op, left, right, ..
+            } => write!(f, "({left} {} {right})", op.symbol()),
+            Expr::Not(e) => write!(f, "NOT {e}"),
+            Expr::Negate(e) => write!(f, "-{e}"),
+            Expr::IsNull { expr, negated } => {
+                write!(f, "{expr} IS {}NULL", if *negated { "NOT " } else { "" })
+            }
+            Expr::Cast { expr, ty } => write!(f, "CAST({expr} AS {ty})"),
+        }
+    }
+}
+
+/// An aggregate function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AggKind {
+    /// `count(x)`: non-null values; `count(*)`: rows.
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+/// One aggregate of a grouped select; `arg` is over the aggregate's input row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AggCall {
+    pub kind: AggKind,
+    pub arg: Option<Expr>,
+    pub ty: SqlType,
+}
+
+impl fmt::Display for AggCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = format!("{:?}", self.kind).to_uppercase();
+        match &self.arg {
+            Some(arg) => write!(f, "{name}({arg})"),
+            None => write!(f, "{name}(*)"),
+        }
+    }
+}
+
+/// A resolution error: the message and the span inside the expression text.
+#[derive(Debug, Clone)]
+pub struct ExprError {
+    pub message: String,
+    pub span: Span,
+}
+
+fn err(span: Span, message: impl Into<String>) -> ExprError {
+    ExprError {
+        message: message.into(),
+        span,
+    }
+}
+
+/// A Python scalar function as the compiler knows it: its declared argument and result types.
+#[derive(Debug, Clone)]
+pub struct FunctionSig {
+    pub input_types: Option<Vec<SqlType>>,
+    pub result: SqlType,
+}
+
+/// A Python call found while resolving: the function's name and its typed arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundCall {
+    pub function: String,
+    pub args: Vec<Expr>,
+    pub result: SqlType,
+}
+
+/// What names resolve to while typing one expression list.
+pub struct Scope<'a> {
+    /// The columns names resolve to.
+    pub input: &'a Schema,
+    pub functions: &'a HashMap<String, FunctionSig>,
+    /// In a grouped select: the group keys (over `input`) and the aggregates found so far. Resolved
+    /// expressions then refer to `[keys..., aggregates...]`.
+    pub grouping: Option<(&'a [Expr], &'a mut Vec<AggCall>)>,
+    /// Python calls found so far; a call resolves to column `input.len() + i`.
+    pub python: Option<&'a mut Vec<FoundCall>>,
+}
+
+impl Scope<'_> {
+    pub fn resolve(&mut self, expr: &sql::Expr) -> Result<Expr, ExprError> {
+        let span = expr.span();
+        match expr {
+            sql::Expr::Identifier(ident) => self.column(&ident.value, ident.span),
+            sql::Expr::CompoundIdentifier(parts) => match parts.last() {
+                Some(last) => self.column(&last.value, last.span),
+                None => Err(err(span, "empty identifier")),
+            },
+            sql::Expr::Nested(inner) => self.resolve(inner),
+            sql::Expr::Value(value) => literal(&value.value, value.span),
+            sql::Expr::UnaryOp { op, expr: inner } => {
+                let e = self.resolve(inner)?;
+                match op {
+                    sql::UnaryOperator::Not if e.ty() == SqlType::Boolean => {
+                        Ok(Expr::Not(Box::new(e)))
+                    }
+                    sql::UnaryOperator::Minus if e.ty().is_numeric() => {
+                        Ok(Expr::Negate(Box::new(e)))
+                    }
+                    sql::UnaryOperator::Plus if e.ty().is_numeric() => Ok(e),
+                    _ => Err(err(span, format!("cannot apply {op} to {}", e.ty()))),
+                }
+            }
+            sql::Expr::IsNull(inner) | sql::Expr::IsNotNull(inner) => Ok(Expr::IsNull {
+                expr: Box::new(self.resolve(inner)?),
+                negated: matches!(expr, sql::Expr::IsNotNull(_)),
+            }),
+            sql::Expr::BinaryOp { left, op, right } => {
+                let (l, r) = (self.resolve(left)?, self.resolve(right)?);
+                binary(op, l, r, span)
+            }
+            sql::Expr::Cast {
+                expr: inner,
+                data_type,
+                ..
+            } => {
+                let e = self.resolve(inner)?;
+                let ty = SqlType::parse(&data_type.to_string()).ok_or_else(|| {
+                    err(
+                        span,
+                        format!("the type {data_type} is not supported by sluice yet"),
+                    )
+                })?;
+                if !(e.ty() == ty
+                    || e.ty().is_numeric() && ty.is_numeric()
+                    || ty == SqlType::String)
+                {
+                    return Err(err(span, format!("cannot cast {} to {ty}", e.ty())));
+                }
+                Ok(e.cast(ty))
+            }
+            sql::Expr::Function(function) => self.function(function, span),
+            other => Err(err(
+                span,
+                format!("the expression `{other}` is not supported by sluice yet"),
+            )),
+        }
+    }
+
+    fn column(&mut self, name: &str, span: Span) -> Result<Expr, ExprError> {
+        let Some(index) = self.input.index_of(name) else {
+            return Err(err(
+                span,
+                format!(
+                    "unknown column `{name}`; the input has columns: {}",
+                    self.input.names().join(", ")
+                ),
+            ));
+        };
+        let column = Expr::Column {
+            index,
+            ty: self.input.fields[index].ty,
+        };
+        match &self.grouping {
+            None => Ok(column),
+            Some((keys, _)) => match keys.iter().position(|k| *k == column) {
+                Some(k) => Ok(Expr::Column {
+                    index: k,
+                    ty: column.ty(),
+                }),
+                None => Err(err(
+                    span,
+                    format!("column `{name}` is neither grouped nor inside an aggregate function"),
+                )),
+            },
+        }
+    }
+
+    fn function(&mut self, function: &sql::Function, span: Span) -> Result<Expr, ExprError> {
+        let name = function.name.to_string().replace('`', "");
+        let args: Vec<&sql::FunctionArg> = match &function.args {
+            sql::FunctionArguments::List(list) => list.args.iter().collect(),
+            sql::FunctionArguments::None => Vec::new(),
+            sql::FunctionArguments::Subquery(_) => {
+                return Err(err(span, "subqueries are not supported by sluice yet"))
+            }
+        };
+        let lower = name.to_ascii_lowercase();
+        let agg = match lower.as_str() {
+            "count" => Some(AggKind::Count),
+            "sum" => Some(AggKind::Sum),
+            "avg" => Some(AggKind::Avg),
+            "min" => Some(AggKind::Min),
+            "max" => Some(AggKind::Max),
+            _ => None,
+        };
+        if let Some(kind) = agg {
+            return self.aggregate(kind, &name, &args, span);
+        }
+        let sig = self
+            .functions
+            .get(&name)
+            .or_else(|| {
+                self.functions
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                    .map(|(_, s)| s)
+            })
+            .cloned()
+            .ok_or_else(|| {
+                err(
+                    span,
+                    format!("unknown function `{name}` (register Python functions with create_temporary_function)"),
+                )
+            })?;
+        let mut resolved = Vec::new();
+        for arg in &args {
+            resolved.push(self.resolve(plain_arg(arg, span)?)?);
+        }
+        if let Some(inputs) = &sig.input_types {
+            if inputs.len() != resolved.len() {
+                return Err(err(
+                    span,
+                    format!(
+                        "function `{name}` takes {} argument{} (its input_types), but is called with {}",
+                        inputs.len(),
+                        if inputs.len() == 1 { "" } else { "s" },
+                        resolved.len()
+                    ),
+                ));
+            }
+            for (i, (arg, ty)) in resolved.iter_mut().zip(inputs).enumerate() {
+                if !arg.ty().assignable_to(*ty) {
+                    return Err(err(
+                        plain_arg(args[i], span)?.span(),
+                        format!(
+                            "argument {} of `{name}` must be {ty} (its input_types), but is {}",
+                            i + 1,
+                            arg.ty()
+                        ),
+                    ));
+                }
+                *arg = arg.clone().cast(*ty);
+            }
+        }
+        let Some(python) = self.python.as_deref_mut() else {
+            return Err(err(
+                span,
+                format!("Python function `{name}` here is not supported by sluice yet (call it in a select before group_by)"),
+            ));
+        };
+        let base = self.input.fields.len();
+        let call = FoundCall {
+            function: name,
+            args: resolved,
+            result: sig.result,
+        };
+        let index = match python.iter().position(|c| *c == call) {
+            Some(i) => i,
+            None => {
+                python.push(call);
+                python.len() - 1
+            }
+        };
+        Ok(Expr::Column {
+            index: base + index,
+            ty: sig.result,
+        })
+    }
+
+    fn aggregate(
+        &mut self,
+        kind: AggKind,
+        name: &str,
+        args: &[&sql::FunctionArg],
+        span: Span,
+    ) -> Result<Expr, ExprError> {
+        let Some((keys, _)) = &self.grouping else {
+            return Err(err(
+                span,
+                format!("aggregate function {name}() is only allowed in a select after group_by"),
+            ));
+        };
+        let key_count = keys.len();
+        let arg = match args {
+            [sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Wildcard)]
+                if kind == AggKind::Count =>
+            {
+                None
+            }
+            [one] => {
+                let mut inner = Scope {
+                    input: self.input,
+                    functions: self.functions,
+                    grouping: None,
+                    python: None,
+                };
+                Some(inner.resolve(plain_arg(one, span)?)?)
+            }
+            _ => return Err(err(span, format!("{name}() takes one argument"))),
+        };
+        let ty = match (kind, arg.as_ref().map(Expr::ty)) {
+            (AggKind::Count, _) => SqlType::BigInt,
+            (_, Some(t)) if t.is_numeric() => t,
+            (AggKind::Min | AggKind::Max, Some(t)) => t,
+            (_, t) => {
+                return Err(err(
+                    span,
+                    format!(
+                        "{name}() needs a numeric argument, got {}",
+                        t.map_or("*".into(), |t| t.to_string())
+                    ),
+                ))
+            }
+        };
+        let call = AggCall { kind, arg, ty };
+        let Some((_, aggs)) = &mut self.grouping else {
+            return Err(err(span, "internal: grouping vanished"));
+        };
+        let index = match aggs.iter().position(|a| *a == call) {
+            Some(i) => i,
+            None => {
+                aggs.push(call);
+                aggs.len() - 1
+            }
+        };
+        Ok(Expr::Column {
+            index: key_count + index,
+            ty,
+        })
+    }
+}
+
+fn plain_arg(arg: &sql::FunctionArg, span: Span) -> Result<&sql::Expr, ExprError> {
+    match arg {
+        sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => Ok(e),
+        _ => Err(err(
+            span,
+            "only positional arguments are supported by sluice yet",
+        )),
+    }
+}
+
+/// Table API literals: `1` is INT (BIGINT when it does not fit), `1.0` is DOUBLE (as Flink's
+/// expression parser reads them), strings are STRING.
+fn literal(value: &sql::Value, span: Span) -> Result<Expr, ExprError> {
+    let (value, ty) = match value {
+        sql::Value::Number(text, _) => {
+            if let Ok(i) = text.parse::<i64>() {
+                let ty = if i32::try_from(i).is_ok() {
+                    SqlType::Int
+                } else {
+                    SqlType::BigInt
+                };
+                (Literal::Int(i), ty)
+            } else {
+                let x = text
+                    .parse::<f64>()
+                    .map_err(|_| err(span, format!("invalid number {text}")))?;
+                (Literal::Float(x), SqlType::Double)
+            }
+        }
+        sql::Value::SingleQuotedString(s) => (Literal::String(s.clone()), SqlType::String),
+        sql::Value::Boolean(b) => (Literal::Bool(*b), SqlType::Boolean),
+        sql::Value::Null => (Literal::Null, SqlType::String),
+        other => {
+            return Err(err(
+                span,
+                format!("the literal {other} is not supported by sluice yet"),
+            ))
+        }
+    };
+    Ok(Expr::Literal { value, ty })
+}
+
+fn binary(op: &sql::BinaryOperator, l: Expr, r: Expr, span: Span) -> Result<Expr, ExprError> {
+    use sql::BinaryOperator as B;
+    let op = match op {
+        B::Plus => BinOp::Add,
+        B::Minus => BinOp::Sub,
+        B::Multiply => BinOp::Mul,
+        B::Divide => BinOp::Div,
+        B::Modulo => BinOp::Mod,
+        B::Eq => BinOp::Eq,
+        B::NotEq => BinOp::NotEq,
+        B::Lt => BinOp::Lt,
+        B::LtEq => BinOp::LtEq,
+        B::Gt => BinOp::Gt,
+        B::GtEq => BinOp::GtEq,
+        B::And => BinOp::And,
+        B::Or => BinOp::Or,
+        other => {
+            return Err(err(
+                span,
+                format!("the operator {other} is not supported by sluice yet"),
+            ))
+        }
+    };
+    let (lt, rt) = (l.ty(), r.ty());
+    let mismatch = || {
+        err(
+            span,
+            format!("cannot apply {} to {lt} and {rt}", op.symbol()),
+        )
+    };
+    if op.is_arithmetic() {
+        let ty = SqlType::widen(lt, rt).ok_or_else(mismatch)?;
+        return Ok(Expr::Binary {
+            op,
+            left: Box::new(l.cast(ty)),
+            right: Box::new(r.cast(ty)),
+            ty,
+        });
+    }
+    if op.is_comparison() {
+        let common = if lt == rt {
+            lt
+        } else {
+            SqlType::widen(lt, rt).ok_or_else(mismatch)?
+        };
+        return Ok(Expr::Binary {
+            op,
+            left: Box::new(l.cast(common)),
+            right: Box::new(r.cast(common)),
+            ty: SqlType::Boolean,
+        });
+    }
+    if lt != SqlType::Boolean || rt != SqlType::Boolean {
+        return Err(mismatch());
+    }
+    Ok(Expr::Binary {
+        op,
+        left: Box::new(l),
+        right: Box::new(r),
+        ty: SqlType::Boolean,
+    })
+}

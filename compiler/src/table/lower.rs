@@ -1,0 +1,487 @@
+//! Recorded `table.*` nodes to [`RelOp`]s: DDL parsed, expressions parsed, resolved and typed.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value as Json;
+use sluice_types::TypeInfo;
+use sqlparser::ast::{self as sql, Spanned};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Span;
+
+use super::ddl::{parse_create_table, parse_error, TableDef};
+use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
+use super::locate::{locate, TextSpec};
+use super::types::{Field, Schema, SqlType};
+use super::{PyCall, RelOp};
+use crate::diagnostics::{Category, CompileError};
+use crate::frontend::recording::{RecordedNode, RecordedUdf};
+use crate::plan::lower::{lower_udf, Sources};
+use crate::plan::{PlanNode, StreamOp};
+
+/// A Python function as the shim describes it.
+#[derive(Debug, Deserialize)]
+struct FunctionDesc {
+    input_types: Option<Vec<String>>,
+    result_type: String,
+    udf: Option<RecordedUdf>,
+}
+
+struct Ctx<'a, 'b> {
+    node: &'a RecordedNode,
+    sources: &'a mut Sources<'b>,
+}
+
+impl Ctx<'_, '_> {
+    fn error(&mut self, spec: &TextSpec, e: ExprError) -> CompileError {
+        let category = if e.message.contains("not supported by sluice") {
+            Category::Unsupported
+        } else {
+            Category::User
+        };
+        CompileError::new(category, e.message)
+            .at(locate(spec, e.span, self.sources).or_else(|| self.node.site.clone()))
+    }
+
+    fn internal(&self, what: &str) -> CompileError {
+        CompileError::new(
+            Category::Internal,
+            format!("recorded node {} ({}) {what}", self.node.id, self.node.op),
+        )
+    }
+
+    fn spec(&self, name: &str) -> Result<TextSpec, CompileError> {
+        let value = self.node.params.get(name).cloned().unwrap_or(Json::Null);
+        serde_json::from_value(value)
+            .map_err(|e| self.internal(&format!("has a bad '{name}': {e}")))
+    }
+
+    fn specs(&self, name: &str) -> Result<Vec<TextSpec>, CompileError> {
+        let value = self.node.params.get(name).cloned().unwrap_or(Json::Null);
+        serde_json::from_value(value)
+            .map_err(|e| self.internal(&format!("has a bad '{name}': {e}")))
+    }
+
+    /// The table's DDL, parsed.
+    fn table(&mut self) -> Result<TableDef, CompileError> {
+        let text = self
+            .node
+            .params
+            .get("ddl")
+            .and_then(Json::as_str)
+            .ok_or_else(|| self.internal("has no DDL"))?
+            .to_string();
+        let site = self
+            .node
+            .params
+            .get("ddl_site")
+            .and_then(|s| serde_json::from_value(s.clone()).ok());
+        let spec = TextSpec {
+            text: text.clone(),
+            kind: "sql".into(),
+            arg: 0,
+            site,
+        };
+        parse_create_table(&text).map_err(|e| self.error(&spec, e))
+    }
+
+    fn functions(
+        &self,
+    ) -> Result<HashMap<String, (FunctionSig, Option<RecordedUdf>)>, CompileError> {
+        let value = self
+            .node
+            .params
+            .get("functions")
+            .cloned()
+            .unwrap_or(Json::Null);
+        if value.is_null() {
+            return Ok(HashMap::new());
+        }
+        let descs: HashMap<String, FunctionDesc> = serde_json::from_value(value)
+            .map_err(|e| self.internal(&format!("has bad functions: {e}")))?;
+        let mut out = HashMap::new();
+        for (name, desc) in descs {
+            let parse = |t: &str| {
+                SqlType::parse(t).ok_or_else(|| {
+                    CompileError::new(
+                        Category::Unsupported,
+                        format!("the type {t} of function `{name}` is not supported by sluice yet"),
+                    )
+                    .at(self.node.site.clone())
+                })
+            };
+            let input_types = match &desc.input_types {
+                Some(types) => Some(
+                    types
+                        .iter()
+                        .map(|t| parse(t))
+                        .collect::<Result<Vec<_>, _>>()?,
+                ),
+                None => None,
+            };
+            let result = parse(&desc.result_type)?;
+            out.insert(
+                name,
+                (
+                    FunctionSig {
+                        input_types,
+                        result,
+                    },
+                    desc.udf,
+                ),
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// Parses a spec's text as a select list (`a, f(b) as c`; one item for DSL expressions).
+fn select_items(spec: &TextSpec) -> Result<Vec<sql::SelectItem>, ExprError> {
+    let mut parser = Parser::new(&GenericDialect)
+        .try_with_sql(&spec.text)
+        .map_err(|e| parse_error(&e))?;
+    let items = parser
+        .parse_comma_separated(Parser::parse_select_item)
+        .map_err(|e| parse_error(&e))?;
+    let next = parser.peek_token();
+    if next.token != sqlparser::tokenizer::Token::EOF {
+        return Err(ExprError {
+            message: format!("SQL syntax error: unexpected `{}`", next.token),
+            span: next.span,
+        });
+    }
+    Ok(items)
+}
+
+/// One select item: its expression and the name Flink gives its column (`EXPR$i` when unnamed).
+fn item_parts(item: &sql::SelectItem, position: usize) -> Result<(&sql::Expr, String), ExprError> {
+    match item {
+        sql::SelectItem::UnnamedExpr(e) => {
+            let name = match e {
+                sql::Expr::Identifier(i) => i.value.clone(),
+                sql::Expr::CompoundIdentifier(parts) => parts
+                    .last()
+                    .map_or_else(|| format!("EXPR${position}"), |p| p.value.clone()),
+                _ => format!("EXPR${position}"),
+            };
+            Ok((e, name))
+        }
+        sql::SelectItem::ExprWithAlias { expr, alias } => Ok((expr, alias.value.clone())),
+        other => Err(ExprError {
+            message: format!("`{other}` is not supported by sluice yet"),
+            span: other.span(),
+        }),
+    }
+}
+
+fn input_schema<'p>(node: &RecordedNode, nodes: &'p [PlanNode]) -> Option<&'p Schema> {
+    let input = nodes.get(*node.inputs.first()?)?;
+    match &input.op {
+        StreamOp::Relational(rel) => Some(rel.schema()),
+        _ => None,
+    }
+}
+
+/// Lowers a recorded Table API node; `None` when the node is not a table node.
+pub(crate) fn lower_table_node(
+    node: &RecordedNode,
+    nodes: &[PlanNode],
+    sources: &mut Sources<'_>,
+) -> Result<Option<(StreamOp, TypeInfo)>, CompileError> {
+    if !node.op.starts_with("table.") && node.op != "sink.table" {
+        return Ok(None);
+    }
+    let mut ctx = Ctx { node, sources };
+    let empty = Schema::default();
+    let needs_input = node.op != "table.scan" && node.op != "table.sql_insert";
+    let input = match input_schema(node, nodes) {
+        Some(schema) => schema.clone(),
+        None if needs_input => return Err(ctx.internal("has no relational input")),
+        None => empty,
+    };
+    let rel = match node.op.as_str() {
+        "table.scan" => {
+            let def = ctx.table()?;
+            let spec = ctx.spec_of_ddl();
+            let source = def.source().map_err(|e| ctx.error(&spec, e))?;
+            RelOp::Scan {
+                table: def.name,
+                source,
+                schema: def.schema,
+            }
+        }
+        "table.select" | "table.filter" => lower_calc(&mut ctx, &input)?,
+        "table.aggregate" => lower_aggregate(&mut ctx, &input)?,
+        "table.alias" => {
+            let names: Vec<String> = ctx
+                .specs("names")?
+                .iter()
+                .flat_map(|s| s.text.split(',').map(|n| n.trim().trim_matches('`').to_string()).collect::<Vec<_>>())
+                .collect();
+            if names.len() != input.fields.len() {
+                return Err(CompileError::new(
+                    Category::User,
+                    format!("alias() names {} columns, but the table has {}", names.len(), input.fields.len()),
+                )
+                .at(node.site.clone()));
+            }
+            let projection = input
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(index, f)| Expr::Column { index, ty: f.ty })
+                .collect();
+            let schema = Schema {
+                fields: names
+                    .into_iter()
+                    .zip(&input.fields)
+                    .map(|(name, f)| Field { name, ty: f.ty })
+                    .collect(),
+            };
+            RelOp::Calc {
+                python: Vec::new(),
+                filter: None,
+                projection,
+                schema,
+            }
+        }
+        "sink.table" => lower_sink(&mut ctx, &input)?,
+        "table.sql_insert" => {
+            return Err(CompileError::new(
+                Category::Unsupported,
+                "INSERT INTO ... SELECT statements are not supported by sluice yet (use the Table API: \
+                 from_path(...).select(...).execute_insert(...))",
+            )
+            .at(node.site.clone()))
+        }
+        other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
+    };
+    let output = rel.schema().type_info();
+    Ok(Some((StreamOp::Relational(rel), output)))
+}
+
+impl Ctx<'_, '_> {
+    fn spec_of_ddl(&self) -> TextSpec {
+        TextSpec {
+            text: self
+                .node
+                .params
+                .get("ddl")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
+            kind: "sql".into(),
+            arg: 0,
+            site: self
+                .node
+                .params
+                .get("ddl_site")
+                .and_then(|s| serde_json::from_value(s.clone()).ok()),
+        }
+    }
+}
+
+fn python_calls(
+    ctx: &mut Ctx<'_, '_>,
+    found: Vec<FoundCall>,
+    functions: &HashMap<String, (FunctionSig, Option<RecordedUdf>)>,
+) -> Result<Vec<PyCall>, CompileError> {
+    let mut out = Vec::new();
+    for call in found {
+        let recorded = functions
+            .get(&call.function)
+            .and_then(|(_, udf)| udf.as_ref())
+            .ok_or_else(|| {
+                ctx.internal(&format!("has no descriptor for function {}", call.function))
+            })?;
+        let udf = lower_udf(recorded, ctx.node, ctx.sources);
+        out.push(PyCall {
+            arg_types: call.args.iter().map(Expr::ty).collect(),
+            function: call.function,
+            udf,
+            args: call.args,
+            result: call.result,
+        });
+    }
+    Ok(out)
+}
+
+fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
+    let functions = ctx.functions()?;
+    let sigs: HashMap<String, FunctionSig> = functions
+        .iter()
+        .map(|(n, (s, _))| (n.clone(), s.clone()))
+        .collect();
+    let mut found = Vec::new();
+    let mut projection = Vec::new();
+    let mut fields = Vec::new();
+    let mut filter = None;
+    if ctx.node.op == "table.filter" {
+        let spec = ctx.spec("predicate")?;
+        let expr = (|| {
+            let mut items = select_items(&spec)?;
+            let (Some(sql::SelectItem::UnnamedExpr(e)), true) = (items.pop(), items.is_empty())
+            else {
+                return Err(ExprError {
+                    message: "where() takes one boolean expression".into(),
+                    span: Span::empty(),
+                });
+            };
+            let mut scope = Scope {
+                input,
+                functions: &sigs,
+                grouping: None,
+                python: Some(&mut found),
+            };
+            let resolved = scope.resolve(&e)?;
+            if resolved.ty() != SqlType::Boolean {
+                return Err(ExprError {
+                    message: format!(
+                        "the filter condition must be BOOLEAN, but is {}",
+                        resolved.ty()
+                    ),
+                    span: e.span(),
+                });
+            }
+            Ok(resolved)
+        })()
+        .map_err(|e| ctx.error(&spec, e))?;
+        filter = Some(expr);
+        for (index, f) in input.fields.iter().enumerate() {
+            projection.push(Expr::Column { index, ty: f.ty });
+            fields.push(f.clone());
+        }
+    } else {
+        for spec in ctx.specs("exprs")? {
+            let result = (|| {
+                for item in select_items(&spec)? {
+                    if let sql::SelectItem::Wildcard(_) = item {
+                        for (index, f) in input.fields.iter().enumerate() {
+                            projection.push(Expr::Column { index, ty: f.ty });
+                            fields.push(f.clone());
+                        }
+                        continue;
+                    }
+                    let (e, name) = item_parts(&item, fields.len())?;
+                    let mut scope = Scope {
+                        input,
+                        functions: &sigs,
+                        grouping: None,
+                        python: Some(&mut found),
+                    };
+                    let resolved = scope.resolve(e)?;
+                    fields.push(Field {
+                        name,
+                        ty: resolved.ty(),
+                    });
+                    projection.push(resolved);
+                }
+                Ok(())
+            })();
+            result.map_err(|e| ctx.error(&spec, e))?;
+        }
+    }
+    let python = python_calls(ctx, found, &functions)?;
+    Ok(RelOp::Calc {
+        python,
+        filter,
+        projection,
+        schema: Schema { fields },
+    })
+}
+
+fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
+    let functions = ctx.functions()?;
+    let sigs: HashMap<String, FunctionSig> = functions
+        .iter()
+        .map(|(n, (s, _))| (n.clone(), s.clone()))
+        .collect();
+    let mut keys = Vec::new();
+    for spec in ctx.specs("keys")? {
+        let result = (|| {
+            for item in select_items(&spec)? {
+                let (e, _) = item_parts(&item, keys.len())?;
+                let mut scope = Scope {
+                    input,
+                    functions: &sigs,
+                    grouping: None,
+                    python: None,
+                };
+                keys.push(scope.resolve(e)?);
+            }
+            Ok(())
+        })();
+        result.map_err(|e| ctx.error(&spec, e))?;
+    }
+    let mut aggs: Vec<AggCall> = Vec::new();
+    let mut projection = Vec::new();
+    let mut fields = Vec::new();
+    for spec in ctx.specs("exprs")? {
+        let result = (|| {
+            for item in select_items(&spec)? {
+                let (e, name) = item_parts(&item, fields.len())?;
+                let mut scope = Scope {
+                    input,
+                    functions: &sigs,
+                    grouping: Some((&keys, &mut aggs)),
+                    python: None,
+                };
+                let resolved = scope.resolve(e)?;
+                fields.push(Field {
+                    name,
+                    ty: resolved.ty(),
+                });
+                projection.push(resolved);
+            }
+            Ok(())
+        })();
+        result.map_err(|e| ctx.error(&spec, e))?;
+    }
+    Ok(RelOp::Aggregate {
+        keys,
+        aggs,
+        projection,
+        schema: Schema { fields },
+    })
+}
+
+fn lower_sink(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
+    let def = ctx.table()?;
+    let spec = ctx.spec_of_ddl();
+    let sink = def.sink().map_err(|e| ctx.error(&spec, e))?;
+    let site = ctx.node.site.clone();
+    if def.schema.fields.len() != input.fields.len() {
+        return Err(CompileError::new(
+            Category::User,
+            format!(
+                "column count mismatch: the query has {} columns {input}, but table `{}` has {} {}",
+                input.fields.len(),
+                def.name,
+                def.schema.fields.len(),
+                def.schema
+            ),
+        )
+        .at(site));
+    }
+    let mut casts = Vec::new();
+    for (index, (from, to)) in input.fields.iter().zip(&def.schema.fields).enumerate() {
+        if !from.ty.assignable_to(to.ty) {
+            return Err(CompileError::new(
+                Category::User,
+                format!(
+                    "type mismatch: query column `{}` is {}, but column `{}` of table `{}` is {}",
+                    from.name, from.ty, to.name, def.name, to.ty
+                ),
+            )
+            .at(site));
+        }
+        casts.push(Expr::Column { index, ty: from.ty }.cast(to.ty));
+    }
+    Ok(RelOp::Sink {
+        table: def.name,
+        sink,
+        casts,
+        schema: def.schema,
+    })
+}

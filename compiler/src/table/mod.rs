@@ -1,0 +1,117 @@
+//! The Table API and SQL: DDL, string and DSL expressions, lowered to a typed relational plan.
+//!
+//! The shim records `table.*` nodes (a scan of a DDL-declared table, selects, filters, grouped
+//! selects, a sink) with their expressions as text. This module parses the DDL and the expressions
+//! with `sqlparser`, resolves columns and Python functions, types every expression, and produces one
+//! [`RelOp`] per recorded node, which the plan carries as [`crate::plan::StreamOp::Relational`] and
+//! [`codegen`] turns into runtime operators with expressions compiled to Rust closures.
+//!
+//! Errors in user text (an unknown column, a type mismatch, a UDF called with the wrong number of
+//! arguments, a SQL syntax error) point at the line and column inside the Python string.
+
+pub mod codegen;
+pub mod ddl;
+mod display;
+pub mod expr;
+mod locate;
+pub mod lower;
+pub mod strings;
+pub mod types;
+
+use serde::Serialize;
+
+pub use expr::{AggCall, AggKind, BinOp, Expr, Literal};
+pub(crate) use lower::lower_table_node;
+pub use types::{Field, Schema, SqlType};
+
+use crate::plan::Udf;
+
+/// Where a scan reads its rows from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum SourceConnector {
+    /// `'connector' = 'filesystem'` (or legacy `'connector.type' = 'filesystem'`) with CSV format:
+    /// one row per line, fields in column order.
+    CsvFile {
+        /// As written in the DDL; a relative path is relative to the working directory.
+        path: String,
+        field_delimiter: char,
+        /// Rows that do not parse are skipped instead of failing the job.
+        ignore_parse_errors: bool,
+    },
+}
+
+/// Where a sink writes its changelog.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum SinkConnector {
+    /// `'connector' = 'print'`: `+I[a, 1]`, `-U[...]`, `+U[...]`, `-D[...]` lines on stdout.
+    Print { identifier: Option<String> },
+}
+
+/// A Python scalar function called by a [`RelOp::Calc`]; its result is appended to the input row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PyCall {
+    /// The name the function is registered under.
+    pub function: String,
+    pub udf: Udf,
+    /// Arguments, over the Calc's input columns.
+    pub args: Vec<Expr>,
+    pub arg_types: Vec<SqlType>,
+    pub result: SqlType,
+}
+
+/// One relational operator; each has its output schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum RelOp {
+    /// Reads a DDL-declared table from its connector (insert-only rows).
+    Scan {
+        table: String,
+        source: SourceConnector,
+        schema: Schema,
+    },
+    /// `select` / `where`: Python scalar functions first (their results appended to the input row as
+    /// extra columns, as Flink's PythonCalc does), then a native filter and projection over the
+    /// extended row. Row kinds pass through.
+    Calc {
+        python: Vec<PyCall>,
+        filter: Option<Expr>,
+        projection: Vec<Expr>,
+        schema: Schema,
+    },
+    /// `group_by(keys).select(...)`: a retracting group aggregate emitting Flink's changelog (+I for a
+    /// new group, then -U/+U per change, -D when a group empties); the projection runs over
+    /// `[keys..., aggregates...]`.
+    Aggregate {
+        keys: Vec<Expr>,
+        aggs: Vec<AggCall>,
+        projection: Vec<Expr>,
+        schema: Schema,
+    },
+    /// Writes to a DDL-declared sink table; `casts` convert the query's columns to the table's types.
+    Sink {
+        table: String,
+        sink: SinkConnector,
+        casts: Vec<Expr>,
+        schema: Schema,
+    },
+}
+
+impl RelOp {
+    /// The node's output columns (for a sink: the table's columns).
+    pub fn schema(&self) -> &Schema {
+        match self {
+            RelOp::Scan { schema, .. }
+            | RelOp::Calc { schema, .. }
+            | RelOp::Aggregate { schema, .. }
+            | RelOp::Sink { schema, .. } => schema,
+        }
+    }
+
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            RelOp::Scan { .. } => "from_path",
+            RelOp::Calc { .. } => "select",
+            RelOp::Aggregate { .. } => "group_by().select",
+            RelOp::Sink { .. } => "insert",
+        }
+    }
+}

@@ -1,0 +1,105 @@
+"""Table and GroupedTable: each relational operation adds a `table.*` node to the environment's graph.
+
+Expressions are kept as text (string expressions as written, the expression DSL rendered as SQL) with
+the call site and argument index they came from; the compiler parses, resolves and types them.
+"""
+import re
+
+from pyflink.table.expressions import Expression
+from _sluice import session, sites
+from _sluice.errors import JobDefinitionError, UnsupportedMethods
+
+
+def relative_site(site):
+    """A call site with its file relative to the job's directory (as the plan's sites are)."""
+    from _sluice.graph import _relative
+    if not site:
+        return site
+    site = dict(site)
+    site["file"] = _relative(site["file"], session.job_dir)
+    return site
+
+
+def expression_specs(args, site, api):
+    """One spec per argument: its text, whether it is a string expression, and where it was written."""
+    specs = []
+    site = relative_site(site)
+    for i, arg in enumerate(args):
+        if isinstance(arg, str):
+            specs.append({"text": arg, "kind": "string", "arg": i, "site": site})
+        elif isinstance(arg, Expression):
+            specs.append({"text": arg._sql, "kind": "expr", "arg": i, "site": site})
+        else:
+            raise JobDefinitionError(f"{api}() takes string expressions or expressions such as col('a'), "
+                                     f"got {type(arg).__name__}", site)
+    return specs
+
+
+def _functions_in(t_env, args, specs):
+    """The registered (and inline) Python functions the expressions call, by name."""
+    found = {}
+    for arg in args:
+        if isinstance(arg, Expression):
+            found.update(arg._functions)
+    text = " ".join(s["text"] for s in specs)
+    for name, function in t_env._functions.items():
+        if re.search(r"(?<![\w`])`?" + re.escape(name) + r"`?\s*\(", text, re.IGNORECASE):
+            found.setdefault(name, function)
+    return found
+
+
+class Table(UnsupportedMethods):
+    _pyflink_name = "Table"
+
+    def __init__(self, t_env, node):
+        self._t_env = t_env
+        self._node = node
+
+    def _add(self, op, params, args=(), specs=()):
+        return Table(self._t_env, self._t_env._add_node(op, [self._node], params, args, specs))
+
+    def select(self, *fields):
+        site = sites.user_site(2)
+        specs = expression_specs(fields, site, "select")
+        return self._add("table.select", {"exprs": specs}, fields, specs)
+
+    def where(self, predicate):
+        site = sites.user_site(2)
+        specs = expression_specs([predicate], site, "where")
+        return self._add("table.filter", {"predicate": specs[0]}, [predicate], specs)
+
+    filter = where
+
+    def alias(self, field, *fields):
+        site = sites.user_site(2)
+        specs = expression_specs([field, *fields], site, "alias")
+        return self._add("table.alias", {"names": specs})
+
+    def group_by(self, *fields):
+        site = sites.user_site(2)
+        return GroupedTable(self, expression_specs(fields, site, "group_by"), fields)
+
+    def execute_insert(self, table_path, overwrite=False):
+        site = sites.user_site(2)
+        sink = self._t_env._sink(self._node, table_path, site)
+        return self._t_env._execute([sink], "insert-into_default_catalog.default_database." + table_path, site)
+
+    def insert_into(self, table_path):
+        site = sites.user_site(2)
+        self._t_env._pending.append(self._t_env._sink(self._node, table_path, site))
+
+
+class GroupedTable(UnsupportedMethods):
+    _pyflink_name = "GroupedTable"
+
+    def __init__(self, table, key_specs, key_args):
+        self._table = table
+        self._key_specs = key_specs
+        self._key_args = key_args
+
+    def select(self, *fields):
+        site = sites.user_site(2)
+        specs = expression_specs(fields, site, "select")
+        args = list(self._key_args) + list(fields)
+        return self._table._add("table.aggregate", {"keys": self._key_specs, "exprs": specs}, args,
+                                self._key_specs + specs)

@@ -1,0 +1,331 @@
+"""TableEnvironment / StreamTableEnvironment: the catalog (DDL), function registry, and job execution.
+
+`execute_sql('CREATE TABLE ...')` and `sql_update(ddl)` register tables (the compiler parses the DDL);
+`execute_sql('INSERT ...')` and `Table.execute_insert()` run one job immediately; `sql_update('INSERT
+...')` and `Table.insert_into()` wait for `t_env.execute(name)`, which runs them all as one job.
+"""
+import re
+
+from pyflink.table.table import Table, _functions_in, relative_site
+from pyflink.table.udf import ScalarFunction, UserDefinedScalarFunctionWrapper
+from _sluice import execution, session, sites
+from _sluice.errors import JobDefinitionError, Unsupported, UnsupportedMethods
+from _sluice.graph import JobGraph, _relative
+
+_CREATE_TABLE = re.compile(r"^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\w.]+)",
+                           re.IGNORECASE)
+_INSERT = re.compile(r"^\s*INSERT\s+(?:INTO|OVERWRITE)\s+(?:TABLE\s+)?([`\w.]+)", re.IGNORECASE)
+
+
+def _strip_comments(sql):
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def _table_name(path):
+    return path.replace("`", "").split(".")[-1]
+
+
+class EnvironmentSettings(object):
+    class Builder(object):
+        def __init__(self):
+            self._mode = "STREAMING"
+
+        def use_blink_planner(self):
+            return self
+
+        def use_any_planner(self):
+            return self
+
+        def use_old_planner(self):
+            raise Unsupported("the legacy (old) planner is not supported by sluice", sites.user_site(2))
+
+        def in_streaming_mode(self):
+            self._mode = "STREAMING"
+            return self
+
+        def in_batch_mode(self):
+            self._mode = "BATCH"
+            return self
+
+        def with_built_in_catalog_name(self, name):
+            return self
+
+        def with_built_in_database_name(self, name):
+            return self
+
+        def with_configuration(self, config):
+            return self
+
+        def build(self):
+            return EnvironmentSettings(self._mode)
+
+    def __init__(self, mode="STREAMING"):
+        self._mode = mode
+
+    @staticmethod
+    def new_instance():
+        return EnvironmentSettings.Builder()
+
+    @staticmethod
+    def in_streaming_mode():
+        return EnvironmentSettings("STREAMING")
+
+    @staticmethod
+    def in_batch_mode():
+        return EnvironmentSettings("BATCH")
+
+    def is_streaming_mode(self):
+        return self._mode == "STREAMING"
+
+
+class _Configuration(object):
+    """The table config's option map; `parallelism.default` reaches the job's config."""
+
+    def __init__(self, t_env):
+        self._t_env = t_env
+        self._data = {}
+
+    def set_string(self, key, value):
+        value = str(value)
+        if key == "parallelism.default":
+            try:
+                parallelism = int(value)
+            except ValueError:
+                raise JobDefinitionError(f"parallelism.default must be an integer, got {value!r}",
+                                         sites.user_site(2))
+            if parallelism != 1:
+                raise Unsupported("parallelism other than 1 is not supported by sluice yet", sites.user_site(2))
+            self._t_env._config["parallelism"] = parallelism
+        self._data[key] = value
+        return self
+
+    set = set_string
+
+    def set_integer(self, key, value):
+        return self.set_string(key, value)
+
+    def set_boolean(self, key, value):
+        return self.set_string(key, "true" if value else "false")
+
+    def get_string(self, key, default_value=None):
+        return self._data.get(key, default_value)
+
+    def get(self, key, default_value=None):
+        return self._data.get(key, default_value)
+
+    def contains_key(self, key):
+        return key in self._data
+
+    def to_dict(self):
+        return dict(self._data)
+
+
+class TableConfig(UnsupportedMethods):
+    _pyflink_name = "TableConfig"
+
+    def __init__(self, t_env):
+        self._configuration = _Configuration(t_env)
+
+    def set(self, key, value):
+        self._configuration.set_string(key, value)
+        return self
+
+    def get(self, key, default_value=None):
+        return self._configuration.get(key, default_value)
+
+    def get_configuration(self):
+        return self._configuration
+
+    def add_configuration(self, configuration):
+        for key, value in configuration.to_dict().items():
+            self._configuration.set_string(key, value)
+
+    def set_idle_state_retention(self, duration):
+        return None
+
+    def set_local_timezone(self, timezone_id):
+        return None
+
+
+class TableResult(object):
+    def __init__(self, job_result=None):
+        self._job_result = job_result
+
+    def wait(self, timeout_ms=None):
+        return None
+
+    def get_job_client(self):
+        return None
+
+    def print(self):
+        raise Unsupported("TableResult.print() is not supported by sluice yet", sites.user_site(2))
+
+
+class TableEnvironment(UnsupportedMethods):
+    _pyflink_name = "TableEnvironment"
+
+    def __init__(self, mode="STREAMING", config=None):
+        self._graph = JobGraph()
+        self._config = config if config is not None else {"parallelism": None, "runtime_mode": mode}
+        self._config["runtime_mode"] = mode
+        self._table_config = TableConfig(self)
+        self._tables = {}
+        self._functions = {}
+        self._pending = []
+
+    @staticmethod
+    def create(environment_settings=None, configuration=None):
+        if environment_settings is not None and not isinstance(environment_settings, EnvironmentSettings):
+            configuration, environment_settings = environment_settings, None
+        mode = environment_settings._mode if environment_settings is not None else "STREAMING"
+        t_env = TableEnvironment(mode)
+        if configuration is not None:
+            for key, value in configuration.to_dict().items():
+                t_env._table_config.set(key, value)
+        return t_env
+
+    def get_config(self):
+        return self._table_config
+
+    # -- catalog ---------------------------------------------------------------------------------------
+
+    def _register_ddl(self, statement, site):
+        match = _CREATE_TABLE.match(_strip_comments(statement))
+        if match is None:
+            first = _strip_comments(statement).strip().split(None, 2)[:2]
+            raise Unsupported(f"the SQL statement {' '.join(first).upper()} ... is not supported by sluice yet",
+                              site)
+        name = _table_name(match.group(1))
+        self._tables[name] = {"table": name, "ddl": statement, "ddl_site": relative_site(site)}
+
+    def _catalog_entry(self, path, site):
+        name = _table_name(path)
+        entry = self._tables.get(name)
+        if entry is None:
+            raise JobDefinitionError(f"Table `{name}` was not found (create it with execute_sql('CREATE TABLE "
+                                     "...') first)", site)
+        return entry
+
+    def from_path(self, path):
+        site = sites.user_site(2)
+        entry = self._catalog_entry(path, site)
+        node = self._graph.add("table.scan", [], None, dict(entry), None, None, None, site)
+        return Table(self, node)
+
+    def execute_sql(self, stmt):
+        site = sites.user_site(2)
+        insert = _INSERT.match(_strip_comments(stmt))
+        if insert is not None:
+            sink = self._sql_insert(stmt, insert, site)
+            return self._execute([sink], "insert-into_default_catalog.default_database."
+                                 + _table_name(insert.group(1)), site)
+        self._register_ddl(stmt, site)
+        return TableResult()
+
+    def sql_update(self, stmt):
+        site = sites.user_site(2)
+        insert = _INSERT.match(_strip_comments(stmt))
+        if insert is not None:
+            self._pending.append(self._sql_insert(stmt, insert, site))
+        else:
+            self._register_ddl(stmt, site)
+
+    def _sql_insert(self, stmt, match, site):
+        specs = [{"text": stmt, "kind": "sql", "arg": 0, "site": relative_site(site)}]
+        functions = _functions_in(self, [], specs)
+        node = self._graph.add("table.sql_insert", [], None, {"statement": specs[0],
+                                                             "functions": _describe(functions)},
+                               _values(functions), None, None, site)
+        return self._sink(node, match.group(1), site)
+
+    def sql_query(self, query):
+        raise Unsupported("sql_query() is not supported by sluice yet", sites.user_site(2))
+
+    # -- functions -------------------------------------------------------------------------------------
+
+    def _register_function(self, name, function, site):
+        if isinstance(function, ScalarFunction):
+            raise JobDefinitionError(f"register a ScalarFunction through udf(): udf({type(function).__name__}()"
+                                     ", result_type=...)", site)
+        if not isinstance(function, UserDefinedScalarFunctionWrapper):
+            raise Unsupported(f"registering a {type(function).__name__} as a function is not supported by "
+                              "sluice yet (use @udf)", site)
+        self._functions[name] = function
+
+    def register_function(self, name, function):
+        self._register_function(name, function, sites.user_site(2))
+
+    def create_temporary_function(self, path, function):
+        self._register_function(_table_name(path), function, sites.user_site(2))
+
+    def create_temporary_system_function(self, name, function):
+        self._register_function(name, function, sites.user_site(2))
+
+    def create_function(self, path, function_class_name, ignore_if_exists=None):
+        raise Unsupported("create_function() is not supported by sluice yet", sites.user_site(2))
+
+    # -- dependencies (the binary embeds the job's modules; nothing to ship) ---------------------------
+
+    def add_python_file(self, file_path):
+        return None
+
+    def set_python_requirements(self, requirements_file_path, requirements_cache_dir=None):
+        return None
+
+    def add_python_archive(self, archive_path, target_dir=None):
+        return None
+
+    # -- graph and execution ---------------------------------------------------------------------------
+
+    def _add_node(self, op, inputs, params, args, specs):
+        functions = _functions_in(self, args, specs)
+        params = dict(params)
+        params["functions"] = _describe(functions)
+        return self._graph.add(op, inputs, None, params, _values(functions), None, None, sites.user_site(3))
+
+    def _sink(self, node, table_path, site):
+        entry = self._catalog_entry(table_path, site)
+        return self._graph.add("sink.table", [node], None, dict(entry), None, None, None, site)
+
+    def _execute(self, sinks, name, site):
+        keep = set()
+        stack = [s.id for s in sinks]
+        while stack:
+            nid = stack.pop()
+            if nid not in keep:
+                keep.add(nid)
+                stack.extend(self._graph.nodes[nid].inputs)
+        nodes = [n for n in self._graph.nodes if n.id in keep]
+        return TableResult(execution.execute(nodes, dict(self._config), name, site))
+
+    def execute(self, job_name):
+        site = sites.user_site(2)
+        sinks, self._pending = self._pending, []
+        if not sinks:
+            raise JobDefinitionError("No operators defined in streaming topology. Cannot execute.", site)
+        return self._execute(sinks, job_name, site)._job_result
+
+
+def _describe(functions):
+    out = {}
+    for name, function in sorted(functions.items()):
+        desc = function._describe()
+        if desc["udf"] is not None:
+            desc["udf"]["file"] = _relative(desc["udf"]["file"], session.job_dir)
+        out[name] = desc
+    return out
+
+
+def _values(functions):
+    return {"udf:" + name: function._callable() for name, function in functions.items()}
+
+
+class StreamTableEnvironment(TableEnvironment):
+    _pyflink_name = "StreamTableEnvironment"
+
+    @staticmethod
+    def create(stream_execution_environment=None, environment_settings=None, table_config=None):
+        mode = environment_settings._mode if environment_settings is not None else "STREAMING"
+        config = stream_execution_environment._config if stream_execution_environment is not None else None
+        t_env = StreamTableEnvironment(mode, config)
+        return t_env

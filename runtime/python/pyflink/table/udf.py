@@ -1,0 +1,88 @@
+"""Python scalar functions: `@udf(...)` wrappers and ScalarFunction subclasses.
+
+The wrapper keeps the function and its declared types; the compiler types calls from them and the
+runtime calls the function once per row, in batches (one GIL acquisition per batch).
+"""
+import functools
+
+from pyflink.table.types import DataType
+from _sluice import sites
+from _sluice.errors import JobDefinitionError, Unsupported
+
+
+class UserDefinedFunction(object):
+    def open(self, function_context):
+        pass
+
+    def close(self):
+        pass
+
+    def is_deterministic(self):
+        return True
+
+
+class ScalarFunction(UserDefinedFunction):
+    def eval(self, *args):
+        raise NotImplementedError
+
+
+class UserDefinedScalarFunctionWrapper(object):
+    """What `udf(...)` returns: callable like the function, registrable in a TableEnvironment."""
+
+    def __init__(self, func, input_types, result_type, name=None, deterministic=True):
+        if result_type is None:
+            raise JobDefinitionError("udf() needs result_type", sites.user_site(3))
+        if isinstance(input_types, DataType):
+            input_types = [input_types]
+        for t in list(input_types or []) + [result_type]:
+            if not isinstance(t, DataType):
+                raise JobDefinitionError(f"udf() types must be DataTypes, got {type(t).__name__}",
+                                         sites.user_site(3))
+        self._func = func
+        self._input_types = list(input_types) if input_types is not None else None
+        self._result_type = result_type
+        self._name = name or getattr(func, "__name__", type(func).__name__)
+        self._deterministic = deterministic
+        functools.update_wrapper(self, func if not isinstance(func, ScalarFunction) else func.eval)
+
+    def __call__(self, *args):
+        from pyflink.table.expressions import Expression, _call
+        if any(isinstance(a, Expression) for a in args):
+            return _call(self, args)
+        return self._callable()(*args)
+
+    def _callable(self):
+        """The Python callable the runtime invokes per row."""
+        return self._func.eval if isinstance(self._func, ScalarFunction) else self._func
+
+    def _describe(self):
+        from _sluice.graph import udf_descriptor
+        func = self._func
+        desc = udf_descriptor(func, "eval" if isinstance(func, ScalarFunction) else None)
+        return {"name": self._name,
+                "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
+                "result_type": self._result_type.sql(), "udf": desc}
+
+    def alias(self, *names):
+        return self
+
+
+def udf(f=None, input_types=None, result_type=None, deterministic=None, name=None, func_type="general",
+        udf_type=None):
+    if func_type not in ("general", None) or udf_type not in ("general", None):
+        raise Unsupported("pandas UDFs are not supported by sluice yet", sites.user_site(2))
+
+    def wrap(func):
+        return UserDefinedScalarFunctionWrapper(func, input_types, result_type, name,
+                                                deterministic if deterministic is not None else True)
+    if f is None:
+        return wrap
+    return wrap(f)
+
+
+def udtf(*args, **kwargs):
+    raise Unsupported("udtf() is not supported by sluice yet", sites.user_site(2))
+
+
+def udaf(*args, **kwargs):
+    raise Unsupported("udaf() is not supported by sluice yet", sites.user_site(2))
