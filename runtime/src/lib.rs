@@ -18,6 +18,7 @@ pub mod record;
 pub mod sinks;
 pub mod sources;
 pub mod state;
+pub mod table;
 pub mod value;
 
 pub use python::native::launch;
@@ -35,5 +36,6 @@ pub mod prelude {
     pub use crate::python::EmbeddedModule;
     pub use crate::sinks::PrintSink;
     pub use crate::sources::{CollectionSource, NumberSequenceSource};
+    pub use crate::table;
     pub use sluice_types::TypeInfo;
 }

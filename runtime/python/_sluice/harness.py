@@ -130,13 +130,12 @@ class _NonKeyedTimerService(object):
 
 class ProcessContext(object):
     """`ctx` of process_element / on_timer. The runtime sets key, timestamp and time domain before
-    each call and drains `_side` (side outputs) after it."""
+    each call. (Side outputs are yielded as `(OutputTag, value)`, as in PyFlink.)"""
 
     def __init__(self, timer_service=None):
         self._key = None
         self._timestamp = None
         self._time_domain = None
-        self._side = []
         self._watermark = -9223372036854775808
         self._timer_service = timer_service or _NonKeyedTimerService(lambda: self._watermark)
 
@@ -151,9 +150,6 @@ class ProcessContext(object):
 
     def time_domain(self):
         return self._time_domain
-
-    def output(self, output_tag, value):
-        self._side.append((output_tag.tag_id, value))
 
 
 class WindowContext(object):

@@ -73,8 +73,7 @@ impl PyCoProcess {
                 ctx.set(py, Some(&key), Some(timestamp), Some(domain)).map_err(err)?;
                 let result = on_timer.bind(py).call1((timestamp, ctx.bind(py))).map_err(err)?;
                 let emitted_at = (domain == TimeDomain::EventTime).then_some(timestamp);
-                emit_all(&self.core, &result, &self.output_type, emitted_at, out)?;
-                ctx.drain_side(py, &self.core.udf, emitted_at)?;
+                emit_all(&self.core, Some(ctx), &result, &self.output_type, emitted_at, out)?;
             }
             Ok(())
         })
@@ -130,14 +129,13 @@ impl Operator for PyCoProcess {
                     }
                     CoFunctionKind::FlatMap => {
                         let result = method.call1((arg,)).map_err(err)?;
-                        emit_all(&self.core, &result, &self.output_type, record.timestamp, out)?;
+                        emit_all(&self.core, self.context.as_mut(), &result, &self.output_type, record.timestamp, out)?;
                     }
                     CoFunctionKind::Process => {
                         let Some(ctx) = &mut self.context else { continue };
                         ctx.set(py, record.key.as_ref(), record.timestamp, None).map_err(err)?;
                         let result = method.call1((arg, ctx.bind(py))).map_err(err)?;
-                        emit_all(&self.core, &result, &self.output_type, record.timestamp, out)?;
-                        ctx.drain_side(py, &self.core.udf, record.timestamp)?;
+                        emit_all(&self.core, Some(ctx), &result, &self.output_type, record.timestamp, out)?;
                     }
                 }
             }

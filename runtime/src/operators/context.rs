@@ -1,12 +1,13 @@
 //! The `ctx` handed to process functions (`ProcessContext` in `_sluice/harness.py`), as operators
-//! drive it: current key, timestamp and time domain set before each call, side outputs
-//! (`ctx.output(tag, value)`) drained and converted to their tags' types after it.
+//! drive it: current key, timestamp and time domain set before each call. Also the routing of what
+//! functions yield: PyFlink sends a yielded `(OutputTag, value)` to that side output, converted to the
+//! tag's type, when the job reads that side output.
 
 use std::collections::HashMap;
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::PyTuple;
 use sluice_types::TypeInfo;
 
 use crate::error::{JobError, Result};
@@ -20,6 +21,7 @@ use crate::value::Value;
 
 pub struct ProcessContext {
     ctx: Py<PyAny>,
+    output_tag: Py<PyAny>,
     time_domains: [Py<PyAny>; 2],
     side_types: HashMap<String, TypeInfo>,
     pending: SideOutputs,
@@ -28,17 +30,28 @@ pub struct ProcessContext {
 impl ProcessContext {
     /// A context for `udf`'s calls; keyed operators get a timer service on their state store.
     pub fn new(py: Python<'_>, udf: &PyFunction, store: Option<&KeyedStateStore>, side_types: &[(String, TypeInfo)]) -> Result<Self> {
-        let build = || -> PyResult<(Py<PyAny>, [Py<PyAny>; 2])> {
+        let build = || -> PyResult<(Py<PyAny>, [Py<PyAny>; 2], Py<PyAny>)> {
             let timer_service = match store {
                 Some(store) => Py::new(py, PyTimerService { store: store.clone() })?.into_any(),
                 None => py.None(),
             };
             let ctx = py.import("_sluice.harness")?.getattr("ProcessContext")?.call1((timer_service,))?;
             let domain = py.import("pyflink.datastream.functions")?.getattr("TimeDomain")?;
-            Ok((ctx.unbind(), [domain.getattr("EVENT_TIME")?.unbind(), domain.getattr("PROCESSING_TIME")?.unbind()]))
+            let output_tag = py.import("pyflink.datastream.output_tag")?.getattr("OutputTag")?;
+            Ok((
+                ctx.unbind(),
+                [domain.getattr("EVENT_TIME")?.unbind(), domain.getattr("PROCESSING_TIME")?.unbind()],
+                output_tag.unbind(),
+            ))
         };
-        let (ctx, time_domains) = build().map_err(|e| udf.error(py, e))?;
-        Ok(ProcessContext { ctx, time_domains, side_types: side_types.iter().cloned().collect(), pending: Vec::new() })
+        let (ctx, time_domains, output_tag) = build().map_err(|e| udf.error(py, e))?;
+        Ok(ProcessContext {
+            ctx,
+            output_tag,
+            time_domains,
+            side_types: side_types.iter().cloned().collect(),
+            pending: Vec::new(),
+        })
     }
 
     pub fn bind<'py>(&self, py: Python<'py>) -> &Bound<'py, PyAny> {
@@ -67,30 +80,36 @@ impl ProcessContext {
         self.ctx.bind(py).setattr(intern!(py, "_watermark"), watermark)
     }
 
-    /// Moves what the last call emitted with `ctx.output(tag, value)` into the pending side outputs.
-    pub fn drain_side(&mut self, py: Python<'_>, udf: &PyFunction, timestamp: Option<i64>) -> Result<()> {
-        let side = self.ctx.bind(py).getattr(intern!(py, "_side")).map_err(|e| udf.error(py, e))?;
-        let Ok(list) = side.downcast::<PyList>() else { return Ok(()) };
-        if list.is_empty() {
-            return Ok(());
+    /// Sends a yielded `(OutputTag, value)` to its side output; returns other items unchanged.
+    pub fn route<'py>(&mut self, udf: &PyFunction, item: Bound<'py, PyAny>, timestamp: Option<i64>) -> Result<Option<Bound<'py, PyAny>>> {
+        if self.side_types.is_empty() {
+            return Ok(Some(item));
         }
-        for item in list.iter() {
-            let (tag, value): (String, Bound<'_, PyAny>) = item.extract().map_err(|e| udf.error(py, e))?;
-            let Some(ty) = self.side_types.get(&tag) else {
-                // A tag nobody reads with get_side_output: Flink drops those records too.
-                continue;
-            };
-            let value = from_py(&value, ty)
-                .map_err(|e| udf.error(py, e))?
-                .map_err(|e| JobError::User(format!("{} emitted to side output '{tag}' {e}", udf.label())))?;
-            let record = Record { value, key: None, timestamp };
-            match self.pending.iter_mut().find(|(t, _)| *t == tag) {
-                Some((_, batch)) => batch.push(record),
-                None => self.pending.push((tag, vec![record])),
-            }
+        let py = item.py();
+        let Ok(pair) = item.downcast::<PyTuple>() else { return Ok(Some(item)) };
+        if pair.len() != 2 {
+            return Ok(Some(item));
         }
-        list.call_method0(intern!(py, "clear")).map_err(|e| udf.error(py, e))?;
-        Ok(())
+        let first = pair.get_item(0).map_err(|e| udf.error(py, e))?;
+        let is_tag = first.is_instance(self.output_tag.bind(py)).map_err(|e| udf.error(py, e))?;
+        if !is_tag {
+            return Ok(Some(item));
+        }
+        let tag: String = first.getattr(intern!(py, "tag_id")).and_then(|t| t.extract()).map_err(|e| udf.error(py, e))?;
+        let Some(ty) = self.side_types.get(&tag) else {
+            // A tag no one reads with get_side_output: Flink drops those records too.
+            return Ok(None);
+        };
+        let value = pair.get_item(1).map_err(|e| udf.error(py, e))?;
+        let value = from_py(&value, ty)
+            .map_err(|e| udf.error(py, e))?
+            .map_err(|e| JobError::User(format!("{} yielded to side output '{tag}' {e}", udf.label())))?;
+        let record = Record { value, key: None, timestamp };
+        match self.pending.iter_mut().find(|(t, _)| *t == tag) {
+            Some((_, batch)) => batch.push(record),
+            None => self.pending.push((tag, vec![record])),
+        }
+        Ok(None)
     }
 
     pub fn take_side_outputs(&mut self) -> SideOutputs {
@@ -98,9 +117,11 @@ impl ProcessContext {
     }
 }
 
-/// Emits each item a function returned (an iterable, a generator, or None for nothing).
+/// Emits each item a function returned (an iterable, a generator, or None for nothing); yielded
+/// `(OutputTag, value)` pairs go to side outputs through `ctx`.
 pub fn emit_all(
     core: &super::PythonFunctionCore,
+    mut ctx: Option<&mut ProcessContext>,
     result: &Bound<'_, PyAny>,
     output_type: &TypeInfo,
     timestamp: Option<i64>,
@@ -112,6 +133,13 @@ pub fn emit_all(
     let py = result.py();
     for item in result.try_iter().map_err(|e| core.udf.error(py, e))? {
         let item = item.map_err(|e| core.udf.error(py, e))?;
+        let item = match ctx.as_deref_mut() {
+            Some(ctx) => match ctx.route(&core.udf, item, timestamp)? {
+                Some(item) => item,
+                None => continue,
+            },
+            None => item,
+        };
         let value = core.output(&item, output_type)?;
         out.push(Record { value, key: None, timestamp });
     }

@@ -53,8 +53,7 @@ impl PyProcess {
                 ctx.set(py, Some(&key), Some(timestamp), Some(domain)).map_err(err)?;
                 let result = on_timer.call1((timestamp, ctx.bind(py))).map_err(err)?;
                 let emitted_at = (domain == TimeDomain::EventTime).then_some(timestamp);
-                emit_all(&self.core, &result, &self.output_type, emitted_at, out)?;
-                ctx.drain_side(py, &self.core.udf, emitted_at)?;
+                emit_all(&self.core, Some(ctx), &result, &self.output_type, emitted_at, out)?;
             }
             Ok(())
         })
@@ -92,8 +91,7 @@ impl Operator for PyProcess {
                 ctx.set(py, record.key.as_ref(), record.timestamp, None).map_err(err)?;
                 let arg = to_py(py, &record.value, &self.input_type).map_err(err)?;
                 let result = func.call1((arg, ctx.bind(py))).map_err(err)?;
-                emit_all(&self.core, &result, &self.output_type, record.timestamp, out)?;
-                ctx.drain_side(py, &self.core.udf, record.timestamp)?;
+                emit_all(&self.core, Some(ctx), &result, &self.output_type, record.timestamp, out)?;
             }
             Ok(())
         })

@@ -178,17 +178,4 @@ class TimeDomain(Enum):
     PROCESSING_TIME = 1
 
 
-class OutputTag(object):
-    """Names a side output and its type: `OutputTag("late", Types.LONG())`."""
-
-    def __init__(self, tag_id, type_info=None):
-        if not isinstance(tag_id, str) or not tag_id:
-            raise ValueError("OutputTag tag_id cannot be empty string")
-        self.tag_id = tag_id
-        self.type_info = type_info
-
-    def __eq__(self, other):
-        return isinstance(other, OutputTag) and other.tag_id == self.tag_id
-
-    def __hash__(self):
-        return hash(self.tag_id)
+from pyflink.datastream.output_tag import OutputTag  # noqa: E402,F401  (PyFlink exports it here too)

@@ -1,0 +1,25 @@
+//! The Table API / SQL runtime: typed rows read from connectors, native expression evaluation
+//! (closures the compiler generates), Python scalar functions called in batches, a retracting group
+//! aggregate emitting Flink's changelog, and the print connector.
+//!
+//! Rows flow as `Value::Row` with their `RowKind` (+I/-U/+U/-D); fields are typed `Value`s in the
+//! table's column order.
+
+pub mod aggregate;
+pub mod calc;
+pub mod csv_source;
+pub mod fx;
+pub mod print_sink;
+
+pub use aggregate::{AggKind, AggSpec, GroupAggregate};
+pub use calc::{PyScalarCall, TableCalc};
+pub use csv_source::CsvFileSource;
+pub use print_sink::TablePrintSink;
+
+pub use crate::value::Value;
+
+/// A compiled expression: computes one value from a row's fields.
+pub type ScalarFn = Box<dyn Fn(&[Value]) -> Value + Send>;
+
+/// A compiled condition: `None` is SQL's UNKNOWN (the row is dropped, as for FALSE).
+pub type PredicateFn = Box<dyn Fn(&[Value]) -> Option<bool> + Send>;
