@@ -35,7 +35,7 @@ pub mod prelude {
     pub use crate::python::native::{JobBindings, JobSpec, Program};
     pub use crate::python::EmbeddedModule;
     pub use crate::sinks::PrintSink;
-    pub use crate::sources::{CollectionSource, NumberSequenceSource};
+    pub use crate::sources::{CollectionSource, FileLinesSource, NumberSequenceSource};
     pub use crate::table;
     pub use sluice_types::TypeInfo;
 }

@@ -188,6 +188,9 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
             };
             quote! { let #var = p.operator(#input, TimestampsAndWatermarks::new(#assigner, #input_type, #kind)); }
         }
+        StreamOp::FileLinesSource { name, .. } => quote! {
+            let #var = p.source(FileLinesSource::new(#name, b.strings(#id, "paths")?));
+        },
         StreamOp::Union => {
             let inputs = node.inputs.iter().map(|i| {
                 let v = format_ident!("n{}", i);

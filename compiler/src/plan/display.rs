@@ -123,6 +123,7 @@ impl fmt::Display for PlanNode {
                 }
             }
             StreamOp::Union => write!(f, "Union({})", inputs.join(", "))?,
+            StreamOp::FileLinesSource { name, charset } => write!(f, "FileLinesSource name={name:?} charset={charset}")?,
             StreamOp::SideOutputOf { tag } => write!(f, "SideOutput({}) tag={tag:?}", inputs.join(", "))?,
             StreamOp::Connected { udf: u, kind, keyed: k, side_outputs } => {
                 write!(f, "Co{kind:?}({}{})", inputs.join(", "), keyed(*k))?;

@@ -183,6 +183,10 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
             },
             watermark: typed(node, "watermark")?,
         },
+        "source.file_lines" => StreamOp::FileLinesSource {
+            name: param(node, "name").and_then(Json::as_str).unwrap_or("FileSource").to_string(),
+            charset: param(node, "charset").and_then(Json::as_str).unwrap_or("UTF-8").to_string(),
+        },
         "union" => StreamOp::Union,
         "side_output" => StreamOp::SideOutputOf {
             tag: param(node, "tag").and_then(Json::as_str).unwrap_or_default().to_string(),

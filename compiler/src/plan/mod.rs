@@ -111,6 +111,9 @@ pub enum StreamOp {
         name: String,
         watermark: WatermarkSpec,
     },
+    /// `env.from_source(FileSource...text_line_format(), paths)`: lines of files; the paths are values
+    /// read when the binary runs.
+    FileLinesSource { name: String, charset: String },
     /// `env.from_collection(elements, type_info)`: the elements are values read when the binary runs.
     CollectionSource { element_count: Option<usize> },
     /// `map(f)`: one output per input.
@@ -216,6 +219,7 @@ impl StreamOp {
             self,
             StreamOp::NumberSequenceSource { .. }
                 | StreamOp::CollectionSource { .. }
+                | StreamOp::FileLinesSource { .. }
                 | StreamOp::Relational(crate::table::RelOp::Scan { .. })
         )
     }
@@ -240,6 +244,7 @@ impl StreamOp {
         match self {
             StreamOp::NumberSequenceSource { .. } => "from_source",
             StreamOp::CollectionSource { .. } => "from_collection",
+            StreamOp::FileLinesSource { .. } => "from_source",
             StreamOp::Map { .. } => "map",
             StreamOp::FlatMap { .. } => "flat_map",
             StreamOp::Filter { .. } => "filter",

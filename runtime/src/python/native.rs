@@ -94,6 +94,13 @@ impl<'py> JobBindings<'py> {
             .map_err(|e| JobError::User(format!("{label}: {e}")))
     }
 
+    /// A list of strings (file paths, ...).
+    pub fn strings(&self, node: usize, name: &str) -> Result<Vec<String>> {
+        self.value(node, name)?
+            .extract::<Vec<String>>()
+            .map_err(|e| JobError::User(format!("node {node}: '{name}' must be a list of strings: {e}")))
+    }
+
     /// A Python object the script passed as one of a node's values (a window function, a session gap
     /// extractor), as a function handle.
     pub fn udf_value(&self, node: usize, name: &str, method: Option<&str>, label: &str) -> Result<PyFunction> {

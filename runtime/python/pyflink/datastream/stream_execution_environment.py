@@ -1,6 +1,7 @@
 """StreamExecutionEnvironment: sources, job configuration and `execute()`."""
 from pyflink.common.typeinfo import PickledBytesTypeInfo, TypeInformation, Types
 from pyflink.common.watermark_strategy import WatermarkStrategy
+from pyflink.datastream.connectors.file_system import FileSource
 from pyflink.datastream.connectors.number_seq import NumberSequenceSource
 from pyflink.datastream.data_stream import DataStream
 from _sluice import execution, sites
@@ -117,6 +118,12 @@ class StreamExecutionEnvironment(UnsupportedMethods):
                                    {"start": source._start, "end": source._end,
                                     "timestamp_assigner": watermark_strategy._timestamp_assigner},
                                    None, None, sites.user_site(2))
+            return DataStream(self, node)
+        if isinstance(source, FileSource):
+            node = self._graph.add("source.file_lines", [], Types.STRING(),
+                                   {"name": source_name, "watermark": watermark_strategy.spec(),
+                                    "charset": source._format._charset},
+                                   {"paths": list(source._paths)}, None, None, sites.user_site(2))
             return DataStream(self, node)
         raise Unsupported(f"source {type(source).__name__} is not supported by sluice yet", sites.user_site(2))
 
