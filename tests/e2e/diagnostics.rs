@@ -34,6 +34,7 @@ fn err_fixtures_render_located_diagnostics() {
 fn ok_fixtures_and_examples_explain_their_plans() {
     let mut jobs = fixtures("ok");
     jobs.push(workspace_root().join("examples/state_access/job.py"));
+    jobs.push(workspace_root().join("examples/cdn_csv/cdn_demo.py"));
     for file in jobs {
         let name = if file.ends_with("job.py") {
             file.parent()

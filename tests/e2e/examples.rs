@@ -55,3 +55,31 @@ fn examples_print_what_pyflink_prints() {
     let failures: Vec<String> = examples.iter().filter_map(|dir| check_example(dir).err()).collect();
     assert!(failures.is_empty(), "{} of {} examples differ:\n{}", failures.len(), examples.len(), failures.join("\n"));
 }
+
+/// Further jobs of an example, `examples/<name>/<job>.py` with `<job>.expected.out` (e.g. the seed-style
+/// twin of a 2.x job), print what PyFlink printed too.
+#[test]
+fn example_twins_print_their_goldens() {
+    let mut pairs = Vec::new();
+    for dir in std::fs::read_dir(workspace_root().join("examples")).expect("examples/").flatten() {
+        for file in std::fs::read_dir(dir.path()).expect("example dir").flatten() {
+            let name = file.file_name().to_string_lossy().to_string();
+            if let Some(stem) = name.strip_suffix(".expected.out") {
+                let job = dir.path().join(format!("{stem}.py"));
+                assert!(job.exists(), "{} has no {stem}.py", dir.path().display());
+                pairs.push((dir.path(), job, file.path()));
+            }
+        }
+    }
+    pairs.sort();
+    assert!(pairs.iter().any(|(_, job, _)| job.ends_with("cdn_csv/cdn_demo.py")), "the seed's CDN job");
+    for (dir, job, golden) in pairs {
+        let stem = job.file_stem().expect("stem").to_string_lossy().to_string();
+        let name = format!("{}_{stem}", dir.file_name().expect("dir").to_string_lossy());
+        let binary = build(&job, &name, &[]);
+        let output = run_binary(&binary, &example_args(&dir), &dir);
+        assert!(output.status.success(), "{name} failed:\n{}", text(&output.stderr));
+        let expected = std::fs::read_to_string(&golden).expect("golden");
+        assert_eq!(text(&output.stdout), expected, "{name}: output differs from its golden");
+    }
+}

@@ -73,7 +73,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
                     },
                     other => other.to_string(),
                 };
-                if options.is_empty() && value != "" {
+                if options.is_empty() && !value.is_empty() {
                     options_span = option.span();
                 }
                 options.insert(key.value.clone(), value);
