@@ -4,8 +4,8 @@
 //! downstream (no channel, no per-record dispatch). Edges carry a port (the main output or a side
 //! output's tag) and an input index (for two-input operators). Watermarks travel in-band after the
 //! batches they follow: an operator's event time is the minimum over its inputs. At the end of input
-//! the final watermark (`i64::MAX`) fires pending event-time timers and windows, then `on_close` runs
-//! in topological order, as in Flink.
+//! the final watermark (`i64::MAX`) fires pending event-time timers and windows, due processing-time
+//! timers fire, then `on_close` runs in topological order, as in Flink.
 
 use crate::error::{JobError, Result};
 use crate::operator::{now_millis, Operator, Source};
@@ -138,11 +138,16 @@ impl Pipeline {
                 }
             }
             live = still_live;
-            self.processing_time(now_millis())?;
+            if !live.is_empty() {
+                self.processing_time(now_millis())?;
+            }
         }
         for &source in &sources {
             self.advance_watermark(source, i64::MAX)?;
         }
+        // Due processing-time timers fire once more after the final watermark (pending future ones
+        // are dropped when the job ends), as in Flink.
+        self.processing_time(now_millis())?;
         for node in 0..self.nodes.len() {
             let mut out = Vec::new();
             if let Node::Operator(op) = &mut self.nodes[node] {
