@@ -186,7 +186,16 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
                 }
                 _ => quote! { WatermarkKind::None },
             };
-            quote! { let #var = p.operator(#input, TimestampsAndWatermarks::new(#assigner, #input_type, #kind)); }
+            let interval = match job.config.auto_watermark_interval_ms {
+                Some(ms) => {
+                    let ms = i64::try_from(ms).unwrap_or(i64::MAX);
+                    quote! { .with_interval(#ms) }
+                }
+                None => quote! {},
+            };
+            quote! {
+                let #var = p.operator(#input, TimestampsAndWatermarks::new(#assigner, #input_type, #kind) #interval);
+            }
         }
         StreamOp::FileLinesSource { name, .. } => quote! {
             let #var = p.source(FileLinesSource::new(#name, b.strings(#id, "paths")?));

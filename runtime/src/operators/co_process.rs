@@ -6,7 +6,7 @@
 use pyo3::prelude::*;
 use sluice_types::TypeInfo;
 
-use super::context::{emit_all, ProcessContext};
+use super::context::{emit_all, fire_due_timers, ProcessContext};
 use super::PythonFunctionCore;
 use crate::error::Result;
 use crate::operator::{Operator, SideOutputs, StateDeclaration};
@@ -63,20 +63,8 @@ impl PyCoProcess {
     }
 
     fn fire_timers(&mut self, domain: TimeDomain, time: i64, out: &mut Batch) -> Result<()> {
-        let (Some(store), Some(ctx), Some(on_timer)) = (&self.core.state, &mut self.context, &self.on_timer) else {
-            return Ok(());
-        };
-        Python::attach(|py| {
-            while let Some((timestamp, key)) = store.timers(|t, _| t.pop_due(domain, time)) {
-                store.set_current_key(key.clone());
-                let err = |e| self.core.udf.error(py, e);
-                ctx.set(py, Some(&key), Some(timestamp), Some(domain)).map_err(err)?;
-                let result = on_timer.bind(py).call1((timestamp, ctx.bind(py))).map_err(err)?;
-                let emitted_at = (domain == TimeDomain::EventTime).then_some(timestamp);
-                emit_all(&self.core, Some(ctx), &result, &self.output_type, emitted_at, out)?;
-            }
-            Ok(())
-        })
+        let (Some(ctx), Some(on_timer)) = (&mut self.context, &self.on_timer) else { return Ok(()) };
+        fire_due_timers(&self.core, ctx, on_timer, domain, time, &self.output_type, out)
     }
 }
 

@@ -145,3 +145,32 @@ pub fn emit_all(
     }
     Ok(())
 }
+
+/// Fires a keyed function's due timers of `domain` up to `time`, round by round, calling
+/// `on_timer(timestamp, ctx)` with the timer's key current; event-time outputs carry the timer's time.
+#[allow(clippy::too_many_arguments)]
+pub fn fire_due_timers(
+    core: &super::PythonFunctionCore,
+    ctx: &mut ProcessContext,
+    on_timer: &Py<PyAny>,
+    domain: TimeDomain,
+    time: i64,
+    output_type: &TypeInfo,
+    out: &mut Vec<Record>,
+) -> Result<()> {
+    let Some(store) = &core.state else { return Ok(()) };
+    Python::attach(|py| loop {
+        let due = store.timers(|t, _| t.drain_due(domain, time));
+        if due.is_empty() {
+            return Ok(());
+        }
+        for (timestamp, key) in due {
+            store.set_current_key(key.clone());
+            let err = |e| core.udf.error(py, e);
+            ctx.set(py, Some(&key), Some(timestamp), Some(domain)).map_err(err)?;
+            let result = on_timer.bind(py).call1((timestamp, ctx.bind(py))).map_err(err)?;
+            let emitted_at = (domain == TimeDomain::EventTime).then_some(timestamp);
+            emit_all(core, Some(ctx), &result, output_type, emitted_at, out)?;
+        }
+    })
+}

@@ -1,14 +1,16 @@
 //! `assign_timestamps_and_watermarks(strategy)`: stamps each record with its event time (the
 //! strategy's TimestampAssigner, or the record's existing timestamp) and generates watermarks:
 //! monotonous `max - 1`, bounded out-of-orderness `max - delay - 1`, none for `no_watermarks()`.
-//! Watermarks are emitted after each batch; upstream watermarks are replaced (only the final one
-//! passes), as Flink's TimestampsAndWatermarksOperator does.
+//! Watermarks are periodic, as in Flink: at most one per `auto_watermark_interval` (200 ms unless the
+//! job sets it), checked after each batch, so a small bounded input sees only the final watermark.
+//! Upstream watermarks are replaced (only the final one passes), as Flink's
+//! TimestampsAndWatermarksOperator does.
 
 use pyo3::prelude::*;
 use sluice_types::TypeInfo;
 
 use crate::error::{JobError, Result};
-use crate::operator::Operator;
+use crate::operator::{now_millis, Operator};
 use crate::python::convert::to_py;
 use crate::python::udf::PyFunction;
 use crate::record::Batch;
@@ -26,12 +28,31 @@ pub struct TimestampsAndWatermarks {
     input_type: TypeInfo,
     kind: WatermarkKind,
     max_timestamp: Option<i64>,
+    interval_ms: i64,
+    last_emitted_at: i64,
 }
+
+/// Flink's default `pipeline.auto-watermark-interval`.
+pub const DEFAULT_WATERMARK_INTERVAL_MS: i64 = 200;
 
 impl TimestampsAndWatermarks {
     pub fn new(assigner: Option<PyFunction>, input_type: TypeInfo, kind: WatermarkKind) -> Self {
         let name = assigner.as_ref().map_or("Timestamps/Watermarks".to_string(), |a| a.label().to_string());
-        TimestampsAndWatermarks { name, assigner, input_type, kind, max_timestamp: None }
+        TimestampsAndWatermarks {
+            name,
+            assigner,
+            input_type,
+            kind,
+            max_timestamp: None,
+            interval_ms: DEFAULT_WATERMARK_INTERVAL_MS,
+            last_emitted_at: now_millis(),
+        }
+    }
+
+    /// The job's `set_auto_watermark_interval`.
+    pub fn with_interval(mut self, interval_ms: i64) -> Self {
+        self.interval_ms = interval_ms;
+        self
     }
 }
 
@@ -66,8 +87,18 @@ impl Operator for TimestampsAndWatermarks {
         Ok(())
     }
 
+    fn on_start(&mut self) -> Result<()> {
+        self.last_emitted_at = now_millis();
+        Ok(())
+    }
+
     fn generated_watermark(&mut self) -> Option<i64> {
         let max = self.max_timestamp?;
+        let now = now_millis();
+        if self.interval_ms <= 0 || now - self.last_emitted_at < self.interval_ms {
+            return None;
+        }
+        self.last_emitted_at = now;
         match self.kind {
             WatermarkKind::Monotonous => Some(max.saturating_sub(1)),
             WatermarkKind::BoundedOutOfOrderness { delay_ms } => Some(max.saturating_sub(delay_ms).saturating_sub(1)),

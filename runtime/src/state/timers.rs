@@ -57,6 +57,16 @@ impl TimerQueues {
         Some((timestamp, key))
     }
 
+    /// Removes and returns every timer at or before `time`, in firing order. Timers registered while
+    /// these fire form the next round (PyFlink fires them after the current ones, too).
+    pub fn drain_due(&mut self, domain: TimeDomain, time: i64) -> Vec<(i64, Value)> {
+        let mut due = Vec::new();
+        while let Some(timer) = self.pop_due(domain, time) {
+            due.push(timer);
+        }
+        due
+    }
+
     pub fn is_empty(&self, domain: TimeDomain) -> bool {
         match domain {
             TimeDomain::EventTime => self.event.is_empty(),
