@@ -1,41 +1,21 @@
 """What the native runtime calls into Python for, besides user functions themselves.
 
-Opening and closing user functions with a RuntimeContext, building rows, and the contexts handed to
-process functions. Kept small: the hot path calls user functions directly from Rust.
+Opening and closing user functions with a RuntimeContext, and the contexts handed to process and
+window functions. Kept small: the hot path calls user functions directly from Rust.
 """
 import json
 
-from pyflink.common.types import Row, RowKind
 from pyflink.datastream.functions import Function, RuntimeContext
 from pyflink.datastream.state import (AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor,
                                      ReducingStateDescriptor, ValueStateDescriptor)
 from _sluice.errors import JobDefinitionError, Unsupported
 
-_ROW_KINDS = (RowKind.INSERT, RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER, RowKind.DELETE)
-
-
-def make_row(values, names, kind):
-    row = Row.__new__(Row)
-    d = row.__dict__
-    d["_values"] = values
-    d["_fields"] = names
-    d["_row_kind"] = _ROW_KINDS[kind]
-    return row
-
-
-def row_parts(row):
-    """(values, names, kind index) of a Row."""
-    return row._values, row._fields, row._row_kind.value
-
-
 def _spec(type_info):
     return json.dumps(type_info.spec() if type_info is not None else {"type": "PICKLED"})
-
 
 def _ttl_ms(descriptor):
     config = getattr(descriptor, "_ttl_config", None)
     return config.get_ttl().to_milliseconds() if config is not None else None
-
 
 class SluiceRuntimeContext(RuntimeContext):
     def __init__(self, task_name, state_store):
@@ -96,16 +76,13 @@ class SluiceRuntimeContext(RuntimeContext):
         return store.aggregating_state(state_descriptor.name, _spec(state_descriptor.type_info),
                                        state_descriptor.agg_function, _ttl_ms(state_descriptor))
 
-
 def open_function(udf, task_name, state_store):
     if isinstance(udf, Function):
         udf.open(SluiceRuntimeContext(task_name, state_store))
 
-
 def close_function(udf):
     if isinstance(udf, Function):
         udf.close()
-
 
 class _NonKeyedTimerService(object):
     """Timer service of non-keyed process functions: time queries only, as in Flink."""
@@ -126,7 +103,6 @@ class _NonKeyedTimerService(object):
     register_processing_time_timer = register_event_time_timer
     delete_event_time_timer = register_event_time_timer
     delete_processing_time_timer = register_event_time_timer
-
 
 class ProcessContext(object):
     """`ctx` of process_element / on_timer. The runtime sets key, timestamp and time domain before
@@ -150,7 +126,6 @@ class ProcessContext(object):
 
     def time_domain(self):
         return self._time_domain
-
 
 class WindowContext(object):
     """`context` of ProcessWindowFunction.process: the window being emitted and the operator's time."""

@@ -16,24 +16,38 @@ use sluice_types::TypeInfo;
 use crate::value::{PyValue, Row, RowKind, Value};
 
 struct Harness {
-    make_row: Py<PyAny>,
     row_type: Py<PyType>,
+    /// `object.__new__`: creates a Row without running Python code.
+    object_new: Py<PyAny>,
+    /// RowKind members by index.
+    row_kinds: Vec<Py<PyAny>>,
 }
 
 static HARNESS: PyOnceLock<Harness> = PyOnceLock::new();
 
 fn harness(py: Python<'_>) -> PyResult<&Harness> {
     HARNESS.get_or_try_init(py, || {
-        let module = py.import("_sluice.harness")?;
-        let row_type = py
-            .import("pyflink.common.types")?
-            .getattr("Row")?
-            .downcast_into::<PyType>()?;
-        Ok(Harness {
-            make_row: module.getattr("make_row")?.unbind(),
-            row_type: row_type.unbind(),
-        })
+        let types = py.import("pyflink.common.types")?;
+        let row_type = types.getattr("Row")?.downcast_into::<PyType>()?;
+        let kinds = types.getattr("RowKind")?;
+        let row_kinds = ["INSERT", "UPDATE_BEFORE", "UPDATE_AFTER", "DELETE"]
+            .iter()
+            .map(|k| kinds.getattr(*k).map(Bound::unbind))
+            .collect::<PyResult<_>>()?;
+        let object_new = py.import("builtins")?.getattr("object")?.getattr("__new__")?.unbind();
+        Ok(Harness { row_type: row_type.unbind(), object_new, row_kinds })
     })
+}
+
+/// A shim `Row` with these values, field names and kind, built without running Python code.
+fn make_row<'py>(py: Python<'py>, values: Bound<'py, PyList>, names: Bound<'py, PyAny>, kind: RowKind) -> PyResult<Bound<'py, PyAny>> {
+    let h = harness(py)?;
+    let row = h.object_new.bind(py).call1((h.row_type.bind(py),))?;
+    let dict = row.getattr(intern!(py, "__dict__"))?;
+    dict.set_item(intern!(py, "_values"), values)?;
+    dict.set_item(intern!(py, "_fields"), names)?;
+    dict.set_item(intern!(py, "_row_kind"), h.row_kinds[kind as usize].bind(py))?;
+    Ok(row)
 }
 
 /// A value that does not fit its declared type.
@@ -90,10 +104,7 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
                 TypeInfo::Row { .. } => PyList::new(py, (0..row.fields.len()).map(|i| format!("f{i}")))?.into_any(),
                 _ => py.None().into_bound(py),
             };
-            harness(py)?
-                .make_row
-                .bind(py)
-                .call1((values, names, row.kind as u8))?
+            make_row(py, values, names, row.kind)?
         }
         Value::Tuple(fields) => {
             let items = fields

@@ -164,7 +164,9 @@ impl KeyedStateStore {
         let old = table.entries.remove(&key).map(|e| e.data);
         let (new, result) = f(old);
         if let Some(data) = new {
-            table.entries.insert(key, Entry { data, written_at: now_millis() });
+            // Only a TTL needs the write time; reading the clock per write would cost every job.
+            let written_at = if table.ttl_ms.is_some() { now_millis() } else { 0 };
+            table.entries.insert(key, Entry { data, written_at });
         }
         Some(result)
     }
