@@ -1,11 +1,5 @@
-"""Seed 004 (state & timers) with the datagen table replaced by a bounded collection.
-
-CountWithTimeoutFunction and MyTimestampAssigner are unchanged from the article. Each key
-counts its records and emits (key, count) once its last record is 60 s old in event time.
-All records reach the KeyedProcessFunction before any watermark (the watermark goes from
-Long.MIN_VALUE straight to Long.MAX_VALUE at end of input), so only each key's latest timer
-emits; the 90 s gap for key 'a' does NOT produce an early timeout.
-"""
+"""Seed 004 timer job, datagen -> bounded collection, functions unchanged. Timers fire only at
+the final watermark, so the 90 s gap of key 'a' does NOT cause an early timeout."""
 import datetime
 
 from pyflink.common import Row, WatermarkStrategy
@@ -62,24 +56,22 @@ class MyTimestampAssigner(TimestampAssigner):
         return int((value[0] - self.epoch).total_seconds() * 1000)
 
 
-def ts(minute, second):
-    return datetime.datetime(2021, 5, 20, 10, minute, second)
+START = datetime.datetime(2021, 5, 20, 10, 0, 0)
+EVENTS = [(0, 'a'), (5, 'b'), (20, 'a'), (30, 'c'), (45, 'b'), (110, 'a'), (130, 'c'),
+          (135, 'a'), (160, 'd')]
 
 
 if __name__ == '__main__':
     env = StreamExecutionEnvironment.get_execution_environment()
     env.set_parallelism(1)
-
-    rows = [(ts(0, 0), 'a', 'x1'), (ts(0, 5), 'b', 'x2'), (ts(0, 20), 'a', 'x3'),
-            (ts(0, 30), 'c', 'x4'), (ts(0, 45), 'b', 'x5'), (ts(1, 50), 'a', 'x6'),
-            (ts(2, 10), 'c', 'x7'), (ts(2, 15), 'a', 'x8'), (ts(2, 40), 'd', 'x9')]
+    rows = [(START + datetime.timedelta(seconds=sec), key, 'x%d' % i)
+            for i, (sec, key) in enumerate(EVENTS, 1)]
     stream = env.from_collection(
         rows, type_info=Types.ROW([Types.SQL_TIMESTAMP(), Types.STRING(), Types.STRING()]))
     watermarked_stream = stream.assign_timestamps_and_watermarks(
         WatermarkStrategy.for_monotonous_timestamps()
                          .with_timestamp_assigner(MyTimestampAssigner()))
 
-    # apply the process function onto a keyed stream
     watermarked_stream.key_by(lambda value: value[1])\
         .process(CountWithTimeoutFunction()) \
         .print()
