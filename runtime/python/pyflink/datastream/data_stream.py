@@ -223,6 +223,10 @@ class KeyedStream(DataStream):
     def max_by(self, position_to_max_by=0):
         return self._aggregation("max_by", position_to_max_by)
 
+    def print(self, sink_identifier=None):
+        # PyFlink prints a KeyedStream through an internal map and drops the identifier.
+        return super().print()
+
     def set_parallelism(self, parallelism):
         raise JobDefinitionError("Set parallelism for KeyedStream is not supported.", sites.user_site(2))
 
