@@ -8,8 +8,8 @@ use serde_json::Value as Json;
 use sluice_types::TypeInfo;
 
 use super::{
-    AssignerSpec, CoKind, JobPlan, Plan, PlanNode, SideOutput, StreamOp, TriggerSpec, Udf, UdfKind,
-    WatermarkSpec, WindowFunctionKind, WindowSpec,
+    AssignerSpec, CoKind, JobPlan, Plan, PlanNode, SideOutput, StreamOp, TriggerSpec, Udf, UdfAst,
+    UdfKind, WatermarkSpec, WindowFunctionKind, WindowSpec,
 };
 use crate::diagnostics::{Category, CompileError};
 use crate::frontend::recording::{RecordedJob, RecordedNode, RecordedUdf, Recording};
@@ -106,19 +106,29 @@ fn param<'a>(node: &'a RecordedNode, name: &str) -> Option<&'a Json> {
 }
 
 /// A parameter deserialized to its typed form.
-fn typed<T: serde::de::DeserializeOwned>(node: &RecordedNode, name: &str) -> Result<T, CompileError> {
-    let value = param(node, name).ok_or_else(|| internal(node, &format!("has no parameter '{name}'")))?;
-    serde_json::from_value(value.clone()).map_err(|e| internal(node, &format!("has an unreadable '{name}': {e}")))
+fn typed<T: serde::de::DeserializeOwned>(
+    node: &RecordedNode,
+    name: &str,
+) -> Result<T, CompileError> {
+    let value =
+        param(node, name).ok_or_else(|| internal(node, &format!("has no parameter '{name}'")))?;
+    serde_json::from_value(value.clone())
+        .map_err(|e| internal(node, &format!("has an unreadable '{name}': {e}")))
 }
 
 /// The OutputTags read from this node, sorted by tag for a deterministic plan.
 fn side_outputs(node: &RecordedNode) -> Result<Vec<SideOutput>, CompileError> {
-    let Some(map) = param(node, "side_outputs").and_then(Json::as_object) else { return Ok(Vec::new()) };
+    let Some(map) = param(node, "side_outputs").and_then(Json::as_object) else {
+        return Ok(Vec::new());
+    };
     let mut outputs = map
         .iter()
         .map(|(tag, ty)| {
             serde_json::from_value(ty.clone())
-                .map(|ty| SideOutput { tag: tag.clone(), ty })
+                .map(|ty| SideOutput {
+                    tag: tag.clone(),
+                    ty,
+                })
                 .map_err(|e| internal(node, &format!("has an unreadable side output type: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -175,7 +185,11 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
             key_type: param(node, "key_type").and_then(|t| serde_json::from_value(t.clone()).ok()),
         },
         "reduce" => StreamOp::Reduce { udf: udf()? },
-        "process" => StreamOp::Process { udf: udf()?, keyed: keyed(node), side_outputs: side_outputs(node)? },
+        "process" => StreamOp::Process {
+            udf: udf()?,
+            keyed: keyed(node),
+            side_outputs: side_outputs(node)?,
+        },
         "assign_timestamps" => StreamOp::AssignTimestamps {
             assigner: match &node.udf {
                 Some(recorded) => Some(lower_udf(recorded, node, sources)),
@@ -184,12 +198,21 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
             watermark: typed(node, "watermark")?,
         },
         "source.file_lines" => StreamOp::FileLinesSource {
-            name: param(node, "name").and_then(Json::as_str).unwrap_or("FileSource").to_string(),
-            charset: param(node, "charset").and_then(Json::as_str).unwrap_or("UTF-8").to_string(),
+            name: param(node, "name")
+                .and_then(Json::as_str)
+                .unwrap_or("FileSource")
+                .to_string(),
+            charset: param(node, "charset")
+                .and_then(Json::as_str)
+                .unwrap_or("UTF-8")
+                .to_string(),
         },
         "union" => StreamOp::Union,
         "side_output" => StreamOp::SideOutputOf {
-            tag: param(node, "tag").and_then(Json::as_str).unwrap_or_default().to_string(),
+            tag: param(node, "tag")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_string(),
         },
         "co_map" | "co_flat_map" | "co_process" => StreamOp::Connected {
             udf: udf()?,
@@ -207,16 +230,25 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
                     .ok()
                     .and_then(|s| s.into_iter().find(|o| o.tag == tag).map(|o| o.ty))
                     .unwrap_or(TypeInfo::Pickled);
-                SideOutput { tag: tag.to_string(), ty }
+                SideOutput {
+                    tag: tag.to_string(),
+                    ty,
+                }
             });
             StreamOp::Window(Box::new(WindowSpec {
                 assigner: typed::<AssignerSpec>(node, "assigner")?,
-                trigger: param(node, "trigger").map(|_| typed::<TriggerSpec>(node, "trigger")).transpose()?,
-                allowed_lateness_ms: param(node, "allowed_lateness").and_then(Json::as_i64).unwrap_or(0),
+                trigger: param(node, "trigger")
+                    .map(|_| typed::<TriggerSpec>(node, "trigger"))
+                    .transpose()?,
+                allowed_lateness_ms: param(node, "allowed_lateness")
+                    .and_then(Json::as_i64)
+                    .unwrap_or(0),
                 late_tag,
                 function: typed::<WindowFunctionKind>(node, "function")?,
                 udf: udf()?,
-                window_function: param(node, "window_function").and_then(Json::as_str).map(str::to_string),
+                window_function: param(node, "window_function")
+                    .and_then(Json::as_str)
+                    .map(str::to_string),
                 keyed: keyed(node),
             }))
         }
@@ -237,7 +269,11 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
 /// The UDF with its source: a lambda is found as the argument of the call that passed it (the call
 /// site identifies it even when a line has several lambdas), a function by its `def`, an object by its
 /// class.
-pub(crate) fn lower_udf(recorded: &RecordedUdf, node: &RecordedNode, sources: &mut Sources<'_>) -> Udf {
+pub(crate) fn lower_udf(
+    recorded: &RecordedUdf,
+    node: &RecordedNode,
+    sources: &mut Sources<'_>,
+) -> Udf {
     let mut udf = Udf {
         kind: recorded.kind,
         name: recorded
@@ -249,8 +285,10 @@ pub(crate) fn lower_udf(recorded: &RecordedUdf, node: &RecordedNode, sources: &m
         line: recorded.line,
         source: None,
         span: None,
+        ast: None,
     };
-    let found: Option<PySpan> = (|| {
+    let found: Option<(PySpan, UdfAst)> = (|| {
+        use rustpython_parser::ast::{Expr, Ranged};
         let file = recorded.file.as_deref()?;
         let index = sources.get(file)?;
         match recorded.kind {
@@ -264,34 +302,40 @@ pub(crate) fn lower_udf(recorded: &RecordedUdf, node: &RecordedNode, sources: &m
                         (0..call.args.len().max(1))
                             .filter_map(|i| index.call_argument(call, i, None))
                             .chain(call.keywords.iter().map(|k| &k.value))
-                            .find(|arg| arg.is_lambda_expr())
-                            .map(|arg| index.span_of(rustpython_parser::ast::Ranged::range(arg)))
+                            .find_map(|arg| match arg {
+                                Expr::Lambda(lambda) => Some(lambda),
+                                _ => None,
+                            })
                     });
-                from_call.or_else(|| {
-                    let lambdas = index.lambdas_on_line(recorded.line?);
-                    match lambdas.as_slice() {
-                        [only] => Some(index.span_of(rustpython_parser::ast::Ranged::range(*only))),
+                let lambda = from_call.or_else(|| {
+                    match index.lambdas_on_line(recorded.line?).as_slice() {
+                        [only] => Some(*only),
                         _ => None,
                     }
-                })
+                })?;
+                Some((
+                    index.span_of(lambda.range()),
+                    UdfAst::Lambda(lambda.clone()),
+                ))
             }
             UdfKind::Function => {
                 let short = recorded.name.rsplit('.').next().unwrap_or(&recorded.name);
                 let def = index.function_def(short, recorded.line?)?;
-                Some(index.span_of(rustpython_parser::ast::Ranged::range(def)))
+                Some((index.span_of(def.range()), UdfAst::Function(def.clone())))
             }
             UdfKind::Object => {
                 let class = recorded.class.as_deref()?;
                 let short = class.rsplit('.').next().unwrap_or(class);
                 let def = index.class_def(short, None)?;
-                Some(index.span_of(rustpython_parser::ast::Ranged::range(def)))
+                Some((index.span_of(def.range()), UdfAst::Class(def.clone())))
             }
         }
     })();
-    if let (Some(span), Some(file)) = (found, recorded.file.as_deref()) {
+    if let (Some((span, ast)), Some(file)) = (found, recorded.file.as_deref()) {
         if let Some(index) = sources.get(file) {
             udf.source = Some(index.text(span).to_string());
             udf.span = Some(span);
+            udf.ast = Some(ast);
         }
     }
     udf

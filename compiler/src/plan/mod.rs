@@ -81,8 +81,19 @@ pub struct Udf {
     pub line: Option<u32>,
     /// Its source text (the lambda expression, the function or the class), when found.
     pub source: Option<String>,
-    /// The span of that source in `file`: where its AST is, for passes that lower it.
+    /// The span of that source in `file`.
     pub span: Option<PySpan>,
+    /// Its syntax tree, for passes that lower simple functions to Rust.
+    #[serde(skip)]
+    pub ast: Option<UdfAst>,
+}
+
+/// The syntax tree of a UDF's definition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UdfAst {
+    Lambda(rustpython_parser::ast::ExprLambda),
+    Function(rustpython_parser::ast::StmtFunctionDef),
+    Class(rustpython_parser::ast::StmtClassDef),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
