@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 use sluice_types::TypeInfo;
 
+use crate::temporal;
 use crate::value::{Row, Value};
 
 /// A finite, non-zero float as its shortest round-trip decimal digits: (negative, digits, exponent of
@@ -150,6 +151,11 @@ pub fn write_java(out: &mut String, value: &Value, ty: &TypeInfo) {
             }
             out.push('}');
         }
+        Value::Decimal(d) => out.push_str(d),
+        Value::Timestamp(ms) => temporal::write_java_timestamp(out, *ms),
+        Value::Date(days) => temporal::write_date(out, *days),
+        Value::Time(ms) => temporal::write_java_time(out, *ms),
+        Value::Instant(s, ns) => temporal::write_java_instant(out, *s, *ns),
         Value::Py(_) => out.push_str("<python object>"),
     }
 }
@@ -325,6 +331,19 @@ pub fn write_python(out: &mut String, value: &Value, ty: &TypeInfo, repr: bool) 
                 write_python(out, v, value_ty, true);
             }
             out.push('}');
+        }
+        Value::Decimal(d) if repr => {
+            let _ = write!(out, "Decimal('{d}')");
+        }
+        Value::Decimal(d) => out.push_str(d),
+        Value::Timestamp(ms) if repr => temporal::write_python_datetime_repr(out, *ms),
+        Value::Timestamp(ms) => temporal::write_python_datetime(out, *ms),
+        Value::Date(days) if repr => temporal::write_python_date_repr(out, *days),
+        Value::Date(days) => temporal::write_date(out, *days),
+        Value::Time(ms) if repr => temporal::write_python_time_repr(out, *ms),
+        Value::Time(ms) => temporal::write_python_time(out, *ms),
+        Value::Instant(s, ns) => {
+            let _ = write!(out, "Instant<{s}, {ns}>");
         }
         Value::Py(_) => out.push_str("<python object>"),
     }

@@ -4,12 +4,15 @@
 //! - [`operator`], [`pipeline`]: the operator lifecycle and the fused loop that runs a job.
 //! - [`sources`], [`operators`], [`sinks`]: one per file.
 //! - [`state`]: keyed state, snapshot-able for checkpoints.
+//! - [`connectors`]: external systems (JDBC databases, Kafka), each behind a cargo feature.
 //! - [`python`]: the embedded-Python harness (shim, conversions, user functions, the job script).
 //!
 //! Generated code uses the [`prelude`] and stays thin: it wires these pieces as the job's plan says.
 
+pub mod connectors;
 pub mod error;
 pub mod format;
+pub mod java;
 pub mod operator;
 pub mod operators;
 pub mod pipeline;
@@ -19,6 +22,7 @@ pub mod sinks;
 pub mod sources;
 pub mod state;
 pub mod table;
+pub mod temporal;
 pub mod value;
 
 pub use python::native::launch;
@@ -36,6 +40,7 @@ pub mod prelude {
     pub use crate::python::EmbeddedModule;
     pub use crate::sinks::PrintSink;
     pub use crate::sources::{CollectionSource, FileLinesSource, NumberSequenceSource};
+    pub use crate::connectors;
     pub use crate::table;
     pub use sluice_types::TypeInfo;
 }

@@ -74,6 +74,16 @@ pub enum Value {
     Tuple(Vec<Value>),
     List(Vec<Value>),
     Map(Vec<(Value, Value)>),
+    /// BIG_DEC, as its decimal text.
+    Decimal(Arc<str>),
+    /// SQL_TIMESTAMP: milliseconds since 1970-01-01T00:00 (naive).
+    Timestamp(i64),
+    /// SQL_DATE: days since 1970-01-01.
+    Date(i64),
+    /// SQL_TIME: milliseconds of the day.
+    Time(i64),
+    /// INSTANT: seconds and nanoseconds since the epoch.
+    Instant(i64, u32),
     Py(PyValue),
 }
 
@@ -110,6 +120,9 @@ impl Hash for Value {
             }
             Value::Tuple(v) | Value::List(v) => v.hash(state),
             Value::Map(m) => m.hash(state),
+            Value::Decimal(d) => d.hash(state),
+            Value::Timestamp(t) | Value::Date(t) | Value::Time(t) => t.hash(state),
+            Value::Instant(s, n) => (s, n).hash(state),
             Value::Py(p) => (p.0.as_ptr() as usize).hash(state),
         }
     }

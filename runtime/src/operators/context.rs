@@ -66,7 +66,8 @@ impl ProcessContext {
             None => py.None().into_bound(py),
         };
         ctx.setattr(intern!(py, "_key"), key)?;
-        ctx.setattr(intern!(py, "_timestamp"), timestamp)?;
+        // A record without a timestamp reports Long.MIN_VALUE, as in PyFlink.
+        ctx.setattr(intern!(py, "_timestamp"), timestamp.unwrap_or(i64::MIN))?;
         let domain = match domain {
             Some(TimeDomain::EventTime) => self.time_domains[0].bind(py).clone(),
             Some(TimeDomain::ProcessingTime) => self.time_domains[1].bind(py).clone(),

@@ -13,6 +13,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use sluice_types::TypeInfo;
 
+use crate::temporal;
 use crate::value::{PyValue, Row, RowKind, Value};
 
 struct Harness {
@@ -21,6 +22,11 @@ struct Harness {
     object_new: Py<PyAny>,
     /// RowKind members by index.
     row_kinds: Vec<Py<PyAny>>,
+    datetime: Py<PyAny>,
+    date: Py<PyAny>,
+    time: Py<PyAny>,
+    decimal: Py<PyAny>,
+    instant: Py<PyAny>,
 }
 
 static HARNESS: PyOnceLock<Harness> = PyOnceLock::new();
@@ -35,7 +41,17 @@ fn harness(py: Python<'_>) -> PyResult<&Harness> {
             .map(|k| kinds.getattr(*k).map(Bound::unbind))
             .collect::<PyResult<_>>()?;
         let object_new = py.import("builtins")?.getattr("object")?.getattr("__new__")?.unbind();
-        Ok(Harness { row_type: row_type.unbind(), object_new, row_kinds })
+        let dt = py.import("datetime")?;
+        Ok(Harness {
+            row_type: row_type.unbind(),
+            object_new,
+            row_kinds,
+            datetime: dt.getattr("datetime")?.unbind(),
+            date: dt.getattr("date")?.unbind(),
+            time: dt.getattr("time")?.unbind(),
+            decimal: py.import("decimal")?.getattr("Decimal")?.unbind(),
+            instant: py.import("pyflink.common.time")?.getattr("Instant")?.unbind(),
+        })
     })
 }
 
@@ -139,8 +155,40 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
             }
             dict.into_any()
         }
+        Value::Decimal(d) => harness(py)?.decimal.bind(py).call1((&**d,))?,
+        Value::Timestamp(ms) => {
+            let (days, ms) = temporal::split_millis(*ms);
+            let (y, mo, d) = temporal::civil_from_days(days);
+            let (h, mi, s, us) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000 * 1000);
+            harness(py)?.datetime.bind(py).call1((y, mo, d, h, mi, s, us))?
+        }
+        Value::Date(days) => {
+            let (y, mo, d) = temporal::civil_from_days(*days);
+            harness(py)?.date.bind(py).call1((y, mo, d))?
+        }
+        Value::Time(ms) => {
+            let (h, mi, s, us) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000 * 1000);
+            harness(py)?.time.bind(py).call1((h, mi, s, us))?
+        }
+        Value::Instant(s, ns) => harness(py)?.instant.bind(py).call1((s, ns))?,
         Value::Py(obj) => obj.0.bind(py).clone(),
     })
+}
+
+/// Milliseconds of the day of a `datetime.time` or the time part of a `datetime.datetime`.
+fn millis_of_day(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let h: i64 = obj.getattr("hour")?.extract()?;
+    let m: i64 = obj.getattr("minute")?.extract()?;
+    let s: i64 = obj.getattr("second")?.extract()?;
+    let us: i64 = obj.getattr("microsecond")?.extract()?;
+    Ok(((h * 60 + m) * 60 + s) * 1000 + us / 1000)
+}
+
+fn days_of(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let y: i64 = obj.getattr("year")?.extract()?;
+    let m: u32 = obj.getattr("month")?.extract()?;
+    let d: u32 = obj.getattr("day")?.extract()?;
+    Ok(temporal::days_from_civil(y, m, d))
 }
 
 /// Converts a Python object to a runtime value of the declared type.
@@ -242,18 +290,39 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
                 };
                 entries.push((k, v));
             }
-            Value::Map(entries)
+            // The map passes through a Java HashMap in PyFlink: its iteration order is Java's.
+            Value::Map(crate::java::hash_map_order(entries))
         }
-        // Decimals, dates and times travel as Python objects until their native forms land.
-        TypeInfo::BigDec
-        | TypeInfo::Instant
-        | TypeInfo::SqlDate
-        | TypeInfo::SqlTime
-        | TypeInfo::SqlTimestamp => {
-            let _ = py;
-            Value::Py(PyValue(Arc::new(obj.clone().unbind())))
+        TypeInfo::SqlTimestamp => {
+            if !obj.is_instance(harness(py)?.datetime.bind(py))? {
+                return Ok(Err(mismatch(obj, ty)));
+            }
+            Value::Timestamp(days_of(obj)? * 86_400_000 + millis_of_day(obj)?)
         }
-    };
+        TypeInfo::SqlDate => {
+            if !obj.is_instance(harness(py)?.date.bind(py))? {
+                return Ok(Err(mismatch(obj, ty)));
+            }
+            Value::Date(days_of(obj)?)
+        }
+        TypeInfo::SqlTime => {
+            if !obj.is_instance(harness(py)?.time.bind(py))? {
+                return Ok(Err(mismatch(obj, ty)));
+            }
+            Value::Time(millis_of_day(obj)?)
+        }
+        TypeInfo::BigDec => {
+            if !obj.is_instance(harness(py)?.decimal.bind(py))? && !obj.is_instance_of::<PyInt>() {
+                return Ok(Err(mismatch(obj, ty)));
+            }
+            Value::Decimal(Arc::from(obj.str()?.to_str()?))
+        }
+        TypeInfo::Instant => {
+            if !obj.is_instance(harness(py)?.instant.bind(py))? {
+                return Ok(Err(mismatch(obj, ty)));
+            }
+            Value::Instant(obj.getattr("seconds")?.extract()?, obj.getattr("nanos")?.extract()?)
+        }    };
     Ok(Ok(value))
 }
 

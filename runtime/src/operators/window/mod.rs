@@ -11,7 +11,7 @@
 mod assign;
 mod contents;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use pyo3::intern;
@@ -27,6 +27,7 @@ use crate::operator::{now_millis, Operator, SideOutputs, StateDeclaration};
 use crate::python::convert::to_py;
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
+use crate::state::timers::TimerHeap;
 use crate::value::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +65,8 @@ struct TriggerResult {
 
 const CONTINUE: TriggerResult = TriggerResult { fire: false, purge: false };
 
-type Timers = BTreeMap<i64, Vec<(Value, WindowId)>>;
+/// Window timers in Flink's heap order (see `state::timers`).
+type Timers = TimerHeap<(Value, WindowId)>;
 
 pub struct WindowOperator {
     name: String,
@@ -84,22 +86,7 @@ pub struct WindowOperator {
 }
 
 fn register(timers: &mut Timers, time: i64, key: &Value, window: WindowId) {
-    let entry = timers.entry(time).or_default();
-    if !entry.iter().any(|(k, w)| k == key && *w == window) {
-        entry.push((key.clone(), window));
-    }
-}
-
-fn pop_due(timers: &mut Timers, time: i64) -> Option<(i64, Value, WindowId)> {
-    let (&ts, entries) = timers.iter_mut().next()?;
-    if ts > time {
-        return None;
-    }
-    let (key, window) = entries.remove(0);
-    if entries.is_empty() {
-        timers.remove(&ts);
-    }
-    Some((ts, key, window))
+    timers.add(time, (key.clone(), window));
 }
 
 impl WindowOperator {
@@ -127,8 +114,8 @@ impl WindowOperator {
             gap_extractor,
             panes: HashMap::new(),
             counters: HashMap::new(),
-            event_timers: BTreeMap::new(),
-            processing_timers: BTreeMap::new(),
+            event_timers: TimerHeap::default(),
+            processing_timers: TimerHeap::default(),
             watermark: i64::MIN,
             context: None,
             late: Vec::new(),
@@ -325,11 +312,11 @@ impl WindowOperator {
         Python::attach(|py| {
             loop {
                 let due = if event_time {
-                    pop_due(&mut self.event_timers, time)
+                    self.event_timers.poll_due(time)
                 } else {
-                    pop_due(&mut self.processing_timers, time)
+                    self.processing_timers.poll_due(time)
                 };
-                let Some((ts, key, window)) = due else { break };
+                let Some((ts, (key, window))) = due else { break };
                 if !self.panes.get(&key).is_some_and(|p| p.contains_key(&window)) {
                     continue;
                 }
@@ -396,7 +383,7 @@ impl Operator for WindowOperator {
     }
 
     fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
-        if self.processing_timers.keys().next().is_some_and(|&t| t <= now) {
+        if self.processing_timers.peek_timestamp().is_some_and(|t| t <= now) {
             self.fire_timers(false, now, out)?;
         }
         Ok(())
