@@ -101,11 +101,11 @@ pub fn compile(
         if job.config.parallelism.is_none() {
             warn(CompileError::new(
                 Category::User,
-                "the job does not set its parallelism; sluice runs it with parallelism 1 (PyFlink would use one \
-                 subtask per core and prefix print() lines with the subtask number)",
+                "the job does not set its parallelism: like PyFlink, it runs with one subtask per core, so \
+                 print() lines carry subtask prefixes and their order is not defined",
             )
             .at(job.execute_site.clone())
-            .with_note("add env.set_parallelism(1) to make PyFlink's output match"));
+            .with_note("add env.set_parallelism(1) for ordered output without prefixes"));
         }
     }
     Ok(plan)

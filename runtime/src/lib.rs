@@ -15,6 +15,7 @@ pub mod format;
 pub mod java;
 pub mod operator;
 pub mod operators;
+pub mod partition;
 pub mod pipeline;
 pub mod python;
 pub mod record;
@@ -26,6 +27,11 @@ pub mod temporal;
 pub mod value;
 
 pub use python::native::launch;
+
+/// The parallelism of a job that sets none: one subtask per core, as PyFlink's local execution.
+pub fn default_parallelism() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(1))
+}
 
 /// What generated `main.rs` files import.
 pub mod prelude {

@@ -249,12 +249,29 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
                 let #var = p.operator(#input, WindowOperator::new(#f, #window_function, #gap_extractor, #config));
             }
         }
-        StreamOp::Print { identifier } => {
+        StreamOp::Print { identifier, parallelism, key_type } => {
             let identifier = match identifier {
                 Some(id) => quote! { Some(#id) },
                 None => quote! { None },
             };
-            quote! { p.operator(#input, PrintSink::new(#identifier, #input_type)); }
+            let parallel = if *parallelism != 1 {
+                let key_type = match key_type {
+                    Some(ty) => {
+                        let ty = type_info(ty);
+                        quote! { Some(#ty) }
+                    }
+                    None => quote! { None },
+                };
+                let parallelism = if *parallelism == 0 {
+                    quote! { sluice_runtime::default_parallelism() }
+                } else {
+                    quote! { #parallelism }
+                };
+                quote! { .with_parallelism(#parallelism, #key_type) }
+            } else {
+                quote! {}
+            };
+            quote! { p.operator(#input, PrintSink::new(#identifier, #input_type) #parallel); }
         }
         StreamOp::Relational(rel) => crate::table::codegen::rel_stmt(node.id, rel, &var, input.as_ref()),
     }

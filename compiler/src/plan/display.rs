@@ -149,10 +149,15 @@ impl fmt::Display for PlanNode {
                     write!(f, " window_function.{m}")?;
                 }
             }
-            StreamOp::Print { identifier } => {
+            StreamOp::Print { identifier, parallelism, .. } => {
                 write!(f, "Print({})", inputs.join(", "))?;
                 if let Some(id) = identifier {
                     write!(f, " identifier={id:?}")?;
+                }
+                match parallelism {
+                    0 => write!(f, " parallelism=cores")?,
+                    1 => {}
+                    p => write!(f, " parallelism={p}")?,
                 }
             }
             StreamOp::Relational(rel) => {

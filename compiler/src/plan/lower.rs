@@ -68,7 +68,19 @@ fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, Co
             .first()
             .and_then(|&i| nodes.get(i))
             .map(|n| n.output.clone());
-        let op = lower_op(node, sources)?;
+        let mut op = lower_op(node, sources)?;
+        let job_parallelism = job.config.parallelism.unwrap_or(0);
+        let node_parallelism = param(node, "parallelism").and_then(Json::as_u64).map(|p| p as u32);
+        if let StreamOp::Print { parallelism, key_type, .. } = &mut op {
+            *parallelism = node_parallelism.unwrap_or(job_parallelism);
+            *key_type = upstream_key_type(&nodes, node.inputs.first().copied());
+        } else if node_parallelism.is_some_and(|p| p != job_parallelism) {
+            return Err(CompileError::new(
+                Category::Unsupported,
+                "an operator parallelism different from the job's is not supported by sluice yet (sinks excepted)",
+            )
+            .at(node.site.clone()));
+        }
         let output = match (&op, &node.output_type) {
             (StreamOp::Print { .. }, _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
             (_, Some(ty)) => ty.clone(),
@@ -103,6 +115,18 @@ fn internal(node: &RecordedNode, what: &str) -> CompileError {
 
 fn param<'a>(node: &'a RecordedNode, name: &str) -> Option<&'a Json> {
     node.params.get(name).filter(|v| !v.is_null())
+}
+
+/// The declared key type of the nearest `key_by` upstream (through the first inputs).
+fn upstream_key_type(nodes: &[PlanNode], mut at: Option<usize>) -> Option<TypeInfo> {
+    while let Some(index) = at {
+        let node = nodes.get(index)?;
+        if let StreamOp::KeyBy { key_type, .. } = &node.op {
+            return key_type.clone();
+        }
+        at = node.inputs.first().copied();
+    }
+    None
 }
 
 /// A parameter deserialized to its typed form.
@@ -253,9 +277,10 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
             }))
         }
         "sink.print" => StreamOp::Print {
-            identifier: param(node, "identifier")
-                .and_then(Json::as_str)
-                .map(str::to_string),
+            identifier: param(node, "identifier").and_then(Json::as_str).map(str::to_string),
+            // Filled in by lower_job, which knows the job and the upstream nodes.
+            parallelism: 1,
+            key_type: None,
         },
         other => {
             return Err(internal(

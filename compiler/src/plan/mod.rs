@@ -153,8 +153,10 @@ pub enum StreamOp {
     SideOutputOf { tag: String },
     /// `window(...)`/`window_all(...)`/`count_window(...)` + reduce/aggregate/process/apply.
     Window(Box<WindowSpec>),
-    /// `print(identifier)`: text to stdout.
-    Print { identifier: Option<String> },
+    /// `print(identifier)`: text to stdout; at `parallelism` > 1 each line names its subtask, which
+    /// follows from the record's key (declared `key_type`, or the pickled key). `parallelism` 0: the
+    /// job did not set one, so it is the machine's core count at run time, as in PyFlink.
+    Print { identifier: Option<String>, parallelism: u32, key_type: Option<TypeInfo> },
     /// A Table API / SQL operator (scan, calc, group aggregate, sink) with its typed schema.
     Relational(crate::table::RelOp),
 }

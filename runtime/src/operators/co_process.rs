@@ -113,17 +113,17 @@ impl Operator for PyCoProcess {
                     CoFunctionKind::Map => {
                         let result = method.call1((arg,)).map_err(err)?;
                         let value = self.core.output(&result, &self.output_type)?;
-                        out.push(Record { value, key: None, timestamp: record.timestamp });
+                        out.push(Record { value, key: record.key.clone(), timestamp: record.timestamp });
                     }
                     CoFunctionKind::FlatMap => {
                         let result = method.call1((arg,)).map_err(err)?;
-                        emit_all(&self.core, self.context.as_mut(), &result, &self.output_type, record.timestamp, out)?;
+                        emit_all(&self.core, self.context.as_mut(), &result, &self.output_type, record.key.as_ref(), record.timestamp, out)?;
                     }
                     CoFunctionKind::Process => {
                         let Some(ctx) = &mut self.context else { continue };
                         ctx.set(py, record.key.as_ref(), record.timestamp, None).map_err(err)?;
                         let result = method.call1((arg, ctx.bind(py))).map_err(err)?;
-                        emit_all(&self.core, Some(ctx), &result, &self.output_type, record.timestamp, out)?;
+                        emit_all(&self.core, Some(ctx), &result, &self.output_type, record.key.as_ref(), record.timestamp, out)?;
                     }
                 }
             }

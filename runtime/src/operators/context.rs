@@ -82,7 +82,13 @@ impl ProcessContext {
     }
 
     /// Sends a yielded `(OutputTag, value)` to its side output; returns other items unchanged.
-    pub fn route<'py>(&mut self, udf: &PyFunction, item: Bound<'py, PyAny>, timestamp: Option<i64>) -> Result<Option<Bound<'py, PyAny>>> {
+    pub fn route<'py>(
+        &mut self,
+        udf: &PyFunction,
+        item: Bound<'py, PyAny>,
+        key: Option<&Value>,
+        timestamp: Option<i64>,
+    ) -> Result<Option<Bound<'py, PyAny>>> {
         if self.side_types.is_empty() {
             return Ok(Some(item));
         }
@@ -105,7 +111,7 @@ impl ProcessContext {
         let value = from_py(&value, ty)
             .map_err(|e| udf.error(py, e))?
             .map_err(|e| JobError::User(format!("{} yielded to side output '{tag}' {e}", udf.label())))?;
-        let record = Record { value, key: None, timestamp };
+        let record = Record { value, key: key.cloned(), timestamp };
         match self.pending.iter_mut().find(|(t, _)| *t == tag) {
             Some((_, batch)) => batch.push(record),
             None => self.pending.push((tag, vec![record])),
@@ -125,6 +131,7 @@ pub fn emit_all(
     mut ctx: Option<&mut ProcessContext>,
     result: &Bound<'_, PyAny>,
     output_type: &TypeInfo,
+    key: Option<&Value>,
     timestamp: Option<i64>,
     out: &mut Vec<Record>,
 ) -> Result<()> {
@@ -135,14 +142,14 @@ pub fn emit_all(
     for item in result.try_iter().map_err(|e| core.udf.error(py, e))? {
         let item = item.map_err(|e| core.udf.error(py, e))?;
         let item = match ctx.as_deref_mut() {
-            Some(ctx) => match ctx.route(&core.udf, item, timestamp)? {
+            Some(ctx) => match ctx.route(&core.udf, item, key, timestamp)? {
                 Some(item) => item,
                 None => continue,
             },
             None => item,
         };
         let value = core.output(&item, output_type)?;
-        out.push(Record { value, key: None, timestamp });
+        out.push(Record { value, key: key.cloned(), timestamp });
     }
     Ok(())
 }
@@ -171,7 +178,7 @@ pub fn fire_due_timers(
             ctx.set(py, Some(&key), Some(timestamp), Some(domain)).map_err(err)?;
             let result = on_timer.bind(py).call1((timestamp, ctx.bind(py))).map_err(err)?;
             let emitted_at = (domain == TimeDomain::EventTime).then_some(timestamp);
-            emit_all(core, Some(ctx), &result, output_type, emitted_at, out)?;
+            emit_all(core, Some(ctx), &result, output_type, Some(&key), emitted_at, out)?;
         }
     })
 }

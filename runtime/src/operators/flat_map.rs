@@ -56,7 +56,7 @@ impl Operator for PyFlatMap {
                     let value = core.output(&item, output_type)?;
                     out.push(Record {
                         value,
-                        key: None,
+                        key: record.key.clone(),
                         timestamp: record.timestamp,
                     });
                 }

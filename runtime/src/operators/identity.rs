@@ -25,9 +25,6 @@ impl Operator for Identity {
     }
 
     fn process(&mut self, mut input: Batch, out: &mut Batch) -> Result<()> {
-        for record in &mut input {
-            record.key = None;
-        }
         out.append(&mut input);
         Ok(())
     }

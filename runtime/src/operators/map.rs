@@ -49,7 +49,7 @@ impl Operator for PyMap {
                 let value = core.output(result, output_type)?;
                 out.push(Record {
                     value,
-                    key: None,
+                    key: record.key.clone(),
                     timestamp: record.timestamp,
                 });
                 Ok(())

@@ -78,7 +78,7 @@ impl Operator for PyProcess {
                 ctx.set(py, record.key.as_ref(), record.timestamp, None).map_err(err)?;
                 let arg = to_py(py, &record.value, &self.input_type).map_err(err)?;
                 let result = func.call1((arg, ctx.bind(py))).map_err(err)?;
-                emit_all(&self.core, Some(ctx), &result, &self.output_type, record.timestamp, out)?;
+                emit_all(&self.core, Some(ctx), &result, &self.output_type, record.key.as_ref(), record.timestamp, out)?;
             }
             Ok(())
         })

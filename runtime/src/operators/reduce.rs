@@ -63,9 +63,11 @@ impl Operator for PyReduce {
                     }
                 };
                 self.accumulators.insert(key, value.clone());
+                // The key travels with the record: downstream on a forward edge it is still this
+                // subtask's (print derives its subtask prefix from it).
                 out.push(Record {
                     value,
-                    key: None,
+                    key: record.key,
                     timestamp: record.timestamp,
                 });
             }

@@ -60,9 +60,9 @@ class DataStream(UnsupportedMethods):
         return self
 
     def set_parallelism(self, parallelism):
-        if parallelism != 1:
-            raise Unsupported("operator parallelism other than 1 is not supported by sluice yet",
-                              sites.user_site(2))
+        if not isinstance(parallelism, int) or parallelism < 1:
+            raise JobDefinitionError("parallelism must be a positive int", sites.user_site(2))
+        self._node.params["parallelism"] = parallelism
         return self
 
     def set_max_parallelism(self, max_parallelism):
@@ -258,9 +258,9 @@ class DataStreamSink(UnsupportedMethods):
         return self
 
     def set_parallelism(self, parallelism):
-        if parallelism != 1:
-            raise Unsupported("sink parallelism other than 1 is not supported by sluice yet",
-                              sites.user_site(2))
+        if not isinstance(parallelism, int) or parallelism < 1:
+            raise JobDefinitionError("parallelism must be a positive int", sites.user_site(2))
+        self._node.params["parallelism"] = parallelism
         return self
 
     def disable_chaining(self):

@@ -58,8 +58,6 @@ class StreamExecutionEnvironment(UnsupportedMethods):
     def set_parallelism(self, parallelism):
         if not isinstance(parallelism, int) or parallelism < 1:
             raise JobDefinitionError("parallelism must be a positive int", sites.user_site(2))
-        if parallelism != 1:
-            raise Unsupported("parallelism other than 1 is not supported by sluice yet", sites.user_site(2))
         self._config["parallelism"] = parallelism
         return self
 

@@ -209,7 +209,8 @@ impl WindowOperator {
         };
         let timestamp = window.max_timestamp();
         for value in self.functions.emit(py, key, window, contents, &ctx)? {
-            out.push(Record { value, key: None, timestamp: Some(timestamp) });
+            let key = self.functions.keyed.then(|| key.clone());
+            out.push(Record { value, key, timestamp: Some(timestamp) });
         }
         Ok(())
     }
@@ -302,7 +303,7 @@ impl WindowOperator {
         }
         if skipped && self.event_time() && time.saturating_add(self.allowed_lateness) <= self.watermark {
             if self.late_output.is_some() {
-                self.late.push(Record { value: record.value, key: None, timestamp: record.timestamp });
+                self.late.push(Record { value: record.value, key: record.key, timestamp: record.timestamp });
             }
         }
         Ok(())
