@@ -3,12 +3,36 @@
 //! SQL NULL), built with `quote!`.
 
 use proc_macro2::{Literal as Lit, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
-use super::expr::{AggKind, BinOp, Expr, Literal};
+use super::codegen_expr::{display_fn, scalar_fn, typed};
+use super::expr::{AggKind, Expr};
 use super::types::SqlType;
 use super::{RelOp, SinkConnector, SourceConnector};
 use crate::codegen::types::type_info;
+
+/// The width of a column in Flink's boxed print (`PrintUtils.columnWidthsByType`): from its type,
+/// at least its name and `<NULL>`, at most 30 for unbounded types.
+fn tableau_width(field: &super::Field) -> usize {
+    let by_type = match field.ty {
+        SqlType::TinyInt => 4,
+        SqlType::SmallInt => 6,
+        SqlType::Int => 11,
+        SqlType::BigInt => 20,
+        SqlType::Decimal(p, _) => usize::from(p) + 2,
+        SqlType::Boolean => 5,
+        SqlType::Float | SqlType::Double | SqlType::String => 30,
+    };
+    by_type.max(6).max(field.name.chars().count())
+}
+
+/// The runtime type a column is displayed as (DECIMAL columns are displayed from their text).
+fn display_type(ty: SqlType) -> TokenStream {
+    match ty {
+        SqlType::Decimal(..) => type_info(&SqlType::String.type_info()),
+        t => type_info(&t.type_info()),
+    }
+}
 
 /// The statement that adds `rel` (plan node `id`) to the pipeline as `var`, fed by `input`.
 pub fn rel_stmt(
@@ -17,6 +41,18 @@ pub fn rel_stmt(
     var: &proc_macro2::Ident,
     input: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
+    let inputs: Vec<proc_macro2::Ident> = input.into_iter().cloned().collect();
+    rel_stmt_on(id, rel, var, &inputs)
+}
+
+/// [`rel_stmt`] with all of the operator's inputs (a union has several).
+fn rel_stmt_on(
+    id: usize,
+    rel: &RelOp,
+    var: &proc_macro2::Ident,
+    inputs: &[proc_macro2::Ident],
+) -> TokenStream {
+    let input = inputs.first();
     let id_lit = Lit::usize_unsuffixed(id);
     match rel {
         RelOp::Scan {
@@ -92,7 +128,19 @@ pub fn rel_stmt(
                     None => quote! { None },
                 };
                 let float = matches!(agg.ty, SqlType::Float | SqlType::Double);
-                quote! { table::AggSpec::new(#kind, #arg, #float) }
+                let mut spec = quote! { table::AggSpec::new(#kind, #arg, #float) };
+                if let (AggKind::Avg, SqlType::Decimal(_, s)) = (agg.kind, agg.ty) {
+                    let from = agg.arg.as_ref().map_or(0, |a| a.ty().scale());
+                    let shift = u32::from(s).saturating_sub(from);
+                    spec = quote! { #spec.decimal_avg(#shift) };
+                }
+                if matches!(agg.ty, SqlType::Decimal(..)) && agg.kind != AggKind::Avg {
+                    spec = quote! { #spec.decimal() };
+                }
+                if agg.distinct {
+                    spec = quote! { #spec.distinct() };
+                }
+                spec
             });
             let projection = projection.iter().map(scalar_fn);
             quote! {
@@ -100,14 +148,53 @@ pub fn rel_stmt(
                     vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*]));
             }
         }
+        RelOp::Values { schema } => {
+            let fields = schema.fields.iter().map(|f| f.ty.type_info()).collect();
+            let tuple = type_info(&sluice_types::TypeInfo::Tuple { fields });
+            let label = "from_elements";
+            quote! {
+                let #var = p.source(table::ValuesSource::new(b.elements(#id_lit, &#tuple, #label)?));
+            }
+        }
+        RelOp::Tableau { schema } => {
+            let names = schema.fields.iter().map(|f| f.name.as_str());
+            let widths = schema.fields.iter().map(|f| Lit::usize_unsuffixed(tableau_width(f)));
+            let columns = schema.fields.iter().enumerate().map(|(index, f)| {
+                scalar_fn(&Expr::Cast {
+                    expr: Box::new(Expr::Column { index, ty: f.ty }),
+                    ty: SqlType::String,
+                })
+            });
+            quote! {
+                p.operator(#input, table::TableauPrint::new(
+                    vec![#(#names),*], vec![#(#widths),*], vec![#(#columns),*]));
+            }
+        }
+        RelOp::Union { .. } => {
+            let inputs = inputs.iter().map(|v| quote! { (#v, 0, None) });
+            quote! { let #var = p.operator_on(&[#(#inputs),*], Identity::union()); }
+        }
+        RelOp::Input { node, .. } => {
+            let source = format_ident!("n{}", node);
+            quote! { let #var = #source; }
+        }
+        RelOp::Query { nodes, .. } => {
+            let vars: Vec<proc_macro2::Ident> = (0..nodes.len()).map(|i| format_ident!("q{}", i)).collect();
+            let stmts = nodes.iter().enumerate().map(|(i, node)| {
+                let ins: Vec<proc_macro2::Ident> = node.inputs.iter().filter_map(|&j| vars.get(j).cloned()).collect();
+                rel_stmt_on(id, &node.op, &vars[i], &ins)
+            });
+            let last = vars.last().cloned().unwrap_or_else(|| format_ident!("q0"));
+            quote! { let #var = { #(#stmts)* #last }; }
+        }
         RelOp::Sink {
+            table,
             sink,
             casts,
             schema,
-            ..
         } => {
-            let casts = casts.iter().map(scalar_fn);
-            let types = schema.fields.iter().map(|f| type_info(&f.ty.type_info()));
+            let casts = casts.iter().map(display_fn);
+            let types = schema.fields.iter().map(|f| display_type(f.ty));
             match sink {
                 SinkConnector::Print { identifier } => {
                     let identifier = match identifier {
@@ -124,123 +211,3 @@ pub fn rel_stmt(
     }
 }
 
-/// A `table::ScalarFn` closure computing `expr` as a runtime `Value`.
-fn scalar_fn(expr: &Expr) -> TokenStream {
-    let body = typed(expr);
-    let wrap = match expr.ty() {
-        SqlType::Boolean => quote! { table::fx::from_bool(#body) },
-        SqlType::Float | SqlType::Double => quote! { table::fx::from_f64(#body) },
-        SqlType::String => quote! { table::fx::from_str(#body) },
-        _ => quote! { table::fx::from_i64(#body) },
-    };
-    quote! { Box::new(|r: &[table::Value]| -> table::Value { #wrap }) }
-}
-
-/// The Rust type of a SQL type's values in generated code.
-fn rust_type(ty: SqlType) -> TokenStream {
-    match ty {
-        SqlType::Boolean => quote! { bool },
-        SqlType::Float | SqlType::Double => quote! { f64 },
-        SqlType::String => quote! { std::sync::Arc<str> },
-        _ => quote! { i64 },
-    }
-}
-
-/// Tokens of type `Option<T>` (T = `rust_type(expr.ty())`).
-fn typed(expr: &Expr) -> TokenStream {
-    match expr {
-        Expr::Column { index, ty } => {
-            let i = Lit::usize_unsuffixed(*index);
-            match ty {
-                SqlType::Boolean => quote! { table::fx::get_bool(r, #i) },
-                SqlType::Float | SqlType::Double => quote! { table::fx::get_f64(r, #i) },
-                SqlType::String => quote! { table::fx::get_str(r, #i) },
-                _ => quote! { table::fx::get_i64(r, #i) },
-            }
-        }
-        Expr::Literal { value, ty } => match value {
-            Literal::Null => {
-                let t = rust_type(*ty);
-                quote! { None::<#t> }
-            }
-            Literal::Bool(b) => quote! { Some(#b) },
-            Literal::Int(i) => {
-                let i = Lit::i64_suffixed(*i);
-                quote! { Some(#i) }
-            }
-            Literal::Float(x) => {
-                let x = Lit::f64_suffixed(*x);
-                quote! { Some(#x) }
-            }
-            Literal::String(s) => quote! { Some(std::sync::Arc::<str>::from(#s)) },
-        },
-        Expr::Binary {
-            op, left, right, ..
-        } => {
-            let (l, r) = (typed(left), typed(right));
-            let float = matches!(left.ty(), SqlType::Float | SqlType::Double);
-            match (op, float) {
-                (BinOp::Add, false) => quote! { table::fx::map2(#l, #r, i64::wrapping_add) },
-                (BinOp::Sub, false) => quote! { table::fx::map2(#l, #r, i64::wrapping_sub) },
-                (BinOp::Mul, false) => quote! { table::fx::map2(#l, #r, i64::wrapping_mul) },
-                (BinOp::Div, false) => quote! { table::fx::and_then2(#l, #r, i64::checked_div) },
-                (BinOp::Mod, false) => quote! { table::fx::and_then2(#l, #r, i64::checked_rem) },
-                (BinOp::Add, true) => quote! { table::fx::map2(#l, #r, |a: f64, b: f64| a + b) },
-                (BinOp::Sub, true) => quote! { table::fx::map2(#l, #r, |a: f64, b: f64| a - b) },
-                (BinOp::Mul, true) => quote! { table::fx::map2(#l, #r, |a: f64, b: f64| a * b) },
-                (BinOp::Div, true) => quote! { table::fx::map2(#l, #r, |a: f64, b: f64| a / b) },
-                (BinOp::Mod, true) => quote! { table::fx::map2(#l, #r, |a: f64, b: f64| a % b) },
-                (BinOp::Eq, _) => quote! { table::fx::map2(#l, #r, |a, b| a == b) },
-                (BinOp::NotEq, _) => quote! { table::fx::map2(#l, #r, |a, b| a != b) },
-                (BinOp::Lt, _) => quote! { table::fx::map2(#l, #r, |a, b| a < b) },
-                (BinOp::LtEq, _) => quote! { table::fx::map2(#l, #r, |a, b| a <= b) },
-                (BinOp::Gt, _) => quote! { table::fx::map2(#l, #r, |a, b| a > b) },
-                (BinOp::GtEq, _) => quote! { table::fx::map2(#l, #r, |a, b| a >= b) },
-                (BinOp::And, _) => quote! { table::fx::and(#l, #r) },
-                (BinOp::Or, _) => quote! { table::fx::or(#l, #r) },
-            }
-        }
-        Expr::Not(e) => {
-            let e = typed(e);
-            quote! { (#e).map(|b: bool| !b) }
-        }
-        Expr::Negate(e) => {
-            let inner = typed(e);
-            match e.ty() {
-                SqlType::Float | SqlType::Double => quote! { (#inner).map(|x: f64| -x) },
-                _ => quote! { (#inner).map(i64::wrapping_neg) },
-            }
-        }
-        Expr::IsNull { expr, negated } => {
-            let e = typed(expr);
-            if *negated {
-                quote! { Some((#e).is_some()) }
-            } else {
-                quote! { Some((#e).is_none()) }
-            }
-        }
-        Expr::Cast { expr, ty } => cast(expr, *ty),
-    }
-}
-
-fn cast(expr: &Expr, to: SqlType) -> TokenStream {
-    let e = typed(expr);
-    let from = expr.ty();
-    let float = |t: SqlType| matches!(t, SqlType::Float | SqlType::Double);
-    match (from, to) {
-        (f, t) if rust_type(f).to_string() == rust_type(t).to_string() => e,
-        (f, t) if f.is_integer() && float(t) => quote! { (#e).map(|v: i64| v as f64) },
-        (f, t) if float(f) && t.is_integer() => quote! { (#e).map(|v: f64| v as i64) },
-        (SqlType::Boolean, SqlType::String) => quote! { (#e).map(table::fx::bool_to_str) },
-        (f, SqlType::String) if float(f) => quote! { (#e).map(table::fx::f64_to_str) },
-        (_, SqlType::String) => quote! { (#e).map(table::fx::i64_to_str) },
-        (SqlType::String, t) if float(t) => {
-            quote! { (#e).and_then(|s| s.trim().parse::<f64>().ok()) }
-        }
-        (SqlType::String, SqlType::Boolean) => {
-            quote! { (#e).and_then(|s| table::fx::parse_bool(&s)) }
-        }
-        (SqlType::String, _) => quote! { (#e).and_then(|s| s.trim().parse::<i64>().ok()) },
-        _ => e,
-    }
-}

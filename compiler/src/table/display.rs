@@ -56,6 +56,22 @@ impl fmt::Display for RelOp {
                 list(aggs),
                 list(projection)
             ),
+            RelOp::Union { schema } => write!(f, "UnionAll schema={schema}"),
+            RelOp::Values { schema } => write!(f, "Values schema={schema}"),
+            RelOp::Tableau { schema } => write!(f, "TableauPrint schema={schema}"),
+            RelOp::Input { node, schema } => write!(f, "View of #{node} schema={schema}"),
+            RelOp::Query { nodes, schema } => {
+                write!(f, "SqlQuery schema={schema}")?;
+                for (i, node) in nodes.iter().enumerate() {
+                    write!(f, "\n      q{i}")?;
+                    if !node.inputs.is_empty() {
+                        let inputs: Vec<String> = node.inputs.iter().map(|j| format!("q{j}")).collect();
+                        write!(f, " ({})", inputs.join(", "))?;
+                    }
+                    write!(f, " {}", node.op)?;
+                }
+                Ok(())
+            }
             RelOp::Sink {
                 table,
                 sink,

@@ -11,6 +11,7 @@ use serde::Serialize;
 use sqlparser::ast::{self as sql, Spanned};
 use sqlparser::tokenizer::Span;
 
+pub use super::builtins::Func;
 use super::types::{Schema, SqlType};
 
 /// A literal value.
@@ -21,6 +22,8 @@ pub enum Literal {
     Int(i64),
     Float(f64),
     String(String),
+    /// A DECIMAL literal's unscaled value (its scale is the expression type's).
+    Decimal(i64),
 }
 
 /// A binary operator.
@@ -103,6 +106,18 @@ pub enum Expr {
         expr: Box<Expr>,
         ty: SqlType,
     },
+    /// A built-in function (see [`super::builtins`]).
+    Call {
+        func: Func,
+        args: Vec<Expr>,
+        ty: SqlType,
+    },
+    /// `CASE WHEN c THEN v ... ELSE e END` (also IF and NULLIF); branches have type `ty`.
+    Case {
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Box<Expr>,
+        ty: SqlType,
+    },
 }
 
 impl Expr {
@@ -111,7 +126,9 @@ impl Expr {
             Expr::Column { ty, .. }
             | Expr::Literal { ty, .. }
             | Expr::Binary { ty, .. }
-            | Expr::Cast { ty, .. } => *ty,
+            | Expr::Cast { ty, .. }
+            | Expr::Call { ty, .. }
+            | Expr::Case { ty, .. } => *ty,
             Expr::Negate(e) => e.ty(),
             Expr::Not(_) | Expr::IsNull { .. } => SqlType::Boolean,
         }
@@ -140,6 +157,7 @@ impl fmt::Display for Expr {
                 Literal::Int(i) => write!(f, "{i}"),
                 Literal::Float(x) => write!(f, "{x:?}"),
                 Literal::String(s) => write!(f, "'{}'", s.replace('\'', "''")),
+                Literal::Decimal(v) => f.write_str(&super::builtins::decimal_text(*v, self.ty().scale())),
             },
             Expr::Binary {
                 op, left, right, ..
@@ -150,6 +168,27 @@ impl fmt::Display for Expr {
                 write!(f, "{expr} IS {}NULL", if *negated { "NOT " } else { "" })
             }
             Expr::Cast { expr, ty } => write!(f, "CAST({expr} AS {ty})"),
+            Expr::Call { func, args, .. } => {
+                write!(f, "{}(", func.name())?;
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{a}")?;
+                }
+                f.write_str(")")
+            }
+            Expr::Case {
+                branches,
+                otherwise,
+                ..
+            } => {
+                f.write_str("CASE")?;
+                for (when, then) in branches {
+                    write!(f, " WHEN {when} THEN {then}")?;
+                }
+                write!(f, " ELSE {otherwise} END")
+            }
         }
     }
 }
@@ -171,13 +210,16 @@ pub struct AggCall {
     pub kind: AggKind,
     pub arg: Option<Expr>,
     pub ty: SqlType,
+    /// `COUNT(DISTINCT x)`: each distinct value counts once.
+    pub distinct: bool,
 }
 
 impl fmt::Display for AggCall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = format!("{:?}", self.kind).to_uppercase();
+        let distinct = if self.distinct { "DISTINCT " } else { "" };
         match &self.arg {
-            Some(arg) => write!(f, "{name}({arg})"),
+            Some(arg) => write!(f, "{name}({distinct}{arg})"),
             None => write!(f, "{name}(*)"),
         }
     }
@@ -222,11 +264,16 @@ pub struct Scope<'a> {
     pub grouping: Option<(&'a [Expr], &'a mut Vec<AggCall>)>,
     /// Python calls found so far; a call resolves to column `input.len() + i`.
     pub python: Option<&'a mut Vec<FoundCall>>,
+    /// SQL text (`1.0` is DECIMAL(2, 1)) rather than a Table API expression (`1.0` is DOUBLE).
+    pub sql: bool,
 }
 
 impl Scope<'_> {
     pub fn resolve(&mut self, expr: &sql::Expr) -> Result<Expr, ExprError> {
         let span = expr.span();
+        if let Some(key) = self.grouped_key(expr) {
+            return Ok(key);
+        }
         match expr {
             sql::Expr::Identifier(ident) => self.column(&ident.value, ident.span),
             sql::Expr::CompoundIdentifier(parts) => match parts.last() {
@@ -234,7 +281,7 @@ impl Scope<'_> {
                 None => Err(err(span, "empty identifier")),
             },
             sql::Expr::Nested(inner) => self.resolve(inner),
-            sql::Expr::Value(value) => literal(&value.value, value.span),
+            sql::Expr::Value(value) => literal(&value.value, value.span, self.sql),
             sql::Expr::UnaryOp { op, expr: inner } => {
                 let e = self.resolve(inner)?;
                 match op {
@@ -254,6 +301,9 @@ impl Scope<'_> {
             }),
             sql::Expr::BinaryOp { left, op, right } => {
                 let (l, r) = (self.resolve(left)?, self.resolve(right)?);
+                if matches!(op, sql::BinaryOperator::StringConcat) {
+                    return super::builtins::typed_call("CONCAT", vec![l, r], span);
+                }
                 binary(op, l, r, span)
             }
             sql::Expr::Cast {
@@ -270,13 +320,22 @@ impl Scope<'_> {
                 })?;
                 if !(e.ty() == ty
                     || e.ty().is_numeric() && ty.is_numeric()
-                    || ty == SqlType::String)
+                    || ty == SqlType::String
+                    || e.ty() == SqlType::String)
                 {
                     return Err(err(span, format!("cannot cast {} to {ty}", e.ty())));
                 }
                 Ok(e.cast(ty))
             }
             sql::Expr::Function(function) => self.function(function, span),
+            other @ (sql::Expr::Case { .. }
+            | sql::Expr::Substring { .. }
+            | sql::Expr::Trim { .. }
+            | sql::Expr::Floor { .. }
+            | sql::Expr::Ceil { .. }
+            | sql::Expr::Between { .. }
+            | sql::Expr::InList { .. }
+            | sql::Expr::Like { .. }) => self.special(other),
             other => Err(err(
                 span,
                 format!("the expression `{other}` is not supported by sluice yet"),
@@ -332,7 +391,16 @@ impl Scope<'_> {
             _ => None,
         };
         if let Some(kind) = agg {
-            return self.aggregate(kind, &name, &args, span);
+            let distinct = matches!(&function.args, sql::FunctionArguments::List(list)
+                if matches!(list.duplicate_treatment, Some(sql::DuplicateTreatment::Distinct)));
+            return self.aggregate(kind, &name, &args, distinct, span);
+        }
+        if super::builtins::is_builtin(&lower) && !self.functions.contains_key(&name) {
+            let mut resolved = Vec::new();
+            for arg in &args {
+                resolved.push(self.resolve(plain_arg(arg, span)?)?);
+            }
+            return super::builtins::typed_call(&lower, resolved, span);
         }
         let sig = self
             .functions
@@ -410,6 +478,7 @@ impl Scope<'_> {
         kind: AggKind,
         name: &str,
         args: &[&sql::FunctionArg],
+        distinct: bool,
         span: Span,
     ) -> Result<Expr, ExprError> {
         let Some((keys, _)) = &self.grouping else {
@@ -431,6 +500,7 @@ impl Scope<'_> {
                     functions: self.functions,
                     grouping: None,
                     python: None,
+                    sql: self.sql,
                 };
                 Some(inner.resolve(plain_arg(one, span)?)?)
             }
@@ -438,6 +508,8 @@ impl Scope<'_> {
         };
         let ty = match (kind, arg.as_ref().map(Expr::ty)) {
             (AggKind::Count, _) => SqlType::BigInt,
+            (AggKind::Sum, Some(SqlType::Decimal(_, s))) => SqlType::Decimal(38, s),
+            (AggKind::Avg, Some(SqlType::Decimal(_, s))) => SqlType::Decimal(38, s.max(6)),
             (_, Some(t)) if t.is_numeric() => t,
             (AggKind::Min | AggKind::Max, Some(t)) => t,
             (_, t) => {
@@ -450,7 +522,12 @@ impl Scope<'_> {
                 ))
             }
         };
-        let call = AggCall { kind, arg, ty };
+        let call = AggCall {
+            kind,
+            arg,
+            ty,
+            distinct,
+        };
         let Some((_, aggs)) = &mut self.grouping else {
             return Err(err(span, "internal: grouping vanished"));
         };
@@ -478,10 +555,16 @@ fn plain_arg(arg: &sql::FunctionArg, span: Span) -> Result<&sql::Expr, ExprError
     }
 }
 
-/// Table API literals: `1` is INT (BIGINT when it does not fit), `1.0` is DOUBLE (as Flink's
-/// expression parser reads them), strings are STRING.
-fn literal(value: &sql::Value, span: Span) -> Result<Expr, ExprError> {
+/// Literals: `1` is INT (BIGINT when it does not fit), strings are STRING; `1.0` is DOUBLE in Table
+/// API expressions (as Flink's expression parser reads them) and DECIMAL(2, 1) in SQL, where only
+/// `1.0e0` is DOUBLE.
+fn literal(value: &sql::Value, span: Span, sql_text: bool) -> Result<Expr, ExprError> {
     let (value, ty) = match value {
+        sql::Value::Number(text, _) if sql_text && !text.contains(['e', 'E']) && text.contains('.') => {
+            let (unscaled, ty) = super::builtins::decimal_literal(text)
+                .ok_or_else(|| err(span, format!("the literal {text} is not supported by sluice yet (decimals of up to 18 digits are)")))?;
+            (Literal::Decimal(unscaled), ty)
+        }
         sql::Value::Number(text, _) => {
             if let Ok(i) = text.parse::<i64>() {
                 let ty = if i32::try_from(i).is_ok() {
@@ -541,6 +624,15 @@ fn binary(op: &sql::BinaryOperator, l: Expr, r: Expr, span: Span) -> Result<Expr
         )
     };
     if op.is_arithmetic() {
+        if let Some(ty) = super::builtins::decimal_arithmetic(op, lt, rt) {
+            let (lt, rt) = (decimal_of(lt), decimal_of(rt));
+            return Ok(Expr::Binary {
+                op,
+                left: Box::new(l.cast(lt)),
+                right: Box::new(r.cast(rt)),
+                ty,
+            });
+        }
         let ty = SqlType::widen(lt, rt).ok_or_else(mismatch)?;
         return Ok(Expr::Binary {
             op,
@@ -550,11 +642,7 @@ fn binary(op: &sql::BinaryOperator, l: Expr, r: Expr, span: Span) -> Result<Expr
         });
     }
     if op.is_comparison() {
-        let common = if lt == rt {
-            lt
-        } else {
-            SqlType::widen(lt, rt).ok_or_else(mismatch)?
-        };
+        let common = SqlType::common(lt, rt).ok_or_else(mismatch)?;
         return Ok(Expr::Binary {
             op,
             left: Box::new(l.cast(common)),
@@ -571,4 +659,37 @@ fn binary(op: &sql::BinaryOperator, l: Expr, r: Expr, span: Span) -> Result<Expr
         right: Box::new(r),
         ty: SqlType::Boolean,
     })
+}
+
+/// An integer type as the decimal it widens to in decimal arithmetic.
+fn decimal_of(ty: SqlType) -> SqlType {
+    match ty.decimal_parts() {
+        Some((p, s)) if ty.is_integer() => SqlType::Decimal(p as u8, s as u8),
+        _ => ty,
+    }
+}
+
+/// `binary` for the builtins module (desugared operators).
+pub(super) fn binary_op(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Expr, ExprError> {
+    use sql::BinaryOperator as B;
+    let op = match op {
+        BinOp::Add => B::Plus,
+        BinOp::Sub => B::Minus,
+        BinOp::Mul => B::Multiply,
+        BinOp::Div => B::Divide,
+        BinOp::Mod => B::Modulo,
+        BinOp::Eq => B::Eq,
+        BinOp::NotEq => B::NotEq,
+        BinOp::Lt => B::Lt,
+        BinOp::LtEq => B::LtEq,
+        BinOp::Gt => B::Gt,
+        BinOp::GtEq => B::GtEq,
+        BinOp::And => B::And,
+        BinOp::Or => B::Or,
+    };
+    binary(&op, l, r, span)
+}
+
+pub(super) fn error(span: Span, message: impl Into<String>) -> ExprError {
+    err(span, message)
 }

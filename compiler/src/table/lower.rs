@@ -14,6 +14,7 @@ use super::ddl::{parse_create_table, parse_error, TableDef};
 use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
 use super::locate::{locate, TextSpec};
 use super::types::{Field, Schema, SqlType};
+use super::sql::{lower_statement, Catalog, InputSchemas, StatementKind};
 use super::{PyCall, RelOp};
 use crate::diagnostics::{Category, CompileError};
 use crate::frontend::recording::{RecordedNode, RecordedUdf};
@@ -28,13 +29,17 @@ struct FunctionDesc {
     udf: Option<RecordedUdf>,
 }
 
-struct Ctx<'a, 'b> {
+/// Registered Python functions by name: their signature and recorded function.
+pub(super) type Functions = HashMap<String, (FunctionSig, Option<RecordedUdf>)>;
+
+pub(super) struct Ctx<'a, 'b> {
     node: &'a RecordedNode,
     sources: &'a mut Sources<'b>,
 }
 
 impl Ctx<'_, '_> {
-    fn error(&mut self, spec: &TextSpec, e: ExprError) -> CompileError {
+    /// `e` (a span inside `spec`'s text) as a diagnostic at its place in the job file.
+    pub(super) fn error(&mut self, spec: &TextSpec, e: ExprError) -> CompileError {
         let category = if e.message.contains("not supported by sluice") {
             Category::Unsupported
         } else {
@@ -86,9 +91,7 @@ impl Ctx<'_, '_> {
         parse_create_table(&text).map_err(|e| self.error(&spec, e))
     }
 
-    fn functions(
-        &self,
-    ) -> Result<HashMap<String, (FunctionSig, Option<RecordedUdf>)>, CompileError> {
+    fn functions(&self) -> Result<Functions, CompileError> {
         let value = self
             .node
             .params
@@ -121,6 +124,14 @@ impl Ctx<'_, '_> {
                 None => None,
             };
             let result = parse(&desc.result_type)?;
+            let decimal = |t: &SqlType| matches!(t, SqlType::Decimal(..));
+            if decimal(&result) || input_types.as_ref().is_some_and(|ts| ts.iter().any(decimal)) {
+                return Err(CompileError::new(
+                    Category::Unsupported,
+                    format!("DECIMAL arguments or results of Python function `{name}` are not supported by sluice yet"),
+                )
+                .at(self.node.site.clone()));
+            }
             out.insert(
                 name,
                 (
@@ -155,7 +166,7 @@ fn select_items(spec: &TextSpec) -> Result<Vec<sql::SelectItem>, ExprError> {
 }
 
 /// One select item: its expression and the name Flink gives its column (`EXPR$i` when unnamed).
-fn item_parts(item: &sql::SelectItem, position: usize) -> Result<(&sql::Expr, String), ExprError> {
+pub(super) fn item_parts(item: &sql::SelectItem, position: usize) -> Result<(&sql::Expr, String), ExprError> {
     match item {
         sql::SelectItem::UnnamedExpr(e) => {
             let name = match e {
@@ -189,12 +200,15 @@ pub(crate) fn lower_table_node(
     nodes: &[PlanNode],
     sources: &mut Sources<'_>,
 ) -> Result<Option<(StreamOp, TypeInfo)>, CompileError> {
-    if !node.op.starts_with("table.") && node.op != "sink.table" {
+    if !node.op.starts_with("table.") && node.op != "sink.table" && node.op != "sink.tableau" {
         return Ok(None);
     }
     let mut ctx = Ctx { node, sources };
     let empty = Schema::default();
-    let needs_input = node.op != "table.scan" && node.op != "table.sql_insert";
+    let needs_input = !matches!(
+        node.op.as_str(),
+        "table.scan" | "table.sql_insert" | "table.sql_query" | "table.values"
+    );
     let input = match input_schema(node, nodes) {
         Some(schema) => schema.clone(),
         None if needs_input => return Err(ctx.internal("has no relational input")),
@@ -247,13 +261,30 @@ pub(crate) fn lower_table_node(
             }
         }
         "sink.table" => lower_sink(&mut ctx, &input)?,
-        "table.sql_insert" => {
-            return Err(CompileError::new(
-                Category::Unsupported,
-                "INSERT INTO ... SELECT statements are not supported by sluice yet (use the Table API: \
-                 from_path(...).select(...).execute_insert(...))",
-            )
-            .at(node.site.clone()))
+        "sink.tableau" => RelOp::Tableau { schema: input },
+        "table.values" => lower_values(&mut ctx)?,
+        "table.sql_insert" | "table.sql_query" => {
+            let spec = ctx.spec("statement")?;
+            let catalog: Catalog = match node.params.get("catalog") {
+                Some(value) => serde_json::from_value(value.clone())
+                    .map_err(|e| ctx.internal(&format!("has a bad catalog: {e}")))?,
+                None => Catalog::default(),
+            };
+            let inputs: InputSchemas = node
+                .inputs
+                .iter()
+                .filter_map(|&i| match &nodes.get(i)?.op {
+                    StreamOp::Relational(rel) => Some((i, rel.schema().clone())),
+                    _ => None,
+                })
+                .collect();
+            let functions = ctx.functions()?;
+            let kind = if node.op == "table.sql_insert" {
+                StatementKind::Insert
+            } else {
+                StatementKind::Query
+            };
+            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs)?
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
@@ -282,10 +313,10 @@ impl Ctx<'_, '_> {
     }
 }
 
-fn python_calls(
+pub(super) fn python_calls(
     ctx: &mut Ctx<'_, '_>,
     found: Vec<FoundCall>,
-    functions: &HashMap<String, (FunctionSig, Option<RecordedUdf>)>,
+    functions: &Functions,
 ) -> Result<Vec<PyCall>, CompileError> {
     let mut out = Vec::new();
     for call in found {
@@ -333,6 +364,7 @@ fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileErr
                 functions: &sigs,
                 grouping: None,
                 python: Some(&mut found),
+                sql: false,
             };
             let resolved = scope.resolve(&e)?;
             if resolved.ty() != SqlType::Boolean {
@@ -369,6 +401,7 @@ fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileErr
                         functions: &sigs,
                         grouping: None,
                         python: Some(&mut found),
+                        sql: false,
                     };
                     let resolved = scope.resolve(e)?;
                     fields.push(Field {
@@ -407,6 +440,7 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
                     functions: &sigs,
                     grouping: None,
                     python: None,
+                    sql: false,
                 };
                 keys.push(scope.resolve(e)?);
             }
@@ -426,6 +460,7 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
                     functions: &sigs,
                     grouping: Some((&keys, &mut aggs)),
                     python: None,
+                    sql: false,
                 };
                 let resolved = scope.resolve(e)?;
                 fields.push(Field {
@@ -446,7 +481,39 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
     })
 }
 
-fn lower_sink(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
+/// `from_elements`: the column names and SQL types the shim inferred or was given.
+fn lower_values(ctx: &mut Ctx<'_, '_>) -> Result<RelOp, CompileError> {
+    #[derive(Deserialize)]
+    struct Column {
+        name: String,
+        #[serde(rename = "type")]
+        ty: String,
+    }
+    let value = ctx.node.params.get("schema").cloned().unwrap_or(Json::Null);
+    let columns: Vec<Column> =
+        serde_json::from_value(value).map_err(|e| ctx.internal(&format!("has a bad schema: {e}")))?;
+    let mut fields = Vec::new();
+    for c in columns {
+        let ty = SqlType::parse(&c.ty)
+            .filter(|t| !matches!(t, SqlType::Decimal(..)))
+            .ok_or_else(|| {
+                CompileError::new(
+                    Category::Unsupported,
+                    format!("from_elements() column `{}` of type {} is not supported by sluice yet", c.name, c.ty),
+                )
+                .at(ctx.node.site.clone())
+            })?;
+        fields.push(Field { name: c.name, ty });
+    }
+    Ok(RelOp::Values {
+        schema: Schema { fields },
+    })
+}
+
+fn lower_sink(
+    ctx: &mut Ctx<'_, '_>,
+    input: &Schema,
+) -> Result<RelOp, CompileError> {
     let def = ctx.table()?;
     let spec = ctx.spec_of_ddl();
     let sink = def.sink().map_err(|e| ctx.error(&spec, e))?;

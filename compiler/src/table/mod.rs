@@ -9,12 +9,15 @@
 //! Errors in user text (an unknown column, a type mismatch, a UDF called with the wrong number of
 //! arguments, a SQL syntax error) point at the line and column inside the Python string.
 
+pub mod builtins;
 pub mod codegen;
+mod codegen_expr;
 pub mod ddl;
 mod display;
 pub mod expr;
 mod locate;
 pub mod lower;
+pub mod sql;
 pub mod strings;
 pub mod types;
 
@@ -59,6 +62,13 @@ pub struct PyCall {
     pub result: SqlType,
 }
 
+/// One operator of a [`RelOp::Query`], with the indexes of the query nodes it reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryNode {
+    pub op: RelOp,
+    pub inputs: Vec<usize>,
+}
+
 /// One relational operator; each has its output schema.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum RelOp {
@@ -86,6 +96,17 @@ pub enum RelOp {
         projection: Vec<Expr>,
         schema: Schema,
     },
+    /// `from_elements(...)`: the rows the script gave (read when the binary runs).
+    Values { schema: Schema },
+    /// `Table.execute().print()`: Flink's boxed result table on stdout.
+    Tableau { schema: Schema },
+    /// UNION ALL of the inputs (all with this schema).
+    Union { schema: Schema },
+    /// A SQL query (or view) lowered to relational operators over its own inputs: `nodes[i]` reads
+    /// the nodes `inputs[i]` (earlier in `nodes`); the last node is the query's result.
+    Query { nodes: Vec<QueryNode>, schema: Schema },
+    /// Inside a [`RelOp::Query`]: the output of plan node `node` (a Table registered as a view).
+    Input { node: usize, schema: Schema },
     /// Writes to a DDL-declared sink table; `casts` convert the query's columns to the table's types.
     Sink {
         table: String,
@@ -102,6 +123,11 @@ impl RelOp {
             RelOp::Scan { schema, .. }
             | RelOp::Calc { schema, .. }
             | RelOp::Aggregate { schema, .. }
+            | RelOp::Union { schema }
+            | RelOp::Values { schema }
+            | RelOp::Tableau { schema }
+            | RelOp::Query { schema, .. }
+            | RelOp::Input { schema, .. }
             | RelOp::Sink { schema, .. } => schema,
         }
     }
@@ -111,6 +137,11 @@ impl RelOp {
             RelOp::Scan { .. } => "from_path",
             RelOp::Calc { .. } => "select",
             RelOp::Aggregate { .. } => "group_by().select",
+            RelOp::Union { .. } => "union_all",
+            RelOp::Values { .. } => "from_elements",
+            RelOp::Tableau { .. } => "execute().print",
+            RelOp::Query { .. } => "sql_query",
+            RelOp::Input { .. } => "view",
             RelOp::Sink { .. } => "insert",
         }
     }

@@ -7,6 +7,9 @@ use serde::Serialize;
 use sluice_types::TypeInfo;
 
 /// A Flink SQL type. CHAR/VARCHAR/STRING are one `String` type (Flink compares and prints them alike).
+///
+/// `Decimal(precision, scale)` values travel as their unscaled 64-bit integer (`Value::Int`), the
+/// scale known from the type: decimals of up to 18 significant digits, wider results are NULL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum SqlType {
     Boolean,
@@ -17,6 +20,23 @@ pub enum SqlType {
     Float,
     Double,
     String,
+    Decimal(u8, u8),
+}
+
+/// Flink's largest DECIMAL precision.
+pub const MAX_PRECISION: u32 = 38;
+/// The smallest scale Flink keeps when a decimal result type is too wide.
+const MINIMUM_ADJUSTED_SCALE: u32 = 6;
+
+/// `DECIMAL(p, s)` narrowed to 38 digits as Flink's `LogicalTypeMerging.adjustPrecisionScale` does.
+pub fn adjusted_decimal(precision: u32, scale: u32) -> SqlType {
+    if precision <= MAX_PRECISION {
+        return SqlType::Decimal(precision.max(1) as u8, scale as u8);
+    }
+    let digits = precision - scale;
+    let min_scale = scale.min(MINIMUM_ADJUSTED_SCALE);
+    let scale = MAX_PRECISION.saturating_sub(digits).max(min_scale);
+    SqlType::Decimal(MAX_PRECISION as u8, scale as u8)
 }
 
 impl SqlType {
@@ -28,6 +48,25 @@ impl SqlType {
             .trim_end_matches(" NOT NULL")
             .trim_end_matches(" NULL");
         let base = upper.split('(').next().unwrap_or("").trim();
+        if matches!(base, "DECIMAL" | "DEC" | "NUMERIC") {
+            let args: Vec<u32> = upper
+                .split_once('(')
+                .map(|(_, rest)| rest.trim_end_matches(')'))
+                .unwrap_or("")
+                .split(',')
+                .filter_map(|a| a.trim().parse().ok())
+                .collect();
+            let (p, s) = match args.as_slice() {
+                [] => (10, 0),
+                [p] => (*p, 0),
+                [p, s] => (*p, *s),
+                _ => return None,
+            };
+            return (1..=MAX_PRECISION).contains(&p)
+                .then_some(())
+                .filter(|_| s <= p)
+                .map(|_| SqlType::Decimal(p as u8, s as u8));
+        }
         Some(match base {
             "BOOLEAN" | "BOOL" => SqlType::Boolean,
             "TINYINT" => SqlType::TinyInt,
@@ -51,7 +90,52 @@ impl SqlType {
     }
 
     pub fn is_numeric(self) -> bool {
-        self.is_integer() || matches!(self, SqlType::Float | SqlType::Double)
+        self.is_integer() || matches!(self, SqlType::Float | SqlType::Double | SqlType::Decimal(..))
+    }
+
+    pub fn is_float(self) -> bool {
+        matches!(self, SqlType::Float | SqlType::Double)
+    }
+
+    /// `(precision, scale)` of a decimal, or of the decimal an integer type widens to.
+    pub fn decimal_parts(self) -> Option<(u32, u32)> {
+        Some(match self {
+            SqlType::Decimal(p, s) => (u32::from(p), u32::from(s)),
+            SqlType::TinyInt => (3, 0),
+            SqlType::SmallInt => (5, 0),
+            SqlType::Int => (10, 0),
+            SqlType::BigInt => (19, 0),
+            _ => return None,
+        })
+    }
+
+    /// The scale of a decimal (0 for other types).
+    pub fn scale(self) -> u32 {
+        match self {
+            SqlType::Decimal(_, s) => u32::from(s),
+            _ => 0,
+        }
+    }
+
+    /// The least restrictive type of two (CASE branches, COALESCE, UNION ALL, comparisons), as
+    /// Calcite's `leastRestrictive`: equal types, else numeric widening with decimals kept exact.
+    pub fn common(a: SqlType, b: SqlType) -> Option<SqlType> {
+        if a == b {
+            return Some(a);
+        }
+        if !a.is_numeric() || !b.is_numeric() {
+            return None;
+        }
+        if a.is_float() || b.is_float() {
+            return SqlType::widen(a, b);
+        }
+        if a.is_integer() && b.is_integer() {
+            return SqlType::widen(a, b);
+        }
+        let ((p1, s1), (p2, s2)) = (a.decimal_parts()?, b.decimal_parts()?);
+        let scale = s1.max(s2);
+        let digits = (p1 - s1).max(p2 - s2);
+        Some(SqlType::Decimal((digits + scale).min(MAX_PRECISION) as u8, scale as u8))
     }
 
     fn integer_rank(self) -> u8 {
@@ -71,6 +155,7 @@ impl SqlType {
         Some(match (a, b) {
             (SqlType::Double, _) | (_, SqlType::Double) => SqlType::Double,
             (SqlType::Float, _) | (_, SqlType::Float) => SqlType::Float,
+            (SqlType::Decimal(..), _) | (_, SqlType::Decimal(..)) => SqlType::common(a, b)?,
             _ if a.integer_rank() >= b.integer_rank() => a,
             _ => b,
         })
@@ -92,6 +177,7 @@ impl SqlType {
             SqlType::Float => TypeInfo::Float,
             SqlType::Double => TypeInfo::Double,
             SqlType::String => TypeInfo::String,
+            SqlType::Decimal(..) => TypeInfo::BigDec,
         }
     }
 }
@@ -107,6 +193,7 @@ impl fmt::Display for SqlType {
             SqlType::Float => "FLOAT",
             SqlType::Double => "DOUBLE",
             SqlType::String => "STRING",
+            SqlType::Decimal(p, s) => return write!(f, "DECIMAL({p}, {s})"),
         })
     }
 }

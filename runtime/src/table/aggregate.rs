@@ -8,7 +8,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::ScalarFn;
+use super::{decimal, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
 use crate::record::{Batch, Record};
@@ -30,11 +30,42 @@ pub struct AggSpec {
     kind: AggKind,
     arg: Option<ScalarFn>,
     float: bool,
+    /// AVG over DECIMAL: the result has this many more decimal places than the argument.
+    avg_shift: Option<u32>,
+    distinct: bool,
+    /// SUM/AVG over DECIMAL values (unscaled `i128`s).
+    decimal: bool,
 }
 
 impl AggSpec {
     pub fn new(kind: AggKind, arg: Option<ScalarFn>, float: bool) -> Self {
-        AggSpec { kind, arg, float }
+        AggSpec {
+            kind,
+            arg,
+            float,
+            avg_shift: None,
+            distinct: false,
+            decimal: false,
+        }
+    }
+
+    /// AVG of a DECIMAL column, its result `shift` decimal places finer (rounded HALF_UP).
+    pub fn decimal_avg(mut self, shift: u32) -> Self {
+        self.avg_shift = Some(shift);
+        self.decimal = true;
+        self
+    }
+
+    /// SUM (or MIN/MAX) of a DECIMAL column.
+    pub fn decimal(mut self) -> Self {
+        self.decimal = true;
+        self
+    }
+
+    /// `AGG(DISTINCT x)`: each distinct value counts once.
+    pub fn distinct(mut self) -> Self {
+        self.distinct = true;
+        self
     }
 }
 
@@ -46,6 +77,9 @@ struct Acc {
     int_sum: i64,
     float_sum: f64,
     extreme: Option<Value>,
+    dec_sum: i128,
+    /// For DISTINCT aggregates: how many times each value is currently present.
+    seen: Option<HashMap<Value, i64>>,
 }
 
 fn compare(a: &Value, b: &Value) -> Ordering {
@@ -54,6 +88,7 @@ fn compare(a: &Value, b: &Value) -> Ordering {
         (Value::Float(x), Value::Float(y)) => x.total_cmp(y),
         (Value::Str(x), Value::Str(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Bytes(_), Value::Bytes(_)) => decimal::from_value(a).cmp(&decimal::from_value(b)),
         _ => Ordering::Equal,
     }
 }
@@ -66,6 +101,19 @@ impl AggSpec {
         };
         if value == Value::Null {
             return Ok(());
+        }
+        if self.distinct {
+            let seen = acc.seen.get_or_insert_with(HashMap::new);
+            let n = seen.entry(value.clone()).or_insert(0);
+            *n += if retract { -1 } else { 1 };
+            let present = *n;
+            if present <= 0 {
+                seen.remove(&value);
+            }
+            // Only the first arrival and the last departure of a value change the aggregate.
+            if (!retract && present != 1) || (retract && present != 0) {
+                return Ok(());
+            }
         }
         let sign = if retract { -1 } else { 1 };
         acc.count += sign;
@@ -89,6 +137,10 @@ impl AggSpec {
                     acc.extreme = Some(v.clone());
                 }
             }
+            (_, Value::Bytes(_)) if self.decimal => {
+                let v = decimal::from_value(&value).unwrap_or(0);
+                acc.dec_sum = acc.dec_sum.wrapping_add(v.wrapping_mul(i128::from(sign)));
+            }
             (_, Value::Int(i)) => {
                 acc.int_sum = acc.int_sum.wrapping_add(i.wrapping_mul(sign));
                 acc.float_sum += (*i as f64) * sign as f64;
@@ -106,6 +158,11 @@ impl AggSpec {
             AggKind::Sum if self.float => Value::Float(acc.float_sum),
             AggKind::Sum => Value::Int(acc.int_sum),
             AggKind::Avg if self.float => Value::Float(acc.float_sum / acc.count as f64),
+            AggKind::Sum if self.decimal => decimal::to_value(Some(acc.dec_sum)),
+            AggKind::Avg if self.decimal => {
+                let shift = self.avg_shift.unwrap_or(0);
+                decimal::to_value(decimal::dec_div(Some(acc.dec_sum), Some(i128::from(acc.count)), 0, 0, 38, shift))
+            }
             AggKind::Avg => Value::Int(acc.int_sum / acc.count),
             AggKind::Min | AggKind::Max => acc.extreme.clone().unwrap_or(Value::Null),
         }

@@ -104,6 +104,109 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+pub fn upper(s: &str) -> Arc<str> {
+    Arc::from(s.to_uppercase())
+}
+
+pub fn lower(s: &str) -> Arc<str> {
+    Arc::from(s.to_lowercase())
+}
+
+/// CONCAT: NULL when any argument is NULL.
+pub fn concat(parts: &[Option<Arc<str>>]) -> Option<Arc<str>> {
+    let mut out = String::new();
+    for part in parts {
+        out.push_str(part.as_deref()?);
+    }
+    Some(Arc::from(out))
+}
+
+/// SUBSTRING(s, start, length) with Flink's positions: 1-based, a negative start counts from the
+/// end, 0 is the start; a negative length is NULL.
+pub fn substring(s: Option<Arc<str>>, start: Option<i64>, length: Option<i64>) -> Option<Arc<str>> {
+    let (s, pos, length) = (s?, start?, length?);
+    if length < 0 {
+        return None;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let len = chars.len() as i64;
+    let begin = if pos > 0 {
+        pos - 1
+    } else if pos < 0 {
+        len + pos
+    } else {
+        0
+    };
+    let end = begin.saturating_add(length).min(len);
+    let begin = begin.max(0);
+    if begin >= end {
+        return Some(Arc::from(""));
+    }
+    Some(Arc::from(chars[begin as usize..end as usize].iter().collect::<String>()))
+}
+
+/// TRIM: strips the characters of `what` from the chosen ends.
+pub fn trim(s: Option<Arc<str>>, what: Option<Arc<str>>, leading: bool, trailing: bool) -> Option<Arc<str>> {
+    let (s, what) = (s?, what?);
+    let strip = |c: char| what.contains(c);
+    let mut t: &str = &s;
+    if leading {
+        t = t.trim_start_matches(strip);
+    }
+    if trailing {
+        t = t.trim_end_matches(strip);
+    }
+    Some(Arc::from(t))
+}
+
+/// ROUND of a DOUBLE to `digits` decimal places, half away from zero (Java's `BigDecimal` HALF_UP
+/// on the double's shortest decimal form).
+pub fn round_f64(x: f64, digits: i64) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    let text = java_double(x);
+    let Some(unscaled) = crate::table::decimal::parse_i128(&text, digits) else {
+        return x;
+    };
+    let value = if digits >= 0 {
+        format!("{}e-{digits}", unscaled)
+    } else {
+        format!("{}e{}", unscaled, -digits)
+    };
+    value.parse().unwrap_or(x)
+}
+
+/// ROUND of an integer to `digits` (only negative digits change it), half away from zero.
+pub fn round_i64(v: i64, digits: i64) -> i64 {
+    if digits >= 0 {
+        return v;
+    }
+    let Some(factor) = 10i64.checked_pow((-digits) as u32) else {
+        return 0;
+    };
+    let rounded = (v.unsigned_abs() + factor.unsigned_abs() / 2) / factor.unsigned_abs() * factor.unsigned_abs();
+    if v < 0 {
+        -(rounded as i64)
+    } else {
+        rounded as i64
+    }
+}
+
+/// SQL LIKE: `%` any run of characters, `_` one character.
+pub fn like(s: &str, pattern: &str) -> bool {
+    fn go(s: &[char], p: &[char]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some(('%', rest)) => (0..=s.len()).any(|i| go(&s[i..], rest)),
+            Some(('_', rest)) => !s.is_empty() && go(&s[1..], rest),
+            Some((c, rest)) => s.first() == Some(c) && go(&s[1..], rest),
+        }
+    }
+    let (s, p): (Vec<char>, Vec<char>) = (s.chars().collect(), pattern.chars().collect());
+    go(&s, &p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +218,18 @@ mod tests {
         assert_eq!(or(None, Some(true)), Some(true));
         assert_eq!(map2(Some(1i64), None::<i64>, i64::wrapping_add), None);
         assert_eq!(and_then2(Some(1i64), Some(0i64), i64::checked_div), None);
+    }
+
+    #[test]
+    fn strings_and_rounding() {
+        let s = |t: &str| Some(Arc::<str>::from(t));
+        assert_eq!(substring(s("hello"), Some(2), Some(3)), s("ell"));
+        assert_eq!(substring(s("hello"), Some(-3), Some(i64::MAX)), s("llo"));
+        assert_eq!(trim(s("  a "), s(" "), true, false), s("a "));
+        assert_eq!(round_f64(2.345, 2), 2.35);
+        assert_eq!(round_f64(-2.5, 0), -3.0);
+        assert_eq!(round_i64(155, -1), 160);
+        assert!(like("hello", "h%l_"));
+        assert!(!like("hello", "h%x"));
     }
 }

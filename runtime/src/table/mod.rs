@@ -8,13 +8,16 @@
 pub mod aggregate;
 pub mod calc;
 pub mod csv_source;
+pub mod decimal;
 pub mod fx;
 pub mod print_sink;
+pub mod tableau;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
 pub use calc::{PyScalarCall, TableCalc};
 pub use csv_source::CsvFileSource;
 pub use print_sink::TablePrintSink;
+pub use tableau::{TableauPrint, ValuesSource};
 
 pub use crate::value::Value;
 

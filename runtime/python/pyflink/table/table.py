@@ -7,7 +7,7 @@ import re
 
 from pyflink.table.expressions import Expression
 from _sluice import session, sites
-from _sluice.errors import JobDefinitionError, UnsupportedMethods
+from _sluice.errors import JobDefinitionError, Unsupported, UnsupportedMethods
 
 
 def relative_site(site):
@@ -83,6 +83,13 @@ class Table(UnsupportedMethods):
         site = sites.user_site(2)
         sink = self._t_env._sink(self._node, table_path, site)
         return self._t_env._execute([sink], "insert-into_default_catalog.default_database." + table_path, site)
+
+    def __str__(self):
+        return self._t_env._anonymous_view(self)
+
+    def execute(self):
+        from pyflink.table.table_environment import TableResult
+        return TableResult(table=self)
 
     def insert_into(self, table_path):
         site = sites.user_site(2)

@@ -15,6 +15,11 @@ from _sluice.graph import JobGraph, _relative
 _CREATE_TABLE = re.compile(r"^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\w.]+)",
                            re.IGNORECASE)
 _INSERT = re.compile(r"^\s*INSERT\s+(?:INTO|OVERWRITE)\s+(?:TABLE\s+)?([`\w.]+)", re.IGNORECASE)
+_CREATE_VIEW = re.compile(r"^\s*CREATE\s+(?:TEMPORARY\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\w.]+)",
+                          re.IGNORECASE)
+_CREATE_FUNCTION = re.compile(r"^\s*CREATE\s+(?:TEMPORARY\s+)?(?:SYSTEM\s+)?FUNCTION\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                              r"([`\w.]+)\s+AS\s+'([\w.]+)'(?:\s+LANGUAGE\s+(\w+))?\s*;?\s*$", re.IGNORECASE)
+_QUERY = re.compile(r"^\s*(?:SELECT|WITH|VALUES|\()", re.IGNORECASE)
 
 
 def _strip_comments(sql):
@@ -148,8 +153,12 @@ class TableConfig(UnsupportedMethods):
 
 
 class TableResult(object):
-    def __init__(self, job_result=None):
+    """A job's result. For `Table.execute()` the job runs when the result is printed (`print()`),
+    which shows Flink's boxed table; until then the result only holds the query."""
+
+    def __init__(self, job_result=None, table=None):
         self._job_result = job_result
+        self._table = table
 
     def wait(self, timeout_ms=None):
         return None
@@ -158,7 +167,16 @@ class TableResult(object):
         return None
 
     def print(self):
-        raise Unsupported("TableResult.print() is not supported by sluice yet", sites.user_site(2))
+        site = sites.user_site(2)
+        if self._table is None:
+            print("OK")
+            return
+        t_env = self._table._t_env
+        sink = t_env._graph.add("sink.tableau", [self._table._node], None, {}, None, None, None, site)
+        t_env._execute([sink], "collect", site)
+
+    def collect(self):
+        raise Unsupported("TableResult.collect() is not supported by sluice yet", sites.user_site(2))
 
 
 class TableEnvironment(UnsupportedMethods):
@@ -170,8 +188,10 @@ class TableEnvironment(UnsupportedMethods):
         self._config["runtime_mode"] = mode
         self._table_config = TableConfig(self)
         self._tables = {}
+        self._views = {}
         self._functions = {}
         self._pending = []
+        self._unnamed = 0
 
     @staticmethod
     def create(environment_settings=None, configuration=None):
@@ -190,7 +210,17 @@ class TableEnvironment(UnsupportedMethods):
     # -- catalog ---------------------------------------------------------------------------------------
 
     def _register_ddl(self, statement, site):
-        match = _CREATE_TABLE.match(_strip_comments(statement))
+        text = _strip_comments(statement)
+        view = _CREATE_VIEW.match(text)
+        if view is not None:
+            spec = {"text": statement, "kind": "sql", "arg": 0, "site": relative_site(site)}
+            self._views[_table_name(view.group(1))] = {"sql": spec}
+            return
+        function = _CREATE_FUNCTION.match(text)
+        if function is not None:
+            self._create_function_sql(function, site)
+            return
+        match = _CREATE_TABLE.match(text)
         if match is None:
             first = _strip_comments(statement).strip().split(None, 2)[:2]
             raise Unsupported(f"the SQL statement {' '.join(first).upper()} ... is not supported by sluice yet",
@@ -206,8 +236,73 @@ class TableEnvironment(UnsupportedMethods):
                                      "...') first)", site)
         return entry
 
+    def _create_function_sql(self, match, site):
+        import importlib
+        name, target, language = _table_name(match.group(1)), match.group(2), (match.group(3) or "JAVA")
+        if language.upper() != "PYTHON":
+            raise Unsupported(f"CREATE FUNCTION ... LANGUAGE {language.upper()} is not supported by sluice "
+                              "(LANGUAGE PYTHON is)", site)
+        module, _, attr = target.rpartition(".")
+        try:
+            function = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError, ValueError) as e:
+            raise JobDefinitionError(f"CREATE FUNCTION {name}: cannot load '{target}': {e}", site)
+        self._register_function(name, function, site)
+
+    def _view_table(self, name, site):
+        view = self._views[name]
+        if "node" in view:
+            return Table(self, view["node"])
+        return Table(self, self._sql_node("table.sql_query", view["sql"]["text"], site, view["sql"]))
+
+    def create_temporary_view(self, view_path, table, *fields):
+        if fields:
+            table = table.alias(*fields)
+        self._views[_table_name(view_path)] = {"node": table._node}
+
+    register_table = create_temporary_view
+
+    def create_view(self, view_path, table, ignore_if_exists=False):
+        self.create_temporary_view(view_path, table)
+
+    def _anonymous_view(self, table):
+        for name, view in self._views.items():
+            if view.get("node") is table._node:
+                return name
+        name = f"UnnamedTable${self._unnamed}"
+        self._unnamed += 1
+        self._views[name] = {"node": table._node}
+        return name
+
+    def _sql_node(self, op, stmt, site, spec=None):
+        spec = spec or {"text": stmt, "kind": "sql", "arg": 0, "site": relative_site(site)}
+        texts = [spec] + [v["sql"] for v in self._views.values() if "sql" in v]
+        functions = _functions_in(self, [], texts)
+        joined = "\n".join(t["text"] for t in texts)
+        inputs, views = [], {}
+        for name, view in self._views.items():
+            if "sql" in view:
+                views[name] = {"sql": view["sql"]}
+            elif re.search(r"(?<![\w$])`?" + re.escape(name) + r"`?(?![\w$])", joined):
+                views[name] = {"input": len(inputs)}
+                inputs.append(view["node"])
+        catalog = {"tables": {n: {"ddl": e["ddl"], "ddl_site": e["ddl_site"]} for n, e in self._tables.items()},
+                   "views": views}
+        params = {"statement": spec, "functions": _describe(functions), "catalog": catalog}
+        return self._graph.add(op, inputs, None, params, _values(functions), None, None, site)
+
+    def from_elements(self, elements, schema=None, verify_schema=True):
+        site = sites.user_site(2)
+        rows = [_as_tuple(e) for e in elements]
+        columns = _elements_schema(rows, schema, site)
+        node = self._graph.add("table.values", [], None, {"schema": columns}, {"elements": rows}, None, None,
+                               site)
+        return Table(self, node)
+
     def from_path(self, path):
         site = sites.user_site(2)
+        if _table_name(path) in self._views:
+            return self._view_table(_table_name(path), site)
         entry = self._catalog_entry(path, site)
         node = self._graph.add("table.scan", [], None, dict(entry), None, None, None, site)
         return Table(self, node)
@@ -219,6 +314,8 @@ class TableEnvironment(UnsupportedMethods):
             sink = self._sql_insert(stmt, insert, site)
             return self._execute([sink], "insert-into_default_catalog.default_database."
                                  + _table_name(insert.group(1)), site)
+        if _QUERY.match(_strip_comments(stmt)):
+            return Table(self, self._sql_node("table.sql_query", stmt, site)).execute()
         self._register_ddl(stmt, site)
         return TableResult()
 
@@ -231,15 +328,12 @@ class TableEnvironment(UnsupportedMethods):
             self._register_ddl(stmt, site)
 
     def _sql_insert(self, stmt, match, site):
-        specs = [{"text": stmt, "kind": "sql", "arg": 0, "site": relative_site(site)}]
-        functions = _functions_in(self, [], specs)
-        node = self._graph.add("table.sql_insert", [], None, {"statement": specs[0],
-                                                             "functions": _describe(functions)},
-                               _values(functions), None, None, site)
+        node = self._sql_node("table.sql_insert", stmt, site)
         return self._sink(node, match.group(1), site)
 
     def sql_query(self, query):
-        raise Unsupported("sql_query() is not supported by sluice yet", sites.user_site(2))
+        site = sites.user_site(2)
+        return Table(self, self._sql_node("table.sql_query", query, site))
 
     # -- functions -------------------------------------------------------------------------------------
 
@@ -304,6 +398,55 @@ class TableEnvironment(UnsupportedMethods):
         if not sinks:
             raise JobDefinitionError("No operators defined in streaming topology. Cannot execute.", site)
         return self._execute(sinks, job_name, site)._job_result
+
+
+def _as_tuple(element):
+    if isinstance(element, (tuple, list)):
+        return tuple(element)
+    return (element,)
+
+
+def _python_type(value):
+    import datetime
+    import decimal
+    if isinstance(value, bool):
+        return "BOOLEAN"
+    if isinstance(value, int):
+        return "BIGINT"
+    if isinstance(value, float):
+        return "DOUBLE"
+    if isinstance(value, str):
+        return "STRING"
+    if isinstance(value, decimal.Decimal):
+        return "DECIMAL(38, 18)"
+    if isinstance(value, datetime.datetime):
+        return "TIMESTAMP(6)"
+    if isinstance(value, datetime.date):
+        return "DATE"
+    if isinstance(value, datetime.time):
+        return "TIME(0)"
+    return type(value).__name__
+
+
+def _elements_schema(rows, schema, site):
+    """Column names and SQL types: from a DataTypes.ROW, or names given and types inferred from the
+    values (Python int is BIGINT, float DOUBLE, str STRING, bool BOOLEAN), as PyFlink infers them."""
+    from pyflink.table.types import RowType
+    width = max((len(r) for r in rows), default=0)
+    if isinstance(schema, RowType):
+        return [{"name": n, "type": t.sql()} for n, t in schema._fields]
+    names = list(schema) if schema is not None else [f"_{i + 1}" for i in range(width)]
+    if len(names) != width:
+        raise JobDefinitionError(f"from_elements() schema names {len(names)} columns, but the elements have "
+                                 f"{width}", site)
+    columns = []
+    for i, name in enumerate(names):
+        values = [r[i] for r in rows if i < len(r) and r[i] is not None]
+        if not values:
+            raise JobDefinitionError(f"from_elements() cannot infer the type of column `{name}` (all values are "
+                                     "None); pass a DataTypes.ROW schema", site)
+        columns.append({"name": name, "type": _python_type(values[0])})
+    return columns
 
 
 def _describe(functions):

@@ -70,3 +70,33 @@ class DataTypes(object):
     @staticmethod
     def DECIMAL(precision=10, scale=0, nullable=True):
         return DataType(f"DECIMAL({precision}, {scale})", nullable)
+
+
+class RowType(DataType):
+    """DataTypes.ROW([DataTypes.FIELD(name, type), ...])."""
+
+    def __init__(self, fields, nullable=True):
+        self._fields = [(f._name, f._data_type) for f in fields]
+        inner = ", ".join(f"`{n}` {t.sql()}" for n, t in self._fields)
+        super().__init__(f"ROW<{inner}>", nullable)
+
+    def field_names(self):
+        return [n for n, _ in self._fields]
+
+
+class DataField(object):
+    def __init__(self, name, data_type, description=None):
+        self._name = name
+        self._data_type = data_type
+
+
+def _row(row_fields=(), nullable=True):
+    return RowType(list(row_fields), nullable)
+
+
+def _field(name, data_type, description=None):
+    return DataField(name, data_type, description)
+
+
+DataTypes.ROW = staticmethod(_row)
+DataTypes.FIELD = staticmethod(_field)

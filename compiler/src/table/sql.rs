@@ -1,0 +1,681 @@
+//! SQL queries (`sql_query`, `INSERT INTO ... SELECT`, `CREATE VIEW ... AS`) lowered to the same
+//! relational operators the Table API produces, as DataFusion's SqlToRel does: FROM to a scan (or a
+//! view, or a subquery), WHERE to a Calc filter, GROUP BY / aggregates / HAVING to a group
+//! aggregate and a Calc, SELECT DISTINCT to a keys-only aggregate, UNION ALL to a union with casts to
+//! the common column types. The result is one [`RelOp::Query`] whose nodes are those operators.
+//!
+//! Names in FROM resolve against the catalog the shim recorded with the statement: DDL tables, SQL
+//! views (lowered in place, their errors located in their own statement), and Tables registered as
+//! views (the recorded node's inputs).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use sqlparser::ast::{self as sql, Spanned};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Span;
+
+use super::ddl::{parse_create_table, parse_error};
+use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
+use super::locate::TextSpec;
+use super::lower::{item_parts, python_calls, Ctx, Functions};
+use super::types::{Field, Schema, SqlType};
+use super::{QueryNode, RelOp};
+use crate::diagnostics::CompileError;
+use crate::plan::Site;
+
+/// A DDL table in the catalog the shim recorded.
+#[derive(Debug, Deserialize)]
+pub struct TableEntry {
+    pub ddl: String,
+    pub ddl_site: Option<Site>,
+}
+
+/// A view: a registered Table (the recorded node's `input`-th input) or a SQL view's statement.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ViewEntry {
+    Input { input: usize },
+    Sql { sql: TextSpec },
+}
+
+/// The names a statement's FROM clauses may use.
+#[derive(Debug, Default, Deserialize)]
+pub struct Catalog {
+    #[serde(default)]
+    pub tables: HashMap<String, TableEntry>,
+    #[serde(default)]
+    pub views: HashMap<String, ViewEntry>,
+}
+
+/// A failure while lowering: a span in the text being lowered, or an already located error (from a
+/// view's own text).
+enum Fail {
+    At(ExprError),
+    Done(CompileError),
+}
+
+impl From<ExprError> for Fail {
+    fn from(e: ExprError) -> Self {
+        Fail::At(e)
+    }
+}
+
+fn err(span: Span, message: impl Into<String>) -> Fail {
+    Fail::At(ExprError {
+        message: message.into(),
+        span,
+    })
+}
+
+fn unsupported(span: Span, what: &str) -> Fail {
+    err(span, format!("{what} is not supported by sluice yet"))
+}
+
+/// The schemas of the recorded node's inputs, by input position: (plan node id, schema).
+pub type InputSchemas = Vec<(usize, Schema)>;
+
+struct Builder<'a, 'c, 'b> {
+    ctx: &'a mut Ctx<'c, 'b>,
+    catalog: &'a Catalog,
+    functions: &'a Functions,
+    sigs: HashMap<String, FunctionSig>,
+    inputs: &'a InputSchemas,
+    nodes: Vec<QueryNode>,
+    /// Views being expanded (a view that names itself is an error, not a loop).
+    expanding: Vec<String>,
+}
+
+/// What a statement is lowered for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    /// `sql_query("SELECT ...")`.
+    Query,
+    /// `execute_sql("INSERT INTO t SELECT ...")`: the SELECT part.
+    Insert,
+}
+
+/// Lowers a statement's query to a [`RelOp::Query`].
+pub(super) fn lower_statement(
+    ctx: &mut Ctx<'_, '_>,
+    spec: &TextSpec,
+    kind: StatementKind,
+    catalog: &Catalog,
+    functions: &Functions,
+    inputs: &InputSchemas,
+) -> Result<RelOp, CompileError> {
+    let sigs = functions
+        .iter()
+        .map(|(n, (s, _))| (n.clone(), s.clone()))
+        .collect();
+    let mut builder = Builder {
+        ctx,
+        catalog,
+        functions,
+        sigs,
+        inputs,
+        nodes: Vec::new(),
+        expanding: Vec::new(),
+    };
+    let last = builder.text(spec, kind)?;
+    let schema = builder.schema(last);
+    Ok(RelOp::Query {
+        nodes: builder.nodes,
+        schema,
+    })
+}
+
+/// Parses exactly one statement.
+fn one_statement(text: &str) -> Result<sql::Statement, ExprError> {
+    let mut statements = Parser::parse_sql(&GenericDialect, text).map_err(|e| {
+        let mut e = parse_error(&e);
+        if e.span.start.line == 0 {
+            e.span = end_span(text);
+        }
+        e
+    })?;
+    if statements.len() != 1 {
+        return Err(ExprError {
+            message: format!("expected one SQL statement, found {}", statements.len()),
+            span: statements.get(1).map_or(Span::empty(), Spanned::span),
+        });
+    }
+    statements.pop().ok_or_else(|| ExprError {
+        message: "expected a SQL statement".into(),
+        span: Span::empty(),
+    })
+}
+
+/// The span of the text's last non-blank character (where an unexpected end of input is reported).
+fn end_span(text: &str) -> Span {
+    let trimmed = text.trim_end();
+    let line = trimmed.lines().count().max(1) as u64;
+    let column = trimmed.lines().last().map_or(1, |l| l.chars().count()).max(1) as u64;
+    let at = sqlparser::tokenizer::Location::new(line, column);
+    Span::new(at, at)
+}
+
+/// Whether a select item calls an aggregate function (outside string literals).
+fn has_aggregate(expr: &str) -> bool {
+    let upper = expr.to_ascii_uppercase();
+    let bytes = upper.as_bytes();
+    ["COUNT(", "SUM(", "AVG(", "MIN(", "MAX("].iter().any(|name| {
+        upper.match_indices(name).any(|(i, _)| {
+            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'`')
+        })
+    })
+}
+
+fn identity(schema: &Schema) -> Vec<Expr> {
+    schema
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, f)| Expr::Column { index, ty: f.ty })
+        .collect()
+}
+
+fn object_name(name: &sql::ObjectName) -> String {
+    name.0
+        .last()
+        .map(|p| p.to_string().trim_matches('`').trim_matches('"').to_string())
+        .unwrap_or_default()
+}
+
+impl Builder<'_, '_, '_> {
+    fn push(&mut self, op: RelOp, inputs: Vec<usize>) -> usize {
+        self.nodes.push(QueryNode { op, inputs });
+        self.nodes.len() - 1
+    }
+
+    fn schema(&self, node: usize) -> Schema {
+        self.nodes
+            .get(node)
+            .map(|n| n.op.schema().clone())
+            .unwrap_or_default()
+    }
+
+    /// Lowers one statement's text; errors are located in that text.
+    fn text(&mut self, spec: &TextSpec, kind: StatementKind) -> Result<usize, CompileError> {
+        let result = (|| {
+            let statement = one_statement(&spec.text)?;
+            let query = match (&statement, kind) {
+                (sql::Statement::Query(q), StatementKind::Query) => q.clone(),
+                (sql::Statement::Insert(insert), StatementKind::Insert) => {
+                    if !insert.columns.is_empty() {
+                        return Err(unsupported(insert.columns[0].span(), "INSERT with a column list"));
+                    }
+                    match &insert.source {
+                        Some(q) => q.clone(),
+                        None => return Err(err(statement.span(), "INSERT needs a SELECT query")),
+                    }
+                }
+                (sql::Statement::CreateView(view), _) => {
+                    if !view.columns.is_empty() {
+                        return Err(unsupported(view.name.span(), "a view with a column list"));
+                    }
+                    view.query.clone()
+                }
+                (other, StatementKind::Query) => {
+                    return Err(err(other.span(), "sql_query() takes a SELECT query"))
+                }
+                (other, StatementKind::Insert) => {
+                    return Err(err(other.span(), "expected an INSERT INTO ... SELECT statement"))
+                }
+            };
+            self.query(&query)
+        })();
+        result.map_err(|f| match f {
+            Fail::At(e) => self.ctx.error(spec, e),
+            Fail::Done(e) => e,
+        })
+    }
+
+    fn query(&mut self, q: &sql::Query) -> Result<usize, Fail> {
+        if let Some(with) = &q.with {
+            return Err(unsupported(with.span(), "WITH"));
+        }
+        if let Some(order) = &q.order_by {
+            return Err(unsupported(order.span(), "ORDER BY in a streaming query"));
+        }
+        if let Some(limit) = &q.limit_clause {
+            return Err(unsupported(limit.span(), "LIMIT"));
+        }
+        if let Some(fetch) = &q.fetch {
+            return Err(unsupported(fetch.span(), "FETCH"));
+        }
+        self.set_expr(&q.body)
+    }
+
+    fn set_expr(&mut self, body: &sql::SetExpr) -> Result<usize, Fail> {
+        match body {
+            sql::SetExpr::Select(select) => self.select(select),
+            sql::SetExpr::Query(q) => self.query(q),
+            sql::SetExpr::SetOperation {
+                left,
+                op: sql::SetOperator::Union,
+                set_quantifier,
+                right,
+            } => {
+                let (l, r) = (self.set_expr(left)?, self.set_expr(right)?);
+                let node = self.union(l, r, body.span())?;
+                match set_quantifier {
+                    sql::SetQuantifier::All => Ok(node),
+                    _ => Ok(self.distinct(node)),
+                }
+            }
+            sql::SetExpr::SetOperation { op, .. } => Err(unsupported(body.span(), &op.to_string())),
+            other => Err(unsupported(other.span(), "this kind of query")),
+        }
+    }
+
+    /// UNION ALL of two nodes, their columns cast to common types.
+    fn union(&mut self, l: usize, r: usize, span: Span) -> Result<usize, Fail> {
+        let (ls, rs) = (self.schema(l), self.schema(r));
+        if ls.fields.len() != rs.fields.len() {
+            return Err(err(
+                span,
+                format!(
+                    "UNION ALL inputs have different column counts: {} {ls} and {} {rs}",
+                    ls.fields.len(),
+                    rs.fields.len()
+                ),
+            ));
+        }
+        let mut fields = Vec::new();
+        for (a, b) in ls.fields.iter().zip(&rs.fields) {
+            let ty = SqlType::common(a.ty, b.ty).ok_or_else(|| {
+                err(
+                    span,
+                    format!(
+                        "UNION ALL column `{}` is {} on one side and {} on the other",
+                        a.name, a.ty, b.ty
+                    ),
+                )
+            })?;
+            fields.push(Field {
+                name: a.name.clone(),
+                ty,
+            });
+        }
+        let schema = Schema { fields };
+        let l = self.cast_to(l, &schema);
+        let r = self.cast_to(r, &schema);
+        Ok(self.push(RelOp::Union { schema }, vec![l, r]))
+    }
+
+    /// `node` with its columns cast to `schema`'s types (itself when they already match).
+    fn cast_to(&mut self, node: usize, schema: &Schema) -> usize {
+        let from = self.schema(node);
+        if from.fields.iter().zip(&schema.fields).all(|(a, b)| a.ty == b.ty) {
+            return node;
+        }
+        let projection = identity(&from)
+            .into_iter()
+            .zip(&schema.fields)
+            .map(|(e, f)| e.cast(f.ty))
+            .collect();
+        let schema = Schema {
+            fields: from
+                .fields
+                .iter()
+                .zip(&schema.fields)
+                .map(|(a, b)| Field {
+                    name: a.name.clone(),
+                    ty: b.ty,
+                })
+                .collect(),
+        };
+        self.push(
+            RelOp::Calc {
+                python: Vec::new(),
+                filter: None,
+                projection,
+                schema,
+            },
+            vec![node],
+        )
+    }
+
+    /// Distinct rows of `node`: a group aggregate keyed by every column, without aggregates.
+    fn distinct(&mut self, node: usize) -> usize {
+        let schema = self.schema(node);
+        let keys = identity(&schema);
+        self.push(
+            RelOp::Aggregate {
+                projection: keys.clone(),
+                keys,
+                aggs: Vec::new(),
+                schema,
+            },
+            vec![node],
+        )
+    }
+
+    fn rename(&mut self, node: usize, alias: Option<&sql::TableAlias>) -> Result<usize, Fail> {
+        let Some(alias) = alias.filter(|a| !a.columns.is_empty()) else {
+            return Ok(node);
+        };
+        let schema = self.schema(node);
+        if alias.columns.len() != schema.fields.len() {
+            return Err(err(
+                alias.name.span,
+                format!(
+                    "the alias names {} columns, but the table has {}",
+                    alias.columns.len(),
+                    schema.fields.len()
+                ),
+            ));
+        }
+        let fields = alias
+            .columns
+            .iter()
+            .zip(&schema.fields)
+            .map(|(c, f)| Field {
+                name: c.name.value.clone(),
+                ty: f.ty,
+            })
+            .collect();
+        Ok(self.push(
+            RelOp::Calc {
+                python: Vec::new(),
+                filter: None,
+                projection: identity(&schema),
+                schema: Schema { fields },
+            },
+            vec![node],
+        ))
+    }
+
+    fn table_factor(&mut self, factor: &sql::TableFactor) -> Result<usize, Fail> {
+        match factor {
+            sql::TableFactor::Table {
+                name, alias, args: None, ..
+            } => {
+                let node = self.named(&object_name(name), name.span())?;
+                self.rename(node, alias.as_ref())
+            }
+            sql::TableFactor::Derived {
+                subquery, alias, ..
+            } => {
+                let node = self.query(subquery)?;
+                self.rename(node, alias.as_ref())
+            }
+            other => Err(unsupported(other.span(), "this kind of FROM item (table functions, joins)")),
+        }
+    }
+
+    /// A table or view by name.
+    fn named(&mut self, name: &str, span: Span) -> Result<usize, Fail> {
+        if let Some(view) = self.catalog.views.get(name) {
+            return match view {
+                ViewEntry::Input { input } => {
+                    let (node, schema) = self
+                        .inputs
+                        .get(*input)
+                        .cloned()
+                        .ok_or_else(|| err(span, format!("view `{name}` has no recorded table")))?;
+                    Ok(self.push(RelOp::Input { node, schema }, Vec::new()))
+                }
+                ViewEntry::Sql { sql } => {
+                    if self.expanding.iter().any(|n| n == name) {
+                        return Err(err(span, format!("view `{name}` refers to itself")));
+                    }
+                    self.expanding.push(name.to_string());
+                    let node = self.text(sql, StatementKind::Query).map_err(Fail::Done);
+                    self.expanding.pop();
+                    node
+                }
+            };
+        }
+        let Some(entry) = self.catalog.tables.get(name) else {
+            let mut known: Vec<&String> = self
+                .catalog
+                .tables
+                .keys()
+                .chain(self.catalog.views.keys())
+                .collect();
+            known.sort();
+            let known: Vec<&str> = known.into_iter().map(String::as_str).collect();
+            return Err(err(
+                span,
+                format!(
+                    "Object '{name}' not found; the catalog has: {}",
+                    if known.is_empty() { "no tables".to_string() } else { known.join(", ") }
+                ),
+            ));
+        };
+        let spec = TextSpec {
+            text: entry.ddl.clone(),
+            kind: "sql".into(),
+            arg: 0,
+            site: entry.ddl_site.clone(),
+        };
+        let located = |ctx: &mut Ctx<'_, '_>, e: ExprError| Fail::Done(ctx.error(&spec, e));
+        let def = match parse_create_table(&entry.ddl) {
+            Ok(def) => def,
+            Err(e) => return Err(located(self.ctx, e)),
+        };
+        let source = match def.source() {
+            Ok(source) => source,
+            Err(e) => return Err(located(self.ctx, e)),
+        };
+        Ok(self.push(
+            RelOp::Scan {
+                table: def.name,
+                source,
+                schema: def.schema,
+            },
+            Vec::new(),
+        ))
+    }
+
+    fn scope<'s>(&'s self, input: &'s Schema) -> Scope<'s> {
+        Scope {
+            input,
+            functions: &self.sigs,
+            grouping: None,
+            python: None,
+            sql: true,
+        }
+    }
+
+    fn python(&mut self, found: Vec<FoundCall>) -> Result<Vec<super::PyCall>, Fail> {
+        python_calls(self.ctx, found, self.functions).map_err(Fail::Done)
+    }
+
+    fn select(&mut self, select: &sql::Select) -> Result<usize, Fail> {
+        let span = select.span();
+        let from = match select.from.as_slice() {
+            [one] if one.joins.is_empty() => one,
+            [one] => return Err(unsupported(one.joins[0].relation.span(), "JOIN")),
+            [] => return Err(unsupported(span, "SELECT without FROM")),
+            [_, second, ..] => return Err(unsupported(second.relation.span(), "a join of several FROM tables")),
+        };
+        let distinct = match &select.distinct {
+            None | Some(sql::Distinct::All) => false,
+            Some(sql::Distinct::Distinct) => true,
+            Some(other) => return Err(unsupported(span, &other.to_string())),
+        };
+        if let Some(top) = &select.top {
+            return Err(unsupported(span, &top.to_string()));
+        }
+        if let Some(q) = &select.qualify {
+            return Err(unsupported(q.span(), "QUALIFY"));
+        }
+        let input_node = self.table_factor(&from.relation)?;
+        let input = self.schema(input_node);
+        let group_exprs: Vec<sql::Expr> = match &select.group_by {
+            sql::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => exprs.clone(),
+            other => return Err(unsupported(span, &other.to_string())),
+        };
+        let grouped = !group_exprs.is_empty()
+            || select.having.is_some()
+            || select.projection.iter().any(|i| has_aggregate(&i.to_string()));
+        let node = if grouped {
+            self.grouped(select, input_node, &input, &group_exprs)?
+        } else {
+            self.calc(select, input_node, &input)?
+        };
+        Ok(if distinct { self.distinct(node) } else { node })
+    }
+
+    /// The select list's expressions and names over `input` (a wildcard is every input column).
+    fn items(
+        &self,
+        select: &sql::Select,
+        input: &Schema,
+        scope: &mut Scope<'_>,
+    ) -> Result<(Vec<Expr>, Vec<Field>), Fail> {
+        let mut projection = Vec::new();
+        let mut fields = Vec::new();
+        for item in &select.projection {
+            if let sql::SelectItem::Wildcard(_) | sql::SelectItem::QualifiedWildcard(..) = item {
+                for f in &input.fields {
+                    let e = scope.resolve(&sql::Expr::Identifier(sql::Ident::new(&f.name)))?;
+                    fields.push(Field { name: f.name.clone(), ty: e.ty() });
+                    projection.push(e);
+                }
+                continue;
+            }
+            let (e, name) = item_parts(item, fields.len())?;
+            let resolved = scope.resolve(e)?;
+            fields.push(Field {
+                name,
+                ty: resolved.ty(),
+            });
+            projection.push(resolved);
+        }
+        Ok((projection, fields))
+    }
+
+    /// A select without aggregates: one Calc (Python functions, WHERE, the select list).
+    fn calc(&mut self, select: &sql::Select, input_node: usize, input: &Schema) -> Result<usize, Fail> {
+        let mut found = Vec::new();
+        let (filter, projection, fields) = {
+            let mut scope = self.scope(input);
+            scope.python = Some(&mut found);
+            let filter = match &select.selection {
+                Some(w) => Some(condition(&mut scope, w, "WHERE")?),
+                None => None,
+            };
+            let (projection, fields) = self.items(select, input, &mut scope)?;
+            (filter, projection, fields)
+        };
+        let python = self.python(found)?;
+        Ok(self.push(
+            RelOp::Calc {
+                python,
+                filter,
+                projection,
+                schema: Schema { fields },
+            },
+            vec![input_node],
+        ))
+    }
+
+    /// WHERE, then the group aggregate, then HAVING and the select list over `[keys..., aggs...]`.
+    fn grouped(
+        &mut self,
+        select: &sql::Select,
+        mut input_node: usize,
+        input: &Schema,
+        group_exprs: &[sql::Expr],
+    ) -> Result<usize, Fail> {
+        if let Some(w) = &select.selection {
+            let mut found = Vec::new();
+            let filter = {
+                let mut scope = self.scope(input);
+                scope.python = Some(&mut found);
+                condition(&mut scope, w, "WHERE")?
+            };
+            let python = self.python(found)?;
+            input_node = self.push(
+                RelOp::Calc {
+                    python,
+                    filter: Some(filter),
+                    projection: identity(input),
+                    schema: input.clone(),
+                },
+                vec![input_node],
+            );
+        }
+        let mut keys = Vec::new();
+        for e in group_exprs {
+            keys.push(self.scope(input).resolve(e)?);
+        }
+        let mut aggs: Vec<AggCall> = Vec::new();
+        let (projection, fields, having) = {
+            let mut scope = self.scope(input);
+            scope.grouping = Some((&keys, &mut aggs));
+            let (projection, fields) = self.items(select, input, &mut scope)?;
+            let having = match &select.having {
+                Some(h) => Some(condition(&mut scope, h, "HAVING")?),
+                None => None,
+            };
+            (projection, fields, having)
+        };
+        let Some(having) = having else {
+            return Ok(self.push(
+                RelOp::Aggregate {
+                    keys,
+                    aggs,
+                    projection,
+                    schema: Schema { fields },
+                },
+                vec![input_node],
+            ));
+        };
+        let mut inner = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            inner.push(Field { name: format!("$k{i}"), ty: k.ty() });
+        }
+        for (i, a) in aggs.iter().enumerate() {
+            inner.push(Field { name: format!("$a{i}"), ty: a.ty });
+        }
+        let inner = Schema { fields: inner };
+        let aggregate = self.push(
+            RelOp::Aggregate {
+                keys,
+                aggs,
+                projection: identity(&inner),
+                schema: inner,
+            },
+            vec![input_node],
+        );
+        Ok(self.push(
+            RelOp::Calc {
+                python: Vec::new(),
+                filter: Some(having),
+                projection,
+                schema: Schema { fields },
+            },
+            vec![aggregate],
+        ))
+    }
+}
+
+/// A WHERE / HAVING condition, which must be BOOLEAN.
+fn condition(scope: &mut Scope<'_>, expr: &sql::Expr, clause: &str) -> Result<Expr, Fail> {
+    let resolved = scope.resolve(expr)?;
+    if resolved.ty() != SqlType::Boolean {
+        return Err(err(
+            expr.span(),
+            format!("the {clause} condition must be BOOLEAN, but is {}", resolved.ty()),
+        ));
+    }
+    Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_aggregate;
+
+    #[test]
+    fn finds_aggregate_calls() {
+        assert!(has_aggregate("count(*)"));
+        assert!(has_aggregate("a + SUM(b)"));
+        assert!(!has_aggregate("my_count(a)"));
+    }
+}
