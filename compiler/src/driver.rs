@@ -134,6 +134,7 @@ pub fn generate(
 pub fn cargo_build(
     crate_dir: &Path,
     crate_name: &str,
+    plan: &Plan,
     options: &Options,
 ) -> Result<PathBuf, CompileError> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -145,7 +146,7 @@ pub fn cargo_build(
     }
     cmd.env("CARGO_TARGET_DIR", &options.target_dir);
     if std::env::var_os("PYO3_PYTHON").is_none() {
-        cmd.env("PYO3_PYTHON", &options.python);
+        cmd.env("PYO3_PYTHON", plan.base_python.as_deref().unwrap_or(&options.python));
     }
     // cargo's own progress goes to stderr; stdout stays ours.
     cmd.stdout(std::process::Stdio::null());

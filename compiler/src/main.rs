@@ -98,7 +98,7 @@ fn build(
     if no_build {
         return Ok(None);
     }
-    driver::cargo_build(out, &name, options).map(Some)
+    driver::cargo_build(out, &name, &plan, options).map(Some)
 }
 
 fn main() -> ExitCode {

@@ -69,3 +69,40 @@ fn a_result_of_the_wrong_type_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// A job built with a virtualenv's Python imports that venv's packages when the binary runs, though
+/// the binary links the base interpreter's libpython; `PYFLINK_PYTHON` chooses another environment.
+#[test]
+fn third_party_packages_come_from_the_build_venv() {
+    let venv = sluice_e2e::scratch_dir().join("venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let status = std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("venv");
+        assert!(status.success(), "python3 -m venv failed");
+    }
+    let site = std::process::Command::new(&python)
+        .args(["-c", "import site; print(site.getsitepackages()[0])"])
+        .output()
+        .expect("venv python runs");
+    let site = std::path::PathBuf::from(text(&site.stdout).trim());
+    std::fs::write(site.join("sluice_venv_probe.py"), "def shout(s):\n    return s.upper() + '!'\n").expect("write");
+
+    let out = sluice_e2e::scratch_dir().join("crates").join("venv_import");
+    let job = fixture("venv_import.py");
+    let output = std::process::Command::new(sluice_e2e::sluice_bin())
+        .args(["build", &job.display().to_string(), "-o", &out.display().to_string(), "--debug"])
+        .env("SLUICE_TARGET_DIR", sluice_e2e::scratch_dir().join("target"))
+        .env("SLUICE_PYTHON", &python)
+        .output()
+        .expect("sluice runs");
+    assert!(output.status.success(), "build with the venv's python: {}", text(&output.stderr));
+    let binary = std::path::PathBuf::from(text(&output.stdout).lines().last().expect("path").to_string());
+
+    let run = run_binary(&binary, &[], &workspace_root());
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert_eq!(text(&run.stdout), "A!\nB!\n");
+
+    let elsewhere = std::process::Command::new(&binary).env("PYFLINK_PYTHON", "python3").output().expect("runs");
+    assert_eq!(elsewhere.status.code(), Some(1), "the base Python lacks the package");
+    assert!(text(&elsewhere.stderr).contains("No module named 'sluice_venv_probe'"), "{}", text(&elsewhere.stderr));
+}

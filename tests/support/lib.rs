@@ -96,7 +96,16 @@ pub fn example_args(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Replaces machine-specific absolute paths in generated text with `$SLUICE`.
+/// Replaces machine-specific absolute paths in generated text: the workspace with `$SLUICE`, the
+/// recording Python's site-packages directories with `$SITE`.
 pub fn normalize_paths(text: &str) -> String {
-    text.replace(&workspace_root().display().to_string(), "$SLUICE")
+    let mut text = text.replace(&workspace_root().display().to_string(), "$SLUICE");
+    let query = "import site, json; print(json.dumps(site.getsitepackages() + [site.getusersitepackages()]))";
+    if let Ok(out) = Command::new("python3").args(["-c", query]).output() {
+        let dirs: Vec<String> = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        for dir in dirs {
+            text = text.replace(&format!("\"{dir}\""), "\"$SITE\"");
+        }
+    }
+    text
 }

@@ -49,6 +49,7 @@ pub fn main_rs(input: &MainRsInput<'_>) -> TokenStream {
         input.sluice_version,
         input.job_file.crate_path.trim_start_matches("python/")
     );
+    let site_dirs = &input.plan.site_dirs;
     quote! {
         #![doc = #header]
 
@@ -59,6 +60,7 @@ pub fn main_rs(input: &MainRsInput<'_>) -> TokenStream {
             job_source: include_str!(#job_include),
             modules: &[#(#modules),*],
             jobs: &[#(#specs),*],
+            site_dirs: &[#(#site_dirs),*],
         };
 
         fn main() -> std::process::ExitCode {

@@ -14,6 +14,12 @@ pub struct Recording {
     pub jobs: Vec<RecordedJob>,
     pub modules: Vec<SiblingModule>,
     pub error: Option<RecordedError>,
+    /// The recording interpreter's site-packages directories (a venv's when it ran in one).
+    #[serde(default)]
+    pub site_dirs: Vec<String>,
+    /// The base interpreter of the recording Python (resolved path).
+    #[serde(default)]
+    pub base_python: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

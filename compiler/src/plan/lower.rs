@@ -47,6 +47,8 @@ pub fn lower_recording(recording: &Recording, job_dir: &Path) -> Result<Plan, Co
     Ok(Plan {
         jobs,
         modules: recording.modules.clone(),
+        site_dirs: recording.site_dirs.clone(),
+        base_python: recording.base_python.clone(),
     })
 }
 

@@ -28,6 +28,11 @@ pub struct Plan {
     pub jobs: Vec<JobPlan>,
     /// The job's sibling modules it imports (module name, path relative to the job's directory).
     pub modules: Vec<SiblingModule>,
+    /// Site-packages directories of the Python the job was recorded with; the binary adds those that
+    /// exist when it runs, so third-party imports resolve as they did at build time.
+    pub site_dirs: Vec<String>,
+    /// The base interpreter of the Python that recorded the job: the binary links its libpython.
+    pub base_python: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -66,6 +66,17 @@ def _sibling_modules(job_path):
     return found
 
 
+def _site_dirs():
+    """Where this interpreter finds third-party packages (a venv's included): the binary, which links
+    the base interpreter's libpython, adds them so the job imports what it imported here."""
+    import site
+    dirs = list(site.getsitepackages()) if hasattr(site, "getsitepackages") else []
+    user = site.getusersitepackages() if hasattr(site, "getusersitepackages") else None
+    if user and site.ENABLE_USER_SITE:
+        dirs.append(user)
+    return [d for d in dirs if os.path.isdir(d)]
+
+
 def main():
     out_path, job_path, *args = sys.argv[1:]
     job_path = os.path.abspath(job_path)
@@ -91,7 +102,11 @@ def main():
                        sites.traceback_site(exc.__traceback__), _user_traceback(exc))
     finally:
         sys.stdout = real_stdout
-    result = {"jobs": session.jobs, "modules": _sibling_modules(job_path), "error": error}
+    result = {"jobs": session.jobs, "modules": _sibling_modules(job_path), "error": error,
+              "site_dirs": _site_dirs(),
+              # The interpreter whose libpython the binary links: a venv's base, resolved, so that
+              # every build names the same one (pyo3 rebuilds when PYO3_PYTHON changes).
+              "base_python": os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)}
     with open(out_path, "w", encoding="utf-8") as out:
         json.dump(result, out, indent=1, default=repr)
 

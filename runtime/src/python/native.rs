@@ -35,6 +35,8 @@ pub struct Program {
     /// The job's sibling modules, importable by name.
     pub modules: &'static [EmbeddedModule],
     pub jobs: &'static [JobSpec],
+    /// Site-packages directories of the Python the job was built with (see `launch`).
+    pub site_dirs: &'static [&'static str],
 }
 
 /// The values and Python objects the script supplied for one job's nodes, by node id.
@@ -179,12 +181,37 @@ impl Native {
     }
 }
 
+/// Third-party packages: the site directories of the build's Python (a venv's, when the job was built
+/// with one) that exist here, or those of the Python named by `PYFLINK_PYTHON` (PyFlink's variable for
+/// the Python that runs UDFs), e.g. a venv in a container.
+fn add_site_dirs(py: Python<'_>, built_with: &[&str]) -> PyResult<()> {
+    let site = py.import("site")?;
+    let dirs: Vec<String> = match std::env::var("PYFLINK_PYTHON") {
+        Ok(python) if !python.is_empty() => {
+            let query = "import site, json; print(json.dumps(site.getsitepackages()))";
+            match std::process::Command::new(&python).args(["-c", query]).output() {
+                Ok(out) if out.status.success() => serde_json::from_slice(&out.stdout).unwrap_or_default(),
+                _ => {
+                    eprintln!("warning: PYFLINK_PYTHON={python} could not be run; using the build's packages");
+                    built_with.iter().map(|d| d.to_string()).collect()
+                }
+            }
+        }
+        _ => built_with.iter().map(|d| d.to_string()).collect(),
+    };
+    for dir in dirs.iter().filter(|d| std::path::Path::new(d).is_dir()) {
+        site.getattr("addsitedir")?.call1((dir,))?;
+    }
+    Ok(())
+}
+
 /// Runs the program: the job script as `python job.py ARGS` would, with its jobs compiled.
 pub fn launch(program: &'static Program) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     Python::initialize();
     let outcome = Python::attach(|py| -> PyResult<i32> {
         install_modules(py, program.modules)?;
+        add_site_dirs(py, program.site_dirs)?;
         let native = Py::new(py, Native { program })?;
         let run = py.import("_sluice.run")?.getattr("run")?;
         run.call1((program.job_file, program.job_source, args, native))?
