@@ -106,3 +106,37 @@ fn third_party_packages_come_from_the_build_venv() {
     assert_eq!(elsewhere.status.code(), Some(1), "the base Python lacks the package");
     assert!(text(&elsewhere.stderr).contains("No module named 'sluice_venv_probe'"), "{}", text(&elsewhere.stderr));
 }
+
+/// Metrics from `get_metrics_group()`: summary lines at the end, Prometheus text while running.
+#[test]
+fn udf_metrics_are_reported() {
+    use std::io::{Read, Write};
+    let binary = build(&fixture("metrics.py"), "metrics", &[]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let child = std::process::Command::new(&binary)
+        .env("SLUICE_METRICS_PORT", port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // The job sleeps 1.5 s on its fourth record: scrape while it does.
+    let mut scraped = String::new();
+    for _ in 0..30 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let _ = stream.write_all(b"GET /metrics HTTP/1.0\r\n\r\n");
+            let _ = stream.read_to_string(&mut scraped);
+            if scraped.contains("sluice_Map_words_seen") {
+                break;
+            }
+        }
+    }
+    let output = child.wait_with_output().expect("finishes");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(scraped.contains("sluice_Map_words_seen 3"), "scraped while the 4th record slept:\n{scraped}");
+    assert_eq!(text(&output.stdout), "TO\nBE\nOR\nSLOW\nQUESTION\n");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("metric Map.words.seen = 5"), "{stderr}");
+    assert!(stderr.contains("metric Map.words.longest = 8"), "{stderr}");
+    assert!(stderr.contains("metric Map.words.lengths = {'count': 5, 'sum': 18, 'min': 2, 'max': 8}"), "{stderr}");
+}

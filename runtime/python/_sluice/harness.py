@@ -44,7 +44,8 @@ class SluiceRuntimeContext(RuntimeContext):
         return default_value
 
     def get_metrics_group(self):
-        raise Unsupported("metrics are not supported by sluice yet")
+        from _sluice.metrics import MetricGroup
+        return MetricGroup([self._task_name])
 
     def _store(self, descriptor, expected):
         if not isinstance(descriptor, expected):

@@ -14,6 +14,12 @@ from _sluice import session
 from _sluice.errors import JobFailed, SluiceError
 
 
+def _report_metrics():
+    from _sluice import metrics
+    for line in metrics.summary_lines():
+        print(line, file=sys.stderr)
+
+
 def run(job_file, source, argv, native):
     session.mode = "run"
     session.native = native
@@ -24,8 +30,13 @@ def run(job_file, source, argv, native):
     module.__file__ = job_file
     module.__builtins__ = builtins
     sys.modules["__main__"] = module
+    port = os.environ.get("SLUICE_METRICS_PORT")
+    if port:
+        from _sluice import metrics
+        metrics.serve(port)
     try:
         exec(compile(source, job_file, "exec"), module.__dict__)
+        _report_metrics()
         return 0
     except SystemExit as exc:
         if exc.code is None:
