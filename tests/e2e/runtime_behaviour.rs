@@ -140,3 +140,18 @@ fn udf_metrics_are_reported() {
     assert!(stderr.contains("metric Map.words.longest = 8"), "{stderr}");
     assert!(stderr.contains("metric Map.words.lengths = {'count': 5, 'sum': 18, 'min': 2, 'max': 8}"), "{stderr}");
 }
+
+/// Module semantics and type mapping: a sibling module is embedded and imported, globals and
+/// closures behave as in a module, and functions receive PyFlink's Python types (the job asserts
+/// them; a failed assertion would fail the job).
+#[test]
+fn modules_globals_closures_and_python_types() {
+    let binary = build(&fixture("sibling/job.py"), "sibling", &[]);
+    // Run from elsewhere: the sibling module must come from the binary, not the disk.
+    let output = run_binary(&binary, &[], &std::env::temp_dir());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "(1,5.00,2024-02-01 12:00:00.123,1,1)\n(2,2.62,2024-02-01 12:00:00.123,2,2)\n#tea\n#ice\n"
+    );
+}

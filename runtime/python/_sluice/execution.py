@@ -55,5 +55,7 @@ def execute(nodes, config, name, site):
                               "from (its operators or types changed, not only its values); rebuild with "
                               f"them: {_rebuild_hint()}", site)
     bindings = [{"id": i, "op": n.op, "udf": n.udf, "values": n.values} for i, n in enumerate(nodes)]
+    import sys
+    sys.stdout.flush()  # the script's own prints come before the job's output
     session.native.execute(index, bindings)
     return JobExecutionResult(name)

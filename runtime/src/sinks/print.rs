@@ -111,6 +111,13 @@ impl Operator for PrintSink {
                 text.push('\n');
             }
         }
+        // What user functions print() is in Python's buffer: it goes out first, as in PyFlink, where a
+        // bundle's Python output precedes the sink's lines for it.
+        Python::attach(|py| {
+            if let Ok(out) = py.import("sys").and_then(|sys| sys.getattr("stdout")) {
+                let _ = out.call_method0("flush");
+            }
+        });
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         stdout.flush()?;
