@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""sluice's benchmark suite: each job on sluice and, given a PyFlink venv, on PyFlink, in one run.
+
+    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window]
+
+Per job and engine: records/s excluding start-up (from a small and a large input: (n2-n1)/(t2-t1)),
+seconds to the first output line, peak RSS of the whole process tree (the JVM and Python workers too,
+for PyFlink), and sluice/PyFlink ratios. Results are appended to bench/results.csv with the date and
+the machine. `--small` uses tiny inputs so CI can run the suite without PyFlink (it cannot rot).
+"""
+import argparse
+import csv
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JOBS = {
+    # name: (job file, argument template, sizes (small run), sizes (full run))
+    "state": ("bench/jobs/state_count.py", ["--count", "{n}"], (1_000, 20_000), (100_000, 1_000_000)),
+    "window": ("bench/jobs/window_count.py", ["--count", "{n}"], (1_000, 20_000), (100_000, 1_000_000)),
+}
+
+
+def tree_rss_kb(pid):
+    """Resident memory of a process and all its descendants, from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        stack.extend(children.get(p, []))
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def measure(cmd, cwd, env=None):
+    """(seconds to first output line, total seconds, peak tree RSS in KB, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            done.wait(0.05)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    first = None
+    for _ in proc.stdout:
+        if first is None:
+            first = time.perf_counter() - start
+    proc.wait()
+    total = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return first if first is not None else total, total, peak[0], proc.returncode
+
+
+def build_sluice(job, debug):
+    env = dict(os.environ, SLUICE_TARGET_DIR=os.path.join(ROOT, "target", "bench-jobs"))
+    cmd = [os.path.join(ROOT, "target", "debug", "sluice"), "build", job,
+           "-o", os.path.join(ROOT, "target", "bench-crates", os.path.basename(job)[:-3])]
+    if debug:
+        cmd.append("--debug")
+    out = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, check=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def run_engine(engine, command, job_args, sizes):
+    runs = []
+    for n in sizes:
+        args = [a.format(n=n) for a in job_args]
+        first, total, rss, code = measure(command + args, ROOT, engine.get("env"))
+        if code != 0:
+            raise SystemExit(f"{engine['name']} failed on {' '.join(command + args)} (exit {code})")
+        runs.append((n, first, total, rss))
+    (n1, _, t1, _), (n2, _, t2, _) = runs
+    rate = (n2 - n1) / max(t2 - t1, 1e-9)
+    return {"records_per_s": rate, "startup_s": runs[0][1], "peak_rss_mb": max(r[3] for r in runs) / 1024,
+            "n": n2, "seconds": t2}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="tiny inputs (CI)")
+    parser.add_argument("--debug", action="store_true", help="build jobs with the dev profile")
+    parser.add_argument("--pyflink", help="a venv with apache-flink 2.3 installed")
+    parser.add_argument("--jobs", default=",".join(JOBS))
+    parser.add_argument("--csv", default=os.path.join(ROOT, "bench", "results.csv"))
+    args = parser.parse_args()
+    subprocess.run(["cargo", "build", "-q", "-p", "sluice"], cwd=ROOT, check=True)
+    date = datetime.date.today().isoformat()
+    machine = f"{platform.machine()} {os.cpu_count()} cores"
+    rows = []
+    for name in args.jobs.split(","):
+        job, job_args, small, full = JOBS[name]
+        sizes = small if args.small else full
+        binary = build_sluice(job, args.debug)
+        results = {"sluice": run_engine({"name": "sluice"}, [binary], job_args, sizes)}
+        if args.pyflink:
+            env = dict(os.environ, PATH=os.path.join(args.pyflink, "bin") + os.pathsep + os.environ["PATH"])
+            results["pyflink"] = run_engine({"name": "pyflink", "env": env},
+                                            [os.path.join(args.pyflink, "bin", "python"), job], job_args, sizes)
+        for engine, r in results.items():
+            ratio = ""
+            if "pyflink" in results and engine == "sluice":
+                ratio = f"{r['records_per_s'] / results['pyflink']['records_per_s']:.1f}x"
+            print(f"{name:8} {engine:8} {r['records_per_s']:>12,.0f} rec/s  start {r['startup_s']:.3f} s  "
+                  f"peak RSS {r['peak_rss_mb']:7.1f} MB  {ratio}")
+            rows.append([date, machine, name, engine, r["n"], f"{r['seconds']:.3f}", f"{r['records_per_s']:.0f}",
+                         f"{r['startup_s']:.3f}", f"{r['peak_rss_mb']:.1f}", ratio,
+                         "small" if args.small else "full", "debug" if args.debug else "release"])
+    new = not os.path.exists(args.csv)
+    with open(args.csv, "a", newline="") as f:
+        writer = csv.writer(f)
+        if new:
+            writer.writerow(["date", "machine", "job", "engine", "records", "seconds", "records_per_s",
+                             "startup_s", "peak_rss_mb", "vs_pyflink", "inputs", "profile"])
+        writer.writerows(rows)
+    print(f"appended {len(rows)} rows to {os.path.relpath(args.csv, ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
