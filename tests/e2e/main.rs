@@ -2,6 +2,7 @@
 //! goldens real PyFlink 2.3 produced (`tests/goldens/regenerate.sh`), plus snapshot tests of
 //! diagnostics, plans and generated code.
 
+mod connectors_jdbc;
 mod diagnostics;
 mod examples;
 mod generated;

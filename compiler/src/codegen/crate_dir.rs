@@ -162,8 +162,9 @@ pub fn write_crate(dir: &Path, sources: &CrateSources<'_>) -> Result<String, Com
 
     let runtime_dir = sources.tree.runtime_dir().display().to_string();
     let types_dir = sources.tree.types_dir().display().to_string();
-    let manifest =
-        job_manifest(&name, &runtime_dir).map_err(|e| CompileError::new(Category::Internal, e))?;
+    let features = crate::table::connectors::runtime_features(sources.plan);
+    let manifest = job_manifest(&name, &runtime_dir, &features)
+        .map_err(|e| CompileError::new(Category::Internal, e))?;
     write_if_changed(&dir.join("Cargo.toml"), manifest.as_bytes())?;
     write_if_changed(&dir.join("build.rs"), BUILD_RS.as_bytes())?;
     let dockerfile = DOCKERFILE

@@ -13,11 +13,20 @@ fn parse(text: &str, what: &str) -> Result<DocumentMut, String> {
         .map_err(|e| format!("{what} is not valid TOML: {e}"))
 }
 
-/// The job crate's manifest.
-pub fn job_manifest(crate_name: &str, runtime_dir: &str) -> Result<String, String> {
+/// The job crate's manifest; `features` are the runtime's connector features the job uses (none for
+/// jobs without external connectors, which then build without those clients).
+pub fn job_manifest(
+    crate_name: &str,
+    runtime_dir: &str,
+    features: &[&str],
+) -> Result<String, String> {
     let mut doc = parse(JOB_MANIFEST_TEMPLATE, "templates/Cargo.toml")?;
     doc["package"]["name"] = value(crate_name);
     doc["dependencies"]["sluice-runtime"]["path"] = value(runtime_dir);
+    if !features.is_empty() {
+        doc["dependencies"]["sluice-runtime"]["features"] =
+            value(features.iter().copied().collect::<toml_edit::Array>());
+    }
     Ok(doc.to_string())
 }
 
@@ -100,7 +109,7 @@ mod tests {
 
     #[test]
     fn job_manifest_names_crate_and_runtime() {
-        let text = job_manifest("state_demo", "/opt/sluice/runtime").expect("template is valid");
+        let text = job_manifest("state_demo", "/opt/sluice/runtime", &[]).expect("template is valid");
         let doc: DocumentMut = text.parse().expect("valid toml");
         assert_eq!(doc["package"]["name"].as_str(), Some("state_demo"));
         assert_eq!(
@@ -108,6 +117,13 @@ mod tests {
             Some("/opt/sluice/runtime")
         );
         assert!(doc.get("workspace").is_some());
+        assert!(doc["dependencies"]["sluice-runtime"].get("features").is_none());
+        let with = job_manifest("j", "/r", &["jdbc-mysql"]).expect("valid");
+        let doc: DocumentMut = with.parse().expect("valid toml");
+        assert_eq!(
+            doc["dependencies"]["sluice-runtime"]["features"][0].as_str(),
+            Some("jdbc-mysql")
+        );
     }
 
     #[test]

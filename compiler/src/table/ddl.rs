@@ -181,6 +181,8 @@ impl TableDef {
                     .filter(|s| !s.is_empty())
                     .cloned(),
             }),
+            "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
+                .map_err(|m| err(self.options_span, m)),
             other => Err(err(
                 self.options_span,
                 format!(

@@ -84,6 +84,13 @@ impl fmt::Display for RelOp {
                         identifier: Some(id),
                     } => write!(f, "print identifier={id:?}")?,
                     SinkConnector::Print { identifier: None } => write!(f, "print")?,
+                    SinkConnector::Jdbc(j) => write!(
+                        f,
+                        "jdbc url={:?} table={:?} key=[{}]",
+                        j.url,
+                        j.table,
+                        j.key.join(", ")
+                    )?,
                 }
                 write!(f, " values=[{}] schema={schema}", list(casts))
             }

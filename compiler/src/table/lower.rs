@@ -260,7 +260,7 @@ pub(crate) fn lower_table_node(
                 schema,
             }
         }
-        "sink.table" => lower_sink(&mut ctx, &input)?,
+        "sink.table" => lower_sink(&mut ctx, &input, nodes)?,
         "sink.tableau" => RelOp::Tableau { schema: input },
         "table.values" => lower_values(&mut ctx)?,
         "table.sql_insert" | "table.sql_query" => {
@@ -513,10 +513,16 @@ fn lower_values(ctx: &mut Ctx<'_, '_>) -> Result<RelOp, CompileError> {
 fn lower_sink(
     ctx: &mut Ctx<'_, '_>,
     input: &Schema,
+    nodes: &[PlanNode],
 ) -> Result<RelOp, CompileError> {
     let def = ctx.table()?;
     let spec = ctx.spec_of_ddl();
-    let sink = def.sink().map_err(|e| ctx.error(&spec, e))?;
+    let mut sink = def.sink().map_err(|e| ctx.error(&spec, e))?;
+    if let super::SinkConnector::Jdbc(jdbc) = &mut sink {
+        let query = ctx.node.inputs.first().copied();
+        super::connectors::resolve_upsert_key(jdbc, &def.name, &def.schema, nodes, query)
+            .map_err(|m| CompileError::new(Category::User, m).at(ctx.node.site.clone()))?;
+    }
     let site = ctx.node.site.clone();
     if def.schema.fields.len() != input.fields.len() {
         return Err(CompileError::new(

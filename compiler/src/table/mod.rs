@@ -11,6 +11,7 @@
 
 pub mod builtins;
 pub mod codegen;
+pub mod connectors;
 mod codegen_expr;
 pub mod ddl;
 mod display;
@@ -48,6 +49,9 @@ pub enum SourceConnector {
 pub enum SinkConnector {
     /// `'connector' = 'print'`: `+I[a, 1]`, `-U[...]`, `+U[...]`, `-D[...]` lines on stdout.
     Print { identifier: Option<String> },
+    /// `'connector' = 'jdbc'` (or legacy `'connector.type' = 'jdbc'`): upserts/deletes or appends to a
+    /// database table ([`connectors::JdbcSinkOptions`]).
+    Jdbc(connectors::JdbcSinkOptions),
 }
 
 /// A Python scalar function called by a [`RelOp::Calc`]; its result is appended to the input row.
