@@ -60,16 +60,31 @@ fn rel_stmt_on(
             source,
             schema,
         } => {
-            let types = schema.fields.iter().map(|f| type_info(&f.ty.type_info()));
-            match source {
+            // DECIMAL columns are read as text and parsed by a Calc after the source.
+            let read_as = |ty: SqlType| match ty {
+                SqlType::Decimal(..) => SqlType::String,
+                t => t,
+            };
+            let types = schema.fields.iter().map(|f| type_info(&read_as(f.ty).type_info()));
+            let scan = match source {
                 SourceConnector::CsvFile {
                     path,
                     field_delimiter,
                     ignore_parse_errors,
                 } => quote! {
-                    let #var = p.source(table::CsvFileSource::new(
-                        #table, #path, #field_delimiter, #ignore_parse_errors, vec![#(#types),*]));
+                    p.source(table::CsvFileSource::new(
+                        #table, #path, #field_delimiter, #ignore_parse_errors, vec![#(#types),*]))
                 },
+            };
+            if schema.fields.iter().all(|f| read_as(f.ty) == f.ty) {
+                return quote! { let #var = #scan; };
+            }
+            let parse = schema.fields.iter().enumerate().map(|(index, f)| {
+                scalar_fn(&Expr::Column { index, ty: read_as(f.ty) }.cast(f.ty))
+            });
+            quote! {
+                let #var = #scan;
+                let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#parse),*]));
             }
         }
         RelOp::Calc {
@@ -206,14 +221,6 @@ fn rel_stmt_on(
                             #identifier, vec![#(#types),*], vec![#(#casts),*]));
                     }
                 }
-                SinkConnector::Jdbc(jdbc) => super::connectors::jdbc_sink_stmt(
-                    jdbc,
-                    table,
-                    schema,
-                    quote! { vec![#(#types),*] },
-                    quote! { vec![#(#casts),*] },
-                    input,
-                ),
             }
         }
     }

@@ -156,9 +156,9 @@ impl AggSpec {
             AggKind::Count => Value::Int(acc.count),
             _ if acc.count == 0 => Value::Null,
             AggKind::Sum if self.float => Value::Float(acc.float_sum),
+            AggKind::Sum if self.decimal => decimal::to_value(Some(acc.dec_sum)),
             AggKind::Sum => Value::Int(acc.int_sum),
             AggKind::Avg if self.float => Value::Float(acc.float_sum / acc.count as f64),
-            AggKind::Sum if self.decimal => decimal::to_value(Some(acc.dec_sum)),
             AggKind::Avg if self.decimal => {
                 let shift = self.avg_shift.unwrap_or(0);
                 decimal::to_value(decimal::dec_div(Some(acc.dec_sum), Some(i128::from(acc.count)), 0, 0, 38, shift))
