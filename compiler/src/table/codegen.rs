@@ -221,6 +221,14 @@ fn rel_stmt_on(
                             #identifier, vec![#(#types),*], vec![#(#casts),*]));
                     }
                 }
+                SinkConnector::Jdbc(jdbc) => super::connectors::jdbc_sink_stmt(
+                    jdbc,
+                    table,
+                    schema,
+                    quote! { vec![#(#types),*] },
+                    quote! { vec![#(#casts),*] },
+                    input,
+                ),
             }
         }
     }
