@@ -122,6 +122,10 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
             };
             make_row(py, values, names, row.kind)?
         }
+        Value::Tuple(fields) if fields.iter().all(is_scalar) => {
+            // The common case, without an intermediate vector or fallible conversions.
+            PyTuple::new(py, fields.iter().map(|f| scalar_to_py(py, f)))?.into_any()
+        }
         Value::Tuple(fields) => {
             let items = fields
                 .iter()
@@ -173,6 +177,21 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
         Value::Instant(s, ns) => harness(py)?.instant.bind(py).call1((s, ns))?,
         Value::Py(obj) => obj.0.bind(py).clone(),
     })
+}
+
+fn is_scalar(value: &Value) -> bool {
+    matches!(value, Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_))
+}
+
+/// Infallible conversion of the values `is_scalar` accepts.
+fn scalar_to_py<'py>(py: Python<'py>, value: &Value) -> Bound<'py, PyAny> {
+    match value {
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Int(i) => PyInt::new(py, *i).into_any(),
+        Value::Float(f) => PyFloat::new(py, *f).into_any(),
+        Value::Str(s) => PyString::new(py, s).into_any(),
+        _ => py.None().into_bound(py),
+    }
 }
 
 /// Milliseconds of the day of a `datetime.time` or the time part of a `datetime.datetime`.
