@@ -28,6 +28,7 @@ use crate::python::convert::to_py;
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 use crate::state::timers::TimerHeap;
+use crate::state::KeyedStateStore;
 use crate::value::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +84,8 @@ pub struct WindowOperator {
     watermark: i64,
     context: Option<Py<PyAny>>,
     late: Batch,
+    /// Keyed state the window functions create in `open()` (keyed windows only).
+    state: Option<KeyedStateStore>,
 }
 
 fn register(timers: &mut Timers, time: i64, key: &Value, window: WindowId) {
@@ -119,6 +122,7 @@ impl WindowOperator {
             watermark: i64::MIN,
             context: None,
             late: Vec::new(),
+            state: config.keyed.then(KeyedStateStore::new),
         }
     }
 
@@ -208,6 +212,9 @@ impl WindowOperator {
             None => py.None().into_bound(py),
         };
         let timestamp = window.max_timestamp();
+        if let Some(store) = &self.state {
+            store.set_current_key(key.clone());
+        }
         for value in self.functions.emit(py, key, window, contents, &ctx)? {
             let key = self.functions.keyed.then(|| key.clone());
             out.push(Record { value, key, timestamp: Some(timestamp) });
@@ -275,6 +282,9 @@ impl WindowOperator {
             }
             None => None,
         };
+        if let Some(store) = &self.state {
+            store.set_current_key(key.clone());
+        }
         let mut skipped = true;
         for window in self.assigner.assign(time, gap, &key, &mut self.counters) {
             let window = if self.assigner.is_merging() { self.merge_into(py, &key, window)? } else { window };
@@ -349,9 +359,9 @@ impl Operator for WindowOperator {
     fn on_start(&mut self) -> Result<()> {
         Python::attach(|py| {
             let udf = &self.functions.udf;
-            udf.open(py, "Window", None)?;
+            udf.open(py, "Window", self.state.as_ref())?;
             if let Some(wf) = &self.functions.window_function {
-                wf.open(py, "Window", None)?;
+                wf.open(py, "Window", self.state.as_ref())?;
             }
             let ctx = py
                 .import("_sluice.harness")
