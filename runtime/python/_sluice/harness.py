@@ -153,3 +153,36 @@ class WindowContext(object):
 
     def output(self, output_tag, value):
         raise Unsupported("side outputs from ProcessWindowFunction")
+
+
+class FunctionContext(object):
+    """`function_context` of a Table UDF's open(): metrics and job parameters."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def get_metric_group(self):
+        from _sluice.metrics import MetricGroup
+        return MetricGroup([self._name])
+
+    def get_job_parameter(self, key, default_value):
+        return default_value
+
+
+def _table_function_object(callable_):
+    """The ScalarFunction behind a UDF's callable (its bound `eval`), if it is one."""
+    from pyflink.table.udf import UserDefinedFunction
+    owner = getattr(callable_, "__self__", None)
+    return owner if isinstance(owner, UserDefinedFunction) else None
+
+
+def open_table_function(callable_):
+    function = _table_function_object(callable_)
+    if function is not None:
+        function.open(FunctionContext(type(function).__name__))
+
+
+def close_table_function(callable_):
+    function = _table_function_object(callable_)
+    if function is not None:
+        function.close()

@@ -110,6 +110,29 @@ impl Operator for TableCalc {
         }
     }
 
+    /// `ScalarFunction.open(function_context)` once per function (metrics, job parameters), as Flink.
+    fn on_start(&mut self) -> Result<()> {
+        Python::attach(|py| {
+            for call in &self.python {
+                py.import("_sluice.harness")
+                    .and_then(|h| h.getattr("open_table_function")?.call1((call.function.callable(py),)))
+                    .map_err(|e| call.function.error(py, e))?;
+            }
+            Ok(())
+        })
+    }
+
+    fn on_close(&mut self, _out: &mut Batch) -> Result<()> {
+        Python::attach(|py| {
+            for call in &self.python {
+                py.import("_sluice.harness")
+                    .and_then(|h| h.getattr("close_table_function")?.call1((call.function.callable(py),)))
+                    .map_err(|e| call.function.error(py, e))?;
+            }
+            Ok(())
+        })
+    }
+
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         if self.python.is_empty() {
             for record in input {
