@@ -2,7 +2,7 @@
 //! mapping protocol. Entries iterate in insertion order.
 
 use indexmap::IndexMap;
-use pyo3::exceptions::PyKeyError;
+use pyo3::exceptions::{PyKeyError, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use sluice_types::TypeInfo;
@@ -25,7 +25,7 @@ impl PyMapState {
         })
     }
 
-    fn modify<R>(&self, f: impl FnOnce(&mut IndexMap<Value, Value>) -> R) -> R {
+    fn modify<R>(&self, f: impl FnOnce(&mut IndexMap<Value, Value>) -> R) -> PyResult<R> {
         self.state
             .store
             .write(self.state.index, |old| {
@@ -36,7 +36,7 @@ impl PyMapState {
                 let result = f(&mut map);
                 (if map.is_empty() { None } else { Some(StateData::Map(map)) }, result)
             })
-            .expect("the state index came from registration")
+            .ok_or_else(|| PyRuntimeError::new_err(format!("map state '{}' is not registered", self.state.name)))
     }
 
     fn key(&self, key: &Bound<'_, PyAny>) -> PyResult<Value> {
@@ -64,7 +64,7 @@ impl PyMapState {
 
     fn put(&self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let (k, v) = (self.key(key)?, self.state.from_py(value, &self.state.ty)?);
-        self.modify(|map| map.insert(k, v));
+        self.modify(|map| map.insert(k, v))?;
         Ok(())
     }
 
@@ -79,13 +79,13 @@ impl PyMapState {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
             pairs.push((self.key(&k)?, self.state.from_py(&v, &self.state.ty)?));
         }
-        self.modify(|map| map.extend(pairs));
+        self.modify(|map| map.extend(pairs))?;
         Ok(())
     }
 
     fn remove(&self, key: &Bound<'_, PyAny>) -> PyResult<()> {
         let k = self.key(key)?;
-        self.modify(|map| map.shift_remove(&k));
+        self.modify(|map| map.shift_remove(&k))?;
         Ok(())
     }
 
