@@ -15,6 +15,7 @@ pub mod format;
 pub mod java;
 pub mod operator;
 pub mod operators;
+pub mod overrides;
 pub mod partition;
 pub mod pipeline;
 pub mod python;

@@ -331,3 +331,52 @@ fn a_missing_table_is_a_clear_startup_error() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Credentials and locations need not be in the DDL or the binary: `${NAME}` in an option value is
+/// read from the environment when the job starts, and `--set TABLE.OPTION=VALUE` overrides it.
+#[test]
+fn sink_options_from_the_environment_and_set_overrides() {
+    let dir = scratch_dir().join("jdbc").join("jdbc_overrides");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let create = |db: &Path| {
+        let _ = std::fs::remove_file(db);
+        sh(
+            "python3",
+            &["-c", &format!(
+                "import sqlite3; c = sqlite3.connect({:?}); c.execute('CREATE TABLE access_statistic (uri TEXT, \
+                 access_count INTEGER, total_download INTEGER, download_speed REAL)'); c.commit()",
+                db.display().to_string()
+            )],
+        );
+    };
+    let count = |db: &Path| {
+        sh("python3", &["-c", &format!(
+            "import sqlite3; print(sqlite3.connect({:?}).execute('SELECT count(*) FROM access_statistic').fetchone()[0])",
+            db.display().to_string()
+        )])
+        .trim()
+        .to_string()
+    };
+    let (from_env, from_set) = (dir.join("env.db"), dir.join("set.db"));
+    create(&from_env);
+    create(&from_set);
+    let (csv, expected) = access_log(&dir, 50);
+    let with = " 'connector' = 'jdbc',\n 'url' = 'jdbc:sqlite:${SLUICE_TEST_STATS_DB}',\n \
+                'table-name' = 'access_statistic'";
+    let job = write_job(&dir, &csv, &sink_ddl(with, false));
+    let binary = build(&job, "jdbc_overrides", &[]);
+    let generated = std::fs::read_to_string(scratch_dir().join("crates/jdbc_overrides/src/main.rs")).expect("main.rs");
+    assert!(generated.contains("${SLUICE_TEST_STATS_DB}"), "the reference, not a path, is compiled in");
+
+    let output = Command::new(&binary).current_dir(&dir).env("SLUICE_TEST_STATS_DB", &from_env).output().expect("runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(count(&from_env), expected.len().to_string());
+
+    let url = format!("stats.url=jdbc:sqlite:{}", from_set.display());
+    let output = Command::new(&binary).current_dir(&dir).args(["--set", &url]).output().expect("runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(count(&from_set), expected.len().to_string(), "--set wins");
+
+    let help = Command::new(&binary).arg("--help").output().expect("runs");
+    assert!(text(&help.stdout).contains("--set TABLE.OPTION=VALUE"));
+}

@@ -15,6 +15,7 @@
 //!
 //! Each database is a [`JdbcClient`] in its own file, compiled behind its cargo feature.
 
+use crate::overrides::table_option;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -183,7 +184,15 @@ pub struct JdbcSink {
 
 impl JdbcSink {
     /// `casts` convert the query's columns to the table's column types.
-    pub fn new(config: JdbcSinkConfig, casts: Vec<ScalarFn>) -> Result<Self> {
+    pub fn new(mut config: JdbcSinkConfig, casts: Vec<ScalarFn>) -> Result<Self> {
+        // Deploy-time overrides and ${ENV} references (see `overrides`): credentials need not be in
+        // the DDL, nor in the binary.
+        let name = config.name.clone();
+        let option = |key: &str, legacy: &str, value: Option<&str>| table_option(&name, key, &[legacy], value);
+        config.url = option("url", "connector.url", Some(&config.url)).unwrap_or_default();
+        config.table = option("table-name", "connector.table", Some(&config.table)).unwrap_or_default();
+        config.username = option("username", "connector.username", config.username.as_deref());
+        config.password = option("password", "connector.password", config.password.as_deref());
         let dialect = Dialect::of_url(&config.url).ok_or_else(|| {
             JobError::User(format!(
                 "table `{}`: the JDBC URL {} is not supported (jdbc:sqlite:, jdbc:mysql:// and \

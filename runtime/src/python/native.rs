@@ -207,7 +207,17 @@ fn add_site_dirs(py: Python<'_>, built_with: &[&str]) -> PyResult<()> {
 
 /// Runs the program: the job script as `python job.py ARGS` would, with its jobs compiled.
 pub fn launch(program: &'static Program) -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (args, help) = match crate::overrides::take_binary_options(std::env::args().skip(1).collect()) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if help {
+        print!("{}", crate::overrides::HELP);
+        return ExitCode::SUCCESS;
+    }
     Python::initialize();
     let outcome = Python::attach(|py| -> PyResult<i32> {
         install_modules(py, program.modules)?;
