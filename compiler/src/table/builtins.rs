@@ -39,6 +39,14 @@ pub enum Func {
     Coalesce,
     /// `(string, pattern)`.
     Like,
+    /// EXTRACT(unit FROM temporal), YEAR(), HOUR(), ...: BIGINT.
+    Extract(super::temporal::TimeUnit),
+    /// `(timestamp or string, format)`.
+    DateFormat,
+    /// `(string[, format])`.
+    ToTimestamp,
+    /// `(string[, format])`.
+    ToDate,
 }
 
 impl Func {
@@ -58,6 +66,10 @@ impl Func {
             Func::Ceil => "CEIL",
             Func::Coalesce => "COALESCE",
             Func::Like => "LIKE",
+            Func::Extract(unit) => unit.name(),
+            Func::DateFormat => "DATE_FORMAT",
+            Func::ToTimestamp => "TO_TIMESTAMP",
+            Func::ToDate => "TO_DATE",
         }
     }
 }
@@ -69,7 +81,7 @@ const BUILTINS: &[&str] = &[
 
 /// Whether `name` (lower case) is a built-in function sluice compiles.
 pub fn is_builtin(name: &str) -> bool {
-    BUILTINS.contains(&name)
+    BUILTINS.contains(&name) || super::temporal::is_temporal_function(name)
 }
 
 /// A SQL decimal literal (`12.50`): its unscaled value and type `DECIMAL(digits, scale)`.
@@ -214,6 +226,9 @@ fn int_literal(e: &Expr) -> Option<i64> {
 pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
     let lower = name.to_ascii_lowercase();
     let string = |e: &Expr| e.ty() == SqlType::String;
+    if super::temporal::is_temporal_function(&lower) {
+        return super::temporal::typed_call(&lower, args, span);
+    }
     match lower.as_str() {
         "upper" | "lower" => {
             arity(&lower, &args, 1..=1, span)?;

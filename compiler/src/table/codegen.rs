@@ -22,14 +22,18 @@ fn tableau_width(field: &super::Field) -> usize {
         SqlType::Decimal(p, _) => usize::from(p) + 2,
         SqlType::Boolean => 5,
         SqlType::Float | SqlType::Double | SqlType::String => 30,
+        SqlType::Date => 10,
+        SqlType::Time => 8,
+        SqlType::Timestamp(p) => 19 + if p > 0 { usize::from(p) + 1 } else { 0 },
     };
     by_type.max(6).max(field.name.chars().count())
 }
 
-/// The runtime type a column is displayed as (DECIMAL columns are displayed from their text).
+/// The runtime type a column is displayed as (DECIMAL and temporal columns are displayed from their
+/// text).
 fn display_type(ty: SqlType) -> TokenStream {
     match ty {
-        SqlType::Decimal(..) => type_info(&SqlType::String.type_info()),
+        t if matches!(t, SqlType::Decimal(..)) || t.is_temporal() => type_info(&SqlType::String.type_info()),
         t => type_info(&t.type_info()),
     }
 }
@@ -60,9 +64,10 @@ fn rel_stmt_on(
             source,
             schema,
         } => {
-            // DECIMAL columns are read as text and parsed by a Calc after the source.
+            // DECIMAL and temporal columns are read as text and parsed by a Calc after the source.
             let read_as = |ty: SqlType| match ty {
                 SqlType::Decimal(..) => SqlType::String,
+                t if t.is_temporal() => SqlType::String,
                 t => t,
             };
             let types = schema.fields.iter().map(|f| type_info(&read_as(f.ty).type_info()));

@@ -17,14 +17,33 @@ pub fn scalar_fn(expr: &Expr) -> TokenStream {
         SqlType::Float | SqlType::Double => quote! { table::fx::from_f64(#body) },
         SqlType::String => quote! { table::fx::from_str(#body) },
         SqlType::Decimal(..) => quote! { table::decimal::to_value(#body) },
+        SqlType::Date => quote! { table::datetime::from_date(#body) },
+        SqlType::Time => quote! { table::datetime::from_time(#body) },
+        SqlType::Timestamp(_) => quote! { table::datetime::from_ts(#body) },
         _ => quote! { table::fx::from_i64(#body) },
     };
     quote! { Box::new(|r: &[table::Value]| -> table::Value { #wrap }) }
 }
 
-/// A `table::ScalarFn` closure computing `expr` for display: DECIMAL values as their text.
+/// A `table::ScalarFn` closure computing `expr` for display: DECIMAL values as their text, TIME and
+/// TIMESTAMP as Java's `LocalTime`/`LocalDateTime.toString` (what the print connector shows).
 pub fn display_fn(expr: &Expr) -> TokenStream {
+    let java = match expr.ty() {
+        SqlType::Time => Some(quote! { table::datetime::time_to_java }),
+        SqlType::Timestamp(_) => Some(quote! { table::datetime::ts_to_java }),
+        _ => None,
+    };
+    if let Some(java) = java {
+        let body = typed(expr);
+        return quote! {
+            Box::new(|r: &[table::Value]| -> table::Value { table::fx::from_str((#body).map(#java)) })
+        };
+    }
     match expr.ty() {
+        SqlType::Date => scalar_fn(&Expr::Cast {
+            expr: Box::new(expr.clone()),
+            ty: SqlType::String,
+        }),
         SqlType::Decimal(..) => scalar_fn(&Expr::Cast {
             expr: Box::new(expr.clone()),
             ty: SqlType::String,
@@ -228,12 +247,21 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
             quote! { (#a0) #( .or(#rest) )* }
         }
         Func::Like => quote! { table::fx::map2(#a0, #a1, |s, p| table::fx::like(&s, &p)) },
+        Func::Extract(_) | Func::DateFormat | Func::ToTimestamp | Func::ToDate => {
+            super::temporal::call(func, args, &a)
+        }
     }
 }
 
 fn cast(expr: &Expr, to: SqlType) -> TokenStream {
     let e = typed(expr);
     let from = expr.ty();
+    if from.is_temporal() || to.is_temporal() {
+        if let Some(folded) = super::temporal::fold_literal_cast(expr, to) {
+            return folded;
+        }
+        return super::temporal::cast(e, from, to);
+    }
     if let SqlType::Decimal(..) = to {
         let (p, s) = ps(to);
         return match from {

@@ -318,16 +318,24 @@ impl Scope<'_> {
                         format!("the type {data_type} is not supported by sluice yet"),
                     )
                 })?;
-                if !(e.ty() == ty
-                    || e.ty().is_numeric() && ty.is_numeric()
-                    || ty == SqlType::String
-                    || e.ty() == SqlType::String)
+                let temporal = e.ty().is_temporal() || ty.is_temporal();
+                if temporal && !super::temporal::castable(e.ty(), ty)
+                    || !temporal
+                        && !(e.ty() == ty
+                            || e.ty().is_numeric() && ty.is_numeric()
+                            || ty == SqlType::String
+                            || e.ty() == SqlType::String)
                 {
                     return Err(err(span, format!("cannot cast {} to {ty}", e.ty())));
                 }
                 Ok(e.cast(ty))
             }
             sql::Expr::Function(function) => self.function(function, span),
+            sql::Expr::TypedString(typed) => super::temporal::typed_literal(typed, span),
+            sql::Expr::Extract { field, expr: inner, .. } => {
+                let value = self.resolve(inner)?;
+                super::temporal::extract(field, value, span)
+            }
             other @ (sql::Expr::Case { .. }
             | sql::Expr::Substring { .. }
             | sql::Expr::Trim { .. }

@@ -20,6 +20,7 @@ mod locate;
 pub mod lower;
 pub mod sql;
 pub mod strings;
+pub mod temporal;
 pub mod types;
 
 use serde::Serialize;

@@ -21,6 +21,13 @@ pub enum SqlType {
     Double,
     String,
     Decimal(u8, u8),
+    /// Days since 1970-01-01.
+    Date,
+    /// TIME(0): milliseconds of the day.
+    Time,
+    /// TIMESTAMP(p) WITHOUT TIME ZONE: milliseconds since 1970-01-01T00:00 (fractions past
+    /// milliseconds are cut); `p` is kept for printing.
+    Timestamp(u8),
 }
 
 /// Flink's largest DECIMAL precision.
@@ -67,7 +74,19 @@ impl SqlType {
                 .filter(|_| s <= p)
                 .map(|_| SqlType::Decimal(p as u8, s as u8));
         }
+        if base == "TIMESTAMP" || base == "TIMESTAMP WITHOUT TIME ZONE" {
+            if upper.contains("LOCAL TIME ZONE") || upper.contains(" WITH TIME ZONE") {
+                return None;
+            }
+            let p = match upper.split_once('(') {
+                Some((_, rest)) => rest.split(')').next()?.trim().parse::<u8>().ok()?,
+                None => 6,
+            };
+            return (p <= 9).then_some(SqlType::Timestamp(p));
+        }
         Some(match base {
+            "DATE" => SqlType::Date,
+            "TIME" | "TIME WITHOUT TIME ZONE" => SqlType::Time,
             "BOOLEAN" | "BOOL" => SqlType::Boolean,
             "TINYINT" => SqlType::TinyInt,
             "SMALLINT" => SqlType::SmallInt,
@@ -91,6 +110,11 @@ impl SqlType {
 
     pub fn is_numeric(self) -> bool {
         self.is_integer() || matches!(self, SqlType::Float | SqlType::Double | SqlType::Decimal(..))
+    }
+
+    /// DATE, TIME or TIMESTAMP.
+    pub fn is_temporal(self) -> bool {
+        matches!(self, SqlType::Date | SqlType::Time | SqlType::Timestamp(_))
     }
 
     pub fn is_float(self) -> bool {
@@ -122,6 +146,9 @@ impl SqlType {
     pub fn common(a: SqlType, b: SqlType) -> Option<SqlType> {
         if a == b {
             return Some(a);
+        }
+        if let (SqlType::Timestamp(p), SqlType::Timestamp(q)) = (a, b) {
+            return Some(SqlType::Timestamp(p.max(q)));
         }
         if !a.is_numeric() || !b.is_numeric() {
             return None;
@@ -163,7 +190,9 @@ impl SqlType {
 
     /// Whether a value of `self` may be written where `target` is expected (INSERT's implicit cast).
     pub fn assignable_to(self, target: SqlType) -> bool {
-        self == target || (self.is_numeric() && target.is_numeric())
+        self == target
+            || (self.is_numeric() && target.is_numeric())
+            || matches!((self, target), (SqlType::Timestamp(_), SqlType::Timestamp(_)))
     }
 
     /// The runtime's `TypeInfo` for this type (what Python conversions and printing follow).
@@ -178,6 +207,9 @@ impl SqlType {
             SqlType::Double => TypeInfo::Double,
             SqlType::String => TypeInfo::String,
             SqlType::Decimal(..) => TypeInfo::BigDec,
+            SqlType::Date => TypeInfo::SqlDate,
+            SqlType::Time => TypeInfo::SqlTime,
+            SqlType::Timestamp(_) => TypeInfo::SqlTimestamp,
         }
     }
 }
@@ -194,6 +226,9 @@ impl fmt::Display for SqlType {
             SqlType::Double => "DOUBLE",
             SqlType::String => "STRING",
             SqlType::Decimal(p, s) => return write!(f, "DECIMAL({p}, {s})"),
+            SqlType::Date => "DATE",
+            SqlType::Time => "TIME(0)",
+            SqlType::Timestamp(p) => return write!(f, "TIMESTAMP({p})"),
         })
     }
 }

@@ -8,7 +8,7 @@ use crate::value::Value;
 
 pub fn get_i64(row: &[Value], i: usize) -> Option<i64> {
     match row.get(i) {
-        Some(Value::Int(v)) => Some(*v),
+        Some(Value::Int(v) | Value::Timestamp(v) | Value::Date(v) | Value::Time(v)) => Some(*v),
         _ => None,
     }
 }

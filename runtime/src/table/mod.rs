@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod calc;
 pub mod csv_source;
+pub mod datetime;
 pub mod decimal;
 pub mod fx;
 pub mod print_sink;

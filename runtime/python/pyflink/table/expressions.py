@@ -61,6 +61,16 @@ class Expression(object):
     min = property(lambda self: self._agg("MIN"))
     max = property(lambda self: self._agg("MAX"))
 
+    def cast(self, data_type):
+        return self._derive(f"CAST({self._sql} AS {data_type.sql()})")
+
+    def extract(self, time_interval_unit):
+        return self._derive(f"EXTRACT({time_interval_unit.name} FROM {self._sql})")
+
+    to_date = property(lambda self: self._derive(f"CAST({self._sql} AS DATE)"))
+    to_time = property(lambda self: self._derive(f"CAST({self._sql} AS TIME)"))
+    to_timestamp = property(lambda self: self._derive(f"CAST({self._sql} AS TIMESTAMP(3))"))
+
     def is_null(self):
         return self._derive(f"({self._sql} IS NULL)")
 
@@ -85,6 +95,13 @@ def _literal_sql(value):
         return repr(value) if "e" in repr(value) or "." in repr(value) else repr(value) + ".0"
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
+    import datetime
+    if isinstance(value, datetime.datetime):
+        return f"TIMESTAMP '{value.isoformat(sep=' ', timespec='milliseconds')}'"
+    if isinstance(value, datetime.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, datetime.time):
+        return f"TIME '{value.isoformat(timespec='seconds')}'"
     raise JobDefinitionError(f"lit() of a {type(value).__name__} is not supported", sites.user_site(4))
 
 
@@ -122,3 +139,16 @@ def _call(function, args):
 
 def call(f, *args):
     return _call(f, args)
+
+
+def date_format(timestamp, format):
+    """DATE_FORMAT(timestamp, format): the timestamp as text in a SimpleDateFormat pattern."""
+    return _call("DATE_FORMAT", [timestamp, format])
+
+
+def to_date(date_str, format=None):
+    return _call("TO_DATE", [date_str] if format is None else [date_str, format])
+
+
+def to_timestamp(timestamp_str, format=None):
+    return _call("TO_TIMESTAMP", [timestamp_str] if format is None else [timestamp_str, format])

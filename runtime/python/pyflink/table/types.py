@@ -71,6 +71,22 @@ class DataTypes(object):
     def DECIMAL(precision=10, scale=0, nullable=True):
         return DataType(f"DECIMAL({precision}, {scale})", nullable)
 
+    @staticmethod
+    def DATE(nullable=True):
+        return DataType("DATE", nullable)
+
+    @staticmethod
+    def TIME(precision=0, nullable=True):
+        return DataType(f"TIME({precision})", nullable)
+
+    @staticmethod
+    def TIMESTAMP(precision=6, nullable=True):
+        return DataType(f"TIMESTAMP({precision})", nullable)
+
+    @staticmethod
+    def TIMESTAMP_LTZ(precision=6, nullable=True):
+        return DataType(f"TIMESTAMP_LTZ({precision})", nullable)
+
 
 class RowType(DataType):
     """DataTypes.ROW([DataTypes.FIELD(name, type), ...])."""
