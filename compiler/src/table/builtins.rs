@@ -47,6 +47,8 @@ pub enum Func {
     ToTimestamp,
     /// `(string[, format])`.
     ToDate,
+    /// A TUMBLE window's start, end or rowtime of a row's time (the window size in ms).
+    Window(super::window::WindowPart, i64),
 }
 
 impl Func {
@@ -70,6 +72,7 @@ impl Func {
             Func::DateFormat => "DATE_FORMAT",
             Func::ToTimestamp => "TO_TIMESTAMP",
             Func::ToDate => "TO_DATE",
+            Func::Window(part, _) => part.name(),
         }
     }
 }

@@ -63,6 +63,7 @@ fn rel_stmt_on(
             table,
             source,
             schema,
+            rowtime,
         } => {
             // DECIMAL and temporal columns are read as text and parsed by a Calc after the source.
             let read_as = |ty: SqlType| match ty {
@@ -81,8 +82,15 @@ fn rel_stmt_on(
                         #table, #path, #field_delimiter, #ignore_parse_errors, vec![#(#types),*]))
                 },
             };
+            let watermarks = match rowtime {
+                Some(r) => {
+                    let (column, delay) = (Lit::usize_unsuffixed(r.column), Lit::i64_suffixed(r.delay_ms));
+                    quote! { let #var = p.operator(#var, table::RowtimeWatermarks::new(#column, #delay)); }
+                }
+                None => quote! {},
+            };
             if schema.fields.iter().all(|f| read_as(f.ty) == f.ty) {
-                return quote! { let #var = #scan; };
+                return quote! { let #var = #scan; #watermarks };
             }
             let parse = schema.fields.iter().enumerate().map(|(index, f)| {
                 scalar_fn(&Expr::Column { index, ty: read_as(f.ty) }.cast(f.ty))
@@ -90,6 +98,7 @@ fn rel_stmt_on(
             quote! {
                 let #var = #scan;
                 let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#parse),*]));
+                #watermarks
             }
         }
         RelOp::Calc {
@@ -132,40 +141,27 @@ fn rel_stmt_on(
             ..
         } => {
             let keys = keys.iter().map(scalar_fn);
-            let aggs = aggs.iter().map(|agg| {
-                let kind = match agg.kind {
-                    AggKind::Count => quote! { table::AggKind::Count },
-                    AggKind::Sum => quote! { table::AggKind::Sum },
-                    AggKind::Avg => quote! { table::AggKind::Avg },
-                    AggKind::Min => quote! { table::AggKind::Min },
-                    AggKind::Max => quote! { table::AggKind::Max },
-                };
-                let arg = match &agg.arg {
-                    Some(arg) => {
-                        let f = scalar_fn(arg);
-                        quote! { Some(#f) }
-                    }
-                    None => quote! { None },
-                };
-                let float = matches!(agg.ty, SqlType::Float | SqlType::Double);
-                let mut spec = quote! { table::AggSpec::new(#kind, #arg, #float) };
-                if let (AggKind::Avg, SqlType::Decimal(_, s)) = (agg.kind, agg.ty) {
-                    let from = agg.arg.as_ref().map_or(0, |a| a.ty().scale());
-                    let shift = u32::from(s).saturating_sub(from);
-                    spec = quote! { #spec.decimal_avg(#shift) };
-                }
-                if matches!(agg.ty, SqlType::Decimal(..)) && agg.kind != AggKind::Avg {
-                    spec = quote! { #spec.decimal() };
-                }
-                if agg.distinct {
-                    spec = quote! { #spec.distinct() };
-                }
-                spec
-            });
+            let aggs = agg_specs(aggs);
             let projection = projection.iter().map(scalar_fn);
             quote! {
                 let #var = p.operator(#input, table::GroupAggregate::new(
                     vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*]));
+            }
+        }
+        RelOp::WindowAggregate {
+            keys,
+            end_key,
+            aggs,
+            projection,
+            ..
+        } => {
+            let keys = keys.iter().map(scalar_fn);
+            let aggs = agg_specs(aggs);
+            let end_key = Lit::usize_unsuffixed(*end_key);
+            let projection = projection.iter().map(scalar_fn);
+            quote! {
+                let #var = p.operator(#input, table::WindowAggregate::new(
+                    vec![#(#keys),*], #end_key, vec![#(#aggs),*], vec![#(#projection),*]));
             }
         }
         RelOp::Values { schema } => {
@@ -239,3 +235,38 @@ fn rel_stmt_on(
     }
 }
 
+/// The runtime `AggSpec`s of aggregate calls.
+fn agg_specs(aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
+    aggs.iter()
+        .map(|agg| {
+            let kind = match agg.kind {
+                AggKind::Count => quote! { table::AggKind::Count },
+                AggKind::Sum => quote! { table::AggKind::Sum },
+                AggKind::Avg => quote! { table::AggKind::Avg },
+                AggKind::Min => quote! { table::AggKind::Min },
+                AggKind::Max => quote! { table::AggKind::Max },
+            };
+            let arg = match &agg.arg {
+                Some(arg) => {
+                    let f = scalar_fn(arg);
+                    quote! { Some(#f) }
+                }
+                None => quote! { None },
+            };
+            let float = matches!(agg.ty, SqlType::Float | SqlType::Double);
+            let mut spec = quote! { table::AggSpec::new(#kind, #arg, #float) };
+            if let (AggKind::Avg, SqlType::Decimal(_, s)) = (agg.kind, agg.ty) {
+                let from = agg.arg.as_ref().map_or(0, |a| a.ty().scale());
+                let shift = u32::from(s).saturating_sub(from);
+                spec = quote! { #spec.decimal_avg(#shift) };
+            }
+            if matches!(agg.ty, SqlType::Decimal(..)) && agg.kind != AggKind::Avg {
+                spec = quote! { #spec.decimal() };
+            }
+            if agg.distinct {
+                spec = quote! { #spec.distinct() };
+            }
+            spec
+        })
+        .collect()
+}

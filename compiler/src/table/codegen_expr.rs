@@ -247,6 +247,15 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
             quote! { (#a0) #( .or(#rest) )* }
         }
         Func::Like => quote! { table::fx::map2(#a0, #a1, |s, p| table::fx::like(&s, &p)) },
+        Func::Window(part, size) => {
+            let size = Lit::i64_suffixed(size);
+            let offset = match part {
+                super::window::WindowPart::Start => quote! { 0 },
+                super::window::WindowPart::End => quote! { #size },
+                super::window::WindowPart::Time => quote! { #size - 1 },
+            };
+            quote! { (#a0).map(|t: i64| t - t.rem_euclid(#size) + #offset) }
+        }
         Func::Extract(_) | Func::DateFormat | Func::ToTimestamp | Func::ToDate => {
             super::temporal::call(func, args, &a)
         }

@@ -21,6 +21,8 @@ pub struct TableDef {
     pub options: BTreeMap<String, String>,
     /// The span of the `WITH` clause's first option (for connector errors).
     pub options_span: Span,
+    /// `WATERMARK FOR ts AS ts - INTERVAL ...`.
+    pub rowtime: Option<super::window::Rowtime>,
 }
 
 fn err(span: Span, message: impl Into<String>) -> ExprError {
@@ -32,7 +34,8 @@ fn err(span: Span, message: impl Into<String>) -> ExprError {
 
 /// Parses one `CREATE TABLE` statement.
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
-    let statements = Parser::parse_sql(&GenericDialect, text).map_err(|e| parse_error(&e))?;
+    let (text, watermark) = super::window::split_watermark(text);
+    let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
     let [statement] = statements.as_slice() else {
         return Err(err(Span::empty(), "expected exactly one SQL statement"));
     };
@@ -80,14 +83,19 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
             }
         }
     }
+    let schema = Schema { fields };
+    let rowtime = watermark
+        .map(|w| super::window::rowtime(&w, &schema))
+        .transpose()?;
     Ok(TableDef {
+        rowtime,
         name: create
             .name
             .0
             .last()
             .map(|p| p.to_string().replace('`', ""))
             .unwrap_or_default(),
-        schema: Schema { fields },
+        schema,
         primary_key,
         options,
         options_span,

@@ -19,12 +19,17 @@ impl fmt::Display for RelOp {
                 table,
                 source,
                 schema,
+                rowtime,
             } => {
                 write!(f, "TableScan table={table} ")?;
                 match source {
                     SourceConnector::CsvFile { path, .. } => write!(f, "csv={path:?}")?,
                 }
-                write!(f, " schema={schema}")
+                write!(f, " schema={schema}")?;
+                if let Some(r) = rowtime {
+                    write!(f, " watermark=${} - {}ms", r.column, r.delay_ms)?;
+                }
+                Ok(())
             }
             RelOp::Calc {
                 python,
@@ -52,6 +57,19 @@ impl fmt::Display for RelOp {
             } => write!(
                 f,
                 "GroupAggregate keys=[{}] aggs=[{}] select=[{}] schema={schema}",
+                list(keys),
+                list(aggs),
+                list(projection)
+            ),
+            RelOp::WindowAggregate {
+                keys,
+                end_key,
+                aggs,
+                projection,
+                schema,
+            } => write!(
+                f,
+                "WindowAggregate keys=[{}] window_end=$k{end_key} aggs=[{}] select=[{}] schema={schema}",
                 list(keys),
                 list(aggs),
                 list(projection)

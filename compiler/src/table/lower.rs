@@ -211,7 +211,7 @@ pub(crate) fn lower_table_node(
     );
     let input = match input_schema(node, nodes) {
         Some(schema) => schema.clone(),
-        None if needs_input => return Err(ctx.internal("has no relational input")),
+        None if needs_input && node.op != "table.from_stream" => return Err(ctx.internal("has no relational input")),
         None => empty,
     };
     let rel = match node.op.as_str() {
@@ -223,10 +223,58 @@ pub(crate) fn lower_table_node(
                 table: def.name,
                 source,
                 schema: def.schema,
+                rowtime: def.rowtime,
             }
         }
         "table.select" | "table.filter" => lower_calc(&mut ctx, &input)?,
-        "table.aggregate" => lower_aggregate(&mut ctx, &input)?,
+        "table.aggregate" => {
+            let end = node
+                .inputs
+                .first()
+                .and_then(|&i| nodes.get(i))
+                .and_then(|n| match &n.op {
+                    StreamOp::Relational(rel) => super::window::calc_window_end(rel),
+                    _ => None,
+                });
+            super::window::windowed(lower_aggregate(&mut ctx, &input)?, end)
+        }
+        "table.window" => lower_window(&mut ctx, &input)?,
+        "table.from_stream" => {
+            let ty = node.inputs.first().and_then(|&i| nodes.get(i)).map(|n| n.output.clone());
+            let schema = ty.as_ref().and_then(super::types::schema_of_type_info).ok_or_else(|| {
+                CompileError::new(
+                    Category::Unsupported,
+                    format!(
+                        "from_data_stream() of a stream of {} is not supported by sluice yet (give the stream a Types.ROW or Types.TUPLE of SQL-typed fields)",
+                        ty.map_or("unknown values".to_string(), |t| t.to_string())
+                    ),
+                )
+                .at(node.site.clone())
+            })?;
+            RelOp::Calc {
+                python: Vec::new(),
+                filter: None,
+                projection: schema
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(index, f)| Expr::Column { index, ty: f.ty })
+                    .collect(),
+                schema,
+            }
+        }
+        // to_data_stream / to_append_stream: the table's rows continue as a DataStream of Rows.
+        "table.to_stream" => RelOp::Calc {
+            python: Vec::new(),
+            filter: None,
+            projection: input
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(index, f)| Expr::Column { index, ty: f.ty })
+                .collect(),
+            schema: input.clone(),
+        },
         "table.alias" => {
             let names: Vec<String> = ctx
                 .specs("names")?
@@ -479,6 +527,27 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         projection,
         schema: Schema { fields },
     })
+}
+
+/// `table.window(Tumble.over(size).on(time).alias(w))`: the TUMBLE table function over the input.
+fn lower_window(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
+    let (size, time) = (ctx.spec("size")?, ctx.spec("time")?);
+    let one = |spec: &TextSpec| -> Result<sql::Expr, ExprError> {
+        let items = select_items(spec)?;
+        let item = items.first().ok_or_else(|| super::expr::error(Span::empty(), "expected an expression"))?;
+        Ok(item_parts(item, 0)?.0.clone())
+    };
+    let size_expr = one(&size).map_err(|e| ctx.error(&size, e))?;
+    let time_expr = one(&time).map_err(|e| ctx.error(&time, e))?;
+    let size_ms = super::window::interval_millis(&size_expr)
+        .filter(|s| *s > 0)
+        .ok_or_else(|| ctx.error(&size, super::expr::error(size_expr.span(), "the window size must be an interval such as lit(10).seconds")))?;
+    let time_column = match &time_expr {
+        sql::Expr::Identifier(i) => i.value.clone(),
+        other => return Err(ctx.error(&time, super::expr::error(other.span(), "on() takes a time attribute column"))),
+    };
+    let tvf = super::window::Tvf { table: "the table".into(), table_span: Span::empty(), time_column, size_ms };
+    super::window::tvf_calc(&tvf, input, time_expr.span()).map_err(|e| ctx.error(&time, e))
 }
 
 /// `from_elements`: the column names and SQL types the shim inferred or was given.

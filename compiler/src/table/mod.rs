@@ -21,6 +21,7 @@ pub mod lower;
 pub mod sql;
 pub mod strings;
 pub mod temporal;
+pub mod window;
 pub mod types;
 
 use serde::Serialize;
@@ -82,6 +83,8 @@ pub enum RelOp {
         table: String,
         source: SourceConnector,
         schema: Schema,
+        /// The DDL's `WATERMARK FOR` column and delay.
+        rowtime: Option<window::Rowtime>,
     },
     /// `select` / `where`: Python scalar functions first (their results appended to the input row as
     /// extra columns, as Flink's PythonCalc does), then a native filter and projection over the
@@ -97,6 +100,15 @@ pub enum RelOp {
     /// `[keys..., aggregates...]`.
     Aggregate {
         keys: Vec<Expr>,
+        aggs: Vec<AggCall>,
+        projection: Vec<Expr>,
+        schema: Schema,
+    },
+    /// `GROUP BY window_start, window_end, ...` over a windowing TVF: one insert-only row per key and
+    /// window when the watermark passes the window's end; `keys[end_key]` is `window_end`.
+    WindowAggregate {
+        keys: Vec<Expr>,
+        end_key: usize,
         aggs: Vec<AggCall>,
         projection: Vec<Expr>,
         schema: Schema,
@@ -128,6 +140,7 @@ impl RelOp {
             RelOp::Scan { schema, .. }
             | RelOp::Calc { schema, .. }
             | RelOp::Aggregate { schema, .. }
+            | RelOp::WindowAggregate { schema, .. }
             | RelOp::Union { schema }
             | RelOp::Values { schema }
             | RelOp::Tableau { schema }
@@ -142,6 +155,7 @@ impl RelOp {
             RelOp::Scan { .. } => "from_path",
             RelOp::Calc { .. } => "select",
             RelOp::Aggregate { .. } => "group_by().select",
+            RelOp::WindowAggregate { .. } => "window aggregate",
             RelOp::Union { .. } => "union_all",
             RelOp::Values { .. } => "from_elements",
             RelOp::Tableau { .. } => "execute().print",

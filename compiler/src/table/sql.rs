@@ -128,7 +128,7 @@ pub(super) fn lower_statement(
 
 /// Parses exactly one statement.
 fn one_statement(text: &str) -> Result<sql::Statement, ExprError> {
-    let mut statements = Parser::parse_sql(&GenericDialect, text).map_err(|e| {
+    let mut statements = Parser::parse_sql(&GenericDialect, &super::window::blank_tvf_tables(text)).map_err(|e| {
         let mut e = parse_error(&e);
         if e.span.start.line == 0 {
             e.span = end_span(text);
@@ -402,6 +402,13 @@ impl Builder<'_, '_, '_> {
                 let node = self.query(subquery)?;
                 self.rename(node, alias.as_ref())
             }
+            sql::TableFactor::TableFunction { expr, alias } => {
+                let tvf = super::window::tvf(expr)?;
+                let node = self.named(&tvf.table, tvf.table_span)?;
+                let op = super::window::tvf_calc(&tvf, &self.schema(node), expr.span())?;
+                let node = self.push(op, vec![node]);
+                self.rename(node, alias.as_ref())
+            }
             other => Err(unsupported(other.span(), "this kind of FROM item (table functions, joins)")),
         }
     }
@@ -466,6 +473,7 @@ impl Builder<'_, '_, '_> {
                 table: def.name,
                 source,
                 schema: def.schema,
+                rowtime: def.rowtime,
             },
             Vec::new(),
         ))
@@ -601,6 +609,7 @@ impl Builder<'_, '_, '_> {
                 vec![input_node],
             );
         }
+        let window_end = super::window::window_end_column(&self.nodes, input_node);
         let mut keys = Vec::new();
         for e in group_exprs {
             keys.push(self.scope(input).resolve(e)?);
@@ -617,15 +626,8 @@ impl Builder<'_, '_, '_> {
             (projection, fields, having)
         };
         let Some(having) = having else {
-            return Ok(self.push(
-                RelOp::Aggregate {
-                    keys,
-                    aggs,
-                    projection,
-                    schema: Schema { fields },
-                },
-                vec![input_node],
-            ));
+            let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };
+            return Ok(self.push(super::window::windowed(op, window_end), vec![input_node]));
         };
         let mut inner = Vec::new();
         for (i, k) in keys.iter().enumerate() {
@@ -635,15 +637,8 @@ impl Builder<'_, '_, '_> {
             inner.push(Field { name: format!("$a{i}"), ty: a.ty });
         }
         let inner = Schema { fields: inner };
-        let aggregate = self.push(
-            RelOp::Aggregate {
-                keys,
-                aggs,
-                projection: identity(&inner),
-                schema: inner,
-            },
-            vec![input_node],
-        );
+        let op = RelOp::Aggregate { keys, aggs, projection: identity(&inner), schema: inner };
+        let aggregate = self.push(super::window::windowed(op, window_end), vec![input_node]);
         Ok(self.push(
             RelOp::Calc {
                 python: Vec::new(),

@@ -86,7 +86,10 @@ impl TimeUnit {
     }
 
     fn is_date_part(self) -> bool {
-        !matches!(self, TimeUnit::Hour | TimeUnit::Minute | TimeUnit::Second | TimeUnit::Millisecond)
+        !matches!(
+            self,
+            TimeUnit::Hour | TimeUnit::Minute | TimeUnit::Second | TimeUnit::Millisecond
+        )
     }
 }
 
@@ -99,13 +102,22 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 fn digits(s: &str, min: usize, max: usize) -> Option<i64> {
-    (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())?
 }
 
 fn parse_date(s: &str) -> Option<i64> {
     let mut parts = s.splitn(3, '-');
-    let (y, m, d) = (digits(parts.next()?, 1, 4)?, digits(parts.next()?, 1, 2)?, digits(parts.next()?, 1, 2)?);
-    let next = if m == 12 { days_from_civil(y + 1, 1, 1) } else { days_from_civil(y, m + 1, 1) };
+    let (y, m, d) = (
+        digits(parts.next()?, 1, 4)?,
+        digits(parts.next()?, 1, 2)?,
+        digits(parts.next()?, 1, 2)?,
+    );
+    let next = if m == 12 {
+        days_from_civil(y + 1, 1, 1)
+    } else {
+        days_from_civil(y, m + 1, 1)
+    };
     let days = days_from_civil(y, m, d);
     ((1..=12).contains(&m) && d >= 1 && days < next).then_some(days)
 }
@@ -115,7 +127,11 @@ fn parse_time(s: &str) -> Option<i64> {
     let mut parts = clock.splitn(3, ':');
     let (h, m) = (digits(parts.next()?, 1, 2)?, digits(parts.next()?, 1, 2)?);
     let sec = parts.next().map_or(Some(0), |p| digits(p, 1, 2))?;
-    let millis = if fraction.is_empty() { 0 } else { digits(&format!("{fraction:0<3}")[..3], 3, 3)? };
+    let millis = if fraction.is_empty() {
+        0
+    } else {
+        digits(&format!("{fraction:0<3}")[..3], 3, 3)?
+    };
     (h < 24 && m < 60 && sec < 60).then_some(((h * 60 + m) * 60 + sec) * 1000 + millis)
 }
 
@@ -130,7 +146,12 @@ fn parse_timestamp(s: &str) -> Option<i64> {
 pub fn typed_literal(typed: &sql::TypedString, span: Span) -> Result<Expr, ExprError> {
     let text = match &typed.value.value {
         sql::Value::SingleQuotedString(s) => s.trim().to_string(),
-        other => return Err(error(span, format!("expected a quoted literal, found {other}"))),
+        other => {
+            return Err(error(
+                span,
+                format!("expected a quoted literal, found {other}"),
+            ))
+        }
     };
     let ty = SqlType::parse(&typed.data_type.to_string());
     let (value, ty) = match ty {
@@ -141,16 +162,29 @@ pub fn typed_literal(typed: &sql::TypedString, span: Span) -> Result<Expr, ExprE
             let precision = text.split_once('.').map_or(0, |(_, f)| f.len().min(9)) as u8;
             (parse_timestamp(&text), SqlType::Timestamp(precision))
         }
-        _ => return Err(error(span, format!("the literal `{typed}` is not supported by sluice yet"))),
+        _ => {
+            return Err(error(
+                span,
+                format!("the literal `{typed}` is not supported by sluice yet"),
+            ))
+        }
     };
-    let value = value.ok_or_else(|| error(span, format!("`{text}` is not a valid {ty} literal")))?;
-    Ok(Expr::Literal { value: Literal::Int(value), ty })
+    let value =
+        value.ok_or_else(|| error(span, format!("`{text}` is not a valid {ty} literal")))?;
+    Ok(Expr::Literal {
+        value: Literal::Int(value),
+        ty,
+    })
 }
 
 /// `EXTRACT(unit FROM value)`.
 pub fn extract(field: &sql::DateTimeField, value: Expr, span: Span) -> Result<Expr, ExprError> {
-    let unit = TimeUnit::of_field(field)
-        .ok_or_else(|| error(span, format!("EXTRACT({field} FROM ...) is not supported by sluice yet")))?;
+    let unit = TimeUnit::of_field(field).ok_or_else(|| {
+        error(
+            span,
+            format!("EXTRACT({field} FROM ...) is not supported by sluice yet"),
+        )
+    })?;
     extract_unit(unit, value, span)
 }
 
@@ -162,9 +196,16 @@ fn extract_unit(unit: TimeUnit, value: Expr, span: Span) -> Result<Expr, ExprErr
         _ => false,
     };
     if !ok {
-        return Err(error(span, format!("cannot extract {} from {}", unit.name(), value.ty())));
+        return Err(error(
+            span,
+            format!("cannot extract {} from {}", unit.name(), value.ty()),
+        ));
     }
-    Ok(Expr::Call { func: Func::Extract(unit), args: vec![value], ty: SqlType::BigInt })
+    Ok(Expr::Call {
+        func: Func::Extract(unit),
+        args: vec![value],
+        ty: SqlType::BigInt,
+    })
 }
 
 /// The temporal built-in functions, by lower-case name (see [`is_temporal_function`]).
@@ -173,45 +214,60 @@ pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprE
         if n.contains(&args.len()) {
             Ok(())
         } else {
-            Err(error(span, format!("{}() takes {} arguments, got {}", name.to_uppercase(), n.start(), args.len())))
+            Err(error(
+                span,
+                format!(
+                    "{}() takes {} arguments, got {}",
+                    name.to_uppercase(),
+                    n.start(),
+                    args.len()
+                ),
+            ))
         }
     };
     let strings = |from: usize| args.iter().skip(from).all(|a| a.ty() == SqlType::String);
     if let Some(unit) = TimeUnit::of_function(name) {
         want(1..=1)?;
-        let value = args.into_iter().next().ok_or_else(|| error(span, "missing argument"))?;
+        let value = args
+            .into_iter()
+            .next()
+            .ok_or_else(|| error(span, "missing argument"))?;
         return extract_unit(unit, value, span);
     }
-        let (func, ty) = match name {
-            "date_format" => {
-                want(2..=2)?;
-                if !matches!(args[0].ty(), SqlType::Timestamp(_) | SqlType::String) || !strings(1) {
-                    return Err(error(span, "DATE_FORMAT() takes a TIMESTAMP and a format string"));
-                }
-                (Func::DateFormat, SqlType::String)
+    let (func, ty) = match name {
+        "date_format" => {
+            want(2..=2)?;
+            if !matches!(args[0].ty(), SqlType::Timestamp(_) | SqlType::String) || !strings(1) {
+                return Err(error(
+                    span,
+                    "DATE_FORMAT() takes a TIMESTAMP and a format string",
+                ));
             }
-            "to_timestamp" => {
-                want(1..=2)?;
-                if !strings(0) {
-                    return Err(error(span, "TO_TIMESTAMP() takes strings"));
-                }
-                (Func::ToTimestamp, SqlType::Timestamp(3))
+            (Func::DateFormat, SqlType::String)
+        }
+        "to_timestamp" => {
+            want(1..=2)?;
+            if !strings(0) {
+                return Err(error(span, "TO_TIMESTAMP() takes strings"));
             }
-            "to_date" => {
-                want(1..=2)?;
-                if !strings(0) {
-                    return Err(error(span, "TO_DATE() takes strings"));
-                }
-                (Func::ToDate, SqlType::Date)
+            (Func::ToTimestamp, SqlType::Timestamp(3))
+        }
+        "to_date" => {
+            want(1..=2)?;
+            if !strings(0) {
+                return Err(error(span, "TO_DATE() takes strings"));
             }
-            _ => return Err(error(span, format!("unknown function `{name}`"))),
-        };
-        Ok(Expr::Call { func, args, ty })
+            (Func::ToDate, SqlType::Date)
+        }
+        _ => return Err(error(span, format!("unknown function `{name}`"))),
+    };
+    Ok(Expr::Call { func, args, ty })
 }
 
 /// Whether the compiler knows `name` as a temporal function.
 pub fn is_temporal_function(name: &str) -> bool {
-    TimeUnit::of_function(name).is_some() || matches!(name, "date_format" | "to_timestamp" | "to_date")
+    TimeUnit::of_function(name).is_some()
+        || matches!(name, "date_format" | "to_timestamp" | "to_date")
 }
 
 /// Whether CAST from `from` to `to` is allowed when either is temporal.
@@ -219,13 +275,20 @@ pub fn castable(from: SqlType, to: SqlType) -> bool {
     use SqlType as T;
     matches!(
         (from, to),
-        (T::String, _) | (_, T::String) | (T::Timestamp(_), T::Date | T::Time | T::Timestamp(_)) | (T::Date, T::Timestamp(_))
+        (T::String, _)
+            | (_, T::String)
+            | (T::Timestamp(_), T::Date | T::Time | T::Timestamp(_))
+            | (T::Date, T::Timestamp(_))
     ) || from == to
 }
 
 /// Generated code for a temporal function call (`a` are the typed arguments).
 pub fn call(func: Func, args: &[Expr], a: &[TokenStream]) -> TokenStream {
-    let arg = |i: usize| a.get(i).cloned().unwrap_or_else(|| quote! { None::<std::sync::Arc<str>> });
+    let arg = |i: usize| {
+        a.get(i)
+            .cloned()
+            .unwrap_or_else(|| quote! { None::<std::sync::Arc<str>> })
+    };
     match func {
         Func::Extract(unit) => {
             let u = quote::format_ident!("{}", format!("{unit:?}"));
@@ -235,7 +298,9 @@ pub fn call(func: Func, args: &[Expr], a: &[TokenStream]) -> TokenStream {
         Func::DateFormat => {
             let (value, fmt) = (arg(0), arg(1));
             let millis = match args.first().map(Expr::ty) {
-                Some(SqlType::String) => quote! { (#value).and_then(|s| table::datetime::parse_timestamp(&s)) },
+                Some(SqlType::String) => {
+                    quote! { (#value).and_then(|s| table::datetime::parse_timestamp(&s)) }
+                }
                 _ => value,
             };
             quote! { table::fx::map2(#millis, #fmt, |v: i64, f| table::datetime::date_format(v, &f)) }
@@ -270,7 +335,11 @@ fn to_millis(e: TokenStream, ty: SqlType) -> TokenStream {
 
 /// A string literal cast to a temporal type, computed at compile time (`None` when not one).
 pub fn fold_literal_cast(expr: &Expr, to: SqlType) -> Option<TokenStream> {
-    let Expr::Literal { value: Literal::String(text), .. } = expr else {
+    let Expr::Literal {
+        value: Literal::String(text),
+        ..
+    } = expr
+    else {
         return None;
     };
     let text = text.trim();
@@ -296,7 +365,9 @@ pub fn cast(e: TokenStream, from: SqlType, to: SqlType) -> TokenStream {
     match (from, to) {
         (T::String, T::Date) => quote! { (#e).and_then(|s| table::datetime::parse_date(&s)) },
         (T::String, T::Time) => quote! { (#e).and_then(|s| table::datetime::parse_time(&s)) },
-        (T::String, T::Timestamp(_)) => quote! { (#e).and_then(|s| table::datetime::parse_timestamp(&s)) },
+        (T::String, T::Timestamp(_)) => {
+            quote! { (#e).and_then(|s| table::datetime::parse_timestamp(&s)) }
+        }
         (T::Date, T::String) => quote! { (#e).map(table::datetime::date_to_str) },
         (T::Time, T::String) => quote! { (#e).map(|v: i64| table::datetime::time_to_str(v, 0)) },
         (T::Timestamp(p), T::String) => {

@@ -278,3 +278,36 @@ impl fmt::Display for Schema {
         f.write_str(")")
     }
 }
+
+/// The table schema of a DataStream's type (`from_data_stream`): a ROW's fields with their names
+/// (`f0`, `f1`, ... when unnamed), a TUPLE's as `f0`, `f1`, ...; `None` when a field has no SQL type.
+pub fn schema_of_type_info(ty: &TypeInfo) -> Option<Schema> {
+    let (types, names) = match ty {
+        TypeInfo::Row { fields, names } => (fields, names.clone()),
+        TypeInfo::Tuple { fields } => (fields, None),
+        _ => return None,
+    };
+    let names = names.unwrap_or_else(|| (0..types.len()).map(|i| format!("f{i}")).collect());
+    let fields = types
+        .iter()
+        .zip(names)
+        .map(|(t, name)| {
+            let ty = match t {
+                TypeInfo::Boolean => SqlType::Boolean,
+                TypeInfo::Byte => SqlType::TinyInt,
+                TypeInfo::Short => SqlType::SmallInt,
+                TypeInfo::Int => SqlType::Int,
+                TypeInfo::Long => SqlType::BigInt,
+                TypeInfo::Float => SqlType::Float,
+                TypeInfo::Double => SqlType::Double,
+                TypeInfo::String => SqlType::String,
+                TypeInfo::SqlDate => SqlType::Date,
+                TypeInfo::SqlTime => SqlType::Time,
+                TypeInfo::SqlTimestamp => SqlType::Timestamp(3),
+                _ => return None,
+            };
+            Some(Field { name, ty })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Schema { fields })
+}

@@ -72,7 +72,7 @@ impl AggSpec {
 /// One aggregate's accumulator: count of non-NULL inputs, their integer or float sum, and for
 /// MIN/MAX the current extreme (insert-only).
 #[derive(Debug, Clone, Default)]
-struct Acc {
+pub(super) struct Acc {
     count: i64,
     int_sum: i64,
     float_sum: f64,
@@ -85,6 +85,9 @@ struct Acc {
 fn compare(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Timestamp(x), Value::Timestamp(y)) | (Value::Date(x), Value::Date(y)) | (Value::Time(x), Value::Time(y)) => {
+            x.cmp(y)
+        }
         (Value::Float(x), Value::Float(y)) => x.total_cmp(y),
         (Value::Str(x), Value::Str(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
@@ -94,7 +97,7 @@ fn compare(a: &Value, b: &Value) -> Ordering {
 }
 
 impl AggSpec {
-    fn update(&self, acc: &mut Acc, row: &[Value], retract: bool) -> Result<()> {
+    pub(super) fn update(&self, acc: &mut Acc, row: &[Value], retract: bool) -> Result<()> {
         let value = match &self.arg {
             Some(arg) => arg(row),
             None => Value::Int(1),
@@ -151,7 +154,7 @@ impl AggSpec {
         Ok(())
     }
 
-    fn value(&self, acc: &Acc) -> Value {
+    pub(super) fn value(&self, acc: &Acc) -> Value {
         match self.kind {
             AggKind::Count => Value::Int(acc.count),
             _ if acc.count == 0 => Value::Null,

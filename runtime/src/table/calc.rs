@@ -97,6 +97,8 @@ impl TableCalc {
 fn row_parts(record: Record) -> (RowKind, Vec<Value>, Option<i64>) {
     match record.value {
         Value::Row(row) => (row.kind, row.fields, record.timestamp),
+        // A DataStream's tuples entering a table (from_data_stream).
+        Value::Tuple(fields) => (RowKind::Insert, fields, record.timestamp),
         other => (RowKind::Insert, vec![other], record.timestamp),
     }
 }

@@ -46,7 +46,11 @@ pub fn parse_date(s: &str) -> Option<i64> {
 }
 
 fn days_in_month(year: i64, month: u32) -> i64 {
-    let next = if month == 12 { days_from_civil(year + 1, 1, 1) } else { days_from_civil(year, month + 1, 1) };
+    let next = if month == 12 {
+        days_from_civil(year + 1, 1, 1)
+    } else {
+        days_from_civil(year, month + 1, 1)
+    };
     next - days_from_civil(year, month, 1)
 }
 
@@ -94,13 +98,21 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
 }
 
 fn write_clock(out: &mut String, millis_of_day: i64) {
-    let (h, m, s) = (millis_of_day / 3_600_000, millis_of_day / 60_000 % 60, millis_of_day / 1000 % 60);
+    let (h, m, s) = (
+        millis_of_day / 3_600_000,
+        millis_of_day / 60_000 % 60,
+        millis_of_day / 1000 % 60,
+    );
     let _ = write!(out, "{h:02}:{m:02}:{s:02}");
 }
 
 fn write_fraction(out: &mut String, millis: i64, precision: u32) {
     if precision > 0 {
-        let digits = format!("{:03}{}", millis % 1000, "0".repeat(precision.saturating_sub(3) as usize));
+        let digits = format!(
+            "{:03}{}",
+            millis % 1000,
+            "0".repeat(precision.saturating_sub(3) as usize)
+        );
         out.push('.');
         out.push_str(&digits[..precision as usize]);
     }
@@ -261,8 +273,20 @@ pub fn date_format(millis: i64, fmt: &str) -> Arc<str> {
                     'y' if n == 2 => y.rem_euclid(100),
                     'y' => y,
                     'M' if n >= 3 => {
-                        const NAMES: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July",
-                            "August", "September", "October", "November", "December"];
+                        const NAMES: [&str; 12] = [
+                            "January",
+                            "February",
+                            "March",
+                            "April",
+                            "May",
+                            "June",
+                            "July",
+                            "August",
+                            "September",
+                            "October",
+                            "November",
+                            "December",
+                        ];
                         let name = NAMES[(mo - 1) as usize];
                         out.push_str(if n == 3 { &name[..3] } else { name });
                         continue;
@@ -280,7 +304,15 @@ pub fn date_format(millis: i64, fmt: &str) -> Arc<str> {
                         continue;
                     }
                     'E' => {
-                        const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+                        const DAYS: [&str; 7] = [
+                            "Sunday",
+                            "Monday",
+                            "Tuesday",
+                            "Wednesday",
+                            "Thursday",
+                            "Friday",
+                            "Saturday",
+                        ];
                         let name = DAYS[(extract(Unit::DayOfWeek, millis) - 1) as usize];
                         out.push_str(if n <= 3 { &name[..3] } else { name });
                         continue;
@@ -310,7 +342,11 @@ pub fn to_timestamp(text: &str, fmt: Option<&str>) -> Option<i64> {
             Piece::Text(t) => rest = rest.strip_prefix(t.as_str())?,
             Piece::Field(c, n) => {
                 let max = if c == 'y' && n != 2 { 4 } else { n.max(2) };
-                let len = rest.bytes().take(max).take_while(u8::is_ascii_digit).count();
+                let len = rest
+                    .bytes()
+                    .take(max)
+                    .take_while(u8::is_ascii_digit)
+                    .count();
                 let value: i64 = rest[..len].parse().ok()?;
                 rest = &rest[len..];
                 match c {
@@ -326,7 +362,14 @@ pub fn to_timestamp(text: &str, fmt: Option<&str>) -> Option<i64> {
             }
         }
     }
-    if !rest.is_empty() || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo as u32) || h > 23 || mi > 59 || s > 59 {
+    if !rest.is_empty()
+        || !(1..=12).contains(&mo)
+        || d < 1
+        || d > days_in_month(y, mo as u32)
+        || h > 23
+        || mi > 59
+        || s > 59
+    {
         return None;
     }
     Some(days_from_civil(y, mo as u32, d as u32) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms)
@@ -341,13 +384,25 @@ mod tests {
         let ts = parse_timestamp("2023-12-31 00:00:01.5").unwrap();
         assert_eq!(&*ts_to_str(ts, 3), "2023-12-31 00:00:01.500");
         assert_eq!(&*ts_to_java(ts), "2023-12-31T00:00:01.500");
-        assert_eq!(&*ts_to_java(parse_timestamp("2024-01-15 08:30:00").unwrap()), "2024-01-15T08:30");
+        assert_eq!(
+            &*ts_to_java(parse_timestamp("2024-01-15 08:30:00").unwrap()),
+            "2024-01-15T08:30"
+        );
         assert_eq!(&*time_to_java(parse_time("23:59:59").unwrap()), "23:59:59");
-        assert_eq!(&*date_to_str(parse_date("2024-02-29").unwrap()), "2024-02-29");
+        assert_eq!(
+            &*date_to_str(parse_date("2024-02-29").unwrap()),
+            "2024-02-29"
+        );
         assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(&*date_format(ts, "yyyy/MM/dd HH:mm"), "2023/12/31 00:00");
-        assert_eq!(to_timestamp("31.12.2023 00:00", Some("dd.MM.yyyy HH:mm")), Some(ts - 1500));
+        assert_eq!(
+            to_timestamp("31.12.2023 00:00", Some("dd.MM.yyyy HH:mm")),
+            Some(ts - 1500)
+        );
         assert_eq!(extract(Unit::DayOfWeek, 0), 5);
-        assert_eq!(extract(Unit::Week, parse_timestamp("2024-01-01").unwrap()), 1);
+        assert_eq!(
+            extract(Unit::Week, parse_timestamp("2024-01-01").unwrap()),
+            1
+        );
     }
 }

@@ -13,12 +13,14 @@ pub mod decimal;
 pub mod fx;
 pub mod print_sink;
 pub mod tableau;
+pub mod window;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
 pub use calc::{PyScalarCall, TableCalc};
 pub use csv_source::CsvFileSource;
 pub use print_sink::TablePrintSink;
 pub use tableau::{TableauPrint, ValuesSource};
+pub use window::{RowtimeWatermarks, WindowAggregate};
 
 pub use crate::value::Value;
 

@@ -71,6 +71,20 @@ class Expression(object):
     to_time = property(lambda self: self._derive(f"CAST({self._sql} AS TIME)"))
     to_timestamp = property(lambda self: self._derive(f"CAST({self._sql} AS TIMESTAMP(3))"))
 
+    def _interval(self, unit):
+        return self._derive(f"INTERVAL '{self._sql}' {unit}")
+
+    millis = milli = property(lambda self: self._interval("MILLISECOND"))
+    seconds = second = property(lambda self: self._interval("SECOND"))
+    minutes = minute = property(lambda self: self._interval("MINUTE"))
+    hours = hour = property(lambda self: self._interval("HOUR"))
+    days = day = property(lambda self: self._interval("DAY"))
+
+    # A group window's columns (`col("w").start`): the window's start, end and rowtime.
+    start = property(lambda self: self._derive("window_start"))
+    end = property(lambda self: self._derive("window_end"))
+    rowtime = property(lambda self: self._derive("window_time"))
+
     def is_null(self):
         return self._derive(f"({self._sql} IS NULL)")
 

@@ -79,6 +79,13 @@ class Table(UnsupportedMethods):
         site = sites.user_site(2)
         return GroupedTable(self, expression_specs(fields, site, "group_by"), fields)
 
+    def window(self, window):
+        from pyflink.table.window import GroupWindow
+        site = sites.user_site(2)
+        if not isinstance(window, GroupWindow):
+            raise JobDefinitionError("window() takes a group window such as Tumble.over(...).on(...).alias(...)", site)
+        return GroupWindowedTable(self, window, site)
+
     def execute_insert(self, table_path, overwrite=False):
         site = sites.user_site(2)
         sink = self._t_env._sink(self._node, table_path, site)
@@ -110,3 +117,35 @@ class GroupedTable(UnsupportedMethods):
         args = list(self._key_args) + list(fields)
         return self._table._add("table.aggregate", {"keys": self._key_specs, "exprs": specs}, args,
                                 self._key_specs + specs)
+
+
+class GroupWindowedTable(UnsupportedMethods):
+    """`table.window(w)`: the window becomes a `table.window` node appending window_start, window_end
+    and window_time (as SQL's TUMBLE table function does); grouping by the window's alias groups by
+    window_start and window_end, and `w.start` / `w.end` / `w.rowtime` read those columns."""
+    _pyflink_name = "GroupWindowedTable"
+
+    def __init__(self, table, window, site):
+        self._table = table
+        self._window = window
+        self._site = site
+
+    def group_by(self, *fields):
+        site = sites.user_site(2)
+        w = self._window
+        at = relative_site(self._site)
+        size = {"text": w._size, "kind": "expr", "arg": 0, "site": at}
+        time = {"text": w._time_field, "kind": "expr", "arg": 0, "site": at}
+        windowed = self._table._add("table.window", {"kind": w._kind, "size": size, "time": time})
+        specs = expression_specs(fields, site, "group_by")
+        aliases = {w._alias, "`" + w._alias + "`"}
+        if not any(s["text"].strip() in aliases for s in specs):
+            raise JobDefinitionError(f"group_by() of a windowed table must name the window `{w._alias}`", site)
+        keys = []
+        for s in specs:
+            if s["text"].strip() in aliases:
+                keys.append(dict(s, text="window_start, window_end", kind="string"))
+            else:
+                keys.append(s)
+        args = [f for f, s in zip(fields, specs) if s["text"].strip() not in aliases]
+        return GroupedTable(windowed, keys, args)

@@ -390,7 +390,13 @@ class TableEnvironment(UnsupportedMethods):
                 keep.add(nid)
                 stack.extend(self._graph.nodes[nid].inputs)
         nodes = [n for n in self._graph.nodes if n.id in keep]
-        return TableResult(execution.execute(nodes, dict(self._config), name, site))
+        result = TableResult(execution.execute(nodes, dict(self._config), name, site))
+        # A graph shared with a StreamExecutionEnvironment keeps its nodes: the sinks just run must not
+        # run again at env.execute().
+        for sink in sinks:
+            if sink.op.startswith("sink."):
+                sink.op = "executed." + sink.op
+        return result
 
     def execute(self, job_name):
         site = sites.user_site(2)
@@ -471,4 +477,36 @@ class StreamTableEnvironment(TableEnvironment):
         mode = environment_settings._mode if environment_settings is not None else "STREAMING"
         config = stream_execution_environment._config if stream_execution_environment is not None else None
         t_env = StreamTableEnvironment(mode, config)
+        if stream_execution_environment is not None:
+            # Tables and DataStreams of this environment are one job graph (to_data_stream,
+            # to_append_stream); env.execute() runs what leads to the DataStream sinks.
+            t_env._graph = stream_execution_environment._graph
+            t_env._stream_env = stream_execution_environment
         return t_env
+
+    def _bridge(self, table, type_info, api):
+        from pyflink.datastream.data_stream import DataStream
+        site = sites.user_site(3)
+        env = getattr(self, "_stream_env", None)
+        if env is None:
+            raise JobDefinitionError(f"{api}() needs a StreamTableEnvironment created with "
+                                     "StreamTableEnvironment.create(stream_execution_environment=env)", site)
+        if env._graph is not self._graph or table._node not in self._graph.nodes:
+            raise JobDefinitionError(f"{api}() takes a table of this environment's current job", site)
+        node = self._graph.add("table.to_stream", [table._node], type_info, {"api": api}, None, None, None, site)
+        return DataStream(env, node)
+
+    def from_data_stream(self, data_stream, *fields):
+        site = sites.user_site(2)
+        if getattr(self, "_stream_env", None) is not data_stream._env or data_stream._node not in self._graph.nodes:
+            raise JobDefinitionError("from_data_stream() takes a DataStream of the StreamExecutionEnvironment "
+                                     "this StreamTableEnvironment was created with", site)
+        table = Table(self, self._graph.add("table.from_stream", [data_stream._node], None, {}, None, None, None,
+                                            site))
+        return table.alias(*fields) if fields else table
+
+    def to_data_stream(self, table):
+        return self._bridge(table, None, "to_data_stream")
+
+    def to_append_stream(self, table, type_info):
+        return self._bridge(table, type_info, "to_append_stream")

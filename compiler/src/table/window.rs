@@ -1,0 +1,458 @@
+//! Event time in Table/SQL: `WATERMARK FOR ts AS ts - INTERVAL '5' SECOND` in a table's DDL (its
+//! rowtime column and delay), the windowing TVF `TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10'
+//! SECOND)` (lowered to a Calc appending `window_start`, `window_end`, `window_time`), and the
+//! recognition of `GROUP BY window_start, window_end, ...` over it as a window aggregate.
+//!
+//! sqlparser knows neither clause's Flink syntax, so the text is rewritten before parsing with the
+//! same length and line breaks (the WATERMARK clause blanked, the `TABLE` keyword inside a TVF's
+//! arguments blanked): spans of errors still point into the job's string.
+
+use serde::Serialize;
+use sqlparser::ast::{self as sql, Spanned};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Location, Span};
+
+use super::builtins::Func;
+use super::expr::{error, Expr, ExprError};
+use super::types::{Field, Schema, SqlType};
+use super::{QueryNode, RelOp};
+
+/// A table's event-time attribute: rows are stamped with column `column`, watermarks are the
+/// largest rowtime seen minus `delay_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rowtime {
+    pub column: usize,
+    pub delay_ms: i64,
+}
+
+/// Which window column a [`Func::Window`] computes from a row's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum WindowPart {
+    Start,
+    End,
+    /// `window_end - 1 ms` (the window's rowtime).
+    Time,
+}
+
+impl WindowPart {
+    pub fn name(self) -> &'static str {
+        match self {
+            WindowPart::Start => "TUMBLE_START",
+            WindowPart::End => "TUMBLE_END",
+            WindowPart::Time => "TUMBLE_ROWTIME",
+        }
+    }
+}
+
+/// `text` with the byte range `from..to` replaced by spaces (line breaks kept).
+fn blank(text: &mut [u8], from: usize, to: usize) {
+    for b in &mut text[from..to] {
+        if *b != b'\n' && *b != b'\r' {
+            *b = b' ';
+        }
+    }
+}
+
+fn word_at(upper: &str, at: usize, word: &str) -> bool {
+    upper[at..].starts_with(word)
+        && !upper[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && !upper[at + word.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn location(text: &str, offset: usize) -> Location {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    Location::new(line, column)
+}
+
+/// A WATERMARK clause found in DDL text.
+pub struct WatermarkClause {
+    pub column: String,
+    /// The expression after `AS`, and where it starts in the DDL text.
+    pub expr: String,
+    pub span: Span,
+}
+
+/// The DDL with its `WATERMARK FOR col AS expr` clause (and the comma before it) blanked out, and
+/// the clause.
+pub fn split_watermark(text: &str) -> (String, Option<WatermarkClause>) {
+    let upper = text.to_ascii_uppercase();
+    let Some(start) =
+        (0..upper.len()).find(|&i| upper.is_char_boundary(i) && word_at(&upper, i, "WATERMARK"))
+    else {
+        return (text.to_string(), None);
+    };
+    let rest = &upper[start + "WATERMARK".len()..];
+    let after_for = rest.trim_start();
+    if !after_for.starts_with("FOR") {
+        return (text.to_string(), None);
+    }
+    let column_at = upper.len() - after_for.len() + 3;
+    let column_text = text[column_at..].trim_start();
+    let column_start = text.len() - column_text.len();
+    let column_len = column_text
+        .find(|c: char| c.is_whitespace())
+        .unwrap_or(column_text.len());
+    let column = column_text[..column_len].trim_matches('`').to_string();
+    let after_column = column_start + column_len;
+    let Some(as_at) = (after_column..upper.len())
+        .find(|&i| upper.is_char_boundary(i) && word_at(&upper, i, "AS"))
+    else {
+        return (text.to_string(), None);
+    };
+    let expr_start = as_at + 2;
+    let (mut depth, mut end, mut quoted) = (0i32, text.len(), false);
+    for (i, c) in text[expr_start..].char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth == 0 => {
+                end = expr_start + i;
+                break;
+            }
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                end = expr_start + i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let comma = text[..start].trim_end().strip_suffix(',').map(str::len);
+    let mut bytes = text.as_bytes().to_vec();
+    blank(&mut bytes, comma.unwrap_or(start), end);
+    let span = Span::new(location(text, column_start), location(text, after_column));
+    let clause = WatermarkClause {
+        column,
+        expr: text[expr_start..end].to_string(),
+        span,
+    };
+    (
+        String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()),
+        Some(clause),
+    )
+}
+
+/// The rowtime a WATERMARK clause declares over `schema`: `ts` or `ts - INTERVAL 'n' unit`.
+pub fn rowtime(clause: &WatermarkClause, schema: &Schema) -> Result<Rowtime, ExprError> {
+    let span = clause.span;
+    let column = schema.index_of(&clause.column).ok_or_else(|| {
+        error(
+            span,
+            format!(
+                "the WATERMARK column `{}` is not a column of the table",
+                clause.column
+            ),
+        )
+    })?;
+    if !matches!(schema.fields[column].ty, SqlType::Timestamp(_)) {
+        return Err(error(
+            span,
+            format!(
+                "the WATERMARK column `{}` must be a TIMESTAMP(3)",
+                clause.column
+            ),
+        ));
+    }
+    let expr = Parser::new(&GenericDialect)
+        .try_with_sql(&clause.expr)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|e| error(span, format!("cannot read the WATERMARK expression: {e}")))?;
+    let same_column = |e: &sql::Expr| matches!(e, sql::Expr::Identifier(i) if i.value.trim_matches('`') == clause.column);
+    let delay_ms = match &expr {
+        e if same_column(e) => 0,
+        sql::Expr::BinaryOp { left, op: sql::BinaryOperator::Minus, right } if same_column(left) => {
+            interval_millis(right)
+                .ok_or_else(|| error(span, format!("the WATERMARK delay `{right}` is not supported by sluice yet")))?
+        }
+        other => {
+            return Err(error(span, format!("the WATERMARK expression `{other}` is not supported by sluice yet (use `{} - INTERVAL 'n' SECOND`)", clause.column)))
+        }
+    };
+    Ok(Rowtime { column, delay_ms })
+}
+
+/// `INTERVAL '5' SECOND` (also MILLISECOND, MINUTE, HOUR, DAY) in milliseconds.
+pub fn interval_millis(expr: &sql::Expr) -> Option<i64> {
+    let sql::Expr::Interval(interval) = expr else {
+        return None;
+    };
+    let value: i64 = match interval.value.as_ref() {
+        sql::Expr::Value(v) => match &v.value {
+            sql::Value::SingleQuotedString(s) => s.trim().parse().ok()?,
+            sql::Value::Number(n, _) => n.parse().ok()?,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    use sql::DateTimeField as F;
+    let unit = match interval.leading_field.as_ref()? {
+        F::Millisecond | F::Milliseconds => 1,
+        F::Second | F::Seconds => 1000,
+        F::Minute | F::Minutes => 60_000,
+        F::Hour | F::Hours => 3_600_000,
+        F::Day | F::Days => 86_400_000,
+        _ => return None,
+    };
+    value.checked_mul(unit)
+}
+
+/// SQL text with `TABLE` blanked where it opens a windowing TVF's first argument
+/// (`TUMBLE(TABLE t, ...)` reads as `TUMBLE(      t, ...)`).
+pub fn blank_tvf_tables(text: &str) -> String {
+    let upper = text.to_ascii_uppercase();
+    let mut bytes = text.as_bytes().to_vec();
+    for name in ["TUMBLE", "HOP", "CUMULATE", "SESSION"] {
+        let mut from = 0;
+        while let Some(found) = upper[from..].find(name) {
+            let at = from + found;
+            from = at + name.len();
+            if !word_at(&upper, at, name) {
+                continue;
+            }
+            let rest = upper[from..].trim_start();
+            let Some(args) = rest.strip_prefix('(') else {
+                continue;
+            };
+            let args_trimmed = args.trim_start();
+            let table_at = upper.len() - args_trimmed.len();
+            if word_at(&upper, table_at, "TABLE") {
+                blank(&mut bytes, table_at, table_at + "TABLE".len());
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
+/// A windowing TVF call in FROM: the table it reads, its time column and the window size.
+pub struct Tvf {
+    pub table: String,
+    pub table_span: Span,
+    pub time_column: String,
+    pub size_ms: i64,
+}
+
+fn positional(f: &sql::Function) -> Vec<&sql::Expr> {
+    match &f.args {
+        sql::FunctionArguments::List(list) => list
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => Some(e),
+                sql::FunctionArg::Named {
+                    arg: sql::FunctionArgExpr::Expr(e),
+                    ..
+                } => Some(e),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Reads `TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)` (after [`blank_tvf_tables`]).
+pub fn tvf(expr: &sql::Expr) -> Result<Tvf, ExprError> {
+    let span = expr.span();
+    let sql::Expr::Function(f) = expr else {
+        return Err(error(span, "expected a windowing table function (TUMBLE)"));
+    };
+    let name = f.name.to_string().to_ascii_uppercase();
+    if name != "TUMBLE" {
+        return Err(error(
+            span,
+            format!("the windowing table function {name} is not supported by sluice yet"),
+        ));
+    }
+    let args = positional(f);
+    let [table, descriptor, size] = args.as_slice() else {
+        return Err(error(
+            span,
+            "TUMBLE takes (TABLE t, DESCRIPTOR(time column), INTERVAL size)",
+        ));
+    };
+    let table_name = match table {
+        sql::Expr::Identifier(i) => i.value.clone(),
+        sql::Expr::CompoundIdentifier(parts) => {
+            parts.last().map(|p| p.value.clone()).unwrap_or_default()
+        }
+        other => {
+            return Err(error(
+                other.span(),
+                "TUMBLE's first argument must be TABLE name",
+            ))
+        }
+    };
+    let time_column = match descriptor {
+        sql::Expr::Function(d) if d.name.to_string().eq_ignore_ascii_case("DESCRIPTOR") => {
+            match positional(d).as_slice() {
+                [sql::Expr::Identifier(i)] => i.value.clone(),
+                _ => return Err(error(descriptor.span(), "DESCRIPTOR takes one column")),
+            }
+        }
+        other => {
+            return Err(error(
+                other.span(),
+                "TUMBLE's second argument must be DESCRIPTOR(time column)",
+            ))
+        }
+    };
+    let size_ms = interval_millis(size).filter(|s| *s > 0).ok_or_else(|| {
+        error(
+            size.span(),
+            format!("the window size `{size}` is not supported by sluice yet"),
+        )
+    })?;
+    Ok(Tvf {
+        table: table_name,
+        table_span: table.span(),
+        time_column,
+        size_ms,
+    })
+}
+
+/// The Calc a TUMBLE TVF is: the input's columns, then `window_start`, `window_end`, `window_time`.
+pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprError> {
+    let index = input.index_of(&tvf.time_column).ok_or_else(|| {
+        error(
+            span,
+            format!(
+                "the time column `{}` is not a column of `{}`",
+                tvf.time_column, tvf.table
+            ),
+        )
+    })?;
+    let ty = input.fields[index].ty;
+    if !matches!(ty, SqlType::Timestamp(_)) {
+        return Err(error(
+            span,
+            format!(
+                "the time column `{}` is {ty}, not a TIMESTAMP(3) time attribute",
+                tvf.time_column
+            ),
+        ));
+    }
+    let time = Expr::Column { index, ty };
+    let mut projection: Vec<Expr> = (0..input.fields.len())
+        .map(|index| Expr::Column {
+            index,
+            ty: input.fields[index].ty,
+        })
+        .collect();
+    let mut fields = input.fields.clone();
+    for (name, part) in [
+        ("window_start", WindowPart::Start),
+        ("window_end", WindowPart::End),
+        ("window_time", WindowPart::Time),
+    ] {
+        projection.push(Expr::Call {
+            func: Func::Window(part, tvf.size_ms),
+            args: vec![time.clone()],
+            ty: SqlType::Timestamp(3),
+        });
+        fields.push(Field {
+            name: name.into(),
+            ty: SqlType::Timestamp(3),
+        });
+    }
+    Ok(RelOp::Calc {
+        python: Vec::new(),
+        filter: None,
+        projection,
+        schema: Schema { fields },
+    })
+}
+
+/// The column of `node`'s output that is a TVF's `window_end`, following plain column references
+/// through Calcs (WHERE, aliases).
+pub fn window_end_column(nodes: &[QueryNode], node: usize) -> Option<usize> {
+    let n = nodes.get(node)?;
+    let RelOp::Calc { projection, .. } = &n.op else {
+        return None;
+    };
+    let inner = n.inputs.first().and_then(|&i| window_end_column(nodes, i));
+    projection.iter().position(|e| match e {
+        Expr::Call {
+            func: Func::Window(WindowPart::End, _),
+            ..
+        } => true,
+        Expr::Column { index, .. } => Some(*index) == inner,
+        _ => false,
+    })
+}
+
+/// The `window_end` column of a TUMBLE Calc's output.
+pub fn calc_window_end(op: &RelOp) -> Option<usize> {
+    let RelOp::Calc { projection, .. } = op else {
+        return None;
+    };
+    projection.iter().position(|e| {
+        matches!(
+            e,
+            Expr::Call {
+                func: Func::Window(WindowPart::End, _),
+                ..
+            }
+        )
+    })
+}
+
+/// A group aggregate whose keys include the window_end column `end_column` as the window
+/// aggregate; other operators unchanged.
+pub fn windowed(op: RelOp, end_column: Option<usize>) -> RelOp {
+    let RelOp::Aggregate {
+        keys,
+        aggs,
+        projection,
+        schema,
+    } = op
+    else {
+        return op;
+    };
+    let end_key = end_column.and_then(|c| {
+        keys.iter()
+            .position(|k| matches!(k, Expr::Column { index, .. } if *index == c))
+    });
+    match end_key {
+        Some(end_key) => RelOp::WindowAggregate {
+            keys,
+            end_key,
+            aggs,
+            projection,
+            schema,
+        },
+        None => RelOp::Aggregate {
+            keys,
+            aggs,
+            projection,
+            schema,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watermark_clause_is_blanked() {
+        let ddl = "CREATE TABLE t (a STRING, ts TIMESTAMP(3),\n  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND\n) WITH ('x' = 'y')";
+        let (text, clause) = split_watermark(ddl);
+        assert_eq!(text.len(), ddl.len());
+        assert!(!text.contains("WATERMARK") && !text.contains("TIMESTAMP(3),"));
+        let clause = clause.expect("clause");
+        assert_eq!(clause.column, "ts");
+        assert_eq!(clause.expr.trim(), "ts - INTERVAL '5' SECOND");
+        assert!(Parser::parse_sql(&GenericDialect, &text).is_ok());
+    }
+
+    #[test]
+    fn tvf_table_keyword_is_blanked() {
+        let q = "SELECT * FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND))";
+        let text = blank_tvf_tables(q);
+        assert!(text.contains("TUMBLE(      clicks"));
+        let statements = Parser::parse_sql(&GenericDialect, &text).expect("parses");
+        assert_eq!(statements.len(), 1);
+    }
+}

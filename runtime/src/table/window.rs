@@ -1,0 +1,235 @@
+//! Event time in Table/SQL: a table's `WATERMARK FOR ts AS ts - INTERVAL ...` ([`RowtimeWatermarks`])
+//! and the window aggregate of a windowing TVF grouped by its window ([`WindowAggregate`]).
+//!
+//! As Flink's WatermarkAssignerOperator, watermarks are the largest `ts - delay` seen, emitted
+//! periodically (so a small bounded input sees only the final watermark). As Flink's
+//! SlicingWindowOperator, the window aggregate accumulates each (key, window) silently, drops rows of
+//! windows the watermark has passed, registers one event-time timer at `window_end - 1` per (key,
+//! window) when the watermark advances (in the order the pairs were first seen), and emits each
+//! window's `+I` row when its timer fires, in Flink's timer-heap order.
+
+use std::collections::HashMap;
+
+use super::aggregate::{Acc, AggSpec};
+use super::ScalarFn;
+use crate::error::Result;
+use crate::operator::{now_millis, Operator, StateDeclaration};
+use crate::operators::timestamps::DEFAULT_WATERMARK_INTERVAL_MS;
+use crate::record::{Batch, Record};
+use crate::state::timers::TimerHeap;
+use crate::value::{Row, RowKind, Value};
+
+/// Stamps rows with their rowtime column and generates `max(rowtime) - delay` watermarks.
+pub struct RowtimeWatermarks {
+    column: usize,
+    delay_ms: i64,
+    max_timestamp: Option<i64>,
+    interval_ms: i64,
+    last_emitted_at: i64,
+}
+
+impl RowtimeWatermarks {
+    pub fn new(column: usize, delay_ms: i64) -> Self {
+        RowtimeWatermarks {
+            column,
+            delay_ms,
+            max_timestamp: None,
+            interval_ms: DEFAULT_WATERMARK_INTERVAL_MS,
+            last_emitted_at: now_millis(),
+        }
+    }
+}
+
+fn fields(value: &Value) -> &[Value] {
+    match value {
+        Value::Row(row) => &row.fields,
+        other => std::slice::from_ref(other),
+    }
+}
+
+impl Operator for RowtimeWatermarks {
+    fn name(&self) -> &str {
+        "WatermarkAssigner"
+    }
+
+    fn on_start(&mut self) -> Result<()> {
+        self.last_emitted_at = now_millis();
+        Ok(())
+    }
+
+    fn process(&mut self, mut input: Batch, out: &mut Batch) -> Result<()> {
+        for record in &mut input {
+            if let Some(Value::Timestamp(ts)) = fields(&record.value).get(self.column) {
+                record.timestamp = Some(*ts);
+                self.max_timestamp = Some(self.max_timestamp.map_or(*ts, |m| m.max(*ts)));
+            }
+        }
+        out.append(&mut input);
+        Ok(())
+    }
+
+    fn generated_watermark(&mut self) -> Option<i64> {
+        let max = self.max_timestamp?;
+        let now = now_millis();
+        if now - self.last_emitted_at < self.interval_ms {
+            return None;
+        }
+        self.last_emitted_at = now;
+        Some(max.saturating_sub(self.delay_ms))
+    }
+
+    fn forwards_watermarks(&self) -> bool {
+        false
+    }
+}
+
+/// GROUP BY window_start, window_end, ... over a windowing TVF: one insert-only row per (key, window)
+/// when the watermark passes the window's end. The projection runs over `[keys..., aggregates...]`.
+pub struct WindowAggregate {
+    keys: Vec<ScalarFn>,
+    /// Which key is `window_end` (a TIMESTAMP).
+    end_key: usize,
+    aggs: Vec<AggSpec>,
+    projection: Vec<ScalarFn>,
+    groups: HashMap<Vec<Value>, Vec<Acc>>,
+    /// Groups first seen since the last watermark, in arrival order (their timers are not yet set).
+    unregistered: Vec<Vec<Value>>,
+    timers: TimerHeap<Vec<Value>>,
+    watermark: i64,
+}
+
+impl WindowAggregate {
+    pub fn new(
+        keys: Vec<ScalarFn>,
+        end_key: usize,
+        aggs: Vec<AggSpec>,
+        projection: Vec<ScalarFn>,
+    ) -> Self {
+        WindowAggregate {
+            keys,
+            end_key,
+            aggs,
+            projection,
+            groups: HashMap::new(),
+            unregistered: Vec::new(),
+            timers: TimerHeap::default(),
+            watermark: i64::MIN,
+        }
+    }
+
+    fn window_end(&self, key: &[Value]) -> Option<i64> {
+        match key.get(self.end_key) {
+            Some(Value::Timestamp(t) | Value::Int(t)) => Some(*t),
+            _ => None,
+        }
+    }
+}
+
+impl Operator for WindowAggregate {
+    fn name(&self) -> &str {
+        "WindowAggregate"
+    }
+
+    fn declared_state(&self) -> Vec<StateDeclaration> {
+        vec![StateDeclaration::Internal("window accumulators")]
+    }
+
+    fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
+        for record in &input {
+            let row = fields(&record.value);
+            let key: Vec<Value> = self.keys.iter().map(|f| f(row)).collect();
+            let Some(end) = self.window_end(&key) else {
+                continue;
+            };
+            // A row of a window the watermark has passed is late: Flink drops it.
+            if end - 1 <= self.watermark {
+                continue;
+            }
+            if !self.groups.contains_key(&key) {
+                self.groups
+                    .insert(key.clone(), vec![Acc::default(); self.aggs.len()]);
+                self.unregistered.push(key.clone());
+            }
+            if let Some(accs) = self.groups.get_mut(&key) {
+                for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
+                    spec.update(acc, row, false)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+        for key in std::mem::take(&mut self.unregistered) {
+            if let Some(end) = self.window_end(&key) {
+                self.timers.add(end - 1, key);
+            }
+        }
+        self.watermark = self.watermark.max(watermark);
+        while let Some((_, key)) = self.timers.poll_due(watermark) {
+            let Some(accs) = self.groups.remove(&key) else {
+                continue;
+            };
+            let mut input = key;
+            input.extend(
+                self.aggs
+                    .iter()
+                    .zip(&accs)
+                    .map(|(spec, acc)| spec.value(acc)),
+            );
+            let fields = self.projection.iter().map(|f| f(&input)).collect();
+            out.push(Record::new(Value::Row(Box::new(Row {
+                kind: RowKind::Insert,
+                fields,
+            }))));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::AggKind;
+
+    fn column(i: usize) -> ScalarFn {
+        Box::new(move |r: &[Value]| r.get(i).cloned().unwrap_or(Value::Null))
+    }
+
+    fn batch(rows: &[(i64, &str)]) -> Batch {
+        let mut b = Batch::new();
+        for (end, key) in rows {
+            b.push(Record::new(Value::row(vec![
+                Value::Timestamp(*end),
+                Value::str(key),
+            ])));
+        }
+        b
+    }
+
+    fn rows(out: &Batch) -> Vec<Vec<Value>> {
+        out.iter().map(|r| fields(&r.value).to_vec()).collect()
+    }
+
+    #[test]
+    fn windows_fire_at_the_watermark_and_late_rows_are_dropped() {
+        let mut agg = WindowAggregate::new(
+            vec![column(0), column(1)],
+            0,
+            vec![AggSpec::new(AggKind::Count, None, false)],
+            vec![column(1), column(2)],
+        );
+        let mut out = Batch::new();
+        agg.process(batch(&[(10, "a"), (20, "b"), (10, "a")]), &mut out)
+            .unwrap();
+        assert!(out.is_empty());
+        agg.on_watermark(9, &mut out).unwrap();
+        assert_eq!(rows(&out), vec![vec![Value::str("a"), Value::Int(2)]]);
+        let mut out = Batch::new();
+        // Window 10 has fired: its late row is dropped.
+        agg.process(batch(&[(10, "a"), (20, "b")]), &mut out)
+            .unwrap();
+        agg.on_watermark(i64::MAX, &mut out).unwrap();
+        assert_eq!(rows(&out), vec![vec![Value::str("b"), Value::Int(2)]]);
+    }
+}
