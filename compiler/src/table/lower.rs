@@ -264,6 +264,14 @@ pub(crate) fn lower_table_node(
             }
         }
         // to_data_stream / to_append_stream: the table's rows continue as a DataStream of Rows.
+        "table.to_stream" if node.inputs.first().is_some_and(|&i| updating(nodes, i)) => {
+            let api = node.params.get("api").and_then(Json::as_str).unwrap_or("to_data_stream");
+            return Err(CompileError::new(
+                Category::User,
+                format!("{api}() takes an insert-only table, but this table is updated (by a GROUP BY or DISTINCT); Flink needs to_changelog_stream() here"),
+            )
+            .at(node.site.clone()));
+        }
         "table.to_stream" => RelOp::Calc {
             python: Vec::new(),
             filter: None,
@@ -527,6 +535,25 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         projection,
         schema: Schema { fields },
     })
+}
+
+/// Whether plan node `node` produces a changelog with updates (a group aggregate upstream).
+fn updating(nodes: &[PlanNode], node: usize) -> bool {
+    fn rel_updates(rel: &RelOp) -> bool {
+        match rel {
+            RelOp::Aggregate { .. } => true,
+            RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
+            _ => false,
+        }
+    }
+    let Some(n) = nodes.get(node) else {
+        return false;
+    };
+    match &n.op {
+        StreamOp::Relational(rel) if rel_updates(rel) => true,
+        StreamOp::Relational(_) => n.inputs.iter().any(|&i| updating(nodes, i)),
+        _ => false,
+    }
 }
 
 /// `table.window(Tumble.over(size).on(time).alias(w))`: the TUMBLE table function over the input.
