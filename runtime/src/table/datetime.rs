@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use crate::temporal::{civil_from_days, days_from_civil, split_millis};
+use crate::temporal::{civil_from_days, days_from_civil, split_millis, write_date};
 use crate::value::Value;
 
 const DAY_MS: i64 = 86_400_000;
@@ -116,11 +116,6 @@ fn write_fraction(out: &mut String, millis: i64, precision: u32) {
         out.push('.');
         out.push_str(&digits[..precision as usize]);
     }
-}
-
-fn write_date(out: &mut String, days: i64) {
-    let (y, m, d) = civil_from_days(days);
-    let _ = write!(out, "{y:04}-{m:02}-{d:02}");
 }
 
 /// CAST(date AS STRING): `2024-01-15`.
