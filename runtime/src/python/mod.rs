@@ -10,7 +10,7 @@ pub mod state;
 pub mod udf;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict};
 
 /// A Python module compiled into the binary.
 #[derive(Debug, Clone, Copy)]
@@ -27,31 +27,35 @@ pub struct EmbeddedModule {
 pub static SHIM_MODULES: &[EmbeddedModule] =
     include!(concat!(env!("OUT_DIR"), "/embedded_python.rs"));
 
+/// The shim's modules compiled to bytecode at build time (marshal), by path; empty if Python could not
+/// be run then.
+static SHIM_BYTECODE: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded_bytecode.rs"));
+
+/// `importlib.util.MAGIC_NUMBER` of the Python that compiled `SHIM_BYTECODE`.
+static SHIM_MAGIC: &[u8] = include!(concat!(env!("OUT_DIR"), "/embedded_magic.rs"));
+
 const IMPORTER: &str = include_str!("../../bootstrap/importer.py");
 
 /// Installs the embedded-module importer for the shim and the job's modules. Shim files get a
 /// `<sluice>/` prefix so tracebacks and call-site capture can tell them from user code.
 pub fn install_modules(py: Python<'_>, job_modules: &[EmbeddedModule]) -> PyResult<()> {
+    // Bytecode only when this interpreter is the one that compiled it.
+    let magic: Vec<u8> = py.import("importlib.util")?.getattr("MAGIC_NUMBER")?.extract()?;
+    let use_bytecode = !SHIM_MAGIC.is_empty() && magic == SHIM_MAGIC;
     let table = PyDict::new(py);
     for module in SHIM_MODULES {
         let filename = format!("<sluice>/{}", module.path);
-        table.set_item(
-            module.name,
-            PyTuple::new(
-                py,
-                [
-                    filename.into_pyobject(py)?.into_any(),
-                    module.source.into_pyobject(py)?.into_any(),
-                    module.is_package.into_pyobject(py)?.to_owned().into_any(),
-                ],
-            )?,
-        )?;
+        let bytecode = SHIM_BYTECODE
+            .iter()
+            .find(|(path, _)| use_bytecode && *path == module.path)
+            .map(|(_, code)| PyBytes::new(py, code).into_any())
+            .unwrap_or_else(|| py.None().into_bound(py));
+        table.set_item(module.name, (filename, module.source, module.is_package, bytecode))?;
     }
     for module in job_modules {
-        table.set_item(module.name, (module.path, module.source, module.is_package))?;
+        table.set_item(module.name, (module.path, module.source, module.is_package, py.None()))?;
     }
-    let code = std::ffi::CString::new(IMPORTER)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    let code = std::ffi::CString::new(IMPORTER).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     let importer = PyModule::from_code(py, &code, c"<sluice>/importer.py", c"_sluice_importer")?;
     importer.getattr("install")?.call1((table,))?;
     Ok(())
