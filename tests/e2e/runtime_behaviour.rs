@@ -120,13 +120,19 @@ fn udf_metrics_are_reported() {
         .spawn()
         .expect("runs");
     // The job sleeps 1.5 s on its fourth record: scrape while it does.
+    // Metrics exist from open() on (at 0); three records are counted before the sleep.
+    let mut child = child;
     let mut scraped = String::new();
-    for _ in 0..30 {
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    for _ in 0..600 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        if child.try_wait().ok().flatten().is_some() {
+            break;
+        }
         if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            scraped.clear();
             let _ = stream.write_all(b"GET /metrics HTTP/1.0\r\n\r\n");
             let _ = stream.read_to_string(&mut scraped);
-            if scraped.contains("sluice_Map_words_seen") {
+            if scraped.contains("sluice_Map_words_seen 3") {
                 break;
             }
         }
