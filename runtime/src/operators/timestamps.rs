@@ -2,7 +2,8 @@
 //! strategy's TimestampAssigner, or the record's existing timestamp) and generates watermarks:
 //! monotonous `max - 1`, bounded out-of-orderness `max - delay - 1`, none for `no_watermarks()`.
 //! Watermarks are periodic, as in Flink: at most one per `auto_watermark_interval` (200 ms unless the
-//! job sets it), checked after each batch, so a small bounded input sees only the final watermark.
+//! job sets it), checked after each batch and covering only the records of earlier batches, so an input
+//! that fits one batch sees only the final watermark however slow the machine is.
 //! Upstream watermarks are replaced (only the final one passes), as Flink's
 //! TimestampsAndWatermarksOperator does.
 
@@ -28,6 +29,8 @@ pub struct TimestampsAndWatermarks {
     input_type: TypeInfo,
     kind: WatermarkKind,
     max_timestamp: Option<i64>,
+    /// The largest timestamp before the latest batch: what a periodic watermark may cover.
+    max_before_batch: Option<i64>,
     interval_ms: i64,
     last_emitted_at: i64,
 }
@@ -44,6 +47,7 @@ impl TimestampsAndWatermarks {
             input_type,
             kind,
             max_timestamp: None,
+            max_before_batch: None,
             interval_ms: DEFAULT_WATERMARK_INTERVAL_MS,
             last_emitted_at: now_millis(),
         }
@@ -62,6 +66,7 @@ impl Operator for TimestampsAndWatermarks {
     }
 
     fn process(&mut self, mut input: Batch, out: &mut Batch) -> Result<()> {
+        self.max_before_batch = self.max_timestamp;
         if let Some(assigner) = &self.assigner {
             Python::attach(|py| {
                 let func = assigner.callable(py);
@@ -93,7 +98,7 @@ impl Operator for TimestampsAndWatermarks {
     }
 
     fn generated_watermark(&mut self) -> Option<i64> {
-        let max = self.max_timestamp?;
+        let max = self.max_before_batch?;
         let now = now_millis();
         if self.interval_ms <= 0 || now - self.last_emitted_at < self.interval_ms {
             return None;

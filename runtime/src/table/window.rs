@@ -19,11 +19,13 @@ use crate::record::{Batch, Record};
 use crate::state::timers::TimerHeap;
 use crate::value::{Row, RowKind, Value};
 
-/// Stamps rows with their rowtime column and generates `max(rowtime) - delay` watermarks.
+/// Stamps rows with their rowtime column and generates `max(rowtime) - delay` watermarks, periodic
+/// and covering only earlier batches (as `operators::timestamps` explains).
 pub struct RowtimeWatermarks {
     column: usize,
     delay_ms: i64,
     max_timestamp: Option<i64>,
+    max_before_batch: Option<i64>,
     interval_ms: i64,
     last_emitted_at: i64,
 }
@@ -34,6 +36,7 @@ impl RowtimeWatermarks {
             column,
             delay_ms,
             max_timestamp: None,
+            max_before_batch: None,
             interval_ms: DEFAULT_WATERMARK_INTERVAL_MS,
             last_emitted_at: now_millis(),
         }
@@ -58,6 +61,7 @@ impl Operator for RowtimeWatermarks {
     }
 
     fn process(&mut self, mut input: Batch, out: &mut Batch) -> Result<()> {
+        self.max_before_batch = self.max_timestamp;
         for record in &mut input {
             if let Some(Value::Timestamp(ts)) = fields(&record.value).get(self.column) {
                 record.timestamp = Some(*ts);
@@ -69,7 +73,7 @@ impl Operator for RowtimeWatermarks {
     }
 
     fn generated_watermark(&mut self) -> Option<i64> {
-        let max = self.max_timestamp?;
+        let max = self.max_before_batch?;
         let now = now_millis();
         if now - self.last_emitted_at < self.interval_ms {
             return None;
