@@ -120,10 +120,23 @@ mod partition_tests {
 
     #[test]
     fn murmur_matches_flink() {
-        // Cross-checked with a transcription of Flink's MathUtils in Python.
-        assert_eq!(murmur_hash(0), murmur_hash(0));
-        assert!(murmur_hash(62) >= 0);
+        // Values from a Python transcription of Flink's MathUtils.murmurHash, the one that reproduced
+        // PyFlink's key -> subtask mapping (examples/ds_parallel_print).
+        assert_eq!(murmur_hash(0), 593_689_054);
+        assert_eq!(murmur_hash(62), 979_750_049);
+        assert_eq!(murmur_hash(-1), 1_982_413_648);
+        assert_eq!(murmur_hash(123_456_789), 1_088_346_449);
         assert_eq!(bytes_hash_code(&[]), 1);
         assert_eq!(bytes_hash_code(&[0x80]), 31 - 128);
+    }
+
+    #[test]
+    fn pickled_keys_land_on_pyflinks_subtasks() {
+        // pickle.dumps('to', 5) and pickle.dumps('dream', 5): key groups 57 and 89 of 128, so at
+        // parallelism 2 PyFlink prints them as `1>` and `2>`.
+        assert_eq!(subtask_for_hash(-832_971_436, 2, 128), 0);
+        assert_eq!(subtask_for_hash(932_779_038, 2, 128), 1);
+        assert_eq!(murmur_hash(-832_971_436 + 62) % 128, 57);
+        assert_eq!(murmur_hash(932_779_038 + 62) % 128, 89);
     }
 }
