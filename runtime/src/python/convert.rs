@@ -117,7 +117,7 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
             // Rows coming from a typed stream carry field names; PyFlink names unnamed fields f0, f1, ...
             let names = match ty {
                 TypeInfo::Row { names: Some(names), .. } => PyList::new(py, names)?.into_any(),
-                TypeInfo::Row { .. } => PyList::new(py, (0..row.fields.len()).map(|i| format!("f{i}")))?.into_any(),
+                TypeInfo::Row { .. } => default_field_names(py, row.fields.len())?.into_any(),
                 _ => py.None().into_bound(py),
             };
             make_row(py, values, names, row.kind)?
@@ -191,6 +191,18 @@ fn scalar_to_py<'py>(py: Python<'py>, value: &Value) -> Bound<'py, PyAny> {
         Value::Float(f) => PyFloat::new(py, *f).into_any(),
         Value::Str(s) => PyString::new(py, s).into_any(),
         _ => py.None().into_bound(py),
+    }
+}
+
+/// PyFlink's names for unnamed row fields, `f0, f1, ...`, as a fresh list (rows own their `_fields`)
+/// of strings created once per process rather than per row.
+fn default_field_names(py: Python<'_>, arity: usize) -> PyResult<Bound<'_, PyList>> {
+    static NAMES: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+    let cached = NAMES.get_or_init(py, || (0..64).map(|i| PyString::new(py, &format!("f{i}")).unbind()).collect());
+    if arity <= cached.len() {
+        PyList::new(py, cached[..arity].iter().map(|n| n.bind(py)))
+    } else {
+        PyList::new(py, (0..arity).map(|i| format!("f{i}")))
     }
 }
 
