@@ -88,6 +88,11 @@ pub trait Source: Send {
 
     /// Appends up to `max` records to `out`; returns false once the source is exhausted.
     fn next_batch(&mut self, max: usize, out: &mut Batch) -> Result<bool>;
+
+    /// The job ends (after the final watermark went through).
+    fn on_close(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Wall-clock time in epoch milliseconds.

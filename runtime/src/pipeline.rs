@@ -150,8 +150,9 @@ impl Pipeline {
         self.processing_time(now_millis())?;
         for node in 0..self.nodes.len() {
             let mut out = Vec::new();
-            if let Node::Operator(op) = &mut self.nodes[node] {
-                op.on_close(&mut out)?;
+            match &mut self.nodes[node] {
+                Node::Operator(op) => op.on_close(&mut out)?,
+                Node::Source(s) => s.on_close()?,
             }
             self.after_hook(node, out)?;
         }

@@ -81,6 +81,7 @@ fn rel_stmt_on(
                     p.source(table::CsvFileSource::new(
                         #table, #path, #field_delimiter, #ignore_parse_errors, vec![#(#types),*]))
                 },
+                SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema, read_as),
             };
             let watermarks = match rowtime {
                 Some(r) => {
@@ -227,6 +228,17 @@ fn rel_stmt_on(
                     table,
                     schema,
                     quote! { vec![#(#types),*] },
+                    quote! { vec![#(#casts),*] },
+                    input,
+                ),
+                SinkConnector::Kafka {
+                    options,
+                    upsert_key,
+                } => super::kafka::sink_stmt(
+                    options,
+                    upsert_key.as_deref(),
+                    table,
+                    schema,
                     quote! { vec![#(#casts),*] },
                     input,
                 ),

@@ -12,7 +12,7 @@ use quote::quote;
 use serde::Serialize;
 
 use super::expr::Expr;
-use super::{RelOp, SinkConnector};
+use super::{QueryNode, RelOp, SinkConnector};
 use crate::plan::{Plan, PlanNode, StreamOp};
 
 /// A JDBC sink's options.
@@ -66,13 +66,13 @@ pub fn parse_duration_ms(text: &str) -> Option<u64> {
 }
 
 /// Options as written, with the ones read so far remembered, so leftovers can be reported.
-struct Options<'a> {
-    all: &'a BTreeMap<String, String>,
-    used: Vec<&'a str>,
+pub(super) struct Options<'a> {
+    pub(super) all: &'a BTreeMap<String, String>,
+    pub(super) used: Vec<&'a str>,
 }
 
 impl<'a> Options<'a> {
-    fn get(&mut self, modern: &'a str, legacy: &'a str) -> Option<&'a str> {
+    pub(super) fn get(&mut self, modern: &'a str, legacy: &'a str) -> Option<&'a str> {
         for key in [modern, legacy] {
             if let Some((k, v)) = self.all.get_key_value(key) {
                 self.used.push(k.as_str());
@@ -97,7 +97,7 @@ impl<'a> Options<'a> {
         }
     }
 
-    fn unknown(&self, ignored_prefixes: &[&str]) -> Result<(), String> {
+    pub(super) fn unknown(&self, ignored_prefixes: &[&str]) -> Result<(), String> {
         let unknown: Vec<&str> = self
             .all
             .keys()
@@ -197,158 +197,9 @@ pub fn jdbc_sink(
     }))
 }
 
-/// Where a Kafka source starts reading.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum KafkaStartup {
-    Earliest,
-    Latest,
-    GroupOffsets,
-    Timestamp(i64),
-    SpecificOffsets(Vec<(i32, i64)>),
-}
-
-/// A Kafka table's options (source or append sink).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct KafkaOptions {
-    pub topics: Vec<String>,
-    pub bootstrap_servers: String,
-    pub group_id: Option<String>,
-    pub startup: KafkaStartup,
-    /// `csv`, `json` or `raw`.
-    pub format: String,
-    pub field_delimiter: char,
-    pub ignore_parse_errors: bool,
-    /// Further client properties (`properties.*` / `connector.properties.*`), passed to librdkafka.
-    pub properties: Vec<(String, String)>,
-}
-
-/// Client properties Flink's Kafka connector accepts that librdkafka does not know.
-const JVM_ONLY_PROPERTIES: &[&str] = &["zookeeper.connect", "key.deserializer", "value.deserializer"];
-
-/// `'connector' = 'kafka'` or `'connector.type' = 'kafka'`.
-pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions, String> {
-    let legacy = options.contains_key("connector.type");
-    let mut o = Options {
-        all: options,
-        used: vec!["connector", "connector.type", "connector.version", "connector.property-version"],
-    };
-    if o.get("topic-pattern", "connector.topic-pattern").is_some() {
-        return Err("'topic-pattern' is not supported by sluice yet (list topics in 'topic')".into());
-    }
-    let topics: Vec<String> = o
-        .get("topic", "connector.topic")
-        .ok_or("the kafka connector needs a 'topic' option ('connector.topic' in the legacy form)")?
-        .split(';')
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
-    let bootstrap_servers = o
-        .get("properties.bootstrap.servers", "connector.properties.bootstrap.servers")
-        .ok_or("the kafka connector needs 'properties.bootstrap.servers'")?
-        .to_string();
-    let group_id = o
-        .get("properties.group.id", "connector.properties.group.id")
-        .map(str::to_string);
-    let mode = o.get("scan.startup.mode", "connector.startup-mode");
-    let startup = match mode.unwrap_or(if legacy { "group-offsets" } else { "group-offsets" }) {
-        "earliest-offset" => KafkaStartup::Earliest,
-        "latest-offset" => KafkaStartup::Latest,
-        "group-offsets" => KafkaStartup::GroupOffsets,
-        "timestamp" => {
-            let ms = o
-                .get("scan.startup.timestamp-millis", "connector.startup-timestamp-millis")
-                .ok_or("the startup mode 'timestamp' needs 'scan.startup.timestamp-millis'")?;
-            KafkaStartup::Timestamp(
-                ms.trim()
-                    .parse()
-                    .map_err(|_| format!("'{ms}' is not a timestamp in milliseconds"))?,
-            )
-        }
-        "specific-offsets" => {
-            let spec = o
-                .get("scan.startup.specific-offsets", "connector.specific-offsets")
-                .ok_or("the startup mode 'specific-offsets' needs 'scan.startup.specific-offsets'")?;
-            KafkaStartup::SpecificOffsets(parse_specific_offsets(spec)?)
-        }
-        other => {
-            return Err(format!(
-                "unknown startup mode '{other}' (earliest-offset, latest-offset, group-offsets,                  timestamp or specific-offsets)"
-            ))
-        }
-    };
-    let format = o
-        .get("format", "format.type")
-        .or_else(|| o.get("value.format", "value.format"))
-        .ok_or("the kafka connector needs a 'format' option")?
-        .to_string();
-    if !["csv", "json", "raw"].contains(&format.as_str()) {
-        return Err(format!("the format '{format}' is not supported by sluice yet (csv, json and raw are)"));
-    }
-    let delimiter = o
-        .get("csv.field-delimiter", "format.field-delimiter")
-        .unwrap_or(",");
-    let mut chars = delimiter.chars();
-    let field_delimiter = match (chars.next(), chars.next()) {
-        (Some(c), None) => c,
-        _ => return Err("the CSV field delimiter must be one character".into()),
-    };
-    let ignore = [
-        o.get("csv.ignore-parse-errors", "format.ignore-parse-errors"),
-        o.get("json.ignore-parse-errors", "json.ignore-parse-errors"),
-    ]
-    .iter()
-    .any(|v| v.is_some_and(|v| v.eq_ignore_ascii_case("true")));
-    let _ = o.get("json.fail-on-missing-field", "format.fail-on-missing-field");
-    let _ = o.get("sink.partitioner", "connector.sink-partitioner");
-    let _ = o.get("sink.delivery-guarantee", "sink.semantic");
-    let mut properties = Vec::new();
-    for (k, v) in options {
-        let name = k
-            .strip_prefix("properties.")
-            .or_else(|| k.strip_prefix("connector.properties."));
-        if let Some(name) = name {
-            o.used.push(k.as_str());
-            if !["bootstrap.servers", "group.id"].contains(&name) && !JVM_ONLY_PROPERTIES.contains(&name) {
-                properties.push((name.to_string(), v.clone()));
-            }
-        }
-    }
-    o.unknown(&[])?;
-    Ok(KafkaOptions {
-        topics,
-        bootstrap_servers,
-        group_id,
-        startup,
-        format,
-        field_delimiter,
-        ignore_parse_errors: ignore,
-        properties,
-    })
-}
-
-/// `partition:0,offset:42;partition:1,offset:300`.
-fn parse_specific_offsets(spec: &str) -> Result<Vec<(i32, i64)>, String> {
-    spec.split(';')
-        .filter(|s| !s.trim().is_empty())
-        .map(|item| {
-            let mut partition = None;
-            let mut offset = None;
-            for part in item.split(',') {
-                match part.trim().split_once(':') {
-                    Some(("partition", v)) => partition = v.trim().parse().ok(),
-                    Some(("offset", v)) => offset = v.trim().parse().ok(),
-                    _ => {}
-                }
-            }
-            partition
-                .zip(offset)
-                .ok_or_else(|| format!("'{item}' is not 'partition:N,offset:M'"))
-        })
-        .collect()
-}
-
 /// Whether plan node `id` emits updates, and the columns of its output that uniquely identify a row
-/// if it does (Flink's upsert key: a group aggregate's grouping columns, carried through projections).
+/// if it does (Flink's upsert key: a group aggregate's grouping columns, carried through projections
+/// and into SQL queries and views).
 pub fn changelog_key(nodes: &[PlanNode], id: usize) -> (bool, Option<Vec<usize>>) {
     let Some(node) = nodes.iter().find(|n| n.id == id) else {
         return (false, None);
@@ -356,6 +207,21 @@ pub fn changelog_key(nodes: &[PlanNode], id: usize) -> (bool, Option<Vec<usize>>
     let StreamOp::Relational(rel) = &node.op else {
         return (false, None);
     };
+    let input = |i: usize| {
+        node.inputs
+            .get(i)
+            .map_or((false, None), |&input| changelog_key(nodes, input))
+    };
+    rel_changelog(rel, node.inputs.len(), &input, nodes)
+}
+
+/// [`changelog_key`] of one operator, given its inputs' (`input(i)`).
+fn rel_changelog(
+    rel: &RelOp,
+    inputs: usize,
+    input: &dyn Fn(usize) -> (bool, Option<Vec<usize>>),
+    nodes: &[PlanNode],
+) -> (bool, Option<Vec<usize>>) {
     let column_of = |projection: &[Expr], upstream: usize| {
         projection
             .iter()
@@ -370,10 +236,7 @@ pub fn changelog_key(nodes: &[PlanNode], id: usize) -> (bool, Option<Vec<usize>>
             (true, key.filter(|k| !k.is_empty()))
         }
         RelOp::Calc { projection, .. } => {
-            let Some(&input) = node.inputs.first() else {
-                return (false, None);
-            };
-            let (updating, key) = changelog_key(nodes, input);
+            let (updating, key) = input(0);
             let key = key.and_then(|k| {
                 k.iter()
                     .map(|&u| column_of(projection, u))
@@ -381,8 +244,35 @@ pub fn changelog_key(nodes: &[PlanNode], id: usize) -> (bool, Option<Vec<usize>>
             });
             (updating, key)
         }
+        RelOp::Union { .. } => ((0..inputs).any(|i| input(i).0), None),
+        RelOp::Input { node, .. } => changelog_key(nodes, *node),
+        RelOp::Query { nodes: query, .. } => query_changelog(query, query.len().saturating_sub(1), nodes),
         _ => (false, None),
     }
+}
+
+fn query_changelog(query: &[QueryNode], i: usize, nodes: &[PlanNode]) -> (bool, Option<Vec<usize>>) {
+    let Some(node) = query.get(i) else {
+        return (false, None);
+    };
+    let input = |j: usize| {
+        node.inputs
+            .get(j)
+            .map_or((false, None), |&k| query_changelog(query, k, nodes))
+    };
+    rel_changelog(&node.op, node.inputs.len(), &input, nodes)
+}
+
+/// An append-only sink (`kafka`, filesystem) cannot take an updating query, as in Flink.
+pub fn check_append_only(table: &str, nodes: &[PlanNode], query: Option<usize>) -> Result<(), String> {
+    if query.is_some_and(|q| changelog_key(nodes, q).0) {
+        return Err(format!(
+            "Table sink 'default_catalog.default_database.{table}' doesn't support consuming update \
+             changes produced by the query (a group aggregation); write to an upsert sink \
+             ('upsert-kafka', or 'jdbc' with a primary key) instead"
+        ));
+    }
+    Ok(())
 }
 
 /// Checks the DDL's primary key against the table's columns, or derives the key from the query
@@ -469,12 +359,20 @@ pub fn jdbc_sink_stmt(
 pub fn runtime_features(plan: &Plan) -> Vec<&'static str> {
     let mut features = Vec::new();
     for node in plan.jobs.iter().flat_map(|job| &job.nodes) {
-        if let StreamOp::Relational(RelOp::Sink {
-            sink: SinkConnector::Jdbc(jdbc),
-            ..
-        }) = &node.op
-        {
-            features.push(jdbc.feature());
+        match &node.op {
+            StreamOp::Relational(RelOp::Sink {
+                sink: SinkConnector::Jdbc(jdbc),
+                ..
+            }) => features.push(jdbc.feature()),
+            StreamOp::Relational(RelOp::Sink {
+                sink: SinkConnector::Kafka { .. },
+                ..
+            })
+            | StreamOp::Relational(RelOp::Scan {
+                source: super::SourceConnector::Kafka(_),
+                ..
+            }) => features.push("kafka"),
+            _ => {}
         }
     }
     features.sort_unstable();
@@ -491,36 +389,6 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
             .collect()
-    }
-
-    #[test]
-    fn legacy_kafka_options_of_the_seed() {
-        let o = options(&[
-            ("connector.type", "kafka"),
-            ("connector.version", "universal"),
-            ("connector.topic", "access_log"),
-            ("connector.properties.zookeeper.connect", "localhost:2181"),
-            ("connector.properties.bootstrap.servers", "localhost:9092"),
-            ("format.type", "csv"),
-            ("format.ignore-parse-errors", "true"),
-        ]);
-        let k = kafka_options(&o).expect("valid");
-        assert_eq!(k.topics, vec!["access_log".to_string()]);
-        assert_eq!(k.bootstrap_servers, "localhost:9092");
-        assert!(k.ignore_parse_errors);
-        assert!(k.properties.is_empty());
-        assert_eq!(k.startup, KafkaStartup::GroupOffsets);
-        let m = options(&[
-            ("connector", "kafka"),
-            ("topic", "a;b"),
-            ("properties.bootstrap.servers", "h:1"),
-            ("scan.startup.mode", "specific-offsets"),
-            ("scan.startup.specific-offsets", "partition:0,offset:42;partition:1,offset:7"),
-            ("format", "json"),
-        ]);
-        let k = kafka_options(&m).expect("valid");
-        assert_eq!(k.topics.len(), 2);
-        assert_eq!(k.startup, KafkaStartup::SpecificOffsets(vec![(0, 42), (1, 7)]));
     }
 
     #[test]

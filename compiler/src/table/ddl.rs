@@ -166,6 +166,13 @@ impl TableDef {
                     ignore_parse_errors: ignore,
                 })
             }
+            ("kafka", _) => super::kafka::kafka_options(&self.options)
+                .map(SourceConnector::Kafka)
+                .map_err(|m| err(self.options_span, m)),
+            ("upsert-kafka", _) => Err(err(
+                self.options_span,
+                "reading an upsert-kafka table is not supported by sluice yet (writing one is)",
+            )),
             ("filesystem", other) => Err(err(
                 self.options_span,
                 format!("the format '{other}' is not supported by sluice yet (csv is)"),
@@ -173,7 +180,8 @@ impl TableDef {
             (other, _) => Err(err(
                 self.options_span,
                 format!(
-                    "the connector '{other}' is not supported by sluice yet as a source (filesystem with csv is)"
+                    "the connector '{other}' is not supported by sluice yet as a source (filesystem with csv \
+                     and kafka are)"
                 ),
             )),
         }
@@ -191,10 +199,34 @@ impl TableDef {
             }),
             "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
                 .map_err(|m| err(self.options_span, m)),
+            "kafka" => super::kafka::kafka_options(&self.options)
+                .map(|options| SinkConnector::Kafka {
+                    options,
+                    upsert_key: None,
+                })
+                .map_err(|m| err(self.options_span, m)),
+            "upsert-kafka" => {
+                if self.primary_key.is_empty() {
+                    return Err(err(
+                        self.options_span,
+                        "'upsert-kafka' tables require to define a PRIMARY KEY constraint",
+                    ));
+                }
+                let options = super::kafka::kafka_options(&self.options)
+                    .map_err(|m| err(self.options_span, m))?;
+                if options.key_format.is_none() {
+                    return Err(err(self.options_span, "the upsert-kafka connector needs a 'key.format' option"));
+                }
+                Ok(SinkConnector::Kafka {
+                    options,
+                    upsert_key: Some(self.primary_key.clone()),
+                })
+            }
             other => Err(err(
                 self.options_span,
                 format!(
-                    "the connector '{other}' is not supported by sluice yet as a sink (print is)"
+                    "the connector '{other}' is not supported by sluice yet as a sink (print, jdbc, \
+                     kafka and upsert-kafka are)"
                 ),
             )),
         }

@@ -24,6 +24,13 @@ impl fmt::Display for RelOp {
                 write!(f, "TableScan table={table} ")?;
                 match source {
                     SourceConnector::CsvFile { path, .. } => write!(f, "csv={path:?}")?,
+                    SourceConnector::Kafka(k) => write!(
+                        f,
+                        "kafka topics={:?} format={}{}",
+                        k.topics.join(";"),
+                        k.format,
+                        if k.bounded { " bounded" } else { "" }
+                    )?,
                 }
                 write!(f, " schema={schema}")?;
                 if let Some(r) = rowtime {
@@ -108,6 +115,20 @@ impl fmt::Display for RelOp {
                         j.url,
                         j.table,
                         j.key.join(", ")
+                    )?,
+                    SinkConnector::Kafka {
+                        options,
+                        upsert_key: None,
+                    } => write!(f, "kafka topic={:?} format={}", options.topics.join(";"), options.format)?,
+                    SinkConnector::Kafka {
+                        options,
+                        upsert_key: Some(key),
+                    } => write!(
+                        f,
+                        "upsert-kafka topic={:?} key=[{}] format={}",
+                        options.topics.join(";"),
+                        key.join(", "),
+                        options.format
                     )?,
                 }
                 write!(f, " values=[{}] schema={schema}", list(casts))

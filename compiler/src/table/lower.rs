@@ -614,11 +614,27 @@ fn lower_sink(
     let def = ctx.table()?;
     let spec = ctx.spec_of_ddl();
     let mut sink = def.sink().map_err(|e| ctx.error(&spec, e))?;
-    if let super::SinkConnector::Jdbc(jdbc) = &mut sink {
-        let query = ctx.node.inputs.first().copied();
-        super::connectors::resolve_upsert_key(jdbc, &def.name, &def.schema, nodes, query)
-            .map_err(|m| CompileError::new(Category::User, m).at(ctx.node.site.clone()))?;
-    }
+    let query = ctx.node.inputs.first().copied();
+    let checked = match &mut sink {
+        super::SinkConnector::Jdbc(jdbc) => {
+            super::connectors::resolve_upsert_key(jdbc, &def.name, &def.schema, nodes, query)
+        }
+        super::SinkConnector::Kafka {
+            upsert_key: None, ..
+        } => super::connectors::check_append_only(&def.name, nodes, query),
+        super::SinkConnector::Kafka {
+            upsert_key: Some(key),
+            ..
+        } => match key.iter().find(|k| !def.schema.fields.iter().any(|f| &f.name == *k)) {
+            Some(k) => Err(format!(
+                "the primary key column `{k}` is not a column of table `{}` {}",
+                def.name, def.schema
+            )),
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    };
+    checked.map_err(|m| CompileError::new(Category::User, m).at(ctx.node.site.clone()))?;
     let site = ctx.node.site.clone();
     if def.schema.fields.len() != input.fields.len() {
         return Err(CompileError::new(

@@ -16,6 +16,7 @@ mod codegen_expr;
 pub mod ddl;
 mod display;
 pub mod expr;
+pub mod kafka;
 mod locate;
 pub mod lower;
 pub mod sql;
@@ -44,6 +45,9 @@ pub enum SourceConnector {
         /// Rows that do not parse are skipped instead of failing the job.
         ignore_parse_errors: bool,
     },
+    /// `'connector' = 'kafka'` (or legacy `'connector.type' = 'kafka'`): messages of the topics in
+    /// the table's format ([`kafka::KafkaOptions`]).
+    Kafka(kafka::KafkaOptions),
 }
 
 /// Where a sink writes its changelog.
@@ -54,6 +58,12 @@ pub enum SinkConnector {
     /// `'connector' = 'jdbc'` (or legacy `'connector.type' = 'jdbc'`): upserts/deletes or appends to a
     /// database table ([`connectors::JdbcSinkOptions`]).
     Jdbc(connectors::JdbcSinkOptions),
+    /// `'connector' = 'kafka'`: one message per inserted row; `'connector' = 'upsert-kafka'`
+    /// (`upsert_key`: the primary key): a changelog as keyed messages and tombstones.
+    Kafka {
+        options: kafka::KafkaOptions,
+        upsert_key: Option<Vec<String>>,
+    },
 }
 
 /// A Python scalar function called by a [`RelOp::Calc`]; its result is appended to the input row.

@@ -63,7 +63,7 @@ impl CsvFileSource {
 }
 
 /// Splits one CSV line, honouring double quotes.
-fn split_fields(line: &str, delimiter: char) -> Vec<String> {
+pub(crate) fn split_fields(line: &str, delimiter: char) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -83,7 +83,7 @@ fn split_fields(line: &str, delimiter: char) -> Vec<String> {
     fields
 }
 
-fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> {
+pub(crate) fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> {
     if text.is_empty() && *ty != TypeInfo::String {
         return Ok(Value::Null);
     }

@@ -1,0 +1,379 @@
+//! The Kafka connector's table options (`'connector' = 'kafka'`, `'upsert-kafka'`, legacy
+//! `'connector.type' = 'kafka'`), and the generated statements creating its runtime source and sinks.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal as Lit, TokenStream};
+use quote::quote;
+use serde::Serialize;
+
+use super::connectors::Options;
+use super::types::{Schema, SqlType};
+use crate::codegen::types::type_info;
+
+/// Where a Kafka source starts reading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum KafkaStartup {
+    Earliest,
+    Latest,
+    GroupOffsets,
+    Timestamp(i64),
+    SpecificOffsets(Vec<(i32, i64)>),
+}
+
+/// A Kafka table's options (source, append sink or upsert-kafka sink).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KafkaOptions {
+    pub topics: Vec<String>,
+    pub bootstrap_servers: String,
+    pub group_id: Option<String>,
+    pub startup: KafkaStartup,
+    /// `scan.bounded.mode = 'latest-offset'`: the source ends at the offsets latest at its start.
+    pub bounded: bool,
+    /// The value format: `csv`, `json` or `raw`.
+    pub format: String,
+    /// `key.format` (upsert-kafka).
+    pub key_format: Option<String>,
+    /// `value.fields-include = 'EXCEPT_KEY'`: the value holds only the non-key columns.
+    pub value_except_key: bool,
+    pub field_delimiter: char,
+    pub ignore_parse_errors: bool,
+    /// Further client properties (`properties.*` / `connector.properties.*`), passed to librdkafka.
+    pub properties: Vec<(String, String)>,
+}
+
+impl KafkaOptions {
+    /// The table's name to the runtime's client settings.
+    pub fn client_tokens(&self, table: &str) -> TokenStream {
+        let topics = &self.topics;
+        let servers = &self.bootstrap_servers;
+        let group = match &self.group_id {
+            Some(g) => quote! { Some(#g.to_string()) },
+            None => quote! { None },
+        };
+        let (keys, values): (Vec<&String>, Vec<&String>) =
+            self.properties.iter().map(|(k, v)| (k, v)).unzip();
+        quote! {
+            connectors::kafka::KafkaClientConfig {
+                table: #table.to_string(),
+                topics: vec![#(#topics.to_string()),*],
+                bootstrap_servers: #servers.to_string(),
+                group_id: #group,
+                properties: vec![#((#keys.to_string(), #values.to_string())),*],
+            }
+        }
+    }
+}
+
+/// Client properties Flink's Kafka connector accepts that librdkafka does not know.
+const JVM_ONLY_PROPERTIES: &[&str] = &[
+    "zookeeper.connect",
+    "key.deserializer",
+    "value.deserializer",
+    "key.serializer",
+    "value.serializer",
+];
+
+/// Format option prefixes the connector passes to its formats (`json.*`, `value.csv.*`, ...).
+const FORMAT_PREFIXES: &[&str] = &[
+    "csv.", "json.", "raw.", "key.csv.", "key.json.", "key.raw.", "value.csv.", "value.json.",
+    "value.raw.", "format.",
+];
+
+fn check_format(format: &str) -> Result<(), String> {
+    if ["csv", "json", "raw"].contains(&format) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the format '{format}' is not supported by sluice yet (csv, json and raw are)"
+        ))
+    }
+}
+
+/// `'connector' = 'kafka'` / `'upsert-kafka'` or `'connector.type' = 'kafka'`.
+pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions, String> {
+    let mut o = Options {
+        all: options,
+        used: vec!["connector", "connector.type", "connector.version", "connector.property-version"],
+    };
+    if o.get("topic-pattern", "connector.topic-pattern").is_some() {
+        return Err("'topic-pattern' is not supported by sluice yet (list topics in 'topic')".into());
+    }
+    let topics: Vec<String> = o
+        .get("topic", "connector.topic")
+        .ok_or("the kafka connector needs a 'topic' option ('connector.topic' in the legacy form)")?
+        .split(';')
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let bootstrap_servers = o
+        .get("properties.bootstrap.servers", "connector.properties.bootstrap.servers")
+        .ok_or("the kafka connector needs 'properties.bootstrap.servers'")?
+        .to_string();
+    let group_id = o
+        .get("properties.group.id", "connector.properties.group.id")
+        .map(str::to_string);
+    let mode = o.get("scan.startup.mode", "connector.startup-mode");
+    let startup = match mode.unwrap_or("group-offsets") {
+        "earliest-offset" => KafkaStartup::Earliest,
+        "latest-offset" => KafkaStartup::Latest,
+        "group-offsets" => KafkaStartup::GroupOffsets,
+        "timestamp" => {
+            let ms = o
+                .get("scan.startup.timestamp-millis", "connector.startup-timestamp-millis")
+                .ok_or("the startup mode 'timestamp' needs 'scan.startup.timestamp-millis'")?;
+            KafkaStartup::Timestamp(
+                ms.trim()
+                    .parse()
+                    .map_err(|_| format!("'{ms}' is not a timestamp in milliseconds"))?,
+            )
+        }
+        "specific-offsets" => {
+            let spec = o
+                .get("scan.startup.specific-offsets", "connector.specific-offsets")
+                .ok_or("the startup mode 'specific-offsets' needs 'scan.startup.specific-offsets'")?;
+            KafkaStartup::SpecificOffsets(parse_specific_offsets(spec)?)
+        }
+        other => {
+            return Err(format!(
+                "unknown startup mode '{other}' (earliest-offset, latest-offset, group-offsets, \
+                 timestamp or specific-offsets)"
+            ))
+        }
+    };
+    let bounded = match o.get("scan.bounded.mode", "scan.bounded.mode") {
+        None | Some("unbounded") => false,
+        Some("latest-offset") => true,
+        Some(other) => {
+            return Err(format!(
+                "the bounded mode '{other}' is not supported by sluice yet (unbounded and \
+                 latest-offset are)"
+            ))
+        }
+    };
+    let format = o
+        .get("format", "format.type")
+        .or_else(|| o.get("value.format", "value.format"))
+        .ok_or("the kafka connector needs a 'format' option ('value.format' for upsert-kafka)")?
+        .to_string();
+    check_format(&format)?;
+    let key_format = o.get("key.format", "key.format").map(str::to_string);
+    if let Some(k) = &key_format {
+        check_format(k)?;
+    }
+    if o.get("key.fields", "key.fields").is_some() {
+        return Err("'key.fields' is not supported by sluice yet (upsert-kafka keys by the primary key)".into());
+    }
+    let value_except_key = match o.get("value.fields-include", "value.fields-include") {
+        None => false,
+        Some(v) if v.eq_ignore_ascii_case("ALL") => false,
+        Some(v) if v.eq_ignore_ascii_case("EXCEPT_KEY") => true,
+        Some(other) => return Err(format!("'value.fields-include' is ALL or EXCEPT_KEY, not '{other}'")),
+    };
+    let delimiter = [
+        "csv.field-delimiter",
+        "format.field-delimiter",
+        "value.csv.field-delimiter",
+    ]
+    .iter()
+    .find_map(|k| options.get(*k))
+    .map_or(",", String::as_str);
+    let mut chars = delimiter.chars();
+    let field_delimiter = match (chars.next(), chars.next()) {
+        (Some(c), None) => c,
+        _ => return Err("the CSV field delimiter must be one character".into()),
+    };
+    let ignore = options
+        .iter()
+        .filter(|(k, _)| k.ends_with("ignore-parse-errors"))
+        .any(|(_, v)| v.eq_ignore_ascii_case("true"));
+    let _ = o.get("sink.partitioner", "connector.sink-partitioner");
+    let _ = o.get("sink.delivery-guarantee", "sink.semantic");
+    let _ = o.get("sink.transactional-id-prefix", "sink.parallelism");
+    let _ = o.get("scan.topic-partition-discovery.interval", "connector.properties.flink.partition-discovery.interval-millis");
+    let mut properties = Vec::new();
+    for (k, v) in options {
+        let name = k
+            .strip_prefix("properties.")
+            .or_else(|| k.strip_prefix("connector.properties."));
+        if let Some(name) = name {
+            o.used.push(k.as_str());
+            if !["bootstrap.servers", "group.id"].contains(&name) && !JVM_ONLY_PROPERTIES.contains(&name) {
+                properties.push((name.to_string(), v.clone()));
+            }
+        }
+    }
+    o.unknown(FORMAT_PREFIXES)?;
+    Ok(KafkaOptions {
+        topics,
+        bootstrap_servers,
+        group_id,
+        startup,
+        bounded,
+        format,
+        key_format,
+        value_except_key,
+        field_delimiter,
+        ignore_parse_errors: ignore,
+        properties,
+    })
+}
+
+/// `partition:0,offset:42;partition:1,offset:300`.
+fn parse_specific_offsets(spec: &str) -> Result<Vec<(i32, i64)>, String> {
+    spec.split(';')
+        .filter(|s| !s.trim().is_empty())
+        .map(|item| {
+            let mut partition = None;
+            let mut offset = None;
+            for part in item.split(',') {
+                match part.trim().split_once(':') {
+                    Some(("partition", v)) => partition = v.trim().parse().ok(),
+                    Some(("offset", v)) => offset = v.trim().parse().ok(),
+                    _ => {}
+                }
+            }
+            partition
+                .zip(offset)
+                .ok_or_else(|| format!("'{item}' is not 'partition:N,offset:M'"))
+        })
+        .collect()
+}
+
+
+/// A format's runtime value.
+fn format_tokens(name: &str, delimiter: char) -> TokenStream {
+    match name {
+        "csv" => quote! { connectors::formats::Format::Csv { delimiter: #delimiter } },
+        "raw" => quote! { connectors::formats::Format::Raw },
+        _ => quote! { connectors::formats::Format::Json },
+    }
+}
+
+/// A codec of `columns` (indexes into `schema`), fields read as `read_as` says; DECIMAL columns are
+/// written as JSON numbers from their text.
+fn codec_tokens(
+    format: &str,
+    delimiter: char,
+    schema: &Schema,
+    columns: &[usize],
+    read_as: impl Fn(SqlType) -> SqlType,
+) -> TokenStream {
+    let format = format_tokens(format, delimiter);
+    let fields: Vec<&super::Field> = columns.iter().filter_map(|&i| schema.fields.get(i)).collect();
+    let names = fields.iter().map(|f| f.name.as_str());
+    let types = fields.iter().map(|f| type_info(&read_as(f.ty).type_info()));
+    let numeric = fields.iter().map(|f| matches!(f.ty, SqlType::Decimal(..)));
+    quote! {
+        connectors::formats::RowCodec::new(#format, vec![#(#names.to_string()),*], vec![#(#types),*])
+            .with_numeric_text(vec![#(#numeric),*])
+    }
+}
+
+/// The expression creating the Kafka source of `table` (columns read as `read_as` says).
+pub fn source_expr(
+    options: &KafkaOptions,
+    table: &str,
+    schema: &Schema,
+    read_as: impl Fn(SqlType) -> SqlType,
+) -> TokenStream {
+    let client = options.client_tokens(table);
+    let startup = match &options.startup {
+        KafkaStartup::Earliest => quote! { connectors::kafka_source::StartupMode::Earliest },
+        KafkaStartup::Latest => quote! { connectors::kafka_source::StartupMode::Latest },
+        KafkaStartup::GroupOffsets => quote! { connectors::kafka_source::StartupMode::GroupOffsets },
+        KafkaStartup::Timestamp(ts) => quote! { connectors::kafka_source::StartupMode::Timestamp(#ts) },
+        KafkaStartup::SpecificOffsets(offsets) => {
+            let (partitions, offsets): (Vec<i32>, Vec<i64>) = offsets.iter().copied().unzip();
+            quote! {
+                connectors::kafka_source::StartupMode::SpecificOffsets(vec![#((#partitions, #offsets)),*])
+            }
+        }
+    };
+    let all: Vec<usize> = (0..schema.fields.len()).collect();
+    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &all, read_as);
+    let (bounded, ignore) = (options.bounded, options.ignore_parse_errors);
+    quote! {
+        p.source(connectors::kafka_source::KafkaTableSource::new(#client, #startup, #bounded, #codec, #ignore))
+    }
+}
+
+/// The statement adding the Kafka sink of `table` fed by `input`; `casts` give the table's columns
+/// (DECIMAL and temporal ones as text).
+pub fn sink_stmt(
+    options: &KafkaOptions,
+    upsert_key: Option<&[String]>,
+    table: &str,
+    schema: &Schema,
+    casts: TokenStream,
+    input: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let client = options.client_tokens(table);
+    let as_text = |ty: SqlType| if ty.is_temporal() || matches!(ty, SqlType::Decimal(..)) { SqlType::String } else { ty };
+    let key: Vec<usize> = upsert_key
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|k| schema.fields.iter().position(|f| &f.name == k))
+        .collect();
+    let value_columns: Vec<usize> = (0..schema.fields.len())
+        .filter(|i| !(options.value_except_key && key.contains(i)))
+        .collect();
+    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &value_columns, as_text);
+    let mode = match upsert_key {
+        None => quote! { connectors::kafka_sink::SinkMode::Append },
+        Some(_) => {
+            let key_format = options.key_format.as_deref().unwrap_or("json");
+            let key_codec = codec_tokens(key_format, options.field_delimiter, schema, &key, as_text);
+            let key = key.iter().map(|&i| Lit::usize_unsuffixed(i));
+            quote! { connectors::kafka_sink::SinkMode::Upsert { key: vec![#(#key),*], key_codec: #key_codec } }
+        }
+    };
+    let value_columns = value_columns.iter().map(|&i| Lit::usize_unsuffixed(i));
+    quote! {
+        p.operator(#input, connectors::kafka_sink::KafkaTableSink::new(
+            #client, #mode, #codec, vec![#(#value_columns),*], #casts));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn legacy_kafka_options_of_the_seed() {
+        let o = options(&[
+            ("connector.type", "kafka"),
+            ("connector.version", "universal"),
+            ("connector.topic", "access_log"),
+            ("connector.properties.zookeeper.connect", "localhost:2181"),
+            ("connector.properties.bootstrap.servers", "localhost:9092"),
+            ("format.type", "csv"),
+            ("format.ignore-parse-errors", "true"),
+        ]);
+        let k = kafka_options(&o).expect("valid");
+        assert_eq!(k.topics, vec!["access_log".to_string()]);
+        assert_eq!(k.bootstrap_servers, "localhost:9092");
+        assert!(k.ignore_parse_errors);
+        assert!(k.properties.is_empty());
+        assert_eq!(k.startup, KafkaStartup::GroupOffsets);
+        let m = options(&[
+            ("connector", "kafka"),
+            ("topic", "a;b"),
+            ("properties.bootstrap.servers", "h:1"),
+            ("scan.startup.mode", "specific-offsets"),
+            ("scan.startup.specific-offsets", "partition:0,offset:42;partition:1,offset:7"),
+            ("format", "json"),
+        ]);
+        let k = kafka_options(&m).expect("valid");
+        assert_eq!(k.topics.len(), 2);
+        assert_eq!(k.startup, KafkaStartup::SpecificOffsets(vec![(0, 42), (1, 7)]));
+    }
+
+}

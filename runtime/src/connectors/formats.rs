@@ -1,0 +1,281 @@
+//! Message formats of the Kafka connector (`csv`, `json`, `raw`): a message's bytes decoded into a
+//! row of typed fields, and a row encoded into bytes, as Flink's formats do it.
+//!
+//! - `csv`: fields in column order, the configured delimiter, double quotes around a field holding the
+//!   delimiter, a quote or a line break; an empty field of a non-string column is NULL. Encoded rows
+//!   have no trailing line break (one row per message).
+//! - `json`: an object per message, fields by column name; a missing field is NULL; numbers and
+//!   booleans may also arrive as strings (Flink's converters accept both). Encoded as
+//!   `{"a":1,"b":"x"}` in column order, NULL as `null`, DOUBLE as Java prints it.
+//! - `raw`: the whole message is the one STRING (UTF-8) column; NULL is an empty message.
+//!
+//! DECIMAL and temporal columns are read as their text (a cast after the source parses them) and
+//! written from their text; DECIMAL is written as a JSON number.
+
+use std::sync::Arc;
+
+use sluice_types::TypeInfo;
+
+use crate::format::java_double;
+use crate::table::csv_source::{parse_field, split_fields};
+use crate::value::Value;
+
+/// The format of a message's value (or key).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Format {
+    Csv { delimiter: char },
+    Json,
+    Raw,
+}
+
+impl Format {
+    /// `csv`, `json` or `raw`.
+    pub fn parse(name: &str, delimiter: char) -> Option<Format> {
+        match name {
+            "csv" => Some(Format::Csv { delimiter }),
+            "json" => Some(Format::Json),
+            "raw" => Some(Format::Raw),
+            _ => None,
+        }
+    }
+}
+
+/// Decodes and encodes rows of a fixed set of columns in one [`Format`].
+#[derive(Debug, Clone)]
+pub struct RowCodec {
+    format: Format,
+    names: Vec<String>,
+    /// The types fields are decoded to / encoded from (DECIMAL and temporal columns: STRING).
+    types: Vec<TypeInfo>,
+    /// Columns written as a bare JSON number from their text (DECIMAL).
+    numeric_text: Vec<bool>,
+}
+
+impl RowCodec {
+    pub fn new(format: Format, names: Vec<String>, types: Vec<TypeInfo>) -> Self {
+        let numeric_text = vec![false; types.len()];
+        RowCodec {
+            format,
+            names,
+            types,
+            numeric_text,
+        }
+    }
+
+    /// Marks the columns whose text is written as a JSON number (DECIMAL columns).
+    pub fn with_numeric_text(mut self, numeric_text: Vec<bool>) -> Self {
+        self.numeric_text = numeric_text;
+        self
+    }
+
+    pub fn width(&self) -> usize {
+        self.types.len()
+    }
+
+    /// The fields of one message.
+    pub fn decode(&self, bytes: &[u8]) -> Result<Vec<Value>, String> {
+        match &self.format {
+            Format::Raw => {
+                let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+                Ok(vec![Value::Str(Arc::from(text))])
+            }
+            Format::Csv { delimiter } => {
+                let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+                let text = text.trim_end_matches(['\n', '\r']);
+                let fields = split_fields(text, *delimiter);
+                if fields.len() != self.types.len() {
+                    return Err(format!(
+                        "expected {} fields, found {}",
+                        self.types.len(),
+                        fields.len()
+                    ));
+                }
+                fields
+                    .iter()
+                    .zip(&self.types)
+                    .map(|(text, ty)| parse_field(text, ty))
+                    .collect()
+            }
+            Format::Json => {
+                let parsed: serde_json::Value =
+                    serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+                let serde_json::Value::Object(object) = parsed else {
+                    return Err("not a JSON object".to_string());
+                };
+                self.names
+                    .iter()
+                    .zip(&self.types)
+                    .map(|(name, ty)| match object.get(name) {
+                        None | Some(serde_json::Value::Null) => Ok(Value::Null),
+                        Some(v) => json_field(v, ty).map_err(|e| format!("field `{name}`: {e}")),
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// One message's bytes for `fields` (appended to `out`).
+    pub fn encode(&self, fields: &[Value], out: &mut Vec<u8>) {
+        match &self.format {
+            Format::Raw => match fields.first() {
+                Some(Value::Str(s)) => out.extend_from_slice(s.as_bytes()),
+                Some(Value::Bytes(b)) => out.extend_from_slice(b),
+                Some(Value::Null) | None => {}
+                Some(other) => out.extend_from_slice(plain_text(other).as_bytes()),
+            },
+            Format::Csv { delimiter } => {
+                let mut text = String::new();
+                for (i, value) in fields.iter().enumerate() {
+                    if i > 0 {
+                        text.push(*delimiter);
+                    }
+                    let field = plain_text(value);
+                    if field.contains([*delimiter, '"', '\n', '\r']) {
+                        text.push('"');
+                        text.push_str(&field.replace('"', "\"\""));
+                        text.push('"');
+                    } else {
+                        text.push_str(&field);
+                    }
+                }
+                out.extend_from_slice(text.as_bytes());
+            }
+            Format::Json => {
+                let mut text = String::from("{");
+                for (i, (name, value)) in self.names.iter().zip(fields).enumerate() {
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    push_json_string(&mut text, name);
+                    text.push(':');
+                    let numeric = self.numeric_text.get(i).copied().unwrap_or(false);
+                    push_json_value(&mut text, value, numeric);
+                }
+                text.push('}');
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+}
+
+/// A JSON value as a field of type `ty`, converted as Flink's `JsonToRowDataConverters` do.
+fn json_field(v: &serde_json::Value, ty: &TypeInfo) -> Result<Value, String> {
+    use serde_json::Value as J;
+    let text = || match v {
+        J::String(s) => s.trim().to_string(),
+        other => other.to_string(),
+    };
+    Ok(match ty {
+        TypeInfo::String => match v {
+            J::String(s) => Value::Str(Arc::from(s.as_str())),
+            other => Value::Str(Arc::from(other.to_string())),
+        },
+        TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long => match v.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Int(
+                text()
+                    .parse()
+                    .map_err(|_| format!("{v} is not a valid {ty}"))?,
+            ),
+        },
+        TypeInfo::Float | TypeInfo::Double => match v.as_f64() {
+            Some(f) => Value::Float(f),
+            None => Value::Float(
+                text()
+                    .parse()
+                    .map_err(|_| format!("{v} is not a valid {ty}"))?,
+            ),
+        },
+        TypeInfo::Boolean => match v {
+            J::Bool(b) => Value::Bool(*b),
+            _ => Value::Bool(text().eq_ignore_ascii_case("true")),
+        },
+        other => return Err(format!("columns of type {other} are not supported by the JSON format")),
+    })
+}
+
+/// A value's text in CSV and raw messages (DOUBLE as Java prints it, NULL empty).
+fn plain_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => java_double(*f),
+        Value::Str(s) | Value::Decimal(s) => s.to_string(),
+        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn push_json_value(out: &mut String, value: &Value, numeric_text: bool) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) if f.is_finite() => out.push_str(&java_double(*f)),
+        // Jackson writes NaN and infinities as strings.
+        Value::Float(f) => push_json_string(out, &java_double(*f)),
+        Value::Str(s) | Value::Decimal(s) if numeric_text => out.push_str(s),
+        Value::Str(s) | Value::Decimal(s) => push_json_string(out, s),
+        other => push_json_string(out, &plain_text(other)),
+    }
+}
+
+fn push_json_string(out: &mut String, text: &str) {
+    // serde_json's string escaping is JSON's; a String never fails to serialize.
+    out.push_str(&serde_json::Value::String(text.to_string()).to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codec(format: Format) -> RowCodec {
+        RowCodec::new(
+            format,
+            vec!["name".into(), "n".into(), "x".into()],
+            vec![TypeInfo::String, TypeInfo::Long, TypeInfo::Double],
+        )
+    }
+
+    #[test]
+    fn json_round_trip_and_flink_conversions() {
+        let c = codec(Format::Json);
+        let row = c
+            .decode(br#"{"name":"a\"b","n":"42","x":1,"extra":true}"#)
+            .expect("valid");
+        assert_eq!(
+            row,
+            vec![Value::Str(Arc::from("a\"b")), Value::Int(42), Value::Float(1.0)]
+        );
+        let missing = c.decode(br#"{"n":7}"#).expect("valid");
+        assert_eq!(missing, vec![Value::Null, Value::Int(7), Value::Null]);
+        assert!(c.decode(br#"{"n":"seven"}"#).expect_err("bad").contains("field `n`"));
+        assert!(c.decode(b"[1,2]").is_err());
+        let mut out = Vec::new();
+        c.encode(&row, &mut out);
+        assert_eq!(String::from_utf8(out).expect("utf8"), r#"{"name":"a\"b","n":42,"x":1.0}"#);
+    }
+
+    #[test]
+    fn csv_round_trip() {
+        let c = codec(Format::Csv { delimiter: ',' });
+        let row = c.decode(b"\"x,y\",3,\n").expect("valid");
+        assert_eq!(row, vec![Value::Str(Arc::from("x,y")), Value::Int(3), Value::Null]);
+        assert!(c.decode(b"only,two").is_err());
+        let mut out = Vec::new();
+        c.encode(&[Value::Str(Arc::from("x,y")), Value::Int(3), Value::Float(0.5)], &mut out);
+        assert_eq!(out, b"\"x,y\",3,0.5");
+    }
+
+    #[test]
+    fn raw_and_decimal_json() {
+        let raw = RowCodec::new(Format::Raw, vec!["line".into()], vec![TypeInfo::String]);
+        assert_eq!(raw.decode(b"hello").expect("valid"), vec![Value::Str(Arc::from("hello"))]);
+        let dec = RowCodec::new(Format::Json, vec!["d".into()], vec![TypeInfo::String])
+            .with_numeric_text(vec![true]);
+        let mut out = Vec::new();
+        dec.encode(&[Value::Str(Arc::from("1.50"))], &mut out);
+        assert_eq!(out, br#"{"d":1.50}"#);
+    }
+}

@@ -1,0 +1,269 @@
+//! The Kafka sinks: `'connector' = 'kafka'` (append-only: each row one message) and
+//! `'connector' = 'upsert-kafka'` (a changelog keyed by the primary key: `+I`/`+U` write the row
+//! under its key, `-D` writes a tombstone, `-U` is dropped, as Flink's upsert-kafka sink does).
+//!
+//! Delivery is at-least-once: messages are handed to the client (which batches and retries them
+//! through broker outages for `message.timeout.ms`, 5 minutes by default), every checkpoint and the
+//! end of input wait until all were acknowledged, and a message the broker never took fails the job.
+//! Keys are partitioned with murmur2, as Kafka's Java client does, so keyed messages land on the
+//! partitions a Flink job would pick.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::Message;
+use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
+
+use super::formats::RowCodec;
+use super::kafka::{log_client, log_error, KafkaClientConfig};
+use super::log;
+use crate::error::{JobError, Result};
+use crate::operator::Operator;
+use crate::record::Batch;
+use crate::table::ScalarFn;
+use crate::value::{RowKind, Value};
+
+/// How the sink turns changes into messages.
+pub enum SinkMode {
+    /// Insert-only rows, one message each, without a key.
+    Append,
+    /// Rows keyed by `key` (column indexes), encoded with `key_codec`.
+    Upsert { key: Vec<usize>, key_codec: RowCodec },
+}
+
+/// Collects the first delivery failure, for the operator to raise.
+struct DeliveryContext {
+    operator: String,
+    failure: Arc<Mutex<Option<String>>>,
+}
+
+impl ClientContext for DeliveryContext {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, message: &str) {
+        log_client(&self.operator, level, fac, message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        log_error(&self.operator, &error, reason);
+    }
+}
+
+impl ProducerContext for DeliveryContext {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, result: &DeliveryResult<'_>, _opaque: ()) {
+        if let Err((error, message)) = result {
+            if let Ok(mut failure) = self.failure.lock() {
+                failure.get_or_insert_with(|| {
+                    format!(
+                        "a message to topic {} was not delivered: {error}",
+                        message.topic()
+                    )
+                });
+            }
+        }
+    }
+}
+
+pub struct KafkaTableSink {
+    name: String,
+    client: KafkaClientConfig,
+    mode: SinkMode,
+    codec: RowCodec,
+    /// The columns the message value holds (all, or all but the key's).
+    value_columns: Vec<usize>,
+    casts: Vec<ScalarFn>,
+    producer: Option<BaseProducer<DeliveryContext>>,
+    failure: Arc<Mutex<Option<String>>>,
+    key_buf: Vec<u8>,
+    value_buf: Vec<u8>,
+}
+
+impl KafkaTableSink {
+    pub fn new(
+        client: KafkaClientConfig,
+        mode: SinkMode,
+        codec: RowCodec,
+        value_columns: Vec<usize>,
+        casts: Vec<ScalarFn>,
+    ) -> Self {
+        let name = format!(
+            "Sink(table=[default_catalog.default_database.{}])",
+            client.table
+        );
+        KafkaTableSink {
+            name,
+            client,
+            mode,
+            codec,
+            value_columns,
+            casts,
+            producer: None,
+            failure: Arc::new(Mutex::new(None)),
+            key_buf: Vec::new(),
+            value_buf: Vec::new(),
+        }
+    }
+
+    fn check_deliveries(&self) -> Result<()> {
+        let failure = self.failure.lock().ok().and_then(|mut f| f.take());
+        match failure {
+            Some(message) => Err(JobError::User(format!("{}: {message}", self.name))),
+            None => Ok(()),
+        }
+    }
+
+    /// Sends one message, waiting while the client's queue is full.
+    fn send(&mut self, key: Option<usize>, tombstone: bool) -> Result<()> {
+        let Some(producer) = &self.producer else {
+            return Err(JobError::Internal(format!("{} used before start", self.name)));
+        };
+        let topic = self.client.topics.first().map(String::as_str).unwrap_or_default();
+        loop {
+            let mut record = BaseRecord::<[u8], [u8]>::to(topic);
+            if key.is_some() {
+                record = record.key(self.key_buf.as_slice());
+            }
+            if !tombstone {
+                record = record.payload(self.value_buf.as_slice());
+            }
+            match producer.send(record) {
+                Ok(()) => return Ok(()),
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                    producer.poll(Duration::from_millis(100));
+                }
+                Err((e, _)) => {
+                    return Err(JobError::User(format!(
+                        "{}: cannot send to topic {topic}: {e}",
+                        self.name
+                    )))
+                }
+            }
+        }
+    }
+
+    /// Waits until every message sent so far was acknowledged (or failed).
+    fn flush(&mut self) -> Result<()> {
+        if let Some(producer) = &self.producer {
+            loop {
+                match producer.flush(Duration::from_secs(10)) {
+                    Ok(()) => break,
+                    Err(KafkaError::Flush(RDKafkaErrorCode::OperationTimedOut)) => {
+                        log(
+                            &self.name,
+                            &format!(
+                                "still waiting for the broker to take {} message(s)",
+                                producer.in_flight_count()
+                            ),
+                        );
+                        self.check_deliveries()?;
+                    }
+                    Err(e) => return Err(JobError::User(format!("{}: flushing: {e}", self.name))),
+                }
+            }
+        }
+        self.check_deliveries()
+    }
+}
+
+impl Operator for KafkaTableSink {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn on_start(&mut self) -> Result<()> {
+        self.client = self.client.clone().with_overrides();
+        if self.client.topics.len() != 1 {
+            return Err(JobError::User(format!(
+                "{}: a Kafka sink writes to exactly one topic, not {:?}",
+                self.name, self.client.topics
+            )));
+        }
+        let producer: BaseProducer<DeliveryContext> = self
+            .client
+            .client_config(&[("partitioner", "murmur2_random")])
+            .create_with_context(DeliveryContext {
+                operator: self.name.clone(),
+                failure: Arc::clone(&self.failure),
+            })
+            .map_err(|e| JobError::User(format!("{}: bad Kafka client settings: {e}", self.name)))?;
+        // Fail at start, not at the first row, when the cluster cannot be reached.
+        producer
+            .client()
+            .fetch_metadata(None, Duration::from_secs(10))
+            .map_err(|e| {
+                JobError::User(format!(
+                    "{}: cannot reach the Kafka cluster (bootstrap servers {}): {e}",
+                    self.name, self.client.bootstrap_servers
+                ))
+            })?;
+        self.producer = Some(producer);
+        Ok(())
+    }
+
+    fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
+        for record in input {
+            let (kind, fields) = match record.value {
+                Value::Row(row) => (row.kind, row.fields),
+                other => (RowKind::Insert, vec![other]),
+            };
+            let row: Vec<Value> = self.casts.iter().map(|cast| cast(&fields)).collect();
+            let value: Vec<Value> = self
+                .value_columns
+                .iter()
+                .map(|&i| row.get(i).cloned().unwrap_or_default())
+                .collect();
+            self.value_buf.clear();
+            match &self.mode {
+                SinkMode::Append => {
+                    if kind != RowKind::Insert {
+                        return Err(JobError::Internal(format!(
+                            "{} is append-only but received a {} change",
+                            self.name,
+                            kind.short_string()
+                        )));
+                    }
+                    self.codec.encode(&value, &mut self.value_buf);
+                    self.send(None, false)?;
+                }
+                SinkMode::Upsert { key, key_codec } => {
+                    if kind == RowKind::UpdateBefore {
+                        continue;
+                    }
+                    let key_fields: Vec<Value> = key
+                        .iter()
+                        .map(|&i| row.get(i).cloned().unwrap_or_default())
+                        .collect();
+                    self.key_buf.clear();
+                    key_codec.encode(&key_fields, &mut self.key_buf);
+                    let tombstone = kind == RowKind::Delete;
+                    if !tombstone {
+                        self.codec.encode(&value, &mut self.value_buf);
+                    }
+                    self.send(Some(0), tombstone)?;
+                }
+            }
+        }
+        if let Some(producer) = &self.producer {
+            producer.poll(Duration::ZERO);
+        }
+        self.check_deliveries()
+    }
+
+    fn on_processing_time(&mut self, _now: i64, _out: &mut Batch) -> Result<()> {
+        if let Some(producer) = &self.producer {
+            producer.poll(Duration::ZERO);
+        }
+        self.check_deliveries()
+    }
+
+    fn on_checkpoint(&mut self, _checkpoint_id: u64) -> Result<()> {
+        self.flush()
+    }
+
+    fn on_close(&mut self, _out: &mut Batch) -> Result<()> {
+        self.flush()
+    }
+}

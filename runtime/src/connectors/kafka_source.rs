@@ -1,0 +1,308 @@
+//! The Kafka source (`'connector' = 'kafka'`, legacy `'connector.type' = 'kafka'`), as Flink's
+//! `KafkaSource` reads: the source assigns itself every partition of its topics (no consumer-group
+//! rebalancing; the group id only names where offsets are committed), starting where the startup
+//! mode says, and decodes each message with the table's format.
+//!
+//! - Startup: `earliest-offset`, `latest-offset`, `group-offsets` (the group's committed offsets; a
+//!   partition without one starts as `auto.offset.reset` says, `latest` by default as in Kafka's
+//!   client), `timestamp`, `specific-offsets`.
+//! - `scan.bounded.mode = 'latest-offset'` makes the source bounded: it ends at the offsets that were
+//!   the latest when it started. Otherwise it never ends; an idle poll returns an empty batch so
+//!   processing time (sink flushes) advances.
+//! - A message that does not decode fails the job naming its topic, partition and offset; with
+//!   `ignore-parse-errors` it is skipped, logged (the first few) and counted (a summary line every
+//!   10 s while skipping and at the end).
+//! - Each record's timestamp is the message's Kafka timestamp (event time for DataStream jobs).
+//! - The broker unreachable at start is a clear error; a broker gone mid-run is logged by the client,
+//!   which reconnects and goes on from the same offsets.
+//! - Offsets are committed (to the group, if any) at checkpoints, as Flink does; the consumer's
+//!   position is the state a checkpoint will snapshot.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
+use rdkafka::{Offset, TopicPartitionList};
+
+use super::formats::RowCodec;
+use super::kafka::{KafkaClientConfig, LoggingContext};
+use super::log;
+use crate::error::{JobError, Result};
+use crate::operator::Source;
+use crate::record::{Batch, Record};
+use crate::value::Value;
+
+/// Where the source starts reading.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartupMode {
+    Earliest,
+    Latest,
+    GroupOffsets,
+    Timestamp(i64),
+    SpecificOffsets(Vec<(i32, i64)>),
+}
+
+/// How long the start may wait for the broker's metadata before failing.
+const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one idle poll waits for a message.
+const POLL_TIMEOUT: Duration = Duration::from_millis(100);
+/// Skipped records logged one by one before only the counts are.
+const LOGGED_SKIPS: u64 = 5;
+
+pub struct KafkaTableSource {
+    name: String,
+    client: KafkaClientConfig,
+    startup: StartupMode,
+    bounded: bool,
+    codec: RowCodec,
+    ignore_parse_errors: bool,
+    consumer: Option<BaseConsumer<LoggingContext>>,
+    /// For a bounded source: the offset each partition stops before.
+    stop_at: HashMap<(String, i32), i64>,
+    skipped: u64,
+    last_skip_report: Instant,
+}
+
+impl KafkaTableSource {
+    pub fn new(
+        client: KafkaClientConfig,
+        startup: StartupMode,
+        bounded: bool,
+        codec: RowCodec,
+        ignore_parse_errors: bool,
+    ) -> Self {
+        let name = format!(
+            "TableSourceScan(table=[[default_catalog, default_database, {}]])",
+            client.table
+        );
+        KafkaTableSource {
+            name,
+            client,
+            startup,
+            bounded,
+            codec,
+            ignore_parse_errors,
+            consumer: None,
+            stop_at: HashMap::new(),
+            skipped: 0,
+            last_skip_report: Instant::now(),
+        }
+    }
+
+    fn unreachable(&self, what: &str, e: impl std::fmt::Display) -> JobError {
+        JobError::User(format!(
+            "{}: {what} (bootstrap servers {}): {e}",
+            self.name, self.client.bootstrap_servers
+        ))
+    }
+
+    /// Every partition of the topics, with the offset the startup mode gives.
+    fn assignment(&self, consumer: &BaseConsumer<LoggingContext>) -> Result<TopicPartitionList> {
+        let mut assignment = TopicPartitionList::new();
+        for topic in &self.client.topics {
+            let metadata = consumer
+                .fetch_metadata(Some(topic), METADATA_TIMEOUT)
+                .map_err(|e| self.unreachable("cannot reach the Kafka cluster", e))?;
+            let Some(meta) = metadata.topics().iter().find(|t| t.name() == topic) else {
+                return Err(JobError::User(format!("{}: no topic '{topic}'", self.name)));
+            };
+            if let Some(err) = meta.error() {
+                return Err(JobError::User(format!(
+                    "{}: topic '{topic}' is not readable: {err:?}",
+                    self.name
+                )));
+            }
+            if meta.partitions().is_empty() {
+                return Err(JobError::User(format!(
+                    "{}: the topic '{topic}' does not exist (or has no partitions)",
+                    self.name
+                )));
+            }
+            for partition in meta.partitions() {
+                let offset = match &self.startup {
+                    StartupMode::Earliest => Offset::Beginning,
+                    StartupMode::Latest => Offset::End,
+                    StartupMode::GroupOffsets | StartupMode::Timestamp(_) => Offset::Invalid,
+                    StartupMode::SpecificOffsets(offsets) => offsets
+                        .iter()
+                        .find(|(p, _)| *p == partition.id())
+                        .map_or(Offset::Invalid, |(_, o)| Offset::Offset(*o)),
+                };
+                assignment
+                    .add_partition_offset(topic, partition.id(), offset)
+                    .map_err(|e| JobError::Internal(format!("assigning {topic}: {e}")))?;
+            }
+        }
+        match &self.startup {
+            StartupMode::GroupOffsets if self.client.group_id.is_some() => {
+                assignment = consumer
+                    .committed_offsets(assignment, METADATA_TIMEOUT)
+                    .map_err(|e| self.unreachable("cannot read the group's committed offsets", e))?;
+            }
+            StartupMode::Timestamp(ts) => {
+                let mut times = TopicPartitionList::new();
+                for element in assignment.elements() {
+                    times
+                        .add_partition_offset(element.topic(), element.partition(), Offset::Offset(*ts))
+                        .map_err(|e| JobError::Internal(format!("timestamp offsets: {e}")))?;
+                }
+                assignment = consumer
+                    .offsets_for_times(times, METADATA_TIMEOUT)
+                    .map_err(|e| self.unreachable("cannot look up offsets for the timestamp", e))?;
+            }
+            _ => {}
+        }
+        Ok(assignment)
+    }
+
+    fn skip(&mut self, topic: &str, partition: i32, offset: i64, error: &str) {
+        self.skipped += 1;
+        if self.skipped <= LOGGED_SKIPS {
+            log(
+                &self.name,
+                &format!("skipped a malformed record (topic {topic}, partition {partition}, offset {offset}): {error}"),
+            );
+        }
+        if self.last_skip_report.elapsed() >= Duration::from_secs(10) {
+            self.report_skips();
+        }
+    }
+
+    fn report_skips(&mut self) {
+        self.last_skip_report = Instant::now();
+        if self.skipped > 0 {
+            log(&self.name, &format!("{} malformed records skipped so far", self.skipped));
+        }
+    }
+
+    /// Whether every partition of a bounded source reached its stop offset.
+    fn finished(&self) -> bool {
+        self.bounded && self.stop_at.is_empty()
+    }
+}
+
+impl Source for KafkaTableSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn on_start(&mut self) -> Result<()> {
+        self.client = self.client.clone().with_overrides();
+        let consumer: BaseConsumer<LoggingContext> = self
+            .client
+            .client_config(&[
+                ("enable.auto.commit", "false"),
+                ("auto.offset.reset", "latest"),
+                ("enable.partition.eof", "false"),
+            ])
+            .create_with_context(LoggingContext {
+                operator: self.name.clone(),
+            })
+            .map_err(|e| JobError::User(format!("{}: bad Kafka client settings: {e}", self.name)))?;
+        let assignment = self.assignment(&consumer)?;
+        if self.bounded {
+            for element in assignment.elements() {
+                let (low, high) = consumer
+                    .fetch_watermarks(element.topic(), element.partition(), METADATA_TIMEOUT)
+                    .map_err(|e| self.unreachable("cannot read the partitions' offsets", e))?;
+                let start = match element.offset() {
+                    Offset::Offset(o) => o,
+                    Offset::End => high,
+                    _ => low,
+                };
+                if start < high {
+                    self.stop_at.insert((element.topic().to_string(), element.partition()), high);
+                }
+            }
+        }
+        consumer
+            .assign(&assignment)
+            .map_err(|e| self.unreachable("cannot assign the topics' partitions", e))?;
+        log(
+            &self.name,
+            &format!(
+                "reading {} partition(s) of {} from {}",
+                assignment.count(),
+                self.client.topics.join(", "),
+                self.client.bootstrap_servers
+            ),
+        );
+        self.consumer = Some(consumer);
+        Ok(())
+    }
+
+    fn next_batch(&mut self, max: usize, out: &mut Batch) -> Result<bool> {
+        if self.finished() {
+            return Ok(false);
+        }
+        let Some(consumer) = self.consumer.take() else {
+            return Ok(false);
+        };
+        let mut timeout = POLL_TIMEOUT;
+        let mut result = Ok(());
+        while out.len() < max {
+            let message = match consumer.poll(timeout) {
+                None => break,
+                Some(Err(e)) => {
+                    log(&self.name, &format!("kafka: {e}"));
+                    break;
+                }
+                Some(Ok(message)) => message,
+            };
+            timeout = Duration::ZERO;
+            let (topic, partition, offset) = (message.topic(), message.partition(), message.offset());
+            if self.bounded {
+                let key = (topic.to_string(), partition);
+                match self.stop_at.get(&key) {
+                    None => continue,
+                    Some(&stop) if offset >= stop => {
+                        self.stop_at.remove(&key);
+                        continue;
+                    }
+                    Some(&stop) => {
+                        if offset + 1 >= stop {
+                            self.stop_at.remove(&key);
+                        }
+                    }
+                }
+            }
+            match self.codec.decode(message.payload().unwrap_or_default()) {
+                Ok(fields) => {
+                    let mut record = Record::new(Value::row(fields));
+                    record.timestamp = message.timestamp().to_millis();
+                    out.push(record);
+                }
+                Err(e) if self.ignore_parse_errors => {
+                    let topic = topic.to_string();
+                    self.skip(&topic, partition, offset, &e);
+                }
+                Err(e) => {
+                    result = Err(JobError::User(format!(
+                        "{}: cannot decode the record at topic {topic}, partition {partition}, offset \
+                         {offset}: {e} (set 'format.ignore-parse-errors' / '<format>.ignore-parse-errors' \
+                         = 'true' to skip such records)",
+                        self.name
+                    )));
+                    break;
+                }
+            }
+            if self.finished() {
+                break;
+            }
+        }
+        self.consumer = Some(consumer);
+        result?;
+        if self.ignore_parse_errors && self.last_skip_report.elapsed() >= Duration::from_secs(10) {
+            self.report_skips();
+        }
+        Ok(!self.finished())
+    }
+
+    fn on_close(&mut self) -> Result<()> {
+        if self.skipped > 0 {
+            log(&self.name, &format!("{} malformed records skipped in all", self.skipped));
+        }
+        Ok(())
+    }
+}
