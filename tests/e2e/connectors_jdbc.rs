@@ -11,7 +11,7 @@ use std::process::Command;
 use sluice_e2e::{build, run_binary, scratch_dir, text, workspace_root};
 
 /// Per-uri (count, sum of sizes, speed) as Flink computes them, from the CSV text.
-type Expected = BTreeMap<String, (i64, i64, f64)>;
+pub(crate) type Expected = BTreeMap<String, (i64, i64, f64)>;
 
 fn listening(port: u16) -> bool {
     std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
@@ -131,7 +131,7 @@ fn sink_ddl(with: &str, primary_key: bool) -> String {
 }
 
 /// Tab-separated rows `uri, count, total, speed` as a database client printed them.
-fn parse_rows(output: &str) -> Expected {
+pub(crate) fn parse_rows(output: &str) -> Expected {
     output
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -150,7 +150,7 @@ fn parse_rows(output: &str) -> Expected {
         .collect()
 }
 
-fn assert_same(actual: &Expected, expected: &Expected) {
+pub(crate) fn assert_same(actual: &Expected, expected: &Expected) {
     assert_eq!(
         actual.keys().collect::<Vec<_>>(),
         expected.keys().collect::<Vec<_>>(),
@@ -179,7 +179,7 @@ fn sh(program: &str, args: &[&str]) -> String {
     text(&out.stdout)
 }
 
-fn mariadb(sql: &str) -> String {
+pub(crate) fn mariadb(sql: &str) -> String {
     sh(
         "mariadb",
         &[

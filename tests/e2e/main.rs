@@ -3,6 +3,7 @@
 //! diagnostics, plans and generated code.
 
 mod connectors_jdbc;
+mod connectors_kafka;
 mod diagnostics;
 mod examples;
 mod generated;

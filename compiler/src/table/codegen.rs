@@ -82,6 +82,7 @@ fn rel_stmt_on(
                         #table, #path, #field_delimiter, #ignore_parse_errors, vec![#(#types),*]))
                 },
                 SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema, read_as),
+                SourceConnector::Datagen(options) => super::datagen::source_expr(options, table, schema),
             };
             let watermarks = match rowtime {
                 Some(r) => {
@@ -213,16 +214,21 @@ fn rel_stmt_on(
             let casts = casts.iter().map(display_fn);
             let types = schema.fields.iter().map(|f| display_type(f.ty));
             match sink {
-                SinkConnector::Print { identifier } => {
+                SinkConnector::Print {
+                    identifier,
+                    standard_error,
+                } => {
                     let identifier = match identifier {
                         Some(id) => quote! { Some(#id) },
                         None => quote! { None },
                     };
+                    let stderr = if *standard_error { quote! { .to_stderr() } } else { quote! {} };
                     quote! {
                         p.operator(#input, table::TablePrintSink::new(
-                            #identifier, vec![#(#types),*], vec![#(#casts),*]));
+                            #identifier, vec![#(#types),*], vec![#(#casts),*])#stderr);
                     }
                 }
+                SinkConnector::Blackhole => quote! { p.operator(#input, table::BlackholeSink); },
                 SinkConnector::Jdbc(jdbc) => super::connectors::jdbc_sink_stmt(
                     jdbc,
                     table,

@@ -166,6 +166,9 @@ impl TableDef {
                     ignore_parse_errors: ignore,
                 })
             }
+            ("datagen", _) => super::datagen::datagen_options(&self.options, &self.schema)
+                .map(SourceConnector::Datagen)
+                .map_err(|m| err(self.options_span, m)),
             ("kafka", _) => super::kafka::kafka_options(&self.options)
                 .map(SourceConnector::Kafka)
                 .map_err(|m| err(self.options_span, m)),
@@ -180,8 +183,8 @@ impl TableDef {
             (other, _) => Err(err(
                 self.options_span,
                 format!(
-                    "the connector '{other}' is not supported by sluice yet as a source (filesystem with csv \
-                     and kafka are)"
+                    "the connector '{other}' is not supported by sluice yet as a source (filesystem with csv, \
+                     datagen and kafka are)"
                 ),
             )),
         }
@@ -190,13 +193,25 @@ impl TableDef {
     /// The table as a sink.
     pub fn sink(&self) -> Result<SinkConnector, ExprError> {
         match self.connector() {
-            "print" => Ok(SinkConnector::Print {
-                identifier: self
-                    .options
-                    .get("print-identifier")
-                    .filter(|s| !s.is_empty())
-                    .cloned(),
-            }),
+            "print" => {
+                if let Some(k) = self.options.keys().find(|k| {
+                    !["connector", "print-identifier", "standard-error", "sink.parallelism"].contains(&k.as_str())
+                }) {
+                    return Err(err(self.options_span, format!("unsupported option for the print connector: {k}")));
+                }
+                Ok(SinkConnector::Print {
+                    identifier: self
+                        .options
+                        .get("print-identifier")
+                        .filter(|s| !s.is_empty())
+                        .cloned(),
+                    standard_error: self
+                        .options
+                        .get("standard-error")
+                        .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+                })
+            }
+            "blackhole" => Ok(SinkConnector::Blackhole),
             "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
                 .map_err(|m| err(self.options_span, m)),
             "kafka" => super::kafka::kafka_options(&self.options)
@@ -225,8 +240,8 @@ impl TableDef {
             other => Err(err(
                 self.options_span,
                 format!(
-                    "the connector '{other}' is not supported by sluice yet as a sink (print, jdbc, \
-                     kafka and upsert-kafka are)"
+                    "the connector '{other}' is not supported by sluice yet as a sink (print, blackhole, \
+                     jdbc, kafka and upsert-kafka are)"
                 ),
             )),
         }
@@ -253,7 +268,7 @@ mod tests {
             .expect("parses");
         assert!(matches!(
             print.sink(),
-            Ok(SinkConnector::Print { identifier: None })
+            Ok(SinkConnector::Print { identifier: None, standard_error: false })
         ));
     }
 

@@ -24,6 +24,12 @@ impl fmt::Display for RelOp {
                 write!(f, "TableScan table={table} ")?;
                 match source {
                     SourceConnector::CsvFile { path, .. } => write!(f, "csv={path:?}")?,
+                    SourceConnector::Datagen(d) => write!(
+                        f,
+                        "datagen rows-per-second={}{}",
+                        d.rows_per_second,
+                        d.number_of_rows.map(|n| format!(" rows={n}")).unwrap_or_default()
+                    )?,
                     SourceConnector::Kafka(k) => write!(
                         f,
                         "kafka topics={:?} format={}{}",
@@ -107,8 +113,13 @@ impl fmt::Display for RelOp {
                 match sink {
                     SinkConnector::Print {
                         identifier: Some(id),
-                    } => write!(f, "print identifier={id:?}")?,
-                    SinkConnector::Print { identifier: None } => write!(f, "print")?,
+                        standard_error,
+                    } => write!(f, "print identifier={id:?}{}", if *standard_error { " stderr" } else { "" })?,
+                    SinkConnector::Print {
+                        identifier: None,
+                        standard_error,
+                    } => write!(f, "print{}", if *standard_error { " stderr" } else { "" })?,
+                    SinkConnector::Blackhole => write!(f, "blackhole")?,
                     SinkConnector::Jdbc(j) => write!(
                         f,
                         "jdbc url={:?} table={:?} key=[{}]",

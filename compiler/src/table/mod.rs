@@ -12,6 +12,7 @@
 pub mod builtins;
 pub mod codegen;
 pub mod connectors;
+pub mod datagen;
 mod codegen_expr;
 pub mod ddl;
 mod display;
@@ -48,13 +49,21 @@ pub enum SourceConnector {
     /// `'connector' = 'kafka'` (or legacy `'connector.type' = 'kafka'`): messages of the topics in
     /// the table's format ([`kafka::KafkaOptions`]).
     Kafka(kafka::KafkaOptions),
+    /// `'connector' = 'datagen'`: generated rows ([`datagen::DatagenOptions`]).
+    Datagen(datagen::DatagenOptions),
 }
 
 /// Where a sink writes its changelog.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum SinkConnector {
     /// `'connector' = 'print'`: `+I[a, 1]`, `-U[...]`, `+U[...]`, `-D[...]` lines on stdout.
-    Print { identifier: Option<String> },
+    Print {
+        identifier: Option<String>,
+        /// `'standard-error' = 'true'`.
+        standard_error: bool,
+    },
+    /// `'connector' = 'blackhole'`: rows are dropped.
+    Blackhole,
     /// `'connector' = 'jdbc'` (or legacy `'connector.type' = 'jdbc'`): upserts/deletes or appends to a
     /// database table ([`connectors::JdbcSinkOptions`]).
     Jdbc(connectors::JdbcSinkOptions),

@@ -6,8 +6,10 @@
 //! - Startup: `earliest-offset`, `latest-offset`, `group-offsets` (the group's committed offsets; a
 //!   partition without one starts as `auto.offset.reset` says, `latest` by default as in Kafka's
 //!   client), `timestamp`, `specific-offsets`.
-//! - `scan.bounded.mode = 'latest-offset'` makes the source bounded: it ends at the offsets that were
-//!   the latest when it started. Otherwise it never ends; an idle poll returns an empty batch so
+//! - `scan.bounded.mode = 'latest-offset'` makes the source bounded: it ends when it has read every
+//!   partition to its end (the client's end-of-partition event; the broker's list-offsets answer is
+//!   not trusted, as tansu's counts batches, not records), so messages produced before the start are
+//!   all read. Otherwise it never ends; an idle poll returns an empty batch so
 //!   processing time (sink flushes) advances.
 //! - A message that does not decode fails the job naming its topic, partition and offset; with
 //!   `ignore-parse-errors` it is skipped, logged (the first few) and counted (a summary line every
@@ -18,10 +20,11 @@
 //! - Offsets are committed (to the group, if any) at checkpoints, as Flink does; the consumer's
 //!   position is the state a checkpoint will snapshot.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 
@@ -58,8 +61,8 @@ pub struct KafkaTableSource {
     codec: RowCodec,
     ignore_parse_errors: bool,
     consumer: Option<BaseConsumer<LoggingContext>>,
-    /// For a bounded source: the offset each partition stops before.
-    stop_at: HashMap<(String, i32), i64>,
+    /// For a bounded source: the partitions not yet read to their end.
+    pending: HashSet<(String, i32)>,
     skipped: u64,
     last_skip_report: Instant,
 }
@@ -84,7 +87,7 @@ impl KafkaTableSource {
             codec,
             ignore_parse_errors,
             consumer: None,
-            stop_at: HashMap::new(),
+            pending: HashSet::new(),
             skipped: 0,
             last_skip_report: Instant::now(),
         }
@@ -153,7 +156,36 @@ impl KafkaTableSource {
             }
             _ => {}
         }
-        Ok(assignment)
+        // Resolve "the end" now rather than letting the client look it up after the assignment, so
+        // that everything produced after the start (and the start's log line) is read.
+        let reset_to_end = self
+            .client
+            .properties
+            .iter()
+            .find(|(k, _)| k == "auto.offset.reset")
+            .is_none_or(|(_, v)| matches!(v.as_str(), "latest" | "largest" | "end"));
+        let mut resolved = TopicPartitionList::new();
+        for element in assignment.elements() {
+            let offset = match element.offset() {
+                Offset::End => Some(true),
+                Offset::Invalid => Some(reset_to_end),
+                _ => None,
+            };
+            let offset = match offset {
+                Some(true) => {
+                    let (_, high) = consumer
+                        .fetch_watermarks(element.topic(), element.partition(), METADATA_TIMEOUT)
+                        .map_err(|e| self.unreachable("cannot read the partitions' offsets", e))?;
+                    Offset::Offset(high)
+                }
+                Some(false) => Offset::Beginning,
+                None => element.offset(),
+            };
+            resolved
+                .add_partition_offset(element.topic(), element.partition(), offset)
+                .map_err(|e| JobError::Internal(format!("assigning {}: {e}", element.topic())))?;
+        }
+        Ok(resolved)
     }
 
     fn skip(&mut self, topic: &str, partition: i32, offset: i64, error: &str) {
@@ -178,7 +210,7 @@ impl KafkaTableSource {
 
     /// Whether every partition of a bounded source reached its stop offset.
     fn finished(&self) -> bool {
-        self.bounded && self.stop_at.is_empty()
+        self.bounded && self.pending.is_empty()
     }
 }
 
@@ -189,12 +221,17 @@ impl Source for KafkaTableSource {
 
     fn on_start(&mut self) -> Result<()> {
         self.client = self.client.clone().with_overrides();
-        let consumer: BaseConsumer<LoggingContext> = self
-            .client
+        // librdkafka only assigns partitions to a consumer with a group id; without the user's, the
+        // source uses its own and never commits to it.
+        let mut settings = self.client.clone();
+        if settings.group_id.is_none() {
+            settings.group_id = Some(format!("sluice-{}", settings.table));
+        }
+        let consumer: BaseConsumer<LoggingContext> = settings
             .client_config(&[
                 ("enable.auto.commit", "false"),
                 ("auto.offset.reset", "latest"),
-                ("enable.partition.eof", "false"),
+                ("enable.partition.eof", if self.bounded { "true" } else { "false" }),
             ])
             .create_with_context(LoggingContext {
                 operator: self.name.clone(),
@@ -203,17 +240,7 @@ impl Source for KafkaTableSource {
         let assignment = self.assignment(&consumer)?;
         if self.bounded {
             for element in assignment.elements() {
-                let (low, high) = consumer
-                    .fetch_watermarks(element.topic(), element.partition(), METADATA_TIMEOUT)
-                    .map_err(|e| self.unreachable("cannot read the partitions' offsets", e))?;
-                let start = match element.offset() {
-                    Offset::Offset(o) => o,
-                    Offset::End => high,
-                    _ => low,
-                };
-                if start < high {
-                    self.stop_at.insert((element.topic().to_string(), element.partition()), high);
-                }
+                self.pending.insert((element.topic().to_string(), element.partition()));
             }
         }
         consumer
@@ -244,6 +271,14 @@ impl Source for KafkaTableSource {
         while out.len() < max {
             let message = match consumer.poll(timeout) {
                 None => break,
+                Some(Err(KafkaError::PartitionEOF(partition))) => {
+                    // Only a bounded source asks for end-of-partition events.
+                    self.pending.retain(|(_, p)| *p != partition);
+                    if self.finished() {
+                        break;
+                    }
+                    continue;
+                }
                 Some(Err(e)) => {
                     log(&self.name, &format!("kafka: {e}"));
                     break;
@@ -252,21 +287,6 @@ impl Source for KafkaTableSource {
             };
             timeout = Duration::ZERO;
             let (topic, partition, offset) = (message.topic(), message.partition(), message.offset());
-            if self.bounded {
-                let key = (topic.to_string(), partition);
-                match self.stop_at.get(&key) {
-                    None => continue,
-                    Some(&stop) if offset >= stop => {
-                        self.stop_at.remove(&key);
-                        continue;
-                    }
-                    Some(&stop) => {
-                        if offset + 1 >= stop {
-                            self.stop_at.remove(&key);
-                        }
-                    }
-                }
-            }
             match self.codec.decode(message.payload().unwrap_or_default()) {
                 Ok(fields) => {
                     let mut record = Record::new(Value::row(fields));

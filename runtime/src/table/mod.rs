@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod calc;
 pub mod csv_source;
+pub mod datagen_source;
 pub mod datetime;
 pub mod decimal;
 pub mod fx;
@@ -18,7 +19,8 @@ pub mod window;
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
 pub use calc::{PyScalarCall, TableCalc};
 pub use csv_source::CsvFileSource;
-pub use print_sink::TablePrintSink;
+pub use datagen_source::{DatagenSource, GenField, GenKind};
+pub use print_sink::{BlackholeSink, TablePrintSink};
 pub use tableau::{TableauPrint, ValuesSource};
 pub use window::{RowtimeWatermarks, WindowAggregate};
 

@@ -1,6 +1,7 @@
 //! The print connector (`'connector' = 'print'`): each changelog row as Flink's `Row.toString` shows
 //! it, `+I[Beijing, 3, 1024, 1.5]` (fields in Java's `toString`, `null` for NULL, joined by `, `),
-//! prefixed `identifier> ` when `print-identifier` is set. One write per batch.
+//! prefixed `identifier> ` when `print-identifier` is set, on stderr with `standard-error`. One write
+//! per batch. Also the blackhole connector, which drops every row.
 
 use std::io::Write;
 
@@ -17,6 +18,7 @@ pub struct TablePrintSink {
     prefix: String,
     types: Vec<TypeInfo>,
     casts: Vec<ScalarFn>,
+    to_stderr: bool,
 }
 
 impl TablePrintSink {
@@ -26,7 +28,14 @@ impl TablePrintSink {
             prefix: identifier.map(|id| format!("{id}> ")).unwrap_or_default(),
             types,
             casts,
+            to_stderr: false,
         }
+    }
+
+    /// `'standard-error' = 'true'`: rows go to stderr.
+    pub fn to_stderr(mut self) -> Self {
+        self.to_stderr = true;
+        self
     }
 }
 
@@ -53,9 +62,29 @@ impl Operator for TablePrintSink {
             }
             text.push_str("]\n");
         }
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
-        stdout.flush()?;
+        if self.to_stderr {
+            let mut stderr = std::io::stderr().lock();
+            stderr.write_all(text.as_bytes())?;
+            stderr.flush()?;
+        } else {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// `'connector' = 'blackhole'`: swallows every row (for benchmarks and tests of the query alone).
+#[derive(Default)]
+pub struct BlackholeSink;
+
+impl Operator for BlackholeSink {
+    fn name(&self) -> &str {
+        "Sink: BlackHole"
+    }
+
+    fn process(&mut self, _input: Batch, _out: &mut Batch) -> Result<()> {
         Ok(())
     }
 }
