@@ -43,7 +43,7 @@ pub mod prelude {
         WindowOperator,
     };
     pub use crate::pipeline::{Pipeline, PipelineBuilder};
-    pub use crate::python::native::{JobBindings, JobSpec, Program};
+    pub use crate::python::native::{JobBindings, JobSpec, Program, TableSettings};
     pub use crate::python::EmbeddedModule;
     pub use crate::sinks::PrintSink;
     pub use crate::sources::{CollectionSource, FileLinesSource, NumberSequenceSource};

@@ -378,5 +378,10 @@ fn sink_options_from_the_environment_and_set_overrides() {
     assert_eq!(count(&from_set), expected.len().to_string(), "--set wins");
 
     let help = Command::new(&binary).arg("--help").output().expect("runs");
-    assert!(text(&help.stdout).contains("--set TABLE.OPTION=VALUE"));
+    let help = text(&help.stdout);
+    assert!(help.contains("--set TABLE.OPTION=VALUE"), "{help}");
+    assert!(
+        help.contains("  stats (jdbc)\n    url = jdbc:sqlite:${SLUICE_TEST_STATS_DB}\n    table-name = access_statistic"),
+        "--help lists the tables and their options:\n{help}"
+    );
 }

@@ -286,6 +286,14 @@ fn the_seeds_cdn_job_from_kafka_into_mysql_while_it_runs() {
     );
     let example = workspace_root().join("examples/cdn_kafka");
     let binary = build(&example.join("cdn_demo.py"), "cdn_kafka", &[]);
+    let help = Command::new(&binary).arg("--help").output().expect("runs");
+    let help = text(&help.stdout);
+    assert!(
+        help.contains("cdn_access_log (kafka)\n    topic = access_log\n    properties.bootstrap.servers = 127.0.0.1:19092")
+            && help.contains("password = ***")
+            && !help.contains("password = root"),
+        "--help lists the tables, secrets hidden:\n{help}"
+    );
     let mut job = RunningJob::start(&binary, &["--set", "cdn_access_statistic.connector.password="], &example);
     job.wait_for_log("reading 1 partition(s) of access_log");
 

@@ -355,6 +355,78 @@ pub fn jdbc_sink_stmt(
     }
 }
 
+/// A connector table for the binary's `--help`.
+pub struct TableSetting {
+    pub table: String,
+    pub connector: &'static str,
+    /// Overridable options with their built values (passwords as `***`).
+    pub options: Vec<(String, String)>,
+}
+
+/// The plan's external connector tables (JDBC, Kafka) and their overridable options, by table name.
+pub fn table_settings(plan: &Plan) -> Vec<TableSetting> {
+    let mut settings: Vec<TableSetting> = Vec::new();
+    let kafka = |k: &super::kafka::KafkaOptions| {
+        let mut options = vec![
+            ("topic".to_string(), k.topics.join(";")),
+            ("properties.bootstrap.servers".to_string(), k.bootstrap_servers.clone()),
+        ];
+        if let Some(g) = &k.group_id {
+            options.push(("properties.group.id".to_string(), g.clone()));
+        }
+        for (key, value) in &k.properties {
+            let shown = if key.contains("password") { "***".to_string() } else { value.clone() };
+            options.push((format!("properties.{key}"), shown));
+        }
+        options
+    };
+    for node in plan.jobs.iter().flat_map(|job| &job.nodes) {
+        let StreamOp::Relational(rel) = &node.op else { continue };
+        let (table, connector, options) = match rel {
+            RelOp::Scan {
+                table,
+                source: super::SourceConnector::Kafka(k),
+                ..
+            } => (table, "kafka", kafka(k)),
+            RelOp::Sink {
+                table,
+                sink: SinkConnector::Kafka { options, upsert_key },
+                ..
+            } => (
+                table,
+                if upsert_key.is_some() { "upsert-kafka" } else { "kafka" },
+                kafka(options),
+            ),
+            RelOp::Sink {
+                table,
+                sink: SinkConnector::Jdbc(j),
+                ..
+            } => {
+                let mut options = vec![
+                    ("url".to_string(), j.url.clone()),
+                    ("table-name".to_string(), j.table.clone()),
+                ];
+                if let Some(u) = &j.username {
+                    options.push(("username".to_string(), u.clone()));
+                }
+                if j.password.is_some() {
+                    options.push(("password".to_string(), "***".to_string()));
+                }
+                (table, "jdbc", options)
+            }
+            _ => continue,
+        };
+        if !settings.iter().any(|s| &s.table == table) {
+            settings.push(TableSetting {
+                table: table.clone(),
+                connector,
+                options,
+            });
+        }
+    }
+    settings
+}
+
 /// The runtime cargo features the plan's connectors need.
 pub fn runtime_features(plan: &Plan) -> Vec<&'static str> {
     let mut features = Vec::new();

@@ -37,6 +37,15 @@ pub struct Program {
     pub jobs: &'static [JobSpec],
     /// Site-packages directories of the Python the job was built with (see `launch`).
     pub site_dirs: &'static [&'static str],
+    /// The job's connector tables and the options `--set` may override (for `--help`).
+    pub tables: &'static [TableSettings],
+}
+
+/// A connector table as `--help` lists it: its options as built (secrets shown as `***`).
+pub struct TableSettings {
+    pub name: &'static str,
+    pub connector: &'static str,
+    pub options: &'static [(&'static str, &'static str)],
 }
 
 /// The values and Python objects the script supplied for one job's nodes, by node id.
@@ -216,6 +225,15 @@ pub fn launch(program: &'static Program) -> ExitCode {
     };
     if help {
         print!("{}", crate::overrides::HELP);
+        if !program.tables.is_empty() {
+            println!("Tables (options as built; override with --set TABLE.OPTION=VALUE):");
+            for table in program.tables {
+                println!("  {} ({})", table.name, table.connector);
+                for (key, value) in table.options {
+                    println!("    {key} = {value}");
+                }
+            }
+        }
         return ExitCode::SUCCESS;
     }
     Python::initialize();
