@@ -227,6 +227,17 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::WindowExpand::#ctor(#time, #size, #step));
             }
         }
+        RelOp::TopN { keys, limit, .. } => {
+            let keys = keys.iter().map(|k| {
+                let f = scalar_fn(&k.expr);
+                let (descending, nulls_first) = (k.descending, k.nulls_first);
+                quote! { table::SortKey::new(#f, #descending, #nulls_first) }
+            });
+            let limit = Lit::usize_unsuffixed(*limit);
+            quote! {
+                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit));
+            }
+        }
         RelOp::Union { .. } => {
             let inputs = inputs.iter().map(|v| quote! { (#v, 0, None) });
             quote! { let #var = p.operator_on(&[#(#inputs),*], Identity::union()); }

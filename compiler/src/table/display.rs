@@ -75,6 +75,13 @@ impl fmt::Display for RelOp {
                 list(projection)
             ),
             RelOp::Union { schema } => write!(f, "UnionAll schema={schema}"),
+            RelOp::TopN { keys, limit, schema } => {
+                let keys: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" }))
+                    .collect();
+                write!(f, "TopN order=[{}] limit={limit} schema={schema}", keys.join(", "))
+            }
             RelOp::WindowExpand {
                 time,
                 size_ms,

@@ -341,7 +341,9 @@ pub(crate) fn lower_table_node(
             } else {
                 StatementKind::Query
             };
-            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs)?
+            let updating_inputs: Vec<usize> =
+                node.inputs.iter().copied().filter(|&i| updating(nodes, i)).collect();
+            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs, &updating_inputs)?
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
@@ -548,6 +550,7 @@ fn updating(nodes: &[PlanNode], node: usize) -> bool {
         match rel {
             RelOp::Aggregate { .. } => true,
             RelOp::Join { kind, .. } => *kind != super::join::JoinKind::Inner,
+            RelOp::TopN { .. } => true,
             RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
             _ => false,
         }

@@ -69,6 +69,15 @@ pub struct PyCall {
     pub result: SqlType,
 }
 
+/// One ORDER BY key of a [`RelOp::TopN`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SortSpec {
+    pub expr: Expr,
+    pub descending: bool,
+    /// Flink's default: NULLs first ascending, last descending.
+    pub nulls_first: bool,
+}
+
 /// One operator of a [`RelOp::Query`], with the indexes of the query nodes it reads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueryNode {
@@ -141,6 +150,13 @@ pub enum RelOp {
         left_width: usize,
         schema: Schema,
     },
+    /// `ORDER BY keys LIMIT limit` (or `LIMIT limit` alone, `keys` empty) over an insert-only input:
+    /// Flink's append-only Top-N, `+I` for a row entering the top rows and `-D` for the row it evicts.
+    TopN {
+        keys: Vec<SortSpec>,
+        limit: usize,
+        schema: Schema,
+    },
     /// UNION ALL of the inputs (all with this schema).
     Union { schema: Schema },
     /// A SQL query (or view) lowered to relational operators over its own inputs: `nodes[i]` reads
@@ -168,6 +184,7 @@ impl RelOp {
             | RelOp::Union { schema }
             | RelOp::Join { schema, .. }
             | RelOp::WindowExpand { schema, .. }
+            | RelOp::TopN { schema, .. }
             | RelOp::Values { schema }
             | RelOp::Tableau { schema }
             | RelOp::Query { schema, .. }
@@ -184,6 +201,7 @@ impl RelOp {
             RelOp::WindowAggregate { .. } => "window aggregate",
             RelOp::Union { .. } => "union_all",
             RelOp::Join { .. } => "join",
+            RelOp::TopN { .. } => "ORDER BY ... LIMIT",
             RelOp::WindowExpand { cumulate: false, .. } => "HOP",
             RelOp::WindowExpand { cumulate: true, .. } => "CUMULATE",
             RelOp::Values { .. } => "from_elements",

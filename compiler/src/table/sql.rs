@@ -83,6 +83,8 @@ struct Builder<'a, 'c, 'b> {
     functions: &'a Functions,
     sigs: HashMap<String, FunctionSig>,
     inputs: &'a InputSchemas,
+    /// The plan nodes among `inputs` whose changelog has updates.
+    updating_inputs: Vec<usize>,
     nodes: Vec<QueryNode>,
     /// The names that qualify the columns of FROM items (tables, aliases, joins), by node.
     quals: HashMap<usize, Qualifiers>,
@@ -109,6 +111,7 @@ pub(super) fn lower_statement(
     catalog: &Catalog,
     functions: &Functions,
     inputs: &InputSchemas,
+    updating_inputs: &[usize],
 ) -> Result<RelOp, CompileError> {
     let sigs = functions
         .iter()
@@ -120,6 +123,7 @@ pub(super) fn lower_statement(
         functions,
         sigs,
         inputs,
+        updating_inputs: updating_inputs.to_vec(),
         nodes: Vec::new(),
         quals: HashMap::new(),
         current: None,
@@ -243,16 +247,65 @@ impl Builder<'_, '_, '_> {
         if let Some(with) = &q.with {
             return Err(unsupported(with.span(), "WITH"));
         }
-        if let Some(order) = &q.order_by {
-            return Err(unsupported(order.span(), "ORDER BY in a streaming query"));
+        let limit = match (&q.limit_clause, &q.fetch) {
+            (None, None) => None,
+            (Some(sql::LimitClause::LimitOffset { limit: Some(n), offset: None, limit_by }), None) if limit_by.is_empty() => {
+                Some(row_count(n)?)
+            }
+            (Some(sql::LimitClause::LimitOffset { limit: None, offset: None, limit_by }), None) if limit_by.is_empty() => None,
+            (None, Some(sql::Fetch { with_ties: false, percent: false, quantity: Some(n) })) => Some(row_count(n)?),
+            (Some(limit), _) => return Err(unsupported(limit.span(), "this LIMIT (OFFSET, BY)")),
+            (None, Some(fetch)) => return Err(unsupported(fetch.span(), "this FETCH")),
+        };
+        let node = self.set_expr(&q.body)?;
+        let order: &[sql::OrderByExpr] = match &q.order_by {
+            None => &[],
+            Some(sql::OrderBy { kind: sql::OrderByKind::Expressions(exprs), interpolate: None }) => exprs,
+            Some(other) => return Err(unsupported(other.span(), "this ORDER BY")),
+        };
+        let Some(limit) = limit else {
+            return match order.first() {
+                None => Ok(node),
+                Some(first) => Err(unsupported(
+                    first.span(),
+                    "ORDER BY without LIMIT in a streaming query (Flink sorts only on an ascending time attribute)",
+                )),
+            };
+        };
+        if self.updates(node) {
+            return Err(unsupported(q.span(), "ORDER BY / LIMIT over an updating result (a GROUP BY, DISTINCT or outer join)"));
         }
-        if let Some(limit) = &q.limit_clause {
-            return Err(unsupported(limit.span(), "LIMIT"));
+        let schema = self.schema(node);
+        let mut keys = Vec::new();
+        for o in order {
+            let descending = match o.options.sort {
+                None | Some(sql::OrderBySort::Asc) => false,
+                Some(sql::OrderBySort::Desc) => true,
+                Some(sql::OrderBySort::Using(_)) => return Err(unsupported(o.span(), "ORDER BY ... USING")),
+            };
+            let expr = {
+                let saved = self.current.take();
+                let resolved = self.scope(&schema).resolve(&o.expr);
+                self.current = saved;
+                resolved?
+            };
+            keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
         }
-        if let Some(fetch) = &q.fetch {
-            return Err(unsupported(fetch.span(), "FETCH"));
+        Ok(self.push(RelOp::TopN { keys, limit, schema }, vec![node]))
+    }
+
+    /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view
+    /// whose changelog is not known here).
+    fn updates(&self, node: usize) -> bool {
+        let Some(n) = self.nodes.get(node) else {
+            return false;
+        };
+        match &n.op {
+            RelOp::Aggregate { .. } | RelOp::TopN { .. } => true,
+            RelOp::Join { kind, .. } if *kind != JoinKind::Inner => true,
+            RelOp::Input { node, .. } => self.inputs.iter().any(|(id, _)| id == node) && self.updating_inputs.contains(node),
+            _ => n.inputs.iter().any(|&i| self.updates(i)),
         }
-        self.set_expr(&q.body)
     }
 
     fn set_expr(&mut self, body: &sql::SetExpr) -> Result<usize, Fail> {
@@ -745,6 +798,17 @@ impl Builder<'_, '_, '_> {
             },
             vec![aggregate],
         ))
+    }
+}
+
+/// A LIMIT / FETCH row count: a non-negative integer literal.
+fn row_count(expr: &sql::Expr) -> Result<usize, Fail> {
+    match expr {
+        sql::Expr::Value(v) => match &v.value {
+            sql::Value::Number(n, _) => n.parse().map_err(|_| err(expr.span(), format!("`{n}` is not a row count"))),
+            _ => Err(err(expr.span(), format!("`{expr}` is not a row count"))),
+        },
+        _ => Err(unsupported(expr.span(), &format!("the row count `{expr}`"))),
     }
 }
 

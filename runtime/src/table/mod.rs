@@ -14,6 +14,7 @@ pub mod fx;
 pub mod join;
 pub mod print_sink;
 pub mod tableau;
+pub mod top_n;
 pub mod window;
 pub mod window_expand;
 
@@ -23,6 +24,7 @@ pub use csv_source::CsvFileSource;
 pub use join::StreamingJoin;
 pub use print_sink::TablePrintSink;
 pub use tableau::{TableauPrint, ValuesSource};
+pub use top_n::{SortKey, TopN};
 pub use window::{RowtimeWatermarks, WindowAggregate};
 pub use window_expand::WindowExpand;
 
