@@ -188,6 +188,58 @@ fn rel_stmt_on(
                     vec![#(#names),*], vec![#(#widths),*], vec![#(#columns),*]));
             }
         }
+        RelOp::Join {
+            kind,
+            left_keys,
+            right_keys,
+            condition,
+            left_width,
+            schema,
+        } => {
+            let left_keys = left_keys.iter().map(scalar_fn);
+            let right_keys = right_keys.iter().map(scalar_fn);
+            let condition = match condition {
+                Some(c) => {
+                    let body = typed(c);
+                    quote! { Some(Box::new(|r: &[table::Value]| -> Option<bool> { #body })) }
+                }
+                None => quote! { None },
+            };
+            let (left_outer, right_outer) = (kind.left_outer(), kind.right_outer());
+            let right_width = Lit::usize_unsuffixed(schema.fields.len().saturating_sub(*left_width));
+            let left_width = Lit::usize_unsuffixed(*left_width);
+            let (left, right) = (inputs.first(), inputs.get(1));
+            quote! {
+                let #var = p.operator_on(&[(#left, 0, None), (#right, 1, None)], table::StreamingJoin::new(
+                    vec![#(#left_keys),*], vec![#(#right_keys),*], #condition,
+                    #left_outer, #right_outer, #left_width, #right_width));
+            }
+        }
+        RelOp::WindowExpand {
+            time,
+            size_ms,
+            step_ms,
+            cumulate,
+            ..
+        } => {
+            let time = Lit::usize_unsuffixed(*time);
+            let (size, step) = (Lit::i64_suffixed(*size_ms), Lit::i64_suffixed(*step_ms));
+            let ctor = if *cumulate { quote! { cumulate } } else { quote! { hop } };
+            quote! {
+                let #var = p.operator(#input, table::WindowExpand::#ctor(#time, #size, #step));
+            }
+        }
+        RelOp::TopN { keys, limit, .. } => {
+            let keys = keys.iter().map(|k| {
+                let f = scalar_fn(&k.expr);
+                let (descending, nulls_first) = (k.descending, k.nulls_first);
+                quote! { table::SortKey::new(#f, #descending, #nulls_first) }
+            });
+            let limit = Lit::usize_unsuffixed(*limit);
+            quote! {
+                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit));
+            }
+        }
         RelOp::Union { .. } => {
             let inputs = inputs.iter().map(|v| quote! { (#v, 0, None) });
             quote! { let #var = p.operator_on(&[#(#inputs),*], Identity::union()); }

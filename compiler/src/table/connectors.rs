@@ -245,6 +245,14 @@ fn rel_changelog(
             (updating, key)
         }
         RelOp::Union { .. } => ((0..inputs).any(|i| input(i).0), None),
+        // An outer join retracts its NULL-padded rows; any join passes its inputs' updates on.
+        RelOp::Join { kind, .. } => (
+            *kind != super::join::JoinKind::Inner || (0..inputs).any(|i| input(i).0),
+            None,
+        ),
+        // Append-only Top-N deletes the rows it evicts.
+        RelOp::TopN { .. } => (true, None),
+        RelOp::WindowExpand { .. } => (input(0).0, None),
         RelOp::Input { node, .. } => changelog_key(nodes, *node),
         RelOp::Query { nodes: query, .. } => query_changelog(query, query.len().saturating_sub(1), nodes),
         _ => (false, None),

@@ -88,6 +88,38 @@ impl fmt::Display for RelOp {
                 list(projection)
             ),
             RelOp::Union { schema } => write!(f, "UnionAll schema={schema}"),
+            RelOp::TopN { keys, limit, schema } => {
+                let keys: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" }))
+                    .collect();
+                write!(f, "TopN order=[{}] limit={limit} schema={schema}", keys.join(", "))
+            }
+            RelOp::WindowExpand {
+                time,
+                size_ms,
+                step_ms,
+                cumulate,
+                schema,
+            } => write!(
+                f,
+                "{} time=${time} size={size_ms}ms step={step_ms}ms schema={schema}",
+                if *cumulate { "Cumulate" } else { "Hop" }
+            ),
+            RelOp::Join {
+                kind,
+                left_keys,
+                right_keys,
+                condition,
+                schema,
+                ..
+            } => {
+                write!(f, "Join {} left_keys=[{}] right_keys=[{}]", kind.sql(), list(left_keys), list(right_keys))?;
+                if let Some(c) = condition {
+                    write!(f, " where={c}")?;
+                }
+                write!(f, " schema={schema}")
+            }
             RelOp::Values { schema } => write!(f, "Values schema={schema}"),
             RelOp::Tableau { schema } => write!(f, "TableauPrint schema={schema}"),
             RelOp::Input { node, schema } => write!(f, "View of #{node} schema={schema}"),

@@ -266,6 +266,9 @@ pub struct Scope<'a> {
     pub python: Option<&'a mut Vec<FoundCall>>,
     /// SQL text (`1.0` is DECIMAL(2, 1)) rather than a Table API expression (`1.0` is DOUBLE).
     pub sql: bool,
+    /// Table names and aliases that qualify columns (`o.id`); over a join, an unqualified name must be
+    /// unambiguous. `None`: a qualified name resolves by its last part.
+    pub qualifiers: Option<&'a super::join::Qualifiers>,
 }
 
 impl Scope<'_> {
@@ -276,9 +279,10 @@ impl Scope<'_> {
         }
         match expr {
             sql::Expr::Identifier(ident) => self.column(&ident.value, ident.span),
-            sql::Expr::CompoundIdentifier(parts) => match parts.last() {
-                Some(last) => self.column(&last.value, last.span),
-                None => Err(err(span, "empty identifier")),
+            sql::Expr::CompoundIdentifier(parts) => match (self.qualifiers, parts.as_slice()) {
+                (Some(_), [qualifier, name]) => self.qualified_column(&qualifier.value, &name.value, span),
+                (_, [.., last]) => self.column(&last.value, last.span),
+                (_, []) => Err(err(span, "empty identifier")),
             },
             sql::Expr::Nested(inner) => self.resolve(inner),
             sql::Expr::Value(value) => literal(&value.value, value.span, self.sql),
@@ -351,7 +355,35 @@ impl Scope<'_> {
         }
     }
 
+    /// `qualifier.name`: the column `name` of the table or alias `qualifier`.
+    fn qualified_column(&mut self, qualifier: &str, name: &str, span: Span) -> Result<Expr, ExprError> {
+        let quals = self.qualifiers.map(Vec::as_slice).unwrap_or_default();
+        let Some((_, range)) = quals.iter().find(|(q, _)| q.eq_ignore_ascii_case(qualifier)) else {
+            let known: Vec<&str> = quals.iter().map(|(q, _)| q.as_str()).collect();
+            return Err(err(
+                span,
+                format!("unknown table `{qualifier}`; the FROM clause has: {}", known.join(", ")),
+            ));
+        };
+        let Some(index) = range.clone().find(|&i| self.input.fields.get(i).is_some_and(|f| f.name == name)) else {
+            let names: Vec<&str> = range.clone().filter_map(|i| self.input.fields.get(i)).map(|f| f.name.as_str()).collect();
+            return Err(err(
+                span,
+                format!("unknown column `{name}` in `{qualifier}`; it has columns: {}", names.join(", ")),
+            ));
+        };
+        self.column_at(index, name, span)
+    }
+
     fn column(&mut self, name: &str, span: Span) -> Result<Expr, ExprError> {
+        if self.qualifiers.is_some_and(|q| q.len() > 1)
+            && self.input.fields.iter().filter(|f| f.name == name).count() > 1
+        {
+            return Err(err(
+                span,
+                format!("column `{name}` is ambiguous: qualify it with its table's name or alias"),
+            ));
+        }
         let Some(index) = self.input.index_of(name) else {
             return Err(err(
                 span,
@@ -361,6 +393,11 @@ impl Scope<'_> {
                 ),
             ));
         };
+        self.column_at(index, name, span)
+    }
+
+    /// The input's `index`-th column (named `name`), as a grouped select sees it.
+    pub fn column_at(&mut self, index: usize, name: &str, span: Span) -> Result<Expr, ExprError> {
         let column = Expr::Column {
             index,
             ty: self.input.fields[index].ty,
@@ -509,6 +546,7 @@ impl Scope<'_> {
                     grouping: None,
                     python: None,
                     sql: self.sql,
+                    qualifiers: self.qualifiers,
                 };
                 Some(inner.resolve(plain_arg(one, span)?)?)
             }

@@ -239,6 +239,7 @@ pub(crate) fn lower_table_node(
             super::window::windowed(lower_aggregate(&mut ctx, &input)?, end)
         }
         "table.window" => lower_window(&mut ctx, &input)?,
+        "table.join" => lower_join(&mut ctx, nodes)?,
         "table.from_stream" => {
             let ty = node.inputs.first().and_then(|&i| nodes.get(i)).map(|n| n.output.clone());
             let schema = ty.as_ref().and_then(super::types::schema_of_type_info).ok_or_else(|| {
@@ -340,7 +341,9 @@ pub(crate) fn lower_table_node(
             } else {
                 StatementKind::Query
             };
-            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs)?
+            let updating_inputs: Vec<usize> =
+                node.inputs.iter().copied().filter(|&i| updating(nodes, i)).collect();
+            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs, &updating_inputs)?
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
@@ -421,6 +424,7 @@ fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileErr
                 grouping: None,
                 python: Some(&mut found),
                 sql: false,
+                    qualifiers: None,
             };
             let resolved = scope.resolve(&e)?;
             if resolved.ty() != SqlType::Boolean {
@@ -458,6 +462,7 @@ fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileErr
                         grouping: None,
                         python: Some(&mut found),
                         sql: false,
+                    qualifiers: None,
                     };
                     let resolved = scope.resolve(e)?;
                     fields.push(Field {
@@ -497,6 +502,7 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
                     grouping: None,
                     python: None,
                     sql: false,
+                    qualifiers: None,
                 };
                 keys.push(scope.resolve(e)?);
             }
@@ -517,6 +523,7 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
                     grouping: Some((&keys, &mut aggs)),
                     python: None,
                     sql: false,
+                    qualifiers: None,
                 };
                 let resolved = scope.resolve(e)?;
                 fields.push(Field {
@@ -542,6 +549,8 @@ fn updating(nodes: &[PlanNode], node: usize) -> bool {
     fn rel_updates(rel: &RelOp) -> bool {
         match rel {
             RelOp::Aggregate { .. } => true,
+            RelOp::Join { kind, .. } => *kind != super::join::JoinKind::Inner,
+            RelOp::TopN { .. } => true,
             RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
             _ => false,
         }
@@ -573,8 +582,113 @@ fn lower_window(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileE
         sql::Expr::Identifier(i) => i.value.clone(),
         other => return Err(ctx.error(&time, super::expr::error(other.span(), "on() takes a time attribute column"))),
     };
-    let tvf = super::window::Tvf { table: "the table".into(), table_span: Span::empty(), time_column, size_ms };
+    let kind = match ctx.node.params.get("kind").and_then(Json::as_str) {
+        Some("slide") => {
+            let slide = ctx.spec("slide")?;
+            let slide_expr = one(&slide).map_err(|e| ctx.error(&slide, e))?;
+            let step_ms = super::window::interval_millis(&slide_expr)
+                .filter(|s| *s > 0)
+                .ok_or_else(|| ctx.error(&slide, super::expr::error(slide_expr.span(), "the window slide must be an interval such as lit(5).seconds")))?;
+            if size_ms % step_ms != 0 {
+                return Err(ctx.error(&slide, super::expr::error(slide_expr.span(), format!("a sliding window's size ({size_ms} ms) must be a multiple of its slide ({step_ms} ms) in sluice"))));
+            }
+            super::window::TvfKind::Hop { step_ms }
+        }
+        _ => super::window::TvfKind::Tumble,
+    };
+    let tvf = super::window::Tvf { table: "the table".into(), table_span: Span::empty(), time_column, size_ms, kind };
     super::window::tvf_calc(&tvf, input, time_expr.span()).map_err(|e| ctx.error(&time, e))
+}
+
+/// `left.join(right, predicate)` (and the outer kinds): a query of the two tables joined, the
+/// predicate split into equi-join keys and the rest. Table API joins need distinct column names.
+fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, CompileError> {
+    use super::join::{join_schema, split_condition, JoinKind};
+    use super::QueryNode;
+    let side = |i: usize| -> Option<(usize, Schema)> {
+        let id = *ctx.node.inputs.get(i)?;
+        match &nodes.get(id)?.op {
+            StreamOp::Relational(rel) => Some((id, rel.schema().clone())),
+            _ => None,
+        }
+    };
+    let (Some((left_id, left)), Some((right_id, right))) = (side(0), side(1)) else {
+        return Err(ctx.internal("needs two relational inputs"));
+    };
+    let kind = match ctx.node.params.get("kind").and_then(Json::as_str) {
+        Some("left") => JoinKind::Left,
+        Some("right") => JoinKind::Right,
+        Some("full") => JoinKind::Full,
+        _ => JoinKind::Inner,
+    };
+    if let Some(dup) = left.fields.iter().find(|f| right.index_of(&f.name).is_some()) {
+        return Err(CompileError::new(
+            Category::User,
+            format!(
+                "join relations with ambiguous names: `{}` is a column of both tables (rename one side with alias() first)",
+                dup.name
+            ),
+        )
+        .at(ctx.node.site.clone()));
+    }
+    let schema = join_schema(&left, &right);
+    let condition = match ctx.node.params.get("predicate") {
+        Some(p) if !p.is_null() => {
+            let spec = ctx.spec("predicate")?;
+            let functions = ctx.functions()?;
+            let sigs: HashMap<String, FunctionSig> = functions.iter().map(|(n, (s, _))| (n.clone(), s.clone())).collect();
+            let resolved = (|| {
+                let mut items = select_items(&spec)?;
+                let (Some(sql::SelectItem::UnnamedExpr(e)), true) = (items.pop(), items.is_empty()) else {
+                    return Err(super::expr::error(Span::empty(), "a join takes one boolean condition"));
+                };
+                let mut scope = Scope {
+                    input: &schema,
+                    functions: &sigs,
+                    grouping: None,
+                    python: None,
+                    sql: false,
+                    qualifiers: None,
+                };
+                let resolved = scope.resolve(&e)?;
+                if resolved.ty() != SqlType::Boolean {
+                    return Err(super::expr::error(
+                        e.span(),
+                        format!("the join condition must be BOOLEAN, but is {}", resolved.ty()),
+                    ));
+                }
+                Ok(resolved)
+            })()
+            .map_err(|e| ctx.error(&spec, e))?;
+            Some(resolved)
+        }
+        _ => None,
+    };
+    if condition.is_none() {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "a join without a condition (a cross join) is not supported by sluice yet: give join() a predicate or follow it with where()",
+        )
+        .at(ctx.node.site.clone()));
+    }
+    let left_width = left.fields.len();
+    let split = split_condition(condition, left_width);
+    let query = vec![
+        QueryNode { op: RelOp::Input { node: left_id, schema: left }, inputs: Vec::new() },
+        QueryNode { op: RelOp::Input { node: right_id, schema: right }, inputs: Vec::new() },
+        QueryNode {
+            op: RelOp::Join {
+                kind,
+                left_keys: split.left_keys,
+                right_keys: split.right_keys,
+                condition: split.rest,
+                left_width,
+                schema: schema.clone(),
+            },
+            inputs: vec![0, 1],
+        },
+    ];
+    Ok(RelOp::Query { nodes: query, schema })
 }
 
 /// `from_elements`: the column names and SQL types the shim inferred or was given.

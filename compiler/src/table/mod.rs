@@ -17,6 +17,7 @@ mod codegen_expr;
 pub mod ddl;
 mod display;
 pub mod expr;
+pub mod join;
 pub mod kafka;
 mod locate;
 pub mod lower;
@@ -87,6 +88,15 @@ pub struct PyCall {
     pub result: SqlType,
 }
 
+/// One ORDER BY key of a [`RelOp::TopN`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SortSpec {
+    pub expr: Expr,
+    pub descending: bool,
+    /// Flink's default: NULLs first ascending, last descending.
+    pub nulls_first: bool,
+}
+
 /// One operator of a [`RelOp::Query`], with the indexes of the query nodes it reads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueryNode {
@@ -132,10 +142,40 @@ pub enum RelOp {
         projection: Vec<Expr>,
         schema: Schema,
     },
+    /// The HOP (`cumulate == false`: windows of `size_ms` starting every `step_ms`) or CUMULATE
+    /// (windows from each `size_ms` boundary growing by `step_ms`) table function: each row once per
+    /// window containing its time column `time`, with `window_start`, `window_end`, `window_time`
+    /// appended.
+    WindowExpand {
+        time: usize,
+        size_ms: i64,
+        step_ms: i64,
+        cumulate: bool,
+        schema: Schema,
+    },
     /// `from_elements(...)`: the rows the script gave (read when the binary runs).
     Values { schema: Schema },
     /// `Table.execute().print()`: Flink's boxed result table on stdout.
     Tableau { schema: Schema },
+    /// A regular join of its two inputs (left, right): rows whose `left_keys` equal their `right_keys`
+    /// (SQL equality: a NULL key matches nothing) and satisfy `condition` (over `[left..., right...]`),
+    /// with Flink's streaming changelog for the outer kinds. The schema is the left's columns then
+    /// the right's.
+    Join {
+        kind: join::JoinKind,
+        left_keys: Vec<Expr>,
+        right_keys: Vec<Expr>,
+        condition: Option<Expr>,
+        left_width: usize,
+        schema: Schema,
+    },
+    /// `ORDER BY keys LIMIT limit` (or `LIMIT limit` alone, `keys` empty) over an insert-only input:
+    /// Flink's append-only Top-N, `+I` for a row entering the top rows and `-D` for the row it evicts.
+    TopN {
+        keys: Vec<SortSpec>,
+        limit: usize,
+        schema: Schema,
+    },
     /// UNION ALL of the inputs (all with this schema).
     Union { schema: Schema },
     /// A SQL query (or view) lowered to relational operators over its own inputs: `nodes[i]` reads
@@ -161,6 +201,9 @@ impl RelOp {
             | RelOp::Aggregate { schema, .. }
             | RelOp::WindowAggregate { schema, .. }
             | RelOp::Union { schema }
+            | RelOp::Join { schema, .. }
+            | RelOp::WindowExpand { schema, .. }
+            | RelOp::TopN { schema, .. }
             | RelOp::Values { schema }
             | RelOp::Tableau { schema }
             | RelOp::Query { schema, .. }
@@ -176,6 +219,10 @@ impl RelOp {
             RelOp::Aggregate { .. } => "group_by().select",
             RelOp::WindowAggregate { .. } => "window aggregate",
             RelOp::Union { .. } => "union_all",
+            RelOp::Join { .. } => "join",
+            RelOp::TopN { .. } => "ORDER BY ... LIMIT",
+            RelOp::WindowExpand { cumulate: false, .. } => "HOP",
+            RelOp::WindowExpand { cumulate: true, .. } => "CUMULATE",
             RelOp::Values { .. } => "from_elements",
             RelOp::Tableau { .. } => "execute().print",
             RelOp::Query { .. } => "sql_query",

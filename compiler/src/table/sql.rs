@@ -18,6 +18,7 @@ use sqlparser::tokenizer::Span;
 
 use super::ddl::{parse_create_table, parse_error};
 use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
+use super::join::{join_qualifiers, join_schema, split_condition, uniquify, JoinKind, Qualifiers};
 use super::locate::TextSpec;
 use super::lower::{item_parts, python_calls, Ctx, Functions};
 use super::types::{Field, Schema, SqlType};
@@ -82,7 +83,13 @@ struct Builder<'a, 'c, 'b> {
     functions: &'a Functions,
     sigs: HashMap<String, FunctionSig>,
     inputs: &'a InputSchemas,
+    /// The plan nodes among `inputs` whose changelog has updates.
+    updating_inputs: Vec<usize>,
     nodes: Vec<QueryNode>,
+    /// The names that qualify the columns of FROM items (tables, aliases, joins), by node.
+    quals: HashMap<usize, Qualifiers>,
+    /// The qualifiers of the current SELECT's FROM clause.
+    current: Option<Qualifiers>,
     /// Views being expanded (a view that names itself is an error, not a loop).
     expanding: Vec<String>,
 }
@@ -104,6 +111,7 @@ pub(super) fn lower_statement(
     catalog: &Catalog,
     functions: &Functions,
     inputs: &InputSchemas,
+    updating_inputs: &[usize],
 ) -> Result<RelOp, CompileError> {
     let sigs = functions
         .iter()
@@ -115,7 +123,10 @@ pub(super) fn lower_statement(
         functions,
         sigs,
         inputs,
+        updating_inputs: updating_inputs.to_vec(),
         nodes: Vec::new(),
+        quals: HashMap::new(),
+        current: None,
         expanding: Vec::new(),
     };
     let last = builder.text(spec, kind)?;
@@ -236,16 +247,65 @@ impl Builder<'_, '_, '_> {
         if let Some(with) = &q.with {
             return Err(unsupported(with.span(), "WITH"));
         }
-        if let Some(order) = &q.order_by {
-            return Err(unsupported(order.span(), "ORDER BY in a streaming query"));
+        let limit = match (&q.limit_clause, &q.fetch) {
+            (None, None) => None,
+            (Some(sql::LimitClause::LimitOffset { limit: Some(n), offset: None, limit_by }), None) if limit_by.is_empty() => {
+                Some(row_count(n)?)
+            }
+            (Some(sql::LimitClause::LimitOffset { limit: None, offset: None, limit_by }), None) if limit_by.is_empty() => None,
+            (None, Some(sql::Fetch { with_ties: false, percent: false, quantity: Some(n) })) => Some(row_count(n)?),
+            (Some(limit), _) => return Err(unsupported(limit.span(), "this LIMIT (OFFSET, BY)")),
+            (None, Some(fetch)) => return Err(unsupported(fetch.span(), "this FETCH")),
+        };
+        let node = self.set_expr(&q.body)?;
+        let order: &[sql::OrderByExpr] = match &q.order_by {
+            None => &[],
+            Some(sql::OrderBy { kind: sql::OrderByKind::Expressions(exprs), interpolate: None }) => exprs,
+            Some(other) => return Err(unsupported(other.span(), "this ORDER BY")),
+        };
+        let Some(limit) = limit else {
+            return match order.first() {
+                None => Ok(node),
+                Some(first) => Err(unsupported(
+                    first.span(),
+                    "ORDER BY without LIMIT in a streaming query (Flink sorts only on an ascending time attribute)",
+                )),
+            };
+        };
+        if self.updates(node) {
+            return Err(unsupported(q.span(), "ORDER BY / LIMIT over an updating result (a GROUP BY, DISTINCT or outer join)"));
         }
-        if let Some(limit) = &q.limit_clause {
-            return Err(unsupported(limit.span(), "LIMIT"));
+        let schema = self.schema(node);
+        let mut keys = Vec::new();
+        for o in order {
+            let descending = match o.options.sort {
+                None | Some(sql::OrderBySort::Asc) => false,
+                Some(sql::OrderBySort::Desc) => true,
+                Some(sql::OrderBySort::Using(_)) => return Err(unsupported(o.span(), "ORDER BY ... USING")),
+            };
+            let expr = {
+                let saved = self.current.take();
+                let resolved = self.scope(&schema).resolve(&o.expr);
+                self.current = saved;
+                resolved?
+            };
+            keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
         }
-        if let Some(fetch) = &q.fetch {
-            return Err(unsupported(fetch.span(), "FETCH"));
+        Ok(self.push(RelOp::TopN { keys, limit, schema }, vec![node]))
+    }
+
+    /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view
+    /// whose changelog is not known here).
+    fn updates(&self, node: usize) -> bool {
+        let Some(n) = self.nodes.get(node) else {
+            return false;
+        };
+        match &n.op {
+            RelOp::Aggregate { .. } | RelOp::TopN { .. } => true,
+            RelOp::Join { kind, .. } if *kind != JoinKind::Inner => true,
+            RelOp::Input { node, .. } => self.inputs.iter().any(|(id, _)| id == node) && self.updating_inputs.contains(node),
+            _ => n.inputs.iter().any(|&i| self.updates(i)),
         }
-        self.set_expr(&q.body)
     }
 
     fn set_expr(&mut self, body: &sql::SetExpr) -> Result<usize, Fail> {
@@ -388,7 +448,73 @@ impl Builder<'_, '_, '_> {
         ))
     }
 
+    /// A FROM item, its columns qualified by its alias or table name.
     fn table_factor(&mut self, factor: &sql::TableFactor) -> Result<usize, Fail> {
+        let node = self.table_factor_node(factor)?;
+        let alias = match factor {
+            sql::TableFactor::Table { alias, .. }
+            | sql::TableFactor::Derived { alias, .. }
+            | sql::TableFactor::TableFunction { alias, .. } => alias.as_ref(),
+            _ => None,
+        };
+        let name = match (alias, factor) {
+            (Some(a), _) => Some(a.name.value.clone()),
+            (None, sql::TableFactor::Table { name, .. }) => Some(object_name(name)),
+            (None, sql::TableFactor::TableFunction { expr, .. }) => super::window::tvf(expr).ok().map(|t| t.table),
+            _ => None,
+        };
+        let width = self.schema(node).fields.len();
+        self.quals.insert(node, name.into_iter().map(|n| (n, 0..width)).collect());
+        Ok(node)
+    }
+
+    /// `left JOIN right ON condition`: a join node over both, qualified by both sides' names.
+    fn join(&mut self, left: usize, join: &sql::Join) -> Result<usize, Fail> {
+        let span = join.relation.span();
+        let (kind, constraint) = match &join.join_operator {
+            sql::JoinOperator::Join(c) | sql::JoinOperator::Inner(c) => (JoinKind::Inner, c),
+            sql::JoinOperator::Left(c) | sql::JoinOperator::LeftOuter(c) => (JoinKind::Left, c),
+            sql::JoinOperator::Right(c) | sql::JoinOperator::RightOuter(c) => (JoinKind::Right, c),
+            sql::JoinOperator::FullOuter(c) => (JoinKind::Full, c),
+            _ => return Err(unsupported(span, "this kind of join (only [INNER], LEFT, RIGHT and FULL [OUTER] JOIN ... ON are)")),
+        };
+        let on = match constraint {
+            sql::JoinConstraint::On(e) => e,
+            sql::JoinConstraint::Using(_) => return Err(unsupported(span, "JOIN ... USING")),
+            sql::JoinConstraint::Natural => return Err(unsupported(span, "NATURAL JOIN")),
+            sql::JoinConstraint::None => return Err(unsupported(span, "a join without ON")),
+        };
+        let right = self.table_factor(&join.relation)?;
+        let (ls, rs) = (self.schema(left), self.schema(right));
+        let no_quals = Qualifiers::new();
+        let quals = join_qualifiers(
+            self.quals.get(&left).unwrap_or(&no_quals),
+            self.quals.get(&right).unwrap_or(&no_quals),
+            ls.fields.len(),
+        );
+        let schema = join_schema(&ls, &rs);
+        let resolved = {
+            let mut scope = self.scope(&schema);
+            scope.qualifiers = Some(&quals);
+            condition(&mut scope, on, "ON")?
+        };
+        let split = split_condition(Some(resolved), ls.fields.len());
+        let node = self.push(
+            RelOp::Join {
+                kind,
+                left_keys: split.left_keys,
+                right_keys: split.right_keys,
+                condition: split.rest,
+                left_width: ls.fields.len(),
+                schema,
+            },
+            vec![left, right],
+        );
+        self.quals.insert(node, quals);
+        Ok(node)
+    }
+
+    fn table_factor_node(&mut self, factor: &sql::TableFactor) -> Result<usize, Fail> {
         match factor {
             sql::TableFactor::Table {
                 name, alias, args: None, ..
@@ -409,7 +535,7 @@ impl Builder<'_, '_, '_> {
                 let node = self.push(op, vec![node]);
                 self.rename(node, alias.as_ref())
             }
-            other => Err(unsupported(other.span(), "this kind of FROM item (table functions, joins)")),
+            other => Err(unsupported(other.span(), "this kind of FROM item (parenthesized joins, table functions)")),
         }
     }
 
@@ -486,6 +612,7 @@ impl Builder<'_, '_, '_> {
             grouping: None,
             python: None,
             sql: true,
+            qualifiers: self.current.as_ref(),
         }
     }
 
@@ -496,10 +623,11 @@ impl Builder<'_, '_, '_> {
     fn select(&mut self, select: &sql::Select) -> Result<usize, Fail> {
         let span = select.span();
         let from = match select.from.as_slice() {
-            [one] if one.joins.is_empty() => one,
-            [one] => return Err(unsupported(one.joins[0].relation.span(), "JOIN")),
+            [one] => one,
             [] => return Err(unsupported(span, "SELECT without FROM")),
-            [_, second, ..] => return Err(unsupported(second.relation.span(), "a join of several FROM tables")),
+            [_, second, ..] => {
+                return Err(unsupported(second.relation.span(), "a join of comma-separated FROM tables (write JOIN ... ON)"))
+            }
         };
         let distinct = match &select.distinct {
             None | Some(sql::Distinct::All) => false,
@@ -512,7 +640,11 @@ impl Builder<'_, '_, '_> {
         if let Some(q) = &select.qualify {
             return Err(unsupported(q.span(), "QUALIFY"));
         }
-        let input_node = self.table_factor(&from.relation)?;
+        let mut input_node = self.table_factor(&from.relation)?;
+        for join in &from.joins {
+            input_node = self.join(input_node, join)?;
+        }
+        self.current = self.quals.get(&input_node).cloned();
         let input = self.schema(input_node);
         let group_exprs: Vec<sql::Expr> = match &select.group_by {
             sql::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => exprs.clone(),
@@ -539,9 +671,26 @@ impl Builder<'_, '_, '_> {
         let mut projection = Vec::new();
         let mut fields = Vec::new();
         for item in &select.projection {
-            if let sql::SelectItem::Wildcard(_) | sql::SelectItem::QualifiedWildcard(..) = item {
-                for f in &input.fields {
-                    let e = scope.resolve(&sql::Expr::Identifier(sql::Ident::new(&f.name)))?;
+            let columns = match item {
+                sql::SelectItem::Wildcard(_) => Some(0..input.fields.len()),
+                sql::SelectItem::QualifiedWildcard(kind, _) => {
+                    let qualifier = match kind {
+                        sql::SelectItemQualifiedWildcardKind::ObjectName(name) => object_name(name),
+                        sql::SelectItemQualifiedWildcardKind::Expr(e) => e.to_string(),
+                    };
+                    let found = scope.qualifiers.and_then(|q| q.iter().find(|(n, _)| n.eq_ignore_ascii_case(&qualifier)));
+                    match found {
+                        Some((_, range)) => Some(range.clone()),
+                        None if scope.qualifiers.is_none_or(|q| q.len() <= 1) => Some(0..input.fields.len()),
+                        None => return Err(err(item.span(), format!("unknown table `{qualifier}` in `{item}`"))),
+                    }
+                }
+                _ => None,
+            };
+            if let Some(columns) = columns {
+                for index in columns {
+                    let Some(f) = input.fields.get(index) else { continue };
+                    let e = scope.column_at(index, &f.name, item.span())?;
                     fields.push(Field { name: f.name.clone(), ty: e.ty() });
                     projection.push(e);
                 }
@@ -555,6 +704,7 @@ impl Builder<'_, '_, '_> {
             });
             projection.push(resolved);
         }
+        uniquify(&mut fields);
         Ok((projection, fields))
     }
 
@@ -648,6 +798,17 @@ impl Builder<'_, '_, '_> {
             },
             vec![aggregate],
         ))
+    }
+}
+
+/// A LIMIT / FETCH row count: a non-negative integer literal.
+fn row_count(expr: &sql::Expr) -> Result<usize, Fail> {
+    match expr {
+        sql::Expr::Value(v) => match &v.value {
+            sql::Value::Number(n, _) => n.parse().map_err(|_| err(expr.span(), format!("`{n}` is not a row count"))),
+            _ => Err(err(expr.span(), format!("`{expr}` is not a row count"))),
+        },
+        _ => Err(unsupported(expr.span(), &format!("the row count `{expr}`"))),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Event time in Table/SQL: `WATERMARK FOR ts AS ts - INTERVAL '5' SECOND` in a table's DDL (its
 //! rowtime column and delay), the windowing TVF `TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10'
-//! SECOND)` (lowered to a Calc appending `window_start`, `window_end`, `window_time`), and the
+//! SECOND)` (lowered to a Calc appending `window_start`, `window_end`, `window_time`), HOP and
+//! CUMULATE (lowered to a [`RelOp::WindowExpand`]: a row per window containing the row), and the
 //! recognition of `GROUP BY window_start, window_end, ...` over it as a window aggregate.
 //!
 //! sqlparser knows neither clause's Flink syntax, so the text is rewritten before parsing with the
@@ -226,12 +227,22 @@ pub fn blank_tvf_tables(text: &str) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
+/// Which windowing TVF: TUMBLE, HOP (windows of `size_ms` every `step_ms`) or CUMULATE (windows
+/// growing by `step_ms` up to `size_ms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TvfKind {
+    Tumble,
+    Hop { step_ms: i64 },
+    Cumulate { step_ms: i64 },
+}
+
 /// A windowing TVF call in FROM: the table it reads, its time column and the window size.
 pub struct Tvf {
     pub table: String,
     pub table_span: Span,
     pub time_column: String,
     pub size_ms: i64,
+    pub kind: TvfKind,
 }
 
 fn positional(f: &sql::Function) -> Vec<&sql::Expr> {
@@ -259,18 +270,25 @@ pub fn tvf(expr: &sql::Expr) -> Result<Tvf, ExprError> {
         return Err(error(span, "expected a windowing table function (TUMBLE)"));
     };
     let name = f.name.to_string().to_ascii_uppercase();
-    if name != "TUMBLE" {
-        return Err(error(
-            span,
-            format!("the windowing table function {name} is not supported by sluice yet"),
-        ));
-    }
     let args = positional(f);
-    let [table, descriptor, size] = args.as_slice() else {
-        return Err(error(
-            span,
-            "TUMBLE takes (TABLE t, DESCRIPTOR(time column), INTERVAL size)",
-        ));
+    let (table, descriptor, step, size) = match (name.as_str(), args.as_slice()) {
+        ("TUMBLE", [table, descriptor, size]) => (table, descriptor, None, size),
+        ("HOP" | "CUMULATE", [table, descriptor, step, size]) => (table, descriptor, Some(step), size),
+        ("TUMBLE", _) => {
+            return Err(error(span, "TUMBLE takes (TABLE t, DESCRIPTOR(time column), INTERVAL size)"))
+        }
+        ("HOP", _) => {
+            return Err(error(span, "HOP takes (TABLE t, DESCRIPTOR(time column), INTERVAL slide, INTERVAL size)"))
+        }
+        ("CUMULATE", _) => {
+            return Err(error(span, "CUMULATE takes (TABLE t, DESCRIPTOR(time column), INTERVAL step, INTERVAL size)"))
+        }
+        _ => {
+            return Err(error(
+                span,
+                format!("the windowing table function {name} is not supported by sluice yet"),
+            ))
+        }
     };
     let table_name = match table {
         sql::Expr::Identifier(i) => i.value.clone(),
@@ -304,11 +322,32 @@ pub fn tvf(expr: &sql::Expr) -> Result<Tvf, ExprError> {
             format!("the window size `{size}` is not supported by sluice yet"),
         )
     })?;
+    let kind = match step {
+        None => TvfKind::Tumble,
+        Some(step) => {
+            let step_ms = interval_millis(step).filter(|s| *s > 0).ok_or_else(|| {
+                error(step.span(), format!("the window step `{step}` is not supported by sluice yet"))
+            })?;
+            if size_ms % step_ms != 0 {
+                let what = if name == "HOP" { "size must be an integral multiple of slide" } else { "max size must be an integral multiple of step" };
+                return Err(error(
+                    span,
+                    format!("{name} table function based aggregate requires {what}, but got size {size_ms} ms and {} {step_ms} ms", if name == "HOP" { "slide" } else { "step" }),
+                ));
+            }
+            if name == "HOP" {
+                TvfKind::Hop { step_ms }
+            } else {
+                TvfKind::Cumulate { step_ms }
+            }
+        }
+    };
     Ok(Tvf {
         table: table_name,
         table_span: table.span(),
         time_column,
         size_ms,
+        kind,
     })
 }
 
@@ -333,6 +372,19 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
             ),
         ));
     }
+    let mut fields = input.fields.clone();
+    for name in ["window_start", "window_end", "window_time"] {
+        fields.push(Field { name: name.into(), ty: SqlType::Timestamp(3) });
+    }
+    if let TvfKind::Hop { step_ms } | TvfKind::Cumulate { step_ms } = tvf.kind {
+        return Ok(RelOp::WindowExpand {
+            time: index,
+            size_ms: tvf.size_ms,
+            step_ms,
+            cumulate: matches!(tvf.kind, TvfKind::Cumulate { .. }),
+            schema: Schema { fields },
+        });
+    }
     let time = Expr::Column { index, ty };
     let mut projection: Vec<Expr> = (0..input.fields.len())
         .map(|index| Expr::Column {
@@ -340,19 +392,10 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
             ty: input.fields[index].ty,
         })
         .collect();
-    let mut fields = input.fields.clone();
-    for (name, part) in [
-        ("window_start", WindowPart::Start),
-        ("window_end", WindowPart::End),
-        ("window_time", WindowPart::Time),
-    ] {
+    for part in [WindowPart::Start, WindowPart::End, WindowPart::Time] {
         projection.push(Expr::Call {
             func: Func::Window(part, tvf.size_ms),
             args: vec![time.clone()],
-            ty: SqlType::Timestamp(3),
-        });
-        fields.push(Field {
-            name: name.into(),
             ty: SqlType::Timestamp(3),
         });
     }
@@ -368,6 +411,9 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
 /// through Calcs (WHERE, aliases).
 pub fn window_end_column(nodes: &[QueryNode], node: usize) -> Option<usize> {
     let n = nodes.get(node)?;
+    if let RelOp::WindowExpand { .. } = &n.op {
+        return calc_window_end(&n.op);
+    }
     let RelOp::Calc { projection, .. } = &n.op else {
         return None;
     };
@@ -384,6 +430,9 @@ pub fn window_end_column(nodes: &[QueryNode], node: usize) -> Option<usize> {
 
 /// The `window_end` column of a TUMBLE Calc's output.
 pub fn calc_window_end(op: &RelOp) -> Option<usize> {
+    if let RelOp::WindowExpand { schema, .. } = op {
+        return schema.fields.len().checked_sub(2);
+    }
     let RelOp::Calc { projection, .. } = op else {
         return None;
     };

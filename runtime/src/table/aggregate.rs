@@ -82,7 +82,7 @@ pub(super) struct Acc {
     seen: Option<HashMap<Value, i64>>,
 }
 
-fn compare(a: &Value, b: &Value) -> Ordering {
+pub(super) fn compare(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
         (Value::Timestamp(x), Value::Timestamp(y)) | (Value::Date(x), Value::Date(y)) | (Value::Time(x), Value::Time(y)) => {

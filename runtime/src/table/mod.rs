@@ -1,6 +1,6 @@
 //! The Table API / SQL runtime: typed rows read from connectors, native expression evaluation
 //! (closures the compiler generates), Python scalar functions called in batches, a retracting group
-//! aggregate emitting Flink's changelog, and the print connector.
+//! aggregate emitting Flink's changelog, a streaming join, and the print connector.
 //!
 //! Rows flow as `Value::Row` with their `RowKind` (+I/-U/+U/-D); fields are typed `Value`s in the
 //! table's column order.
@@ -12,17 +12,23 @@ pub mod datagen_source;
 pub mod datetime;
 pub mod decimal;
 pub mod fx;
+pub mod join;
 pub mod print_sink;
 pub mod tableau;
+pub mod top_n;
 pub mod window;
+pub mod window_expand;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
 pub use calc::{PyScalarCall, TableCalc};
 pub use csv_source::CsvFileSource;
 pub use datagen_source::{DatagenSource, GenField, GenKind};
+pub use join::StreamingJoin;
 pub use print_sink::{BlackholeSink, TablePrintSink};
 pub use tableau::{TableauPrint, ValuesSource};
+pub use top_n::{SortKey, TopN};
 pub use window::{RowtimeWatermarks, WindowAggregate};
+pub use window_expand::WindowExpand;
 
 pub use crate::value::Value;
 

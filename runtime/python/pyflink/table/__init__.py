@@ -1,5 +1,6 @@
 """pyflink.table: the Table API and SQL, recorded into the same job graph as the DataStream API."""
 from pyflink.table.expressions import call, col, lit
+from pyflink.table.statement_set import StatementSet
 from pyflink.table.table import GroupedTable, Table
 from pyflink.table.table_environment import (EnvironmentSettings, StreamTableEnvironment, TableConfig,
                                              TableEnvironment, TableResult)
@@ -9,6 +10,6 @@ from _sluice.errors import unsupported_module_getattr
 
 __getattr__ = unsupported_module_getattr("pyflink.table")
 
-__all__ = ["call", "col", "lit", "GroupedTable", "Table", "EnvironmentSettings", "StreamTableEnvironment",
+__all__ = ["call", "col", "lit", "GroupedTable", "StatementSet", "Table", "EnvironmentSettings", "StreamTableEnvironment",
            "TableConfig", "TableEnvironment", "TableResult", "DataType", "DataTypes", "ScalarFunction",
            "UserDefinedFunction", "udf"]

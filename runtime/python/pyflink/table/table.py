@@ -86,6 +86,33 @@ class Table(UnsupportedMethods):
             raise JobDefinitionError("window() takes a group window such as Tumble.over(...).on(...).alias(...)", site)
         return GroupWindowedTable(self, window, site)
 
+    def _join(self, right, predicate, kind, api, site):
+        if not isinstance(right, Table):
+            raise JobDefinitionError(f"{api}() takes a Table, got {type(right).__name__}", site)
+        if right._t_env is not self._t_env:
+            raise JobDefinitionError(f"{api}() takes a Table of the same TableEnvironment", site)
+        params = {"kind": kind, "predicate": None}
+        args, specs = [], []
+        if predicate is not None:
+            specs = expression_specs([predicate], site, api)
+            params["predicate"] = specs[0]
+            args = [predicate]
+        node = self._t_env._add_node("table.join", [self._node, right._node], params, args, specs)
+        return JoinedTable(self._t_env, node)
+
+    def join(self, right, join_predicate=None):
+        """Inner join; the condition is `join_predicate` or the next `where()`."""
+        return self._join(right, join_predicate, "inner", "join", sites.user_site(2))
+
+    def left_outer_join(self, right, join_predicate=None):
+        return self._join(right, join_predicate, "left", "left_outer_join", sites.user_site(2))
+
+    def right_outer_join(self, right, join_predicate):
+        return self._join(right, join_predicate, "right", "right_outer_join", sites.user_site(2))
+
+    def full_outer_join(self, right, join_predicate):
+        return self._join(right, join_predicate, "full", "full_outer_join", sites.user_site(2))
+
     def execute_insert(self, table_path, overwrite=False):
         site = sites.user_site(2)
         sink = self._t_env._sink(self._node, table_path, site)
@@ -101,6 +128,27 @@ class Table(UnsupportedMethods):
     def insert_into(self, table_path):
         site = sites.user_site(2)
         self._t_env._pending.append(self._t_env._sink(self._node, table_path, site))
+
+
+class JoinedTable(Table):
+    """The result of `join()`: a `where()` directly after an inner join without a predicate becomes the
+    join's condition (as Flink's planner pushes it into the join)."""
+
+    def where(self, predicate):
+        node = self._node
+        if node.params.get("kind") == "inner" and node.params.get("predicate") is None:
+            site = sites.user_site(2)
+            specs = expression_specs([predicate], site, "where")
+            from pyflink.table.table import _functions_in
+            from pyflink.table.table_environment import _describe, _values
+            functions = _functions_in(self._t_env, [predicate], specs)
+            node.params["predicate"] = specs[0]
+            node.params["functions"] = _describe(functions)
+            node.values = dict(node.values or {}, **_values(functions))
+            return Table(self._t_env, node)
+        return Table.where(self, predicate)
+
+    filter = where
 
 
 class GroupedTable(UnsupportedMethods):
@@ -136,7 +184,10 @@ class GroupWindowedTable(UnsupportedMethods):
         at = relative_site(self._site)
         size = {"text": w._size, "kind": "expr", "arg": 0, "site": at}
         time = {"text": w._time_field, "kind": "expr", "arg": 0, "site": at}
-        windowed = self._table._add("table.window", {"kind": w._kind, "size": size, "time": time})
+        params = {"kind": w._kind, "size": size, "time": time}
+        if w._slide is not None:
+            params["slide"] = {"text": w._slide, "kind": "expr", "arg": 0, "site": at}
+        windowed = self._table._add("table.window", params)
         specs = expression_specs(fields, site, "group_by")
         aliases = {w._alias, "`" + w._alias + "`"}
         if not any(s["text"].strip() in aliases for s in specs):

@@ -335,6 +335,10 @@ class TableEnvironment(UnsupportedMethods):
         site = sites.user_site(2)
         return Table(self, self._sql_node("table.sql_query", query, site))
 
+    def create_statement_set(self):
+        from pyflink.table.statement_set import StatementSet
+        return StatementSet(self)
+
     # -- functions -------------------------------------------------------------------------------------
 
     def _register_function(self, name, function, site):

@@ -16,13 +16,15 @@ def _sql(value):
 
 
 class GroupWindow(object):
-    """A group window: its kind, size, time attribute and alias (each as SQL text)."""
+    """A group window: its kind, size, (for sliding windows) slide, time attribute and alias (each as
+    SQL text)."""
 
-    def __init__(self, kind, size, time_field=None, alias=None):
+    def __init__(self, kind, size, time_field=None, alias=None, slide=None):
         self._kind = kind
         self._size = size
         self._time_field = time_field
         self._alias = alias
+        self._slide = slide
 
 
 class Tumble(object):
@@ -50,4 +52,39 @@ class TumbleWithSizeOnTime(object):
         return GroupWindow("tumble", self._size, self._time_field, _sql(alias).strip("`"))
 
 
-__all__ = ["GroupWindow", "Tumble"]
+class Slide(object):
+    """Sliding windows: `Slide.over(size).every(slide).on(time_field).alias(name)`."""
+
+    @classmethod
+    def over(cls, size):
+        return SlideWithSize(_sql(size))
+
+
+class SlideWithSize(object):
+    def __init__(self, size):
+        self._size = size
+
+    def every(self, slide):
+        return SlideWithSizeAndSlide(self._size, _sql(slide))
+
+
+class SlideWithSizeAndSlide(object):
+    def __init__(self, size, slide):
+        self._size = size
+        self._slide = slide
+
+    def on(self, time_field):
+        return SlideWithSizeAndSlideOnTime(self._size, self._slide, _sql(time_field))
+
+
+class SlideWithSizeAndSlideOnTime(object):
+    def __init__(self, size, slide, time_field):
+        self._size = size
+        self._slide = slide
+        self._time_field = time_field
+
+    def alias(self, alias):
+        return GroupWindow("slide", self._size, self._time_field, _sql(alias).strip("`"), self._slide)
+
+
+__all__ = ["GroupWindow", "Slide", "Tumble"]

@@ -1,0 +1,151 @@
+//! `ORDER BY ... LIMIT n` (and `LIMIT n` alone) over an insert-only input, as Flink's
+//! `AppendOnlyTopNFunction` (and `AppendOnlyFirstNFunction`) compute it: the best `n` rows so far,
+//! by sort key, with ties kept in arrival order. A row that enters the top `n` is emitted `+I`; if
+//! that pushes the worst row out (the last arrival among the worst key), the evicted row's `-D` comes
+//! first. Without sort keys every row ties, so the first `n` rows are emitted and the rest dropped.
+
+use std::cmp::Ordering;
+
+use super::aggregate::compare;
+use super::ScalarFn;
+use crate::error::Result;
+use crate::operator::{Operator, StateDeclaration};
+use crate::record::{Batch, Record};
+use crate::value::{Row, RowKind, Value};
+
+/// One sort key: its expression, whether descending, and whether NULLs sort first.
+pub struct SortKey {
+    expr: ScalarFn,
+    descending: bool,
+    nulls_first: bool,
+}
+
+impl SortKey {
+    pub fn new(expr: ScalarFn, descending: bool, nulls_first: bool) -> Self {
+        SortKey { expr, descending, nulls_first }
+    }
+}
+
+pub struct TopN {
+    keys: Vec<SortKey>,
+    limit: usize,
+    /// Sort keys in ascending order of rank, each with its rows in arrival order.
+    buffer: Vec<(Vec<Value>, Vec<Vec<Value>>)>,
+    size: usize,
+}
+
+impl TopN {
+    pub fn new(keys: Vec<SortKey>, limit: usize) -> Self {
+        TopN { keys, limit, buffer: Vec::new(), size: 0 }
+    }
+
+    fn order(&self, a: &[Value], b: &[Value]) -> Ordering {
+        for ((x, y), key) in a.iter().zip(b).zip(&self.keys) {
+            let ord = match (x, y) {
+                (Value::Null, Value::Null) => Ordering::Equal,
+                (Value::Null, _) => if key.nulls_first { Ordering::Less } else { Ordering::Greater },
+                (_, Value::Null) => if key.nulls_first { Ordering::Greater } else { Ordering::Less },
+                _ if key.descending => compare(y, x),
+                _ => compare(x, y),
+            };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        }
+        Ordering::Equal
+    }
+
+    fn row(kind: RowKind, fields: Vec<Value>) -> Record {
+        Record::new(Value::Row(Box::new(Row { kind, fields })))
+    }
+
+    fn process_row(&mut self, fields: Vec<Value>, out: &mut Batch) {
+        if self.limit == 0 {
+            return;
+        }
+        let key: Vec<Value> = self.keys.iter().map(|k| (k.expr)(&fields)).collect();
+        let in_range = match self.buffer.last() {
+            None => true,
+            Some((worst, _)) => self.order(&key, worst) == Ordering::Less || self.size < self.limit,
+        };
+        if !in_range {
+            return;
+        }
+        match self.buffer.binary_search_by(|(k, _)| self.order(k, &key)) {
+            Ok(i) => self.buffer[i].1.push(fields.clone()),
+            Err(i) => self.buffer.insert(i, (key, vec![fields.clone()])),
+        }
+        self.size += 1;
+        if self.size > self.limit {
+            let Some((_, rows)) = self.buffer.last_mut() else {
+                return;
+            };
+            let evicted = rows.pop();
+            if rows.is_empty() {
+                self.buffer.pop();
+            }
+            self.size -= 1;
+            match evicted {
+                Some(evicted) if evicted != fields => out.push(Self::row(RowKind::Delete, evicted)),
+                _ => return,
+            }
+        }
+        out.push(Self::row(RowKind::Insert, fields));
+    }
+}
+
+impl Operator for TopN {
+    fn name(&self) -> &str {
+        "TopN"
+    }
+
+    fn declared_state(&self) -> Vec<StateDeclaration> {
+        vec![StateDeclaration::Internal("top rows by sort key")]
+    }
+
+    fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
+        for record in input {
+            let fields = match record.value {
+                Value::Row(row) => row.fields,
+                other => vec![other],
+            };
+            self.process_row(fields, out);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(values: &[i64]) -> Batch {
+        values.iter().map(|v| Record::new(Value::row(vec![Value::Int(*v)]))).collect()
+    }
+
+    fn lines(out: &Batch) -> Vec<String> {
+        out.iter()
+            .filter_map(|r| match &r.value {
+                Value::Row(row) => Some(format!("{}{:?}", row.kind.short_string(), row.fields)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn top_two_descending_evicts_the_worst() {
+        let key = SortKey::new(Box::new(|r: &[Value]| r[0].clone()), true, false);
+        let mut top = TopN::new(vec![key], 2);
+        let mut out = Vec::new();
+        top.process(rows(&[3, 1, 5, 2, 5]), &mut out).expect("runs");
+        assert_eq!(lines(&out), ["+I[Int(3)]", "+I[Int(1)]", "-D[Int(1)]", "+I[Int(5)]", "-D[Int(3)]", "+I[Int(5)]"]);
+    }
+
+    #[test]
+    fn limit_without_keys_takes_the_first_rows() {
+        let mut top = TopN::new(Vec::new(), 2);
+        let mut out = Vec::new();
+        top.process(rows(&[3, 1, 5]), &mut out).expect("runs");
+        assert_eq!(lines(&out), ["+I[Int(3)]", "+I[Int(1)]"]);
+    }
+}
