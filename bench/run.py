@@ -19,10 +19,33 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CDN_INPUT = os.path.join(ROOT, "target", "bench-data", "cdn.csv")
+
+
+def write_cdn_csv(n):
+    """n CDN log lines (uuid,client_ip,request_time,response_size,uri) at CDN_INPUT, the same each time."""
+    os.makedirs(os.path.dirname(CDN_INPUT), exist_ok=True)
+    ips = ["27.184.139.25", "36.110.1.2", "58.61.99.7", "101.226.0.9", "112.85.4.4", "202.96.128.86", "10.0.0.1"]
+    uris = ["/index.html", "/js/app.js", "/video/a.mp4", "/img/logo.png", "/dl/pkg.tar.gz"]
+    with open(CDN_INPUT, "w") as f:
+        state = 42
+        lines = []
+        for i in range(n):
+            state = (state * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
+            lines.append(f"{i:08d},{ips[(state >> 33) % 7]},{(state >> 20) % 90 + 1},{(state >> 40) % 100000},"
+                         f"{uris[(state >> 50) % 5]}\n")
+            if len(lines) == 100_000:
+                f.write("".join(lines))
+                lines.clear()
+        f.write("".join(lines))
+
+
 JOBS = {
-    # name: (job file, argument template, sizes (small run), sizes (full run))
-    "state": ("bench/jobs/state_count.py", ["--count", "{n}"], (1_000, 20_000), (100_000, 1_000_000)),
-    "window": ("bench/jobs/window_count.py", ["--count", "{n}"], (1_000, 20_000), (100_000, 1_000_000)),
+    # name: (job file, argument template, sizes (small run), sizes (full run), input writer or None)
+    "state": ("bench/jobs/state_count.py", ["--count", "{n}"], (1_000, 20_000), (100_000, 1_000_000), None),
+    "window": ("bench/jobs/window_count.py", ["--count", "{n}"], (1_000, 20_000), (100_000, 1_000_000), None),
+    "cdn": ("bench/jobs/cdn_udf.py", [], (1_000, 20_000), (500_000, 5_000_000), write_cdn_csv),
+    "sql": ("bench/jobs/cdn_sql.py", [], (1_000, 20_000), (500_000, 5_000_000), write_cdn_csv),
 }
 
 
@@ -86,10 +109,14 @@ def build_sluice(job, debug):
     return out.stdout.strip().splitlines()[-1]
 
 
-def run_engine(engine, command, job_args, sizes):
+def run_engine(engine, command, job_args, sizes, prepare):
+    if prepare:
+        prepare(10)
     startup = measure(command + [a.format(n=10) for a in job_args], ROOT, engine.get("env"))[1]
     runs = []
     for n in sizes:
+        if prepare:
+            prepare(n)
         args = [a.format(n=n) for a in job_args]
         first, total, rss, code = measure(command + args, ROOT, engine.get("env"))
         if code != 0:
@@ -114,14 +141,16 @@ def main():
     machine = f"{platform.machine()} {os.cpu_count()} cores"
     rows = []
     for name in args.jobs.split(","):
-        job, job_args, small, full = JOBS[name]
+        job, job_args, small, full, prepare = JOBS[name]
         sizes = small if args.small else full
+        if prepare:
+            prepare(10)
         binary = build_sluice(job, args.debug)
-        results = {"sluice": run_engine({"name": "sluice"}, [binary], job_args, sizes)}
+        results = {"sluice": run_engine({"name": "sluice"}, [binary], job_args, sizes, prepare)}
         if args.pyflink:
             env = dict(os.environ, PATH=os.path.join(args.pyflink, "bin") + os.pathsep + os.environ["PATH"])
             results["pyflink"] = run_engine({"name": "pyflink", "env": env},
-                                            [os.path.join(args.pyflink, "bin", "python"), job], job_args, sizes)
+                                            [os.path.join(args.pyflink, "bin", "python"), job], job_args, sizes, prepare)
         for engine, r in results.items():
             ratio = ""
             if "pyflink" in results and engine == "sluice":

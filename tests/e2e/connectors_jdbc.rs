@@ -63,7 +63,7 @@ fn access_log(dir: &Path, rows: usize) -> (PathBuf, Expected) {
             i % 11
         ));
         if i == rows / 2 {
-            csv.push_str("broken-row,1.2.3.4,not-a-number,5,/x\n");
+            csv.push_str("broken-row,1.2.3.4,7,5,/x,one-field-too-many\n");
         }
         let e = sums.entry(uri.to_string()).or_default();
         *e = (e.0 + 1, e.1 + size, e.2 + time);

@@ -71,16 +71,17 @@ fn rel_stmt_on(
                 t if t.is_temporal() => SqlType::String,
                 t => t,
             };
-            let types = schema.fields.iter().map(|f| type_info(&read_as(f.ty).type_info()));
             let scan = match source {
-                SourceConnector::CsvFile {
+                SourceConnector::File {
                     path,
+                    format,
                     field_delimiter,
                     ignore_parse_errors,
-                } => quote! {
-                    p.source(table::CsvFileSource::new(
-                        #table, #path, #field_delimiter, #ignore_parse_errors, vec![#(#types),*]))
-                },
+                } => {
+                    let all: Vec<usize> = (0..schema.fields.len()).collect();
+                    let codec = super::kafka::codec_tokens(format, *field_delimiter, schema, &all, read_as);
+                    quote! { p.source(table::FileSource::new(#table, #path, #codec, #ignore_parse_errors)) }
+                }
                 SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema, read_as),
                 SourceConnector::Datagen(options) => super::datagen::source_expr(options, table, schema),
             };
@@ -281,6 +282,21 @@ fn rel_stmt_on(
                     }
                 }
                 SinkConnector::Blackhole => quote! { p.operator(#input, table::BlackholeSink); },
+                SinkConnector::File {
+                    path,
+                    format,
+                    field_delimiter,
+                    roll_bytes,
+                } => {
+                    let all: Vec<usize> = (0..schema.fields.len()).collect();
+                    let as_text = |ty: SqlType| {
+                        if ty.is_temporal() || matches!(ty, SqlType::Decimal(..)) { SqlType::String } else { ty }
+                    };
+                    let codec = super::kafka::codec_tokens(format, *field_delimiter, schema, &all, as_text);
+                    quote! {
+                        p.operator(#input, table::FileSink::new(#table, #path, #codec, #roll_bytes, vec![#(#casts),*]));
+                    }
+                }
                 SinkConnector::Jdbc(jdbc) => super::connectors::jdbc_sink_stmt(
                     jdbc,
                     table,

@@ -102,6 +102,21 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     })
 }
 
+/// A size such as `128MB`, `64 kb` or `1024` (bytes).
+fn parse_bytes(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" | "bytes" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.parse::<u64>().ok()?.checked_mul(factor)
+}
+
 /// A sqlparser error with its `Line: L, Column: C` turned into a span.
 pub fn parse_error(e: &sqlparser::parser::ParserError) -> ExprError {
     let text = e.to_string();
@@ -145,23 +160,14 @@ impl TableDef {
         let connector = self.connector();
         let format = self.option("format", "format.type").unwrap_or("");
         match (connector, format) {
-            ("filesystem", "csv") => {
-                let path = self
-                    .option("path", "connector.path")
-                    .ok_or_else(|| err(self.options_span, "the filesystem connector needs a 'path' option"))?;
-                let delimiter = self
-                    .option("csv.field-delimiter", "format.field-delimiter")
-                    .unwrap_or(",");
-                let mut chars = delimiter.chars();
-                let field_delimiter = match (chars.next(), chars.next()) {
-                    (Some(c), None) => c,
-                    _ => return Err(err(self.options_span, "the CSV field delimiter must be one character")),
-                };
-                let ignore = self
-                    .option("csv.ignore-parse-errors", "format.ignore-parse-errors")
-                    .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-                Ok(SourceConnector::CsvFile {
-                    path: path.to_string(),
+            ("filesystem", format) => {
+                let (path, format, field_delimiter) = self.file_options(format)?;
+                let ignore = self.options.iter().any(|(k, v)| {
+                    k.ends_with("ignore-parse-errors") && v.eq_ignore_ascii_case("true")
+                });
+                Ok(SourceConnector::File {
+                    path,
+                    format,
                     field_delimiter,
                     ignore_parse_errors: ignore,
                 })
@@ -176,10 +182,6 @@ impl TableDef {
                 self.options_span,
                 "reading an upsert-kafka table is not supported by sluice yet (writing one is)",
             )),
-            ("filesystem", other) => Err(err(
-                self.options_span,
-                format!("the format '{other}' is not supported by sluice yet (csv is)"),
-            )),
             (other, _) => Err(err(
                 self.options_span,
                 format!(
@@ -188,6 +190,28 @@ impl TableDef {
                 ),
             )),
         }
+    }
+
+    /// A filesystem table's path, format and CSV delimiter.
+    fn file_options(&self, format: &str) -> Result<(String, String, char), ExprError> {
+        let path = self
+            .option("path", "connector.path")
+            .ok_or_else(|| err(self.options_span, "the filesystem connector needs a 'path' option"))?;
+        if !["csv", "json", "raw"].contains(&format) {
+            return Err(err(
+                self.options_span,
+                format!("the format '{format}' is not supported by sluice yet (csv, json and raw are)"),
+            ));
+        }
+        let delimiter = self
+            .option("csv.field-delimiter", "format.field-delimiter")
+            .unwrap_or(",");
+        let mut chars = delimiter.chars();
+        let field_delimiter = match (chars.next(), chars.next()) {
+            (Some(c), None) => c,
+            _ => return Err(err(self.options_span, "the CSV field delimiter must be one character")),
+        };
+        Ok((path.to_string(), format.to_string(), field_delimiter))
     }
 
     /// The table as a sink.
@@ -212,6 +236,22 @@ impl TableDef {
                 })
             }
             "blackhole" => Ok(SinkConnector::Blackhole),
+            "filesystem" => {
+                let format = self.option("format", "format.type").unwrap_or("");
+                let (path, format, field_delimiter) = self.file_options(format)?;
+                let roll_bytes = match self.options.get("sink.rolling-policy.file-size") {
+                    None => 128 << 20,
+                    Some(v) => parse_bytes(v).ok_or_else(|| {
+                        err(self.options_span, format!("'{v}' is not a size such as '128MB'"))
+                    })?,
+                };
+                Ok(SinkConnector::File {
+                    path,
+                    format,
+                    field_delimiter,
+                    roll_bytes,
+                })
+            }
             "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
                 .map_err(|m| err(self.options_span, m)),
             "kafka" => super::kafka::kafka_options(&self.options)
@@ -241,7 +281,7 @@ impl TableDef {
                 self.options_span,
                 format!(
                     "the connector '{other}' is not supported by sluice yet as a sink (print, blackhole, \
-                     jdbc, kafka and upsert-kafka are)"
+                     filesystem, jdbc, kafka and upsert-kafka are)"
                 ),
             )),
         }
@@ -262,7 +302,7 @@ mod tests {
         assert_eq!(def.schema.to_string(), "(a STRING, b BIGINT)");
         assert_eq!(def.primary_key, vec!["a".to_string()]);
         assert!(
-            matches!(def.source(), Ok(SourceConnector::CsvFile { path, .. }) if path == "x.csv")
+            matches!(def.source(), Ok(SourceConnector::File { path, .. }) if path == "x.csv")
         );
         let print = parse_create_table("CREATE TABLE s (a STRING) WITH ('connector' = 'print')")
             .expect("parses");

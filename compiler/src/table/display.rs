@@ -23,7 +23,7 @@ impl fmt::Display for RelOp {
             } => {
                 write!(f, "TableScan table={table} ")?;
                 match source {
-                    SourceConnector::CsvFile { path, .. } => write!(f, "csv={path:?}")?,
+                    SourceConnector::File { path, format, .. } => write!(f, "{format}={path:?}")?,
                     SourceConnector::Datagen(d) => write!(
                         f,
                         "datagen rows-per-second={}{}",
@@ -152,6 +152,7 @@ impl fmt::Display for RelOp {
                         standard_error,
                     } => write!(f, "print{}", if *standard_error { " stderr" } else { "" })?,
                     SinkConnector::Blackhole => write!(f, "blackhole")?,
+                    SinkConnector::File { path, format, .. } => write!(f, "filesystem {format}={path:?}")?,
                     SinkConnector::Jdbc(j) => write!(
                         f,
                         "jdbc url={:?} table={:?} key=[{}]",

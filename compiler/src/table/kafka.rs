@@ -252,7 +252,7 @@ fn format_tokens(name: &str, delimiter: char) -> TokenStream {
 
 /// A codec of `columns` (indexes into `schema`), fields read as `read_as` says; DECIMAL columns are
 /// written as JSON numbers from their text.
-fn codec_tokens(
+pub(super) fn codec_tokens(
     format: &str,
     delimiter: char,
     schema: &Schema,

@@ -735,7 +735,8 @@ fn lower_sink(
         }
         super::SinkConnector::Kafka {
             upsert_key: None, ..
-        } => super::connectors::check_append_only(&def.name, nodes, query),
+        }
+        | super::SinkConnector::File { .. } => super::connectors::check_append_only(&def.name, nodes, query),
         super::SinkConnector::Kafka {
             upsert_key: Some(key),
             ..

@@ -38,11 +38,12 @@ use crate::plan::Udf;
 /// Where a scan reads its rows from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum SourceConnector {
-    /// `'connector' = 'filesystem'` (or legacy `'connector.type' = 'filesystem'`) with CSV format:
-    /// one row per line, fields in column order.
-    CsvFile {
+    /// `'connector' = 'filesystem'` (or legacy `'connector.type' = 'filesystem'`): one row per line
+    /// of a file, or of each file of a directory, in `format` (`csv`, `json` or `raw`).
+    File {
         /// As written in the DDL; a relative path is relative to the working directory.
         path: String,
+        format: String,
         field_delimiter: char,
         /// Rows that do not parse are skipped instead of failing the job.
         ignore_parse_errors: bool,
@@ -62,6 +63,14 @@ pub enum SinkConnector {
         identifier: Option<String>,
         /// `'standard-error' = 'true'`.
         standard_error: bool,
+    },
+    /// `'connector' = 'filesystem'`: insert-only rows as lines of part files in the directory `path`.
+    File {
+        path: String,
+        format: String,
+        field_delimiter: char,
+        /// `sink.rolling-policy.file-size` in bytes.
+        roll_bytes: u64,
     },
     /// `'connector' = 'blackhole'`: rows are dropped.
     Blackhole,

@@ -1,4 +1,4 @@
-//! Message formats of the Kafka connector (`csv`, `json`, `raw`): a message's bytes decoded into a
+//! Row formats of messages and lines (`csv`, `json`, `raw`): a message's bytes decoded into a
 //! row of typed fields, and a row encoded into bytes, as Flink's formats do it.
 //!
 //! - `csv`: fields in column order, the configured delimiter, double quotes around a field holding the
@@ -9,6 +9,8 @@
 //!   `{"a":1,"b":"x"}` in column order, NULL as `null`, DOUBLE as Java prints it.
 //! - `raw`: the whole message is the one STRING (UTF-8) column; NULL is an empty message.
 //!
+//! Used by the Kafka connector and the filesystem connector alike.
+//!
 //! DECIMAL and temporal columns are read as their text (a cast after the source parses them) and
 //! written from their text; DECIMAL is written as a JSON number.
 
@@ -17,7 +19,6 @@ use std::sync::Arc;
 use sluice_types::TypeInfo;
 
 use crate::format::java_double;
-use crate::table::csv_source::{parse_field, split_fields};
 use crate::value::Value;
 
 /// The format of a message's value (or key).
@@ -49,6 +50,8 @@ pub struct RowCodec {
     types: Vec<TypeInfo>,
     /// Columns written as a bare JSON number from their text (DECIMAL).
     numeric_text: Vec<bool>,
+    /// CSV fields that do not parse are NULL instead of failing the row.
+    lenient: bool,
 }
 
 impl RowCodec {
@@ -59,7 +62,14 @@ impl RowCodec {
             names,
             types,
             numeric_text,
+            lenient: false,
         }
+    }
+
+    /// With `ignore-parse-errors`: a CSV field that does not parse is NULL, as in Flink.
+    pub fn lenient(mut self, lenient: bool) -> Self {
+        self.lenient = lenient;
+        self
     }
 
     /// Marks the columns whose text is written as a JSON number (DECIMAL columns).
@@ -83,17 +93,26 @@ impl RowCodec {
                 let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
                 let text = text.trim_end_matches(['\n', '\r']);
                 let fields = split_fields(text, *delimiter);
-                if fields.len() != self.types.len() {
+                if fields.len() > self.types.len() {
                     return Err(format!(
                         "expected {} fields, found {}",
                         self.types.len(),
                         fields.len()
                     ));
                 }
-                fields
+                // Missing trailing fields are NULL; with `lenient`, so is a field that does not
+                // parse (Flink's CSV reader with ignore-parse-errors keeps the row).
+                self.types
                     .iter()
-                    .zip(&self.types)
-                    .map(|(text, ty)| parse_field(text, ty))
+                    .enumerate()
+                    .map(|(i, ty)| match fields.get(i) {
+                        None => Ok(Value::Null),
+                        Some(text) => match parse_field(text, ty) {
+                            Err(_) if self.lenient => Ok(Value::Null),
+                            Err(e) => Err(format!("field `{}`: {e}", self.names.get(i).map_or("?", String::as_str))),
+                            ok => ok,
+                        },
+                    })
                     .collect()
             }
             Format::Json => {
@@ -156,6 +175,46 @@ impl RowCodec {
             }
         }
     }
+}
+
+/// Splits one CSV line, honouring double quotes.
+fn split_fields(line: &str, delimiter: char) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == delimiter && !quoted => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// One CSV field as Flink's `CsvToRowDataConverters` read it: an empty field of a number column does
+/// not parse; a BOOLEAN is `true` (any case) or else false.
+fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> {
+    let bad = || format!("'{text}' is not a valid {ty}");
+    Ok(match ty {
+        TypeInfo::String => Value::Str(Arc::from(text)),
+        TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long => {
+            Value::Int(text.trim().parse().map_err(|_| bad())?)
+        }
+        TypeInfo::Float | TypeInfo::Double => Value::Float(text.trim().parse().map_err(|_| bad())?),
+        TypeInfo::Boolean => Value::Bool(text.trim().eq_ignore_ascii_case("true")),
+        other => {
+            return Err(format!(
+                "columns of type {other} are not supported by the CSV format"
+            ))
+        }
+    })
 }
 
 /// A JSON value as a field of type `ty`, converted as Flink's `JsonToRowDataConverters` do.
@@ -260,12 +319,27 @@ mod tests {
     #[test]
     fn csv_round_trip() {
         let c = codec(Format::Csv { delimiter: ',' });
-        let row = c.decode(b"\"x,y\",3,\n").expect("valid");
+        assert!(c.decode(b"\"x,y\",3,\n").expect_err("empty DOUBLE").contains("field `x`"));
+        let lenient = c.clone().lenient(true);
+        let row = lenient.decode(b"\"x,y\",3,\n").expect("lenient");
         assert_eq!(row, vec![Value::Str(Arc::from("x,y")), Value::Int(3), Value::Null]);
-        assert!(c.decode(b"only,two").is_err());
+        assert_eq!(c.decode(b"a,1").expect("short"), vec![Value::Str(Arc::from("a")), Value::Int(1), Value::Null]);
+        assert!(lenient.decode(b"a,1,2.0,extra").is_err());
         let mut out = Vec::new();
         c.encode(&[Value::Str(Arc::from("x,y")), Value::Int(3), Value::Float(0.5)], &mut out);
         assert_eq!(out, b"\"x,y\",3,0.5");
+    }
+
+    #[test]
+    fn quoted_fields_and_types() {
+        assert_eq!(
+            split_fields("a,\"b,\"\"c\"\"\",", ','),
+            vec!["a", "b,\"c\"", ""]
+        );
+        assert_eq!(parse_field("12", &TypeInfo::Long), Ok(Value::Int(12)));
+        assert!(parse_field("", &TypeInfo::Long).is_err());
+        assert_eq!(parse_field("yes", &TypeInfo::Boolean), Ok(Value::Bool(false)));
+        assert!(parse_field("x", &TypeInfo::Long).is_err());
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl KafkaTableSource {
             client,
             startup,
             bounded,
-            codec,
+            codec: codec.lenient(ignore_parse_errors),
             ignore_parse_errors,
             consumer: None,
             pending: HashSet::new(),

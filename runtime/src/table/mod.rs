@@ -7,10 +7,11 @@
 
 pub mod aggregate;
 pub mod calc;
-pub mod csv_source;
 pub mod datagen_source;
 pub mod datetime;
 pub mod decimal;
+pub mod file_sink;
+pub mod file_source;
 pub mod fx;
 pub mod join;
 pub mod print_sink;
@@ -21,7 +22,8 @@ pub mod window_expand;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
 pub use calc::{PyScalarCall, TableCalc};
-pub use csv_source::CsvFileSource;
+pub use file_sink::FileSink;
+pub use file_source::FileSource;
 pub use datagen_source::{DatagenSource, GenField, GenKind};
 pub use join::StreamingJoin;
 pub use print_sink::{BlackholeSink, TablePrintSink};
