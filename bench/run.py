@@ -99,12 +99,14 @@ def measure(cmd, cwd, env=None):
     return first if first is not None else total, total, peak[0], proc.returncode
 
 
-def build_sluice(job, debug):
+def build_sluice(job, debug, record_args=()):
     env = dict(os.environ, SLUICE_TARGET_DIR=os.path.join(ROOT, "target", "bench-jobs"))
     cmd = [os.path.join(ROOT, "target", "debug", "sluice"), "build", job,
            "-o", os.path.join(ROOT, "target", "bench-crates", os.path.basename(job)[:-3])]
     if debug:
         cmd.append("--debug")
+    if record_args:
+        cmd += ["--", *record_args]
     out = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, check=True, text=True)
     return out.stdout.strip().splitlines()[-1]
 

@@ -93,15 +93,30 @@ fn job_fn(index: usize, job: &JobPlan) -> TokenStream {
         ordinal(index + 1)
     )];
     doc.extend(job.nodes.iter().map(|n| format!(" - {n}")));
-    let nodes = job.nodes.iter().map(|node| node_stmt(job, node));
+    let nodes: Vec<TokenStream> = job.nodes.iter().map(|node| node_stmt(job, node)).collect();
+    // Jobs without Python functions or script values never read their bindings.
+    let bindings = if nodes.iter().any(|n| uses_ident(n.clone(), "b")) {
+        format_ident!("b")
+    } else {
+        format_ident!("_b")
+    };
     quote! {
         #(#[doc = #doc])*
-        fn #name(b: &mut JobBindings<'_>) -> Result<Pipeline> {
+        fn #name(#bindings: &mut JobBindings<'_>) -> Result<Pipeline> {
             let mut p = PipelineBuilder::new();
             #(#nodes)*
             p.build()
         }
     }
+}
+
+/// Whether `tokens` mention the identifier `name` anywhere.
+fn uses_ident(tokens: TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => uses_ident(group.stream(), name),
+        _ => false,
+    })
 }
 
 fn ordinal(n: usize) -> String {

@@ -189,16 +189,28 @@ impl Operator for KafkaTableSink {
                 failure: Arc::clone(&self.failure),
             })
             .map_err(|e| JobError::User(format!("{}: bad Kafka client settings: {e}", self.name)))?;
-        // Fail at start, not at the first row, when the cluster cannot be reached.
-        producer
+        // Fail at start, not at the first row, when the cluster cannot be reached or the topic is
+        // missing (and the broker does not create topics on first use).
+        let topic = self.client.topics.first().cloned().unwrap_or_default();
+        let metadata = producer
             .client()
-            .fetch_metadata(None, Duration::from_secs(10))
+            .fetch_metadata(Some(&topic), Duration::from_secs(10))
             .map_err(|e| {
                 JobError::User(format!(
                     "{}: cannot reach the Kafka cluster (bootstrap servers {}): {e}",
                     self.name, self.client.bootstrap_servers
                 ))
             })?;
+        let usable = metadata
+            .topics()
+            .iter()
+            .any(|t| t.name() == topic && t.error().is_none() && !t.partitions().is_empty());
+        if !usable {
+            return Err(JobError::User(format!(
+                "{}: the topic '{topic}' does not exist on {} (and the broker did not create it)",
+                self.name, self.client.bootstrap_servers
+            )));
+        }
         self.producer = Some(producer);
         Ok(())
     }
