@@ -91,12 +91,20 @@ fn new_topic(prefix: &str, partitions: i32) -> String {
 
 /// Produces `(key, value)` messages and waits until the broker has them all.
 fn produce(topic: &str, messages: &[(Option<String>, String)]) {
+    produce_at(topic, messages, None);
+}
+
+/// [`produce`] with message `i` stamped `first_timestamp + i` seconds (milliseconds since the epoch).
+fn produce_at(topic: &str, messages: &[(Option<String>, String)], first_timestamp: Option<i64>) {
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", BROKER)
         .create()
         .expect("producer");
-    for (key, value) in messages {
+    for (i, (key, value)) in messages.iter().enumerate() {
         let mut record = BaseRecord::to(topic).payload(value.as_str());
+        if let Some(first) = first_timestamp {
+            record = record.timestamp(first + 1000 * i64::try_from(i).unwrap_or(0));
+        }
         if let Some(k) = key {
             record = record.key(k.as_str());
         }
@@ -509,4 +517,50 @@ t_env.from_path("orders").select(col("id")).execute_insert("out").wait()
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn metadata_columns_give_the_partition_offset_and_kafka_timestamp() {
+    ensure_kafka();
+    let input = new_topic("metadata", 1);
+    let mut messages = orders();
+    messages.truncate(3);
+    produce_at(&input, &messages, Some(1_700_000_000_000));
+    let dir = scratch_dir().join("kafka").join("metadata");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let job = dir.join("metadata.py");
+    std::fs::write(
+        &job,
+        format!(
+            r#"from pyflink.table import EnvironmentSettings, TableEnvironment
+t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+t_env.get_config().set("parallelism.default", "1")
+t_env.execute_sql("""
+CREATE TABLE orders (
+  id BIGINT,
+  part INT METADATA FROM 'partition' VIRTUAL,
+  `offset` BIGINT METADATA VIRTUAL,
+  customer STRING,
+  ts TIMESTAMP(3) METADATA FROM 'timestamp',
+  src STRING METADATA FROM 'topic' VIRTUAL
+) WITH (
+  'connector' = 'kafka', 'topic' = '{input}', 'properties.bootstrap.servers' = '{BROKER}',
+  'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', 'format' = 'json')
+""")
+t_env.execute_sql("CREATE TABLE shown (id BIGINT, part INT, o BIGINT, customer STRING, ts TIMESTAMP(3), "
+                  "same_topic BOOLEAN) WITH ('connector' = 'print')")
+t_env.execute_sql("INSERT INTO shown SELECT id, part, `offset`, customer, ts, src = '{input}' FROM orders").wait()
+"#
+        ),
+    )
+    .expect("write job");
+    let binary = build(&job, "kafka_metadata", &[]);
+    let output = Command::new(&binary).current_dir(&dir).output().expect("runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "+I[0, 0, 0, ann, 2023-11-14T22:13:20, true]\n\
+         +I[1, 0, 1, bob, 2023-11-14T22:13:21, true]\n\
+         +I[2, 0, 2, cy, 2023-11-14T22:13:22, true]\n"
+    );
 }

@@ -388,8 +388,21 @@ pub fn table_settings(plan: &Plan) -> Vec<TableSetting> {
         }
         options
     };
+    let mut rels: Vec<&RelOp> = Vec::new();
+    fn collect<'a>(rel: &'a RelOp, rels: &mut Vec<&'a RelOp>) {
+        rels.push(rel);
+        if let RelOp::Query { nodes, .. } = rel {
+            for node in nodes {
+                collect(&node.op, rels);
+            }
+        }
+    }
     for node in plan.jobs.iter().flat_map(|job| &job.nodes) {
-        let StreamOp::Relational(rel) = &node.op else { continue };
+        if let StreamOp::Relational(rel) = &node.op {
+            collect(rel, &mut rels);
+        }
+    }
+    for rel in rels {
         let (table, connector, options) = match rel {
             RelOp::Scan {
                 table,
@@ -435,24 +448,34 @@ pub fn table_settings(plan: &Plan) -> Vec<TableSetting> {
     settings
 }
 
-/// The runtime cargo features the plan's connectors need.
+/// The runtime cargo features the plan's connectors need (looking inside SQL queries too).
 pub fn runtime_features(plan: &Plan) -> Vec<&'static str> {
-    let mut features = Vec::new();
-    for node in plan.jobs.iter().flat_map(|job| &job.nodes) {
-        match &node.op {
-            StreamOp::Relational(RelOp::Sink {
+    fn visit(rel: &RelOp, features: &mut Vec<&'static str>) {
+        match rel {
+            RelOp::Sink {
                 sink: SinkConnector::Jdbc(jdbc),
                 ..
-            }) => features.push(jdbc.feature()),
-            StreamOp::Relational(RelOp::Sink {
+            } => features.push(jdbc.feature()),
+            RelOp::Sink {
                 sink: SinkConnector::Kafka { .. },
                 ..
-            })
-            | StreamOp::Relational(RelOp::Scan {
+            }
+            | RelOp::Scan {
                 source: super::SourceConnector::Kafka(_),
                 ..
-            }) => features.push("kafka"),
+            } => features.push("kafka"),
+            RelOp::Query { nodes, .. } => {
+                for node in nodes {
+                    visit(&node.op, features);
+                }
+            }
             _ => {}
+        }
+    }
+    let mut features = Vec::new();
+    for node in plan.jobs.iter().flat_map(|job| &job.nodes) {
+        if let StreamOp::Relational(rel) = &node.op {
+            visit(rel, &mut features);
         }
     }
     features.sort_unstable();

@@ -23,6 +23,86 @@ pub struct TableDef {
     pub options_span: Span,
     /// `WATERMARK FOR ts AS ts - INTERVAL ...`.
     pub rowtime: Option<super::window::Rowtime>,
+    /// Metadata columns (`ts TIMESTAMP(3) METADATA FROM 'timestamp' VIRTUAL`), by column index.
+    pub metadata: Vec<MetadataColumn>,
+}
+
+/// A column read from the connector's metadata rather than the message's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetadataColumn {
+    pub column: usize,
+    /// The metadata key (`FROM 'key'`, or the column's name).
+    pub key: String,
+    pub is_virtual: bool,
+}
+
+/// Blanks out `METADATA [FROM 'key'] [VIRTUAL]` clauses (sqlparser does not know them), keeping every
+/// other character where it was so spans stay right; returns the clauses as (column name, key,
+/// virtual).
+fn split_metadata(text: &str) -> (String, Vec<(String, String, bool)>) {
+    let upper = text.to_ascii_uppercase();
+    let mut out = text.to_string();
+    let mut found = Vec::new();
+    let mut quoted = false;
+    let mut i = 0;
+    while i < upper.len() {
+        let c = upper.as_bytes()[i];
+        if c == b'\'' {
+            quoted = !quoted;
+        } else if !quoted && upper.is_char_boundary(i) && super::window::word_at(&upper, i, "METADATA") {
+            let mut end = i + "METADATA".len();
+            let mut key = None;
+            let rest = &upper[end..];
+            let after = rest.trim_start();
+            if after.starts_with("FROM") {
+                let from_at = end + (rest.len() - after.len()) + 4;
+                let quote_rel = text[from_at..].find('\'');
+                if let Some(q) = quote_rel {
+                    let start = from_at + q + 1;
+                    if let Some(len) = text[start..].find('\'') {
+                        key = Some(text[start..start + len].to_string());
+                        end = start + len + 1;
+                    }
+                }
+            }
+            let rest = &upper[end..];
+            let after = rest.trim_start();
+            let is_virtual = super::window::word_at(&upper, end + (rest.len() - after.len()), "VIRTUAL");
+            if is_virtual {
+                end += rest.len() - after.len() + "VIRTUAL".len();
+            }
+            // The column: the first word after the ',' or '(' that starts this column definition.
+            let (mut depth, mut start) = (0i32, 0usize);
+            for (j, ch) in text[..i].char_indices().rev() {
+                match ch {
+                    ')' => depth += 1,
+                    '(' if depth == 0 => {
+                        start = j + 1;
+                        break;
+                    }
+                    '(' => depth -= 1,
+                    ',' if depth == 0 => {
+                        start = j + 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let column: String = text[start..i]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_matches('`')
+                .to_string();
+            let key = key.unwrap_or_else(|| column.clone());
+            found.push((column, key, is_virtual));
+            out.replace_range(i..end, &" ".repeat(end - i));
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    (out, found)
 }
 
 fn err(span: Span, message: impl Into<String>) -> ExprError {
@@ -35,6 +115,7 @@ fn err(span: Span, message: impl Into<String>) -> ExprError {
 /// Parses one `CREATE TABLE` statement.
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     let (text, watermark) = super::window::split_watermark(text);
+    let (text, metadata_clauses) = split_metadata(&text);
     let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
     let [statement] = statements.as_slice() else {
         return Err(err(Span::empty(), "expected exactly one SQL statement"));
@@ -83,12 +164,24 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
             }
         }
     }
+    let metadata = metadata_clauses
+        .into_iter()
+        .filter_map(|(column, key, is_virtual)| {
+            let index = fields.iter().position(|f| f.name == column)?;
+            Some(MetadataColumn {
+                column: index,
+                key,
+                is_virtual,
+            })
+        })
+        .collect();
     let schema = Schema { fields };
     let rowtime = watermark
         .map(|w| super::window::rowtime(&w, &schema))
         .transpose()?;
     Ok(TableDef {
         rowtime,
+        metadata,
         name: create
             .name
             .0
@@ -158,6 +251,12 @@ impl TableDef {
     /// The table as a source.
     pub fn source(&self) -> Result<SourceConnector, ExprError> {
         let connector = self.connector();
+        if !self.metadata.is_empty() && connector != "kafka" {
+            return Err(err(
+                self.options_span,
+                format!("metadata columns of the '{connector}' connector are not supported by sluice yet (kafka's are)"),
+            ));
+        }
         let format = self.option("format", "format.type").unwrap_or("");
         match (connector, format) {
             ("filesystem", format) => {
@@ -175,9 +274,23 @@ impl TableDef {
             ("datagen", _) => super::datagen::datagen_options(&self.options, &self.schema)
                 .map(SourceConnector::Datagen)
                 .map_err(|m| err(self.options_span, m)),
-            ("kafka", _) => super::kafka::kafka_options(&self.options)
-                .map(SourceConnector::Kafka)
-                .map_err(|m| err(self.options_span, m)),
+            ("kafka", _) => {
+                let mut options = super::kafka::kafka_options(&self.options).map_err(|m| err(self.options_span, m))?;
+                for m in &self.metadata {
+                    if !super::kafka::METADATA_KEYS.contains(&m.key.as_str()) {
+                        return Err(err(
+                            self.options_span,
+                            format!(
+                                "the Kafka metadata key '{}' is not supported by sluice yet ({} are)",
+                                m.key,
+                                super::kafka::METADATA_KEYS.join(", ")
+                            ),
+                        ));
+                    }
+                    options.metadata.push((m.column, m.key.clone()));
+                }
+                Ok(SourceConnector::Kafka(options))
+            }
             ("upsert-kafka", _) => Err(err(
                 self.options_span,
                 "reading an upsert-kafka table is not supported by sluice yet (writing one is)",
@@ -216,6 +329,12 @@ impl TableDef {
 
     /// The table as a sink.
     pub fn sink(&self) -> Result<SinkConnector, ExprError> {
+        if !self.metadata.is_empty() {
+            return Err(err(
+                self.options_span,
+                "writing to a table with metadata columns is not supported by sluice yet",
+            ));
+        }
         match self.connector() {
             "print" => {
                 if let Some(k) = self.options.keys().find(|k| {

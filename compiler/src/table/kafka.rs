@@ -40,7 +40,12 @@ pub struct KafkaOptions {
     pub ignore_parse_errors: bool,
     /// Further client properties (`properties.*` / `connector.properties.*`), passed to librdkafka.
     pub properties: Vec<(String, String)>,
+    /// Metadata columns of a source: (column index, key).
+    pub metadata: Vec<(usize, String)>,
 }
+
+/// The metadata keys the Kafka source reads.
+pub const METADATA_KEYS: &[&str] = &["topic", "partition", "offset", "timestamp", "timestamp-type"];
 
 impl KafkaOptions {
     /// The table's name to the runtime's client settings.
@@ -216,6 +221,7 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
         field_delimiter,
         ignore_parse_errors: ignore,
         properties,
+        metadata: Vec::new(),
     })
 }
 
@@ -290,11 +296,32 @@ pub fn source_expr(
             }
         }
     };
-    let all: Vec<usize> = (0..schema.fields.len()).collect();
-    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &all, read_as);
+    let physical: Vec<usize> = (0..schema.fields.len())
+        .filter(|i| !options.metadata.iter().any(|(m, _)| m == i))
+        .collect();
+    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &physical, read_as);
     let (bounded, ignore) = (options.bounded, options.ignore_parse_errors);
+    let layout = if options.metadata.is_empty() {
+        quote! {}
+    } else {
+        let columns = (0..schema.fields.len()).map(|i| {
+            let key = options.metadata.iter().find(|(m, _)| *m == i).map(|(_, k)| k.as_str());
+            match key {
+                Some("topic") => quote! { connectors::kafka_source::KafkaColumn::Topic },
+                Some("partition") => quote! { connectors::kafka_source::KafkaColumn::Partition },
+                Some("offset") => quote! { connectors::kafka_source::KafkaColumn::Offset },
+                Some("timestamp") => quote! { connectors::kafka_source::KafkaColumn::Timestamp },
+                Some(_) => quote! { connectors::kafka_source::KafkaColumn::TimestampType },
+                None => {
+                    let v = Lit::usize_unsuffixed(physical.iter().position(|p| *p == i).unwrap_or(0));
+                    quote! { connectors::kafka_source::KafkaColumn::Value(#v) }
+                }
+            }
+        });
+        quote! { .with_layout(vec![#(#columns),*]) }
+    };
     quote! {
-        p.source(connectors::kafka_source::KafkaTableSource::new(#client, #startup, #bounded, #codec, #ignore))
+        p.source(connectors::kafka_source::KafkaTableSource::new(#client, #startup, #bounded, #codec, #ignore)#layout)
     }
 }
 

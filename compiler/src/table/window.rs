@@ -55,7 +55,7 @@ fn blank(text: &mut [u8], from: usize, to: usize) {
     }
 }
 
-fn word_at(upper: &str, at: usize, word: &str) -> bool {
+pub(super) fn word_at(upper: &str, at: usize, word: &str) -> bool {
     upper[at..].starts_with(word)
         && !upper[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
         && !upper[at + word.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')

@@ -14,7 +14,9 @@
 //! - A message that does not decode fails the job naming its topic, partition and offset; with
 //!   `ignore-parse-errors` it is skipped, logged (the first few) and counted (a summary line every
 //!   10 s while skipping and at the end).
-//! - Each record's timestamp is the message's Kafka timestamp (event time for DataStream jobs).
+//! - Each record's timestamp is the message's Kafka timestamp (event time for DataStream jobs);
+//!   metadata columns (`topic`, `partition`, `offset`, `timestamp`, `timestamp-type`) come from the
+//!   message, so `WATERMARK FOR ts` over a `timestamp` column makes Kafka's time the event time.
 //! - The broker unreachable at start is a clear error; a broker gone mid-run is logged by the client,
 //!   which reconnects and goes on from the same offsets.
 //! - Offsets are committed (to the group, if any) at checkpoints, as Flink does; the consumer's
@@ -34,6 +36,7 @@ use super::log;
 use crate::error::{JobError, Result};
 use crate::operator::Source;
 use crate::record::{Batch, Record};
+use crate::table::datetime::ts_to_str;
 use crate::value::Value;
 
 /// Where the source starts reading.
@@ -44,6 +47,21 @@ pub enum StartupMode {
     GroupOffsets,
     Timestamp(i64),
     SpecificOffsets(Vec<(i32, i64)>),
+}
+
+/// Where one column of the table comes from: the decoded message value, or the message's metadata
+/// (`METADATA FROM 'key'` columns).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KafkaColumn {
+    /// The `i`-th field the format decodes.
+    Value(usize),
+    Topic,
+    Partition,
+    Offset,
+    /// The message's timestamp (as `yyyy-MM-dd HH:mm:ss.SSS` text, UTC; cast to the column's type).
+    Timestamp,
+    /// `CreateTime`, `LogAppendTime` or `NoTimestampType`.
+    TimestampType,
 }
 
 /// How long the start may wait for the broker's metadata before failing.
@@ -59,6 +77,8 @@ pub struct KafkaTableSource {
     startup: StartupMode,
     bounded: bool,
     codec: RowCodec,
+    /// The table's columns; empty: exactly the decoded fields.
+    layout: Vec<KafkaColumn>,
     ignore_parse_errors: bool,
     consumer: Option<BaseConsumer<LoggingContext>>,
     /// For a bounded source: the partitions not yet read to their end.
@@ -85,12 +105,19 @@ impl KafkaTableSource {
             startup,
             bounded,
             codec: codec.lenient(ignore_parse_errors),
+            layout: Vec::new(),
             ignore_parse_errors,
             consumer: None,
             pending: HashSet::new(),
             skipped: 0,
             last_skip_report: Instant::now(),
         }
+    }
+
+    /// The table's columns, when some come from the messages' metadata.
+    pub fn with_layout(mut self, layout: Vec<KafkaColumn>) -> Self {
+        self.layout = layout;
+        self
     }
 
     fn unreachable(&self, what: &str, e: impl std::fmt::Display) -> JobError {
@@ -289,6 +316,30 @@ impl Source for KafkaTableSource {
             let (topic, partition, offset) = (message.topic(), message.partition(), message.offset());
             match self.codec.decode(message.payload().unwrap_or_default()) {
                 Ok(fields) => {
+                    let fields = if self.layout.is_empty() {
+                        fields
+                    } else {
+                        self.layout
+                            .iter()
+                            .map(|column| match *column {
+                                KafkaColumn::Value(i) => fields.get(i).cloned().unwrap_or_default(),
+                                KafkaColumn::Topic => Value::Str(std::sync::Arc::from(topic)),
+                                KafkaColumn::Partition => Value::Int(i64::from(partition)),
+                                KafkaColumn::Offset => Value::Int(offset),
+                                KafkaColumn::Timestamp => message
+                                    .timestamp()
+                                    .to_millis()
+                                    .map_or(Value::Null, |ms| Value::Str(ts_to_str(ms, 3))),
+                                KafkaColumn::TimestampType => Value::Str(std::sync::Arc::from(
+                                    match message.timestamp() {
+                                        rdkafka::Timestamp::CreateTime(_) => "CreateTime",
+                                        rdkafka::Timestamp::LogAppendTime(_) => "LogAppendTime",
+                                        rdkafka::Timestamp::NotAvailable => "NoTimestampType",
+                                    },
+                                )),
+                            })
+                            .collect()
+                    };
                     let mut record = Record::new(Value::row(fields));
                     record.timestamp = message.timestamp().to_millis();
                     out.push(record);
