@@ -13,7 +13,7 @@ CREATE TABLE access_log (uuid VARCHAR, client_ip VARCHAR, request_time BIGINT, r
 WITH ('connector' = 'filesystem', 'path' = '{os.path.normpath(INPUT)}', 'format' = 'csv')
 """)
 t_env.execute_sql("""
-CREATE TABLE uri_stats (uri VARCHAR, requests BIGINT, bytes BIGINT, mean_time BIGINT)
+CREATE TABLE uri_stats (uri VARCHAR, requests BIGINT, total_bytes BIGINT, mean_time BIGINT)
 WITH ('connector' = 'blackhole')
 """)
 t_env.execute_sql("""

@@ -92,7 +92,14 @@ impl RowCodec {
             Format::Csv { delimiter } => {
                 let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
                 let text = text.trim_end_matches(['\n', '\r']);
-                let fields = split_fields(text, *delimiter);
+                // Most lines hold no quotes: split them in place, without allocating the fields.
+                let owned;
+                let fields: Vec<&str> = if text.contains('"') {
+                    owned = split_fields(text, *delimiter);
+                    owned.iter().map(String::as_str).collect()
+                } else {
+                    text.split(*delimiter).collect()
+                };
                 if fields.len() > self.types.len() {
                     return Err(format!(
                         "expected {} fields, found {}",

@@ -8,6 +8,8 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use crate::fxhash::FxHashMap;
+
 use super::{decimal, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
@@ -184,7 +186,7 @@ pub struct GroupAggregate {
     keys: Vec<ScalarFn>,
     aggs: Vec<AggSpec>,
     projection: Vec<ScalarFn>,
-    groups: HashMap<Vec<Value>, Group>,
+    groups: FxHashMap<Vec<Value>, Group>,
 }
 
 impl GroupAggregate {
@@ -193,17 +195,20 @@ impl GroupAggregate {
             keys,
             aggs,
             projection,
-            groups: HashMap::new(),
+            groups: FxHashMap::default(),
         }
     }
+}
 
-    fn emit(&self, kind: RowKind, key: &[Value], values: &[Value], out: &mut Batch) {
-        let mut input = Vec::with_capacity(key.len() + values.len());
-        input.extend_from_slice(key);
-        input.extend_from_slice(values);
-        let fields = self.projection.iter().map(|f| f(&input)).collect();
-        out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
-    }
+fn emit(projection: &[ScalarFn], kind: RowKind, key: &[Value], values: &[Value], out: &mut Batch) {
+    let mut input = Vec::with_capacity(key.len() + values.len());
+    input.extend_from_slice(key);
+    input.extend_from_slice(values);
+    let fields = projection.iter().map(|f| f(&input)).collect();
+    out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
+}
+
+impl GroupAggregate {
 
     fn process_row(&mut self, kind: RowKind, fields: &[Value], out: &mut Batch) -> Result<()> {
         let key: Vec<Value> = self.keys.iter().map(|f| f(fields)).collect();
@@ -212,11 +217,17 @@ impl GroupAggregate {
         if first && retract {
             return Ok(());
         }
-        let mut group = self.groups.remove(&key).unwrap_or_else(|| Group {
-            accs: vec![Acc::default(); self.aggs.len()],
-            rows: 0,
-            previous: Vec::new(),
-        });
+        if first {
+            let group = Group {
+                accs: vec![Acc::default(); self.aggs.len()],
+                rows: 0,
+                previous: Vec::new(),
+            };
+            self.groups.insert(key.clone(), group);
+        }
+        let Some(group) = self.groups.get_mut(&key) else {
+            return Err(crate::error::JobError::Internal("a group vanished".into()));
+        };
         for (spec, acc) in self.aggs.iter().zip(group.accs.iter_mut()) {
             spec.update(acc, fields, retract)?;
         }
@@ -229,18 +240,18 @@ impl GroupAggregate {
             .collect();
         if group.rows <= 0 {
             if !first {
-                self.emit(RowKind::Delete, &key, &group.previous, out);
+                emit(&self.projection, RowKind::Delete, &key, &group.previous, out);
             }
+            self.groups.remove(&key);
             return Ok(());
         }
         if first {
-            self.emit(RowKind::Insert, &key, &values, out);
+            emit(&self.projection, RowKind::Insert, &key, &values, out);
         } else if values != group.previous {
-            self.emit(RowKind::UpdateBefore, &key, &group.previous, out);
-            self.emit(RowKind::UpdateAfter, &key, &values, out);
+            emit(&self.projection, RowKind::UpdateBefore, &key, &group.previous, out);
+            emit(&self.projection, RowKind::UpdateAfter, &key, &values, out);
         }
         group.previous = values;
-        self.groups.insert(key, group);
         Ok(())
     }
 }
