@@ -143,7 +143,7 @@ fn rel_stmt_on(
             ..
         } => {
             let keys = keys.iter().map(scalar_fn);
-            let aggs = agg_specs(aggs);
+            let aggs = agg_specs(id, aggs);
             let projection = projection.iter().map(scalar_fn);
             quote! {
                 let #var = p.operator(#input, table::GroupAggregate::new(
@@ -158,7 +158,7 @@ fn rel_stmt_on(
             ..
         } => {
             let keys = keys.iter().map(scalar_fn);
-            let aggs = agg_specs(aggs);
+            let aggs = agg_specs(id, aggs);
             let end_key = Lit::usize_unsuffixed(*end_key);
             let projection = projection.iter().map(scalar_fn);
             quote! {
@@ -305,16 +305,37 @@ fn rel_stmt_on(
     }
 }
 
-/// The runtime `AggSpec`s of aggregate calls.
-fn agg_specs(aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
+/// The runtime `AggSpec` of a Python aggregate function call (plan node `id`).
+fn py_agg_spec(id: usize, py: &super::expr::PyAggCall, ty: SqlType) -> TokenStream {
+    let id_lit = Lit::usize_unsuffixed(id);
+    let key = format!("udf:{}", py.function);
+    let mut label = format!("Python aggregate function {}", py.function);
+    if let Some(location) = py.udf.as_ref().and_then(|u| u.location()) {
+        label.push_str(&format!(" at {location}"));
+    }
+    let args = py.args.iter().map(scalar_fn);
+    let arg_types = py.args.iter().map(|a| type_info(&a.ty().type_info()));
+    let result = type_info(&ty.type_info());
+    quote! {
+        table::AggSpec::python(table::PyAggCall::new(b.udf_value(#id_lit, #key, None, #label)?,
+            vec![#(#args),*], vec![#(#arg_types),*], #result))
+    }
+}
+
+/// The runtime `AggSpec`s of aggregate calls (of plan node `id`).
+fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
     aggs.iter()
         .map(|agg| {
+            if let Some(py) = &agg.python {
+                return py_agg_spec(id, py, agg.ty);
+            }
             let kind = match agg.kind {
                 AggKind::Count => quote! { table::AggKind::Count },
                 AggKind::Sum => quote! { table::AggKind::Sum },
                 AggKind::Avg => quote! { table::AggKind::Avg },
                 AggKind::Min => quote! { table::AggKind::Min },
                 AggKind::Max => quote! { table::AggKind::Max },
+                AggKind::Python => quote! { table::AggKind::Count },
             };
             let arg = match &agg.arg {
                 Some(arg) => {

@@ -11,7 +11,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
 
 use super::ddl::{parse_create_table, parse_error, TableDef};
-use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
+use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionKind, FunctionSig, Scope};
 use super::locate::{locate, TextSpec};
 use super::types::{Field, Schema, SqlType};
 use super::sql::{lower_statement, Catalog, InputSchemas, StatementKind};
@@ -27,6 +27,9 @@ struct FunctionDesc {
     input_types: Option<Vec<String>>,
     result_type: String,
     udf: Option<RecordedUdf>,
+    /// `scalar` (default), `aggregate` or `table`.
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 /// Registered Python functions by name: their signature and recorded function.
@@ -138,6 +141,11 @@ impl Ctx<'_, '_> {
                     FunctionSig {
                         input_types,
                         result,
+                        kind: match desc.kind.as_deref() {
+                            Some("aggregate") => FunctionKind::Aggregate,
+                            Some("table") => FunctionKind::Table,
+                            _ => FunctionKind::Scalar,
+                        },
                     },
                     desc.udf,
                 ),
@@ -347,6 +355,7 @@ pub(crate) fn lower_table_node(
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
+    check_window_udafs(&rel, node)?;
     let output = rel.schema().type_info();
     Ok(Some((StreamOp::Relational(rel), output)))
 }
@@ -395,6 +404,45 @@ pub(super) fn python_calls(
         });
     }
     Ok(out)
+}
+
+/// The recorded Python functions of a grouped select's Python aggregate calls.
+pub(super) fn attach_udafs(
+    ctx: &mut Ctx<'_, '_>,
+    aggs: &mut [AggCall],
+    functions: &Functions,
+) -> Result<(), CompileError> {
+    for agg in aggs.iter_mut() {
+        let Some(py) = agg.python.as_mut() else { continue };
+        let recorded = functions
+            .get(&py.function)
+            .and_then(|(_, udf)| udf.as_ref())
+            .ok_or_else(|| ctx.internal(&format!("has no descriptor for function {}", py.function)))?;
+        py.udf = Some(lower_udf(recorded, ctx.node, ctx.sources));
+    }
+    Ok(())
+}
+
+/// Python aggregate functions are supported in group aggregates only: a window aggregate calling
+/// one is a located error rather than output that may differ from Flink's.
+fn check_window_udafs(rel: &RelOp, node: &RecordedNode) -> Result<(), CompileError> {
+    let python = |aggs: &[AggCall]| aggs.iter().find_map(|a| a.python.as_ref().map(|p| p.function.clone()));
+    let found = match rel {
+        RelOp::WindowAggregate { aggs, .. } => python(aggs),
+        RelOp::Query { nodes, .. } => nodes.iter().find_map(|n| match &n.op {
+            RelOp::WindowAggregate { aggs, .. } => python(aggs),
+            _ => None,
+        }),
+        _ => None,
+    };
+    match found {
+        Some(name) => Err(CompileError::new(
+            Category::Unsupported,
+            format!("the Python aggregate function `{name}` in a window aggregate is not supported by sluice yet (only in group_by / GROUP BY aggregates)"),
+        )
+        .at(node.site.clone())),
+        None => Ok(()),
+    }
 }
 
 fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
@@ -536,6 +584,7 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         })();
         result.map_err(|e| ctx.error(&spec, e))?;
     }
+    attach_udafs(ctx, &mut aggs, &functions)?;
     Ok(RelOp::Aggregate {
         keys,
         aggs,

@@ -29,7 +29,7 @@ pub mod types;
 
 use serde::Serialize;
 
-pub use expr::{AggCall, AggKind, BinOp, Expr, Literal};
+pub use expr::{AggCall, AggKind, BinOp, Expr, Literal, PyAggCall};
 pub(crate) use lower::lower_table_node;
 pub use types::{Field, Schema, SqlType};
 

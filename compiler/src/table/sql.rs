@@ -605,6 +605,19 @@ impl Builder<'_, '_, '_> {
         ))
     }
 
+    /// Whether `text` calls a registered Python aggregate function.
+    fn calls_udaf(&self, text: &str) -> bool {
+        let upper = text.to_ascii_uppercase();
+        self.sigs.iter().filter(|(_, s)| s.kind == super::expr::FunctionKind::Aggregate).any(|(name, _)| {
+            let name = name.to_ascii_uppercase();
+            upper.match_indices(&name).any(|(i, _)| {
+                let before = upper[..i].chars().next_back();
+                let after = upper[i + name.len()..].trim_start_matches('`').trim_start();
+                before.is_none_or(|c| !(c.is_alphanumeric() || c == '_')) && after.starts_with('(')
+            })
+        })
+    }
+
     fn scope<'s>(&'s self, input: &'s Schema) -> Scope<'s> {
         Scope {
             input,
@@ -652,7 +665,10 @@ impl Builder<'_, '_, '_> {
         };
         let grouped = !group_exprs.is_empty()
             || select.having.is_some()
-            || select.projection.iter().any(|i| has_aggregate(&i.to_string()));
+            || select.projection.iter().any(|i| {
+                let text = i.to_string();
+                has_aggregate(&text) || self.calls_udaf(&text)
+            });
         let node = if grouped {
             self.grouped(select, input_node, &input, &group_exprs)?
         } else {
@@ -775,6 +791,7 @@ impl Builder<'_, '_, '_> {
             };
             (projection, fields, having)
         };
+        super::lower::attach_udafs(self.ctx, &mut aggs, self.functions).map_err(Fail::Done)?;
         let Some(having) = having else {
             let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };
             return Ok(self.push(super::window::windowed(op, window_end), vec![input_node]));

@@ -1,5 +1,5 @@
 //! The Table API / SQL runtime: typed rows read from connectors, native expression evaluation
-//! (closures the compiler generates), Python scalar functions called in batches, a retracting group
+//! (closures the compiler generates), Python scalar and aggregate functions called in batches, a retracting group
 //! aggregate emitting Flink's changelog, a streaming join, and the print connector.
 //!
 //! Rows flow as `Value::Row` with their `RowKind` (+I/-U/+U/-D); fields are typed `Value`s in the
@@ -14,6 +14,7 @@ pub mod decimal;
 pub mod fx;
 pub mod join;
 pub mod print_sink;
+pub mod py_aggregate;
 pub mod tableau;
 pub mod top_n;
 pub mod window;
@@ -25,6 +26,7 @@ pub use csv_source::CsvFileSource;
 pub use datagen_source::{DatagenSource, GenField, GenKind};
 pub use join::StreamingJoin;
 pub use print_sink::{BlackholeSink, TablePrintSink};
+pub use py_aggregate::PyAggCall;
 pub use tableau::{TableauPrint, ValuesSource};
 pub use top_n::{SortKey, TopN};
 pub use window::{RowtimeWatermarks, WindowAggregate};

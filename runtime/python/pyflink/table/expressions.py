@@ -137,10 +137,10 @@ def lit(value, data_type=None):
 
 
 def _call(function, args):
-    from pyflink.table.udf import UserDefinedScalarFunctionWrapper
+    from pyflink.table.udf import UserDefinedAggregateFunctionWrapper, UserDefinedScalarFunctionWrapper
     args = [_expr(a) for a in args]
     functions = {}
-    if isinstance(function, UserDefinedScalarFunctionWrapper):
+    if isinstance(function, (UserDefinedScalarFunctionWrapper, UserDefinedAggregateFunctionWrapper)):
         name = function._name
         functions[name] = function
     elif isinstance(function, str):
