@@ -37,7 +37,7 @@ lines.left_outer_join_lateral(split(col("line")).alias("word", "length")) \
 
 # 3. SQL: LATERAL TABLE and LEFT JOIN LATERAL TABLE ... ON TRUE.
 t_env.create_temporary_view("lines", lines)
-t_env.create_temporary_function("split", split)
+t_env.create_temporary_function("split_words", split)
 t_env.create_temporary_function("repeat_word", repeat)
 t_env.execute_sql("""
     CREATE TABLE results (
@@ -49,11 +49,11 @@ t_env.execute_sql("""
 t_env.execute_sql("""
     INSERT INTO results
     SELECT id, word, copy
-    FROM lines, LATERAL TABLE(split(line)) AS T(word, length),
+    FROM lines, LATERAL TABLE(split_words(line)) AS T(word, length),
          LATERAL TABLE(repeat_word(word, length - 1)) AS R(copy)
 """).wait()
 t_env.execute_sql("""
     SELECT id, word, length
-    FROM lines LEFT JOIN LATERAL TABLE(split(line)) AS T(word, length) ON TRUE
+    FROM lines LEFT JOIN LATERAL TABLE(split_words(line)) AS T(word, length) ON TRUE
     WHERE id > 1
 """).print()

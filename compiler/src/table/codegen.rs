@@ -240,6 +240,26 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit));
             }
         }
+        RelOp::Correlate {
+            call,
+            result_types,
+            left_outer,
+            ..
+        } => {
+            let key = format!("udf:{}", call.function);
+            let mut label = format!("Python table function {}", call.function);
+            if let Some(location) = call.udf.location() {
+                label.push_str(&format!(" at {location}"));
+            }
+            let args = call.args.iter().map(scalar_fn);
+            let arg_types = call.arg_types.iter().map(|t| type_info(&t.type_info()));
+            let results = result_types.iter().map(|t| type_info(&t.type_info()));
+            quote! {
+                let #var = p.operator(#input, table::TableCorrelate::new(
+                    b.udf_value(#id_lit, #key, None, #label)?,
+                    vec![#(#args),*], vec![#(#arg_types),*], vec![#(#results),*], #left_outer));
+            }
+        }
         RelOp::Union { .. } => {
             let inputs = inputs.iter().map(|v| quote! { (#v, 0, None) });
             quote! { let #var = p.operator_on(&[#(#inputs),*], Identity::union()); }

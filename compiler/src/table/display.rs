@@ -88,6 +88,13 @@ impl fmt::Display for RelOp {
                 list(projection)
             ),
             RelOp::Union { schema } => write!(f, "UnionAll schema={schema}"),
+            RelOp::Correlate { call, left_outer, schema, .. } => write!(
+                f,
+                "Correlate{} {}({}) schema={schema}",
+                if *left_outer { " LEFT" } else { "" },
+                call.function,
+                list(&call.args)
+            ),
             RelOp::TopN { keys, limit, schema } => {
                 let keys: Vec<String> = keys
                     .iter()

@@ -287,6 +287,8 @@ pub struct FunctionSig {
     pub input_types: Option<Vec<SqlType>>,
     pub result: SqlType,
     pub kind: FunctionKind,
+    /// A table function's column types (`result` is the first).
+    pub result_types: Vec<SqlType>,
 }
 
 /// A Python call found while resolving: the function's name and its typed arguments.

@@ -30,6 +30,9 @@ struct FunctionDesc {
     /// `scalar` (default), `aggregate` or `table`.
     #[serde(default)]
     kind: Option<String>,
+    /// A table function's column types.
+    #[serde(default)]
+    result_types: Vec<String>,
 }
 
 /// Registered Python functions by name: their signature and recorded function.
@@ -127,6 +130,7 @@ impl Ctx<'_, '_> {
                 None => None,
             };
             let result = parse(&desc.result_type)?;
+            let result_types = desc.result_types.iter().map(|t| parse(t)).collect::<Result<Vec<_>, _>>()?;
             let decimal = |t: &SqlType| matches!(t, SqlType::Decimal(..));
             if decimal(&result) || input_types.as_ref().is_some_and(|ts| ts.iter().any(decimal)) {
                 return Err(CompileError::new(
@@ -146,6 +150,7 @@ impl Ctx<'_, '_> {
                             Some("table") => FunctionKind::Table,
                             _ => FunctionKind::Scalar,
                         },
+                        result_types,
                     },
                     desc.udf,
                 ),
@@ -248,6 +253,7 @@ pub(crate) fn lower_table_node(
         }
         "table.window" => lower_window(&mut ctx, &input)?,
         "table.join" => lower_join(&mut ctx, nodes)?,
+        "table.lateral" => lower_lateral(&mut ctx, &input)?,
         "table.from_stream" => {
             let ty = node.inputs.first().and_then(|&i| nodes.get(i)).map(|n| n.output.clone());
             let schema = ty.as_ref().and_then(super::types::schema_of_type_info).ok_or_else(|| {
@@ -738,6 +744,36 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
         },
     ];
     Ok(RelOp::Query { nodes: query, schema })
+}
+
+/// `join_lateral(f(args).alias(names...))` / `left_outer_join_lateral(...)`: a Correlate.
+fn lower_lateral(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
+    if ctx.node.params.get("predicate").is_some_and(|p| !p.is_null()) {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "a join predicate of a lateral table join is not supported by sluice yet (filter with where() after the join)",
+        )
+        .at(ctx.node.site.clone()));
+    }
+    let spec = ctx.spec("call")?;
+    let names: Option<Vec<String>> = ctx
+        .node
+        .params
+        .get("names")
+        .and_then(|n| serde_json::from_value(n.clone()).ok())
+        .filter(|n: &Vec<String>| !n.is_empty());
+    let left_outer = ctx.node.params.get("kind").and_then(Json::as_str) == Some("left");
+    let functions = ctx.functions()?;
+    let sigs: HashMap<String, FunctionSig> = functions.iter().map(|(n, (s, _))| (n.clone(), s.clone())).collect();
+    let lateral = (|| {
+        let items = select_items(&spec)?;
+        let item = items.first().ok_or_else(|| super::expr::error(Span::empty(), "expected a table function call"))?;
+        let (e, _) = item_parts(item, 0)?;
+        let mut scope = Scope { input, functions: &sigs, grouping: None, python: None, sql: false, qualifiers: None };
+        super::correlate::resolve(&mut scope, e, names.as_deref(), e.span())
+    })()
+    .map_err(|e| ctx.error(&spec, e))?;
+    super::correlate::build(ctx, lateral, input, left_outer, &functions)
 }
 
 /// `from_elements`: the column names and SQL types the shim inferred or was given.

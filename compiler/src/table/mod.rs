@@ -12,6 +12,7 @@
 pub mod builtins;
 pub mod codegen;
 pub mod connectors;
+pub mod correlate;
 pub mod datagen;
 mod codegen_expr;
 pub mod ddl;
@@ -176,6 +177,16 @@ pub enum RelOp {
         limit: usize,
         schema: Schema,
     },
+    /// `join_lateral` / `left_outer_join_lateral` / `LATERAL TABLE(f(...))`: the Python table function
+    /// `call` runs per input row and each row it yields (of `result_types`) is appended to the input
+    /// row; with `left_outer`, an input row without results is emitted once with NULLs. Row kinds pass
+    /// through. The schema is the input's columns then the function's.
+    Correlate {
+        call: PyCall,
+        result_types: Vec<SqlType>,
+        left_outer: bool,
+        schema: Schema,
+    },
     /// UNION ALL of the inputs (all with this schema).
     Union { schema: Schema },
     /// A SQL query (or view) lowered to relational operators over its own inputs: `nodes[i]` reads
@@ -204,6 +215,7 @@ impl RelOp {
             | RelOp::Join { schema, .. }
             | RelOp::WindowExpand { schema, .. }
             | RelOp::TopN { schema, .. }
+            | RelOp::Correlate { schema, .. }
             | RelOp::Values { schema }
             | RelOp::Tableau { schema }
             | RelOp::Query { schema, .. }
@@ -221,6 +233,7 @@ impl RelOp {
             RelOp::Union { .. } => "union_all",
             RelOp::Join { .. } => "join",
             RelOp::TopN { .. } => "ORDER BY ... LIMIT",
+            RelOp::Correlate { .. } => "join_lateral",
             RelOp::WindowExpand { cumulate: false, .. } => "HOP",
             RelOp::WindowExpand { cumulate: true, .. } => "CUMULATE",
             RelOp::Values { .. } => "from_elements",

@@ -167,6 +167,11 @@ fn end_span(text: &str) -> Span {
     Span::new(at, at)
 }
 
+/// Whether a FROM item is `LATERAL TABLE(...)`.
+fn is_lateral(factor: &sql::TableFactor) -> bool {
+    matches!(factor, sql::TableFactor::Function { lateral: true, name, .. } if name.to_string().eq_ignore_ascii_case("table"))
+}
+
 /// Whether a select item calls an aggregate function (outside string literals).
 fn has_aggregate(expr: &str) -> bool {
     let upper = expr.to_ascii_uppercase();
@@ -471,6 +476,20 @@ impl Builder<'_, '_, '_> {
     /// `left JOIN right ON condition`: a join node over both, qualified by both sides' names.
     fn join(&mut self, left: usize, join: &sql::Join) -> Result<usize, Fail> {
         let span = join.relation.span();
+        if is_lateral(&join.relation) {
+            let (left_outer, constraint) = match &join.join_operator {
+                sql::JoinOperator::Join(c) | sql::JoinOperator::Inner(c) => (false, c),
+                sql::JoinOperator::Left(c) | sql::JoinOperator::LeftOuter(c) => (true, c),
+                sql::JoinOperator::CrossJoin(c) => (false, c),
+                _ => return Err(unsupported(span, "this kind of join with a LATERAL TABLE (only [INNER] and LEFT JOIN ... ON TRUE are)")),
+            };
+            match constraint {
+                sql::JoinConstraint::On(sql::Expr::Value(v)) if matches!(v.value, sql::Value::Boolean(true)) => {}
+                sql::JoinConstraint::None if !left_outer => {}
+                _ => return Err(unsupported(span, "a LATERAL TABLE join condition other than ON TRUE")),
+            }
+            return self.lateral(left, &join.relation, left_outer);
+        }
         let (kind, constraint) = match &join.join_operator {
             sql::JoinOperator::Join(c) | sql::JoinOperator::Inner(c) => (JoinKind::Inner, c),
             sql::JoinOperator::Left(c) | sql::JoinOperator::LeftOuter(c) => (JoinKind::Left, c),
@@ -510,6 +529,38 @@ impl Builder<'_, '_, '_> {
             },
             vec![left, right],
         );
+        self.quals.insert(node, quals);
+        Ok(node)
+    }
+
+    /// `LATERAL TABLE(f(args)) [AS T(names...)]` joined to `left`: a Correlate over it.
+    fn lateral(&mut self, left: usize, factor: &sql::TableFactor, left_outer: bool) -> Result<usize, Fail> {
+        let sql::TableFactor::Function { args, alias, .. } = factor else {
+            return Err(unsupported(factor.span(), "this FROM item"));
+        };
+        let call = match args.as_slice() {
+            [sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e))] => e,
+            _ => return Err(err(factor.span(), "LATERAL TABLE(...) takes one table function call")),
+        };
+        let names: Option<Vec<String>> = alias
+            .as_ref()
+            .filter(|a| !a.columns.is_empty())
+            .map(|a| a.columns.iter().map(|c| c.name.value.clone()).collect());
+        let input = self.schema(left);
+        let no_quals = Qualifiers::new();
+        let left_quals = self.quals.get(&left).cloned().unwrap_or(no_quals);
+        let lateral = {
+            let mut scope = self.scope(&input);
+            scope.qualifiers = Some(&left_quals);
+            super::correlate::resolve(&mut scope, call, names.as_deref(), factor.span())?
+        };
+        let op = super::correlate::build(self.ctx, lateral, &input, left_outer, self.functions).map_err(Fail::Done)?;
+        let width = op.schema().fields.len();
+        let node = self.push(op, vec![left]);
+        let mut quals = left_quals;
+        if let Some(a) = alias {
+            quals.push((a.name.value.clone(), input.fields.len()..width));
+        }
         self.quals.insert(node, quals);
         Ok(node)
     }
@@ -635,13 +686,13 @@ impl Builder<'_, '_, '_> {
 
     fn select(&mut self, select: &sql::Select) -> Result<usize, Fail> {
         let span = select.span();
-        let from = match select.from.as_slice() {
-            [one] => one,
+        let (from, laterals) = match select.from.as_slice() {
             [] => return Err(unsupported(span, "SELECT without FROM")),
-            [_, second, ..] => {
-                return Err(unsupported(second.relation.span(), "a join of comma-separated FROM tables (write JOIN ... ON)"))
-            }
+            [first, rest @ ..] => (first, rest),
         };
+        if let Some(other) = laterals.iter().find(|t| !is_lateral(&t.relation)) {
+            return Err(unsupported(other.relation.span(), "a join of comma-separated FROM tables (write JOIN ... ON)"));
+        }
         let distinct = match &select.distinct {
             None | Some(sql::Distinct::All) => false,
             Some(sql::Distinct::Distinct) => true,
@@ -656,6 +707,12 @@ impl Builder<'_, '_, '_> {
         let mut input_node = self.table_factor(&from.relation)?;
         for join in &from.joins {
             input_node = self.join(input_node, join)?;
+        }
+        for item in laterals {
+            input_node = self.lateral(input_node, &item.relation, false)?;
+            for join in &item.joins {
+                input_node = self.join(input_node, join)?;
+            }
         }
         self.current = self.quals.get(&input_node).cloned();
         let input = self.schema(input_node);

@@ -1,5 +1,5 @@
 //! The Table API / SQL runtime: typed rows read from connectors, native expression evaluation
-//! (closures the compiler generates), Python scalar and aggregate functions called in batches, a retracting group
+//! (closures the compiler generates), Python scalar, aggregate and table functions called in batches, a retracting group
 //! aggregate emitting Flink's changelog, a streaming join, and the print connector.
 //!
 //! Rows flow as `Value::Row` with their `RowKind` (+I/-U/+U/-D); fields are typed `Value`s in the
@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod calc;
+pub mod correlate;
 pub mod csv_source;
 pub mod datagen_source;
 pub mod datetime;
@@ -22,6 +23,7 @@ pub mod window_expand;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
 pub use calc::{PyScalarCall, TableCalc};
+pub use correlate::TableCorrelate;
 pub use csv_source::CsvFileSource;
 pub use datagen_source::{DatagenSource, GenField, GenKind};
 pub use join::StreamingJoin;

@@ -113,6 +113,30 @@ class Table(UnsupportedMethods):
     def full_outer_join(self, right, join_predicate):
         return self._join(right, join_predicate, "full", "full_outer_join", sites.user_site(2))
 
+    def _join_lateral(self, call, predicate, kind, api):
+        site = sites.user_site(3)
+        if isinstance(call, str):
+            text, names = call, []
+        elif isinstance(call, Expression):
+            text = getattr(call, "_call_sql", call._sql)
+            names = list(getattr(call, "_names", []))
+        else:
+            raise JobDefinitionError(f"{api}() takes a table function call such as f(col('a')).alias('x', 'y'), "
+                                     f"got {type(call).__name__}", site)
+        if predicate is not None:
+            raise Unsupported(f"a join predicate of {api}() is not supported by sluice yet (filter with where() "
+                              "after the join)", site)
+        spec = {"text": text, "kind": "expr" if isinstance(call, Expression) else "string", "arg": 0,
+                "site": relative_site(site)}
+        params = {"kind": kind, "call": spec, "names": names, "predicate": None}
+        return self._add("table.lateral", params, [call], [spec])
+
+    def join_lateral(self, table_function_call, join_predicate=None):
+        return self._join_lateral(table_function_call, join_predicate, "inner", "join_lateral")
+
+    def left_outer_join_lateral(self, table_function_call, join_predicate=None):
+        return self._join_lateral(table_function_call, join_predicate, "left", "left_outer_join_lateral")
+
     def execute_insert(self, table_path, overwrite=False):
         site = sites.user_site(2)
         sink = self._t_env._sink(self._node, table_path, site)

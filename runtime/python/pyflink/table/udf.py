@@ -81,8 +81,57 @@ def udf(f=None, input_types=None, result_type=None, deterministic=None, name=Non
     return wrap(f)
 
 
-def udtf(*args, **kwargs):
-    raise Unsupported("udtf() is not supported by sluice yet", sites.user_site(2))
+class TableFunction(UserDefinedFunction):
+    def eval(self, *args):
+        raise NotImplementedError
+
+
+class UserDefinedTableFunctionWrapper(object):
+    """What `udtf(...)` returns: called on expressions, it is the argument of join_lateral()."""
+
+    def __init__(self, func, input_types, result_types, name, site):
+        if result_types is None:
+            raise JobDefinitionError("udtf() needs result_types", site)
+        if isinstance(result_types, DataType):
+            result_types = [result_types]
+        if isinstance(input_types, DataType):
+            input_types = [input_types]
+        for t in list(input_types or []) + list(result_types):
+            if not isinstance(t, DataType):
+                raise JobDefinitionError(f"udtf() types must be DataTypes, got {type(t).__name__}", site)
+        self._func = func
+        self._input_types = list(input_types) if input_types is not None else None
+        self._result_types = list(result_types)
+        self._name = name or getattr(func, "__name__", type(func).__name__)
+
+    def __call__(self, *args):
+        from pyflink.table.expressions import _call
+        return _call(self, args)
+
+    def _callable(self):
+        return self._func.eval if isinstance(self._func, TableFunction) else self._func
+
+    def _describe(self):
+        from _sluice.graph import udf_descriptor
+        func = self._func
+        return {"name": self._name, "kind": "table",
+                "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
+                "result_type": self._result_types[0].sql(),
+                "result_types": [t.sql() for t in self._result_types],
+                "udf": udf_descriptor(func, "eval" if isinstance(func, TableFunction) else None)}
+
+    def alias(self, *names):
+        return self
+
+
+def udtf(f=None, input_types=None, result_types=None, deterministic=None, name=None):
+    site = sites.user_site(2)
+
+    def wrap(func):
+        return UserDefinedTableFunctionWrapper(func, input_types, result_types, name, site)
+    if f is None:
+        return wrap
+    return wrap(f)
 
 
 class ImperativeAggregateFunction(UserDefinedFunction):
