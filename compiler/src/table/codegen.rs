@@ -229,15 +229,21 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::WindowExpand::#ctor(#time, #size, #step));
             }
         }
-        RelOp::TopN { keys, limit, .. } => {
+        RelOp::TopN { keys, limit, offset, .. } => {
             let keys = keys.iter().map(|k| {
                 let f = scalar_fn(&k.expr);
                 let (descending, nulls_first) = (k.descending, k.nulls_first);
                 quote! { table::SortKey::new(#f, #descending, #nulls_first) }
             });
             let limit = Lit::usize_unsuffixed(*limit);
+            let offset = if *offset > 0 {
+                let offset = Lit::usize_unsuffixed(*offset);
+                quote! { .with_offset(#offset) }
+            } else {
+                quote! {}
+            };
             quote! {
-                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit));
+                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit)#offset);
             }
         }
         RelOp::Correlate {

@@ -95,12 +95,13 @@ impl fmt::Display for RelOp {
                 call.function,
                 list(&call.args)
             ),
-            RelOp::TopN { keys, limit, schema } => {
+            RelOp::TopN { keys, limit, offset, schema } => {
                 let keys: Vec<String> = keys
                     .iter()
                     .map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" }))
                     .collect();
-                write!(f, "TopN order=[{}] limit={limit} schema={schema}", keys.join(", "))
+                let offset = if *offset > 0 { format!(" offset={offset}") } else { String::new() };
+                write!(f, "TopN order=[{}] limit={limit}{offset} schema={schema}", keys.join(", "))
             }
             RelOp::WindowExpand {
                 time,

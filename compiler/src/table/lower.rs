@@ -254,6 +254,10 @@ pub(crate) fn lower_table_node(
         "table.window" => lower_window(&mut ctx, &input)?,
         "table.join" => lower_join(&mut ctx, nodes)?,
         "table.lateral" => lower_lateral(&mut ctx, &input)?,
+        "table.sort" => {
+            let over_updates = node.inputs.first().is_some_and(|&i| updating(nodes, i));
+            lower_sort(&mut ctx, &input, over_updates)?
+        }
         "table.from_stream" => {
             let ty = node.inputs.first().and_then(|&i| nodes.get(i)).map(|n| n.output.clone());
             let schema = ty.as_ref().and_then(super::types::schema_of_type_info).ok_or_else(|| {
@@ -744,6 +748,53 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
         },
     ];
     Ok(RelOp::Query { nodes: query, schema })
+}
+
+/// `order_by(keys).fetch(n)` / `.limit(n[, offset])` / `.offset(m)`: Flink's streaming Top-N.
+fn lower_sort(ctx: &mut Ctx<'_, '_>, input: &Schema, over_updates: bool) -> Result<RelOp, CompileError> {
+    let site = ctx
+        .node
+        .params
+        .get("site")
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .or_else(|| ctx.node.site.clone());
+    let Some(limit) = ctx.node.params.get("fetch").and_then(Json::as_u64) else {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "order_by() without fetch() or limit() over a streaming table is not supported (Flink sorts a stream only on an ascending time attribute)",
+        )
+        .at(site));
+    };
+    if over_updates {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "order_by().fetch() over an updating table (a group_by or outer join result) is not supported by sluice yet",
+        )
+        .at(site));
+    }
+    let offset = ctx.node.params.get("offset").and_then(Json::as_u64).unwrap_or(0);
+    let functions = ctx.functions()?;
+    let sigs: HashMap<String, FunctionSig> = functions.iter().map(|(n, (s, _))| (n.clone(), s.clone())).collect();
+    let mut keys = Vec::new();
+    for spec in ctx.specs("keys")? {
+        let result = (|| {
+            let mut parser = Parser::new(&GenericDialect).try_with_sql(&spec.text).map_err(|e| parse_error(&e))?;
+            let exprs = parser.parse_comma_separated(Parser::parse_order_by_expr).map_err(|e| parse_error(&e))?;
+            for o in exprs {
+                let descending = matches!(o.options.sort, Some(sql::OrderBySort::Desc));
+                let mut scope = Scope { input, functions: &sigs, grouping: None, python: None, sql: false, qualifiers: None };
+                let expr = scope.resolve(&o.expr)?;
+                keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
+            }
+            Ok(())
+        })();
+        result.map_err(|e| ctx.error(&spec, e))?;
+    }
+    let too_big = |n: u64| usize::try_from(n).ok();
+    let (Some(limit), Some(offset)) = (too_big(limit), too_big(offset)) else {
+        return Err(CompileError::new(Category::User, "the row count is too large").at(site));
+    };
+    Ok(RelOp::TopN { keys, limit, offset, schema: input.clone() })
 }
 
 /// `join_lateral(f(args).alias(names...))` / `left_outer_join_lateral(...)`: a Correlate.

@@ -175,6 +175,9 @@ pub enum RelOp {
     TopN {
         keys: Vec<SortSpec>,
         limit: usize,
+        /// Ranks before the emitted ones (Table API `offset()`); with one, Flink's row-number
+        /// algorithm emits `-U`/`+U` per rank that changed.
+        offset: usize,
         schema: Schema,
     },
     /// `join_lateral` / `left_outer_join_lateral` / `LATERAL TABLE(f(...))`: the Python table function

@@ -296,7 +296,7 @@ impl Builder<'_, '_, '_> {
             };
             keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
         }
-        Ok(self.push(RelOp::TopN { keys, limit, schema }, vec![node]))
+        Ok(self.push(RelOp::TopN { keys, limit, offset: 0, schema }, vec![node]))
     }
 
     /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view
