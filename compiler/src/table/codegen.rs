@@ -246,6 +246,27 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit)#offset);
             }
         }
+        RelOp::OverAggregate { partition, time, frame, aggs, .. } => {
+            let partition = partition.iter().map(scalar_fn);
+            let time = Lit::usize_unsuffixed(*time);
+            let frame = match frame {
+                super::over::Frame::RowsUnbounded => quote! { table::OverFrame::RowsUnbounded },
+                super::over::Frame::RangeUnbounded => quote! { table::OverFrame::RangeUnbounded },
+                super::over::Frame::Rows(n) => {
+                    let n = Lit::usize_unsuffixed(*n);
+                    quote! { table::OverFrame::Rows(#n) }
+                }
+                super::over::Frame::Range(ms) => {
+                    let ms = Lit::i64_suffixed(*ms);
+                    quote! { table::OverFrame::Range(#ms) }
+                }
+            };
+            let aggs = agg_specs(id, aggs);
+            quote! {
+                let #var = p.operator(#input, table::OverAggregate::new(
+                    vec![#(#partition),*], #time, #frame, vec![#(#aggs),*]));
+            }
+        }
         RelOp::Correlate {
             call,
             result_types,

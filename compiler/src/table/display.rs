@@ -88,6 +88,12 @@ impl fmt::Display for RelOp {
                 list(projection)
             ),
             RelOp::Union { schema } => write!(f, "UnionAll schema={schema}"),
+            RelOp::OverAggregate { partition, time, frame, aggs, schema } => write!(
+                f,
+                "OverAggregate partition=[{}] order=${time} frame={frame:?} aggs=[{}] schema={schema}",
+                list(partition),
+                list(aggs)
+            ),
             RelOp::Correlate { call, left_outer, schema, .. } => write!(
                 f,
                 "Correlate{} {}({}) schema={schema}",

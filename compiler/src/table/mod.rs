@@ -22,6 +22,7 @@ pub mod join;
 pub mod kafka;
 mod locate;
 pub mod lower;
+pub mod over;
 pub mod sql;
 pub mod strings;
 pub mod temporal;
@@ -190,6 +191,16 @@ pub enum RelOp {
         left_outer: bool,
         schema: Schema,
     },
+    /// `AGG(x) OVER (PARTITION BY partition ORDER BY time ROWS|RANGE ... PRECEDING AND CURRENT ROW)`
+    /// on an event-time attribute: each input row once, when the watermark passes its time, with the
+    /// aggregates over its frame appended (insert-only).
+    OverAggregate {
+        partition: Vec<Expr>,
+        time: usize,
+        frame: over::Frame,
+        aggs: Vec<AggCall>,
+        schema: Schema,
+    },
     /// UNION ALL of the inputs (all with this schema).
     Union { schema: Schema },
     /// A SQL query (or view) lowered to relational operators over its own inputs: `nodes[i]` reads
@@ -219,6 +230,7 @@ impl RelOp {
             | RelOp::WindowExpand { schema, .. }
             | RelOp::TopN { schema, .. }
             | RelOp::Correlate { schema, .. }
+            | RelOp::OverAggregate { schema, .. }
             | RelOp::Values { schema }
             | RelOp::Tableau { schema }
             | RelOp::Query { schema, .. }
@@ -237,6 +249,7 @@ impl RelOp {
             RelOp::Join { .. } => "join",
             RelOp::TopN { .. } => "ORDER BY ... LIMIT",
             RelOp::Correlate { .. } => "join_lateral",
+            RelOp::OverAggregate { .. } => "OVER",
             RelOp::WindowExpand { cumulate: false, .. } => "HOP",
             RelOp::WindowExpand { cumulate: true, .. } => "CUMULATE",
             RelOp::Values { .. } => "from_elements",

@@ -720,6 +720,13 @@ impl Builder<'_, '_, '_> {
             sql::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => exprs.clone(),
             other => return Err(unsupported(span, &other.to_string())),
         };
+        if select.projection.iter().any(|i| super::over::mentions_over(&i.to_string())) {
+            if !group_exprs.is_empty() || select.having.is_some() {
+                return Err(unsupported(span, "OVER windows in a select with GROUP BY or HAVING"));
+            }
+            let node = self.over(select, input_node, &input)?;
+            return Ok(if distinct { self.distinct(node) } else { node });
+        }
         let grouped = !group_exprs.is_empty()
             || select.having.is_some()
             || select.projection.iter().any(|i| {
@@ -803,6 +810,59 @@ impl Builder<'_, '_, '_> {
                 schema: Schema { fields },
             },
             vec![input_node],
+        ))
+    }
+
+    /// WHERE, then the OVER aggregate (the input's columns and the aggregates), then the select list.
+    fn over(&mut self, select: &sql::Select, mut input_node: usize, input: &Schema) -> Result<usize, Fail> {
+        if let Some(w) = &select.selection {
+            let mut found = Vec::new();
+            let filter = {
+                let mut scope = self.scope(input);
+                scope.python = Some(&mut found);
+                condition(&mut scope, w, "WHERE")?
+            };
+            let python = self.python(found)?;
+            input_node = self.push(
+                RelOp::Calc { python, filter: Some(filter), projection: identity(input), schema: input.clone() },
+                vec![input_node],
+            );
+        }
+        if self.updates(input_node) {
+            return Err(unsupported(select.span(), "an OVER aggregation over an updating input"));
+        }
+        let spec = super::over::window_spec(select, select.span())?;
+        let window = {
+            let mut scope = self.scope(input);
+            super::over::resolve(spec, &mut scope, select.span())?
+        };
+        let keys = identity(input);
+        let mut aggs: Vec<AggCall> = Vec::new();
+        let (projection, fields) = {
+            let mut scope = self.scope(input);
+            scope.grouping = Some((&keys, &mut aggs));
+            self.items(select, input, &mut scope)?
+        };
+        if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref()) {
+            return Err(unsupported(select.span(), &format!("the Python aggregate function `{}` in an OVER window", py.function)));
+        }
+        let mut over_fields = input.fields.clone();
+        for (i, a) in aggs.iter().enumerate() {
+            over_fields.push(Field { name: format!("$o{i}"), ty: a.ty });
+        }
+        let node = self.push(
+            RelOp::OverAggregate {
+                partition: window.partition,
+                time: window.time,
+                frame: window.frame,
+                aggs,
+                schema: Schema { fields: over_fields },
+            },
+            vec![input_node],
+        );
+        Ok(self.push(
+            RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema { fields } },
+            vec![node],
         ))
     }
 

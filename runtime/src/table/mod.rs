@@ -1,6 +1,6 @@
 //! The Table API / SQL runtime: typed rows read from connectors, native expression evaluation
 //! (closures the compiler generates), Python scalar, aggregate and table functions called in batches, a retracting group
-//! aggregate emitting Flink's changelog, a streaming join, and the print connector.
+//! aggregate emitting Flink's changelog, event-time OVER aggregations, a streaming join, and the print connector.
 //!
 //! Rows flow as `Value::Row` with their `RowKind` (+I/-U/+U/-D); fields are typed `Value`s in the
 //! table's column order.
@@ -14,6 +14,7 @@ pub mod datetime;
 pub mod decimal;
 pub mod fx;
 pub mod join;
+pub mod over_aggregate;
 pub mod print_sink;
 pub mod py_aggregate;
 pub mod tableau;
@@ -27,6 +28,7 @@ pub use correlate::TableCorrelate;
 pub use csv_source::CsvFileSource;
 pub use datagen_source::{DatagenSource, GenField, GenKind};
 pub use join::StreamingJoin;
+pub use over_aggregate::{OverAggregate, OverFrame};
 pub use print_sink::{BlackholeSink, TablePrintSink};
 pub use py_aggregate::PyAggCall;
 pub use tableau::{TableauPrint, ValuesSource};
