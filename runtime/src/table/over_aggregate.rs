@@ -187,3 +187,55 @@ impl Operator for OverAggregate {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::AggKind;
+
+    fn row(key: &str, amount: i64, ts: i64) -> Record {
+        Record::new(Value::row(vec![Value::str(key), Value::Int(amount), Value::Timestamp(ts)]))
+    }
+
+    fn sums(out: &Batch) -> Vec<(i64, i64)> {
+        out.iter()
+            .filter_map(|r| match &r.value {
+                Value::Row(row) => match (&row.fields[1], &row.fields[3]) {
+                    (Value::Int(a), Value::Int(s)) => Some((*a, *s)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn over(frame: OverFrame) -> OverAggregate {
+        let amount: ScalarFn = Box::new(|r: &[Value]| r[1].clone());
+        let key: ScalarFn = Box::new(|r: &[Value]| r[0].clone());
+        OverAggregate::new(vec![key], 2, frame, vec![AggSpec::new(AggKind::Sum, Some(amount), false)])
+    }
+
+    #[test]
+    fn rows_frames_wait_for_the_watermark_and_slide_by_rows() {
+        let mut op = over(OverFrame::Rows(1));
+        let mut out = Vec::new();
+        op.process(vec![row("a", 1, 1000), row("a", 2, 2000), row("a", 4, 3000)], &mut out).expect("runs");
+        assert!(out.is_empty());
+        op.on_watermark(2000, &mut out).expect("fires");
+        assert_eq!(sums(&out), [(1, 1), (2, 3)]);
+        op.on_watermark(i64::MAX, &mut out).expect("fires");
+        assert_eq!(sums(&out), [(1, 1), (2, 3), (4, 6)]);
+    }
+
+    #[test]
+    fn range_frames_share_one_value_per_timestamp_and_drop_late_rows() {
+        let mut op = over(OverFrame::Range(1000));
+        let mut out = Vec::new();
+        op.process(vec![row("a", 1, 1000), row("a", 2, 2000), row("a", 4, 2000), row("a", 8, 3500)], &mut out)
+            .expect("runs");
+        op.on_watermark(2000, &mut out).expect("fires");
+        op.process(vec![row("a", 16, 1500)], &mut out).expect("late row dropped");
+        op.on_watermark(i64::MAX, &mut out).expect("fires");
+        assert_eq!(sums(&out), [(1, 1), (2, 7), (4, 7), (8, 8)]);
+    }
+}

@@ -208,6 +208,19 @@ mod tests {
     }
 
     #[test]
+    fn an_offset_shifts_ranks_with_updates() {
+        // Ranks 3..=4 ascending, as PyFlink's order_by(score).offset(2).fetch(2) prints them.
+        let key = SortKey::new(Box::new(|r: &[Value]| r[0].clone()), false, true);
+        let mut top = TopN::new(vec![key], 2).with_offset(2);
+        let mut out = Vec::new();
+        top.process(rows(&[70, 90, 60, 95, 80]), &mut out).expect("runs");
+        assert_eq!(
+            lines(&out),
+            ["+I[Int(90)]", "+I[Int(95)]", "-U[Int(90)]", "+U[Int(80)]", "-U[Int(95)]", "+U[Int(90)]"]
+        );
+    }
+
+    #[test]
     fn limit_without_keys_takes_the_first_rows() {
         let mut top = TopN::new(Vec::new(), 2);
         let mut out = Vec::new();
