@@ -144,7 +144,7 @@ fn rel_stmt_on(
             ..
         } => {
             let keys = keys.iter().map(scalar_fn);
-            let aggs = agg_specs(aggs);
+            let aggs = agg_specs(id, aggs);
             let projection = projection.iter().map(scalar_fn);
             quote! {
                 let #var = p.operator(#input, table::GroupAggregate::new(
@@ -159,7 +159,7 @@ fn rel_stmt_on(
             ..
         } => {
             let keys = keys.iter().map(scalar_fn);
-            let aggs = agg_specs(aggs);
+            let aggs = agg_specs(id, aggs);
             let end_key = Lit::usize_unsuffixed(*end_key);
             let projection = projection.iter().map(scalar_fn);
             quote! {
@@ -230,15 +230,62 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::WindowExpand::#ctor(#time, #size, #step));
             }
         }
-        RelOp::TopN { keys, limit, .. } => {
+        RelOp::TopN { keys, limit, offset, .. } => {
             let keys = keys.iter().map(|k| {
                 let f = scalar_fn(&k.expr);
                 let (descending, nulls_first) = (k.descending, k.nulls_first);
                 quote! { table::SortKey::new(#f, #descending, #nulls_first) }
             });
             let limit = Lit::usize_unsuffixed(*limit);
+            let offset = if *offset > 0 {
+                let offset = Lit::usize_unsuffixed(*offset);
+                quote! { .with_offset(#offset) }
+            } else {
+                quote! {}
+            };
             quote! {
-                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit));
+                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit)#offset);
+            }
+        }
+        RelOp::OverAggregate { partition, time, frame, aggs, .. } => {
+            let partition = partition.iter().map(scalar_fn);
+            let time = Lit::usize_unsuffixed(*time);
+            let frame = match frame {
+                super::over::Frame::RowsUnbounded => quote! { table::OverFrame::RowsUnbounded },
+                super::over::Frame::RangeUnbounded => quote! { table::OverFrame::RangeUnbounded },
+                super::over::Frame::Rows(n) => {
+                    let n = Lit::usize_unsuffixed(*n);
+                    quote! { table::OverFrame::Rows(#n) }
+                }
+                super::over::Frame::Range(ms) => {
+                    let ms = Lit::i64_suffixed(*ms);
+                    quote! { table::OverFrame::Range(#ms) }
+                }
+            };
+            let aggs = agg_specs(id, aggs);
+            quote! {
+                let #var = p.operator(#input, table::OverAggregate::new(
+                    vec![#(#partition),*], #time, #frame, vec![#(#aggs),*]));
+            }
+        }
+        RelOp::Correlate {
+            call,
+            result_types,
+            left_outer,
+            ..
+        } => {
+            let key = format!("udf:{}", call.function);
+            let mut label = format!("Python table function {}", call.function);
+            if let Some(location) = call.udf.location() {
+                label.push_str(&format!(" at {location}"));
+            }
+            let args = call.args.iter().map(scalar_fn);
+            let arg_types = call.arg_types.iter().map(|t| type_info(&t.type_info()));
+            let results = result_types.iter().map(|t| type_info(&t.type_info()));
+            quote! {
+                let #var = p.operator(#input, table::TableCorrelate::new(
+                    b.udf_value(#id_lit, #key, None, #label)?,
+                    vec![#(#args),*], vec![#(#arg_types),*], vec![#(#results),*], #left_outer));
             }
         }
         RelOp::Union { .. } => {
@@ -321,16 +368,37 @@ fn rel_stmt_on(
     }
 }
 
-/// The runtime `AggSpec`s of aggregate calls.
-fn agg_specs(aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
+/// The runtime `AggSpec` of a Python aggregate function call (plan node `id`).
+fn py_agg_spec(id: usize, py: &super::expr::PyAggCall, ty: SqlType) -> TokenStream {
+    let id_lit = Lit::usize_unsuffixed(id);
+    let key = format!("udf:{}", py.function);
+    let mut label = format!("Python aggregate function {}", py.function);
+    if let Some(location) = py.udf.as_ref().and_then(|u| u.location()) {
+        label.push_str(&format!(" at {location}"));
+    }
+    let args = py.args.iter().map(scalar_fn);
+    let arg_types = py.args.iter().map(|a| type_info(&a.ty().type_info()));
+    let result = type_info(&ty.type_info());
+    quote! {
+        table::AggSpec::python(table::PyAggCall::new(b.udf_value(#id_lit, #key, None, #label)?,
+            vec![#(#args),*], vec![#(#arg_types),*], #result))
+    }
+}
+
+/// The runtime `AggSpec`s of aggregate calls (of plan node `id`).
+fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
     aggs.iter()
         .map(|agg| {
+            if let Some(py) = &agg.python {
+                return py_agg_spec(id, py, agg.ty);
+            }
             let kind = match agg.kind {
                 AggKind::Count => quote! { table::AggKind::Count },
                 AggKind::Sum => quote! { table::AggKind::Sum },
                 AggKind::Avg => quote! { table::AggKind::Avg },
                 AggKind::Min => quote! { table::AggKind::Min },
                 AggKind::Max => quote! { table::AggKind::Max },
+                AggKind::Python => quote! { table::AggKind::Count },
             };
             let arg = match &agg.arg {
                 Some(arg) => {

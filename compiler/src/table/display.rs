@@ -88,12 +88,26 @@ impl fmt::Display for RelOp {
                 list(projection)
             ),
             RelOp::Union { schema } => write!(f, "UnionAll schema={schema}"),
-            RelOp::TopN { keys, limit, schema } => {
+            RelOp::OverAggregate { partition, time, frame, aggs, schema } => write!(
+                f,
+                "OverAggregate partition=[{}] order=${time} frame={frame:?} aggs=[{}] schema={schema}",
+                list(partition),
+                list(aggs)
+            ),
+            RelOp::Correlate { call, left_outer, schema, .. } => write!(
+                f,
+                "Correlate{} {}({}) schema={schema}",
+                if *left_outer { " LEFT" } else { "" },
+                call.function,
+                list(&call.args)
+            ),
+            RelOp::TopN { keys, limit, offset, schema } => {
                 let keys: Vec<String> = keys
                     .iter()
                     .map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" }))
                     .collect();
-                write!(f, "TopN order=[{}] limit={limit} schema={schema}", keys.join(", "))
+                let offset = if *offset > 0 { format!(" offset={offset}") } else { String::new() };
+                write!(f, "TopN order=[{}] limit={limit}{offset} schema={schema}", keys.join(", "))
             }
             RelOp::WindowExpand {
                 time,

@@ -202,6 +202,17 @@ pub enum AggKind {
     Avg,
     Min,
     Max,
+    /// A Python aggregate function (`udaf(...)`); the call is [`AggCall::python`].
+    Python,
+}
+
+/// A Python aggregate function call: the registered name, its typed arguments (over the aggregate's
+/// input row) and, once lowered, the recorded function.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PyAggCall {
+    pub function: String,
+    pub args: Vec<Expr>,
+    pub udf: Option<crate::plan::Udf>,
 }
 
 /// One aggregate of a grouped select; `arg` is over the aggregate's input row.
@@ -212,10 +223,29 @@ pub struct AggCall {
     pub ty: SqlType,
     /// `COUNT(DISTINCT x)`: each distinct value counts once.
     pub distinct: bool,
+    /// For [`AggKind::Python`]: the function and its arguments.
+    pub python: Option<PyAggCall>,
+}
+
+impl AggCall {
+    /// A built-in aggregate.
+    pub fn builtin(kind: AggKind, arg: Option<Expr>, ty: SqlType, distinct: bool) -> Self {
+        AggCall { kind, arg, ty, distinct, python: None }
+    }
 }
 
 impl fmt::Display for AggCall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(py) = &self.python {
+            write!(f, "{}(", py.function)?;
+            for (i, a) in py.args.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{a}")?;
+            }
+            return f.write_str(")");
+        }
         let name = format!("{:?}", self.kind).to_uppercase();
         let distinct = if self.distinct { "DISTINCT " } else { "" };
         match &self.arg {
@@ -239,11 +269,26 @@ fn err(span: Span, message: impl Into<String>) -> ExprError {
     }
 }
 
-/// A Python scalar function as the compiler knows it: its declared argument and result types.
+/// What a registered Python function is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FunctionKind {
+    /// `udf(...)`: one value per row.
+    #[default]
+    Scalar,
+    /// `udaf(...)`: one value per group.
+    Aggregate,
+    /// `udtf(...)`: rows per row.
+    Table,
+}
+
+/// A Python function as the compiler knows it: its declared argument and result types.
 #[derive(Debug, Clone)]
 pub struct FunctionSig {
     pub input_types: Option<Vec<SqlType>>,
     pub result: SqlType,
+    pub kind: FunctionKind,
+    /// A table function's column types (`result` is the first).
+    pub result_types: Vec<SqlType>,
 }
 
 /// A Python call found while resolving: the function's name and its typed arguments.
@@ -463,9 +508,35 @@ impl Scope<'_> {
                     format!("unknown function `{name}` (register Python functions with create_temporary_function)"),
                 )
             })?;
+        if sig.kind == FunctionKind::Table {
+            return Err(err(
+                span,
+                format!("table function `{name}` can only be called in join_lateral() or LATERAL TABLE(...)"),
+            ));
+        }
+        let aggregate = sig.kind == FunctionKind::Aggregate;
+        if aggregate && self.grouping.is_none() {
+            return Err(err(
+                span,
+                format!("aggregate function `{name}` is only allowed in a select after group_by (or with GROUP BY)"),
+            ));
+        }
         let mut resolved = Vec::new();
         for arg in &args {
-            resolved.push(self.resolve(plain_arg(arg, span)?)?);
+            let arg = plain_arg(arg, span)?;
+            if aggregate {
+                let mut inner = Scope {
+                    input: self.input,
+                    functions: self.functions,
+                    grouping: None,
+                    python: None,
+                    sql: self.sql,
+                    qualifiers: self.qualifiers,
+                };
+                resolved.push(inner.resolve(arg)?);
+            } else {
+                resolved.push(self.resolve(arg)?);
+            }
         }
         if let Some(inputs) = &sig.input_types {
             if inputs.len() != resolved.len() {
@@ -493,6 +564,9 @@ impl Scope<'_> {
                 *arg = arg.clone().cast(*ty);
             }
         }
+        if aggregate {
+            return self.python_aggregate(name, resolved, sig.result, span);
+        }
         let Some(python) = self.python.as_deref_mut() else {
             return Err(err(
                 span,
@@ -516,6 +590,28 @@ impl Scope<'_> {
             index: base + index,
             ty: sig.result,
         })
+    }
+
+    /// A Python aggregate function call in a grouped select: one more aggregate.
+    fn python_aggregate(&mut self, name: String, args: Vec<Expr>, ty: SqlType, span: Span) -> Result<Expr, ExprError> {
+        let Some((keys, aggs)) = &mut self.grouping else {
+            return Err(err(span, format!("aggregate function `{name}` is only allowed in a select after group_by")));
+        };
+        let call = AggCall {
+            kind: AggKind::Python,
+            arg: None,
+            ty,
+            distinct: false,
+            python: Some(PyAggCall { function: name, args, udf: None }),
+        };
+        let index = match aggs.iter().position(|a| *a == call) {
+            Some(i) => i,
+            None => {
+                aggs.push(call);
+                aggs.len() - 1
+            }
+        };
+        Ok(Expr::Column { index: keys.len() + index, ty })
     }
 
     fn aggregate(
@@ -568,12 +664,7 @@ impl Scope<'_> {
                 ))
             }
         };
-        let call = AggCall {
-            kind,
-            arg,
-            ty,
-            distinct,
-        };
+        let call = AggCall::builtin(kind, arg, ty, distinct);
         let Some((_, aggs)) = &mut self.grouping else {
             return Err(err(span, "internal: grouping vanished"));
         };
@@ -680,12 +771,17 @@ fn binary(op: &sql::BinaryOperator, l: Expr, r: Expr, span: Span) -> Result<Expr
             });
         }
         let ty = SqlType::widen(lt, rt).ok_or_else(mismatch)?;
-        return Ok(Expr::Binary {
+        let computed = Expr::Binary {
             op,
             left: Box::new(l.cast(ty)),
             right: Box::new(r.cast(ty)),
             ty,
-        });
+        };
+        // Flink's MOD of integers has its second operand's type (`BIGINT % INT` is INT).
+        if op == BinOp::Mod && lt.is_integer() && rt.is_integer() {
+            return Ok(computed.cast(rt));
+        }
+        return Ok(computed);
     }
     if op.is_comparison() {
         let common = SqlType::common(lt, rt).ok_or_else(mismatch)?;

@@ -11,7 +11,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
 
 use super::ddl::{parse_create_table, parse_error, TableDef};
-use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
+use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionKind, FunctionSig, Scope};
 use super::locate::{locate, TextSpec};
 use super::types::{Field, Schema, SqlType};
 use super::sql::{lower_statement, Catalog, InputSchemas, StatementKind};
@@ -27,6 +27,12 @@ struct FunctionDesc {
     input_types: Option<Vec<String>>,
     result_type: String,
     udf: Option<RecordedUdf>,
+    /// `scalar` (default), `aggregate` or `table`.
+    #[serde(default)]
+    kind: Option<String>,
+    /// A table function's column types.
+    #[serde(default)]
+    result_types: Vec<String>,
 }
 
 /// Registered Python functions by name: their signature and recorded function.
@@ -124,6 +130,7 @@ impl Ctx<'_, '_> {
                 None => None,
             };
             let result = parse(&desc.result_type)?;
+            let result_types = desc.result_types.iter().map(|t| parse(t)).collect::<Result<Vec<_>, _>>()?;
             let decimal = |t: &SqlType| matches!(t, SqlType::Decimal(..));
             if decimal(&result) || input_types.as_ref().is_some_and(|ts| ts.iter().any(decimal)) {
                 return Err(CompileError::new(
@@ -138,6 +145,12 @@ impl Ctx<'_, '_> {
                     FunctionSig {
                         input_types,
                         result,
+                        kind: match desc.kind.as_deref() {
+                            Some("aggregate") => FunctionKind::Aggregate,
+                            Some("table") => FunctionKind::Table,
+                            _ => FunctionKind::Scalar,
+                        },
+                        result_types,
                     },
                     desc.udf,
                 ),
@@ -240,6 +253,11 @@ pub(crate) fn lower_table_node(
         }
         "table.window" => lower_window(&mut ctx, &input)?,
         "table.join" => lower_join(&mut ctx, nodes)?,
+        "table.lateral" => lower_lateral(&mut ctx, &input)?,
+        "table.sort" => {
+            let over_updates = node.inputs.first().is_some_and(|&i| updating(nodes, i));
+            lower_sort(&mut ctx, &input, over_updates)?
+        }
         "table.from_stream" => {
             let ty = node.inputs.first().and_then(|&i| nodes.get(i)).map(|n| n.output.clone());
             let schema = ty.as_ref().and_then(super::types::schema_of_type_info).ok_or_else(|| {
@@ -347,6 +365,7 @@ pub(crate) fn lower_table_node(
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
+    check_window_udafs(&rel, node)?;
     let output = rel.schema().type_info();
     Ok(Some((StreamOp::Relational(rel), output)))
 }
@@ -395,6 +414,45 @@ pub(super) fn python_calls(
         });
     }
     Ok(out)
+}
+
+/// The recorded Python functions of a grouped select's Python aggregate calls.
+pub(super) fn attach_udafs(
+    ctx: &mut Ctx<'_, '_>,
+    aggs: &mut [AggCall],
+    functions: &Functions,
+) -> Result<(), CompileError> {
+    for agg in aggs.iter_mut() {
+        let Some(py) = agg.python.as_mut() else { continue };
+        let recorded = functions
+            .get(&py.function)
+            .and_then(|(_, udf)| udf.as_ref())
+            .ok_or_else(|| ctx.internal(&format!("has no descriptor for function {}", py.function)))?;
+        py.udf = Some(lower_udf(recorded, ctx.node, ctx.sources));
+    }
+    Ok(())
+}
+
+/// Python aggregate functions are supported in group aggregates only: a window aggregate calling
+/// one is a located error rather than output that may differ from Flink's.
+fn check_window_udafs(rel: &RelOp, node: &RecordedNode) -> Result<(), CompileError> {
+    let python = |aggs: &[AggCall]| aggs.iter().find_map(|a| a.python.as_ref().map(|p| p.function.clone()));
+    let found = match rel {
+        RelOp::WindowAggregate { aggs, .. } => python(aggs),
+        RelOp::Query { nodes, .. } => nodes.iter().find_map(|n| match &n.op {
+            RelOp::WindowAggregate { aggs, .. } => python(aggs),
+            _ => None,
+        }),
+        _ => None,
+    };
+    match found {
+        Some(name) => Err(CompileError::new(
+            Category::Unsupported,
+            format!("the Python aggregate function `{name}` in a window aggregate is not supported by sluice yet (only in group_by / GROUP BY aggregates)"),
+        )
+        .at(node.site.clone())),
+        None => Ok(()),
+    }
 }
 
 fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
@@ -536,6 +594,7 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         })();
         result.map_err(|e| ctx.error(&spec, e))?;
     }
+    attach_udafs(ctx, &mut aggs, &functions)?;
     Ok(RelOp::Aggregate {
         keys,
         aggs,
@@ -689,6 +748,83 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
         },
     ];
     Ok(RelOp::Query { nodes: query, schema })
+}
+
+/// `order_by(keys).fetch(n)` / `.limit(n[, offset])` / `.offset(m)`: Flink's streaming Top-N.
+fn lower_sort(ctx: &mut Ctx<'_, '_>, input: &Schema, over_updates: bool) -> Result<RelOp, CompileError> {
+    let site = ctx
+        .node
+        .params
+        .get("site")
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .or_else(|| ctx.node.site.clone());
+    let Some(limit) = ctx.node.params.get("fetch").and_then(Json::as_u64) else {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "order_by() without fetch() or limit() over a streaming table is not supported (Flink sorts a stream only on an ascending time attribute)",
+        )
+        .at(site));
+    };
+    if over_updates {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "order_by().fetch() over an updating table (a group_by or outer join result) is not supported by sluice yet",
+        )
+        .at(site));
+    }
+    let offset = ctx.node.params.get("offset").and_then(Json::as_u64).unwrap_or(0);
+    let functions = ctx.functions()?;
+    let sigs: HashMap<String, FunctionSig> = functions.iter().map(|(n, (s, _))| (n.clone(), s.clone())).collect();
+    let mut keys = Vec::new();
+    for spec in ctx.specs("keys")? {
+        let result = (|| {
+            let mut parser = Parser::new(&GenericDialect).try_with_sql(&spec.text).map_err(|e| parse_error(&e))?;
+            let exprs = parser.parse_comma_separated(Parser::parse_order_by_expr).map_err(|e| parse_error(&e))?;
+            for o in exprs {
+                let descending = matches!(o.options.sort, Some(sql::OrderBySort::Desc));
+                let mut scope = Scope { input, functions: &sigs, grouping: None, python: None, sql: false, qualifiers: None };
+                let expr = scope.resolve(&o.expr)?;
+                keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
+            }
+            Ok(())
+        })();
+        result.map_err(|e| ctx.error(&spec, e))?;
+    }
+    let too_big = |n: u64| usize::try_from(n).ok();
+    let (Some(limit), Some(offset)) = (too_big(limit), too_big(offset)) else {
+        return Err(CompileError::new(Category::User, "the row count is too large").at(site));
+    };
+    Ok(RelOp::TopN { keys, limit, offset, schema: input.clone() })
+}
+
+/// `join_lateral(f(args).alias(names...))` / `left_outer_join_lateral(...)`: a Correlate.
+fn lower_lateral(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
+    if ctx.node.params.get("predicate").is_some_and(|p| !p.is_null()) {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "a join predicate of a lateral table join is not supported by sluice yet (filter with where() after the join)",
+        )
+        .at(ctx.node.site.clone()));
+    }
+    let spec = ctx.spec("call")?;
+    let names: Option<Vec<String>> = ctx
+        .node
+        .params
+        .get("names")
+        .and_then(|n| serde_json::from_value(n.clone()).ok())
+        .filter(|n: &Vec<String>| !n.is_empty());
+    let left_outer = ctx.node.params.get("kind").and_then(Json::as_str) == Some("left");
+    let functions = ctx.functions()?;
+    let sigs: HashMap<String, FunctionSig> = functions.iter().map(|(n, (s, _))| (n.clone(), s.clone())).collect();
+    let lateral = (|| {
+        let items = select_items(&spec)?;
+        let item = items.first().ok_or_else(|| super::expr::error(Span::empty(), "expected a table function call"))?;
+        let (e, _) = item_parts(item, 0)?;
+        let mut scope = Scope { input, functions: &sigs, grouping: None, python: None, sql: false, qualifiers: None };
+        super::correlate::resolve(&mut scope, e, names.as_deref(), e.span())
+    })()
+    .map_err(|e| ctx.error(&spec, e))?;
+    super::correlate::build(ctx, lateral, input, left_outer, &functions)
 }
 
 /// `from_elements`: the column names and SQL types the shim inferred or was given.

@@ -12,6 +12,7 @@
 pub mod builtins;
 pub mod codegen;
 pub mod connectors;
+pub mod correlate;
 pub mod datagen;
 mod codegen_expr;
 pub mod ddl;
@@ -21,6 +22,7 @@ pub mod join;
 pub mod kafka;
 mod locate;
 pub mod lower;
+pub mod over;
 pub mod sql;
 pub mod strings;
 pub mod temporal;
@@ -29,7 +31,7 @@ pub mod types;
 
 use serde::Serialize;
 
-pub use expr::{AggCall, AggKind, BinOp, Expr, Literal};
+pub use expr::{AggCall, AggKind, BinOp, Expr, Literal, PyAggCall};
 pub(crate) use lower::lower_table_node;
 pub use types::{Field, Schema, SqlType};
 
@@ -183,6 +185,29 @@ pub enum RelOp {
     TopN {
         keys: Vec<SortSpec>,
         limit: usize,
+        /// Ranks before the emitted ones (Table API `offset()`); with one, Flink's row-number
+        /// algorithm emits `-U`/`+U` per rank that changed.
+        offset: usize,
+        schema: Schema,
+    },
+    /// `join_lateral` / `left_outer_join_lateral` / `LATERAL TABLE(f(...))`: the Python table function
+    /// `call` runs per input row and each row it yields (of `result_types`) is appended to the input
+    /// row; with `left_outer`, an input row without results is emitted once with NULLs. Row kinds pass
+    /// through. The schema is the input's columns then the function's.
+    Correlate {
+        call: PyCall,
+        result_types: Vec<SqlType>,
+        left_outer: bool,
+        schema: Schema,
+    },
+    /// `AGG(x) OVER (PARTITION BY partition ORDER BY time ROWS|RANGE ... PRECEDING AND CURRENT ROW)`
+    /// on an event-time attribute: each input row once, when the watermark passes its time, with the
+    /// aggregates over its frame appended (insert-only).
+    OverAggregate {
+        partition: Vec<Expr>,
+        time: usize,
+        frame: over::Frame,
+        aggs: Vec<AggCall>,
         schema: Schema,
     },
     /// UNION ALL of the inputs (all with this schema).
@@ -213,6 +238,8 @@ impl RelOp {
             | RelOp::Join { schema, .. }
             | RelOp::WindowExpand { schema, .. }
             | RelOp::TopN { schema, .. }
+            | RelOp::Correlate { schema, .. }
+            | RelOp::OverAggregate { schema, .. }
             | RelOp::Values { schema }
             | RelOp::Tableau { schema }
             | RelOp::Query { schema, .. }
@@ -230,6 +257,8 @@ impl RelOp {
             RelOp::Union { .. } => "union_all",
             RelOp::Join { .. } => "join",
             RelOp::TopN { .. } => "ORDER BY ... LIMIT",
+            RelOp::Correlate { .. } => "join_lateral",
+            RelOp::OverAggregate { .. } => "OVER",
             RelOp::WindowExpand { cumulate: false, .. } => "HOP",
             RelOp::WindowExpand { cumulate: true, .. } => "CUMULATE",
             RelOp::Values { .. } => "from_elements",

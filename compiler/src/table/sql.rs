@@ -167,6 +167,11 @@ fn end_span(text: &str) -> Span {
     Span::new(at, at)
 }
 
+/// Whether a FROM item is `LATERAL TABLE(...)`.
+fn is_lateral(factor: &sql::TableFactor) -> bool {
+    matches!(factor, sql::TableFactor::Function { lateral: true, name, .. } if name.to_string().eq_ignore_ascii_case("table"))
+}
+
 /// Whether a select item calls an aggregate function (outside string literals).
 fn has_aggregate(expr: &str) -> bool {
     let upper = expr.to_ascii_uppercase();
@@ -291,7 +296,7 @@ impl Builder<'_, '_, '_> {
             };
             keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
         }
-        Ok(self.push(RelOp::TopN { keys, limit, schema }, vec![node]))
+        Ok(self.push(RelOp::TopN { keys, limit, offset: 0, schema }, vec![node]))
     }
 
     /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view
@@ -471,6 +476,20 @@ impl Builder<'_, '_, '_> {
     /// `left JOIN right ON condition`: a join node over both, qualified by both sides' names.
     fn join(&mut self, left: usize, join: &sql::Join) -> Result<usize, Fail> {
         let span = join.relation.span();
+        if is_lateral(&join.relation) {
+            let (left_outer, constraint) = match &join.join_operator {
+                sql::JoinOperator::Join(c) | sql::JoinOperator::Inner(c) => (false, c),
+                sql::JoinOperator::Left(c) | sql::JoinOperator::LeftOuter(c) => (true, c),
+                sql::JoinOperator::CrossJoin(c) => (false, c),
+                _ => return Err(unsupported(span, "this kind of join with a LATERAL TABLE (only [INNER] and LEFT JOIN ... ON TRUE are)")),
+            };
+            match constraint {
+                sql::JoinConstraint::On(sql::Expr::Value(v)) if matches!(v.value, sql::Value::Boolean(true)) => {}
+                sql::JoinConstraint::None if !left_outer => {}
+                _ => return Err(unsupported(span, "a LATERAL TABLE join condition other than ON TRUE")),
+            }
+            return self.lateral(left, &join.relation, left_outer);
+        }
         let (kind, constraint) = match &join.join_operator {
             sql::JoinOperator::Join(c) | sql::JoinOperator::Inner(c) => (JoinKind::Inner, c),
             sql::JoinOperator::Left(c) | sql::JoinOperator::LeftOuter(c) => (JoinKind::Left, c),
@@ -510,6 +529,38 @@ impl Builder<'_, '_, '_> {
             },
             vec![left, right],
         );
+        self.quals.insert(node, quals);
+        Ok(node)
+    }
+
+    /// `LATERAL TABLE(f(args)) [AS T(names...)]` joined to `left`: a Correlate over it.
+    fn lateral(&mut self, left: usize, factor: &sql::TableFactor, left_outer: bool) -> Result<usize, Fail> {
+        let sql::TableFactor::Function { args, alias, .. } = factor else {
+            return Err(unsupported(factor.span(), "this FROM item"));
+        };
+        let call = match args.as_slice() {
+            [sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e))] => e,
+            _ => return Err(err(factor.span(), "LATERAL TABLE(...) takes one table function call")),
+        };
+        let names: Option<Vec<String>> = alias
+            .as_ref()
+            .filter(|a| !a.columns.is_empty())
+            .map(|a| a.columns.iter().map(|c| c.name.value.clone()).collect());
+        let input = self.schema(left);
+        let no_quals = Qualifiers::new();
+        let left_quals = self.quals.get(&left).cloned().unwrap_or(no_quals);
+        let lateral = {
+            let mut scope = self.scope(&input);
+            scope.qualifiers = Some(&left_quals);
+            super::correlate::resolve(&mut scope, call, names.as_deref(), factor.span())?
+        };
+        let op = super::correlate::build(self.ctx, lateral, &input, left_outer, self.functions).map_err(Fail::Done)?;
+        let width = op.schema().fields.len();
+        let node = self.push(op, vec![left]);
+        let mut quals = left_quals;
+        if let Some(a) = alias {
+            quals.push((a.name.value.clone(), input.fields.len()..width));
+        }
         self.quals.insert(node, quals);
         Ok(node)
     }
@@ -605,6 +656,19 @@ impl Builder<'_, '_, '_> {
         ))
     }
 
+    /// Whether `text` calls a registered Python aggregate function.
+    fn calls_udaf(&self, text: &str) -> bool {
+        let upper = text.to_ascii_uppercase();
+        self.sigs.iter().filter(|(_, s)| s.kind == super::expr::FunctionKind::Aggregate).any(|(name, _)| {
+            let name = name.to_ascii_uppercase();
+            upper.match_indices(&name).any(|(i, _)| {
+                let before = upper[..i].chars().next_back();
+                let after = upper[i + name.len()..].trim_start_matches('`').trim_start();
+                before.is_none_or(|c| !(c.is_alphanumeric() || c == '_')) && after.starts_with('(')
+            })
+        })
+    }
+
     fn scope<'s>(&'s self, input: &'s Schema) -> Scope<'s> {
         Scope {
             input,
@@ -622,13 +686,13 @@ impl Builder<'_, '_, '_> {
 
     fn select(&mut self, select: &sql::Select) -> Result<usize, Fail> {
         let span = select.span();
-        let from = match select.from.as_slice() {
-            [one] => one,
+        let (from, laterals) = match select.from.as_slice() {
             [] => return Err(unsupported(span, "SELECT without FROM")),
-            [_, second, ..] => {
-                return Err(unsupported(second.relation.span(), "a join of comma-separated FROM tables (write JOIN ... ON)"))
-            }
+            [first, rest @ ..] => (first, rest),
         };
+        if let Some(other) = laterals.iter().find(|t| !is_lateral(&t.relation)) {
+            return Err(unsupported(other.relation.span(), "a join of comma-separated FROM tables (write JOIN ... ON)"));
+        }
         let distinct = match &select.distinct {
             None | Some(sql::Distinct::All) => false,
             Some(sql::Distinct::Distinct) => true,
@@ -644,15 +708,31 @@ impl Builder<'_, '_, '_> {
         for join in &from.joins {
             input_node = self.join(input_node, join)?;
         }
+        for item in laterals {
+            input_node = self.lateral(input_node, &item.relation, false)?;
+            for join in &item.joins {
+                input_node = self.join(input_node, join)?;
+            }
+        }
         self.current = self.quals.get(&input_node).cloned();
         let input = self.schema(input_node);
         let group_exprs: Vec<sql::Expr> = match &select.group_by {
             sql::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => exprs.clone(),
             other => return Err(unsupported(span, &other.to_string())),
         };
+        if select.projection.iter().any(|i| super::over::mentions_over(&i.to_string())) {
+            if !group_exprs.is_empty() || select.having.is_some() {
+                return Err(unsupported(span, "OVER windows in a select with GROUP BY or HAVING"));
+            }
+            let node = self.over(select, input_node, &input)?;
+            return Ok(if distinct { self.distinct(node) } else { node });
+        }
         let grouped = !group_exprs.is_empty()
             || select.having.is_some()
-            || select.projection.iter().any(|i| has_aggregate(&i.to_string()));
+            || select.projection.iter().any(|i| {
+                let text = i.to_string();
+                has_aggregate(&text) || self.calls_udaf(&text)
+            });
         let node = if grouped {
             self.grouped(select, input_node, &input, &group_exprs)?
         } else {
@@ -733,6 +813,59 @@ impl Builder<'_, '_, '_> {
         ))
     }
 
+    /// WHERE, then the OVER aggregate (the input's columns and the aggregates), then the select list.
+    fn over(&mut self, select: &sql::Select, mut input_node: usize, input: &Schema) -> Result<usize, Fail> {
+        if let Some(w) = &select.selection {
+            let mut found = Vec::new();
+            let filter = {
+                let mut scope = self.scope(input);
+                scope.python = Some(&mut found);
+                condition(&mut scope, w, "WHERE")?
+            };
+            let python = self.python(found)?;
+            input_node = self.push(
+                RelOp::Calc { python, filter: Some(filter), projection: identity(input), schema: input.clone() },
+                vec![input_node],
+            );
+        }
+        if self.updates(input_node) {
+            return Err(unsupported(select.span(), "an OVER aggregation over an updating input"));
+        }
+        let spec = super::over::window_spec(select, select.span())?;
+        let window = {
+            let mut scope = self.scope(input);
+            super::over::resolve(spec, &mut scope, select.span())?
+        };
+        let keys = identity(input);
+        let mut aggs: Vec<AggCall> = Vec::new();
+        let (projection, fields) = {
+            let mut scope = self.scope(input);
+            scope.grouping = Some((&keys, &mut aggs));
+            self.items(select, input, &mut scope)?
+        };
+        if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref()) {
+            return Err(unsupported(select.span(), &format!("the Python aggregate function `{}` in an OVER window", py.function)));
+        }
+        let mut over_fields = input.fields.clone();
+        for (i, a) in aggs.iter().enumerate() {
+            over_fields.push(Field { name: format!("$o{i}"), ty: a.ty });
+        }
+        let node = self.push(
+            RelOp::OverAggregate {
+                partition: window.partition,
+                time: window.time,
+                frame: window.frame,
+                aggs,
+                schema: Schema { fields: over_fields },
+            },
+            vec![input_node],
+        );
+        Ok(self.push(
+            RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema { fields } },
+            vec![node],
+        ))
+    }
+
     /// WHERE, then the group aggregate, then HAVING and the select list over `[keys..., aggs...]`.
     fn grouped(
         &mut self,
@@ -775,6 +908,7 @@ impl Builder<'_, '_, '_> {
             };
             (projection, fields, having)
         };
+        super::lower::attach_udafs(self.ctx, &mut aggs, self.functions).map_err(Fail::Done)?;
         let Some(having) = having else {
             let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };
             return Ok(self.push(super::window::windowed(op, window_end), vec![input_node]));

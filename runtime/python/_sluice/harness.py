@@ -172,6 +172,8 @@ class FunctionContext(object):
 def _table_function_object(callable_):
     """The ScalarFunction behind a UDF's callable (its bound `eval`), if it is one."""
     from pyflink.table.udf import UserDefinedFunction
+    if isinstance(callable_, UserDefinedFunction):
+        return callable_
     owner = getattr(callable_, "__self__", None)
     return owner if isinstance(owner, UserDefinedFunction) else None
 

@@ -4,12 +4,19 @@
 //! row (accumulate for +I/+U, retract for -U/-D); a new group emits `+I`, a changed group `-U` of its
 //! previous result then `+U` of the new one, an unchanged result nothing, and a group whose last row
 //! was retracted `-D`. The projection runs over `[keys..., aggregate values...]`.
+//!
+//! With a Python aggregate function among the aggregates the operator works as PyFlink's Python group
+//! aggregate does: rows are buffered per key for a bundle (until 100000 rows, a second of wall clock,
+//! a watermark, a checkpoint or the end of input), then each key (in order of first arrival in the
+//! bundle) takes all its rows and emits at most one change: `+I` for a new group, `-U`/`+U` when its
+//! result changed, `-D` when it emptied. Python is entered once per bundle.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::fxhash::FxHashMap;
 
+use super::py_aggregate::{PyAccumulator, PyAggCall};
 use super::{decimal, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
@@ -37,6 +44,8 @@ pub struct AggSpec {
     distinct: bool,
     /// SUM/AVG over DECIMAL values (unscaled `i128`s).
     decimal: bool,
+    /// A Python aggregate function (the other fields unused).
+    python: Option<PyAggCall>,
 }
 
 impl AggSpec {
@@ -48,7 +57,19 @@ impl AggSpec {
             avg_shift: None,
             distinct: false,
             decimal: false,
+            python: None,
         }
+    }
+
+    /// A Python aggregate function call.
+    pub fn python(call: PyAggCall) -> Self {
+        let mut spec = AggSpec::new(AggKind::Count, None, false);
+        spec.python = Some(call);
+        spec
+    }
+
+    pub fn is_python(&self) -> bool {
+        self.python.is_some()
     }
 
     /// AVG of a DECIMAL column, its result `shift` decimal places finer (rounded HALF_UP).
@@ -82,6 +103,8 @@ pub(super) struct Acc {
     dec_sum: i128,
     /// For DISTINCT aggregates: how many times each value is currently present.
     seen: Option<HashMap<Value, i64>>,
+    /// A Python aggregate function's accumulator object.
+    py: Option<PyAccumulator>,
 }
 
 pub(super) fn compare(a: &Value, b: &Value) -> Ordering {
@@ -100,6 +123,15 @@ pub(super) fn compare(a: &Value, b: &Value) -> Ordering {
 
 impl AggSpec {
     pub(super) fn update(&self, acc: &mut Acc, row: &[Value], retract: bool) -> Result<()> {
+        if let Some(call) = &self.python {
+            let py_acc = match acc.py.take() {
+                Some(a) => a,
+                None => call.create()?,
+            };
+            let result = call.update(&py_acc, row, retract);
+            acc.py = Some(py_acc);
+            return result;
+        }
         let value = match &self.arg {
             Some(arg) => arg(row),
             None => Value::Int(1),
@@ -156,6 +188,15 @@ impl AggSpec {
         Ok(())
     }
 
+    /// The aggregate's current value (a Python function's `get_value`).
+    pub(super) fn current(&self, acc: &Acc) -> Result<Value> {
+        match (&self.python, &acc.py) {
+            (Some(call), Some(py_acc)) => call.value(py_acc),
+            (Some(call), None) => call.value(&call.create()?),
+            (None, _) => Ok(self.value(acc)),
+        }
+    }
+
     pub(super) fn value(&self, acc: &Acc) -> Value {
         match self.kind {
             AggKind::Count => Value::Int(acc.count),
@@ -182,94 +223,201 @@ struct Group {
     previous: Vec<Value>,
 }
 
+/// PyFlink's bundle size (`python.fn-execution.bundle.size`) and time (`python.fn-execution.bundle.time`).
+const BUNDLE_SIZE: usize = 100_000;
+const BUNDLE_MILLIS: i64 = 1_000;
+
+/// Rows buffered for a bundle, by key in order of first arrival.
+#[derive(Default)]
+struct Bundle {
+    order: Vec<Vec<Value>>,
+    rows: HashMap<Vec<Value>, Vec<(RowKind, Vec<Value>)>>,
+    count: usize,
+    started: i64,
+}
+
 pub struct GroupAggregate {
     keys: Vec<ScalarFn>,
     aggs: Vec<AggSpec>,
     projection: Vec<ScalarFn>,
+    /// The keyed state: each group's accumulators.
     groups: FxHashMap<Vec<Value>, Group>,
+    /// `Some` when a Python aggregate function runs here (bundled processing).
+    bundle: Option<Bundle>,
 }
 
 impl GroupAggregate {
     pub fn new(keys: Vec<ScalarFn>, aggs: Vec<AggSpec>, projection: Vec<ScalarFn>) -> Self {
+        let bundle = aggs.iter().any(AggSpec::is_python).then(Bundle::default);
         GroupAggregate {
             keys,
             aggs,
             projection,
             groups: FxHashMap::default(),
+            bundle,
         }
     }
-}
 
-fn emit(projection: &[ScalarFn], kind: RowKind, key: &[Value], values: &[Value], out: &mut Batch) {
-    let mut input = Vec::with_capacity(key.len() + values.len());
-    input.extend_from_slice(key);
-    input.extend_from_slice(values);
-    let fields = projection.iter().map(|f| f(&input)).collect();
-    out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
-}
+    fn emit(&self, kind: RowKind, key: &[Value], values: &[Value], out: &mut Batch) {
+        let mut input = Vec::with_capacity(key.len() + values.len());
+        input.extend_from_slice(key);
+        input.extend_from_slice(values);
+        let fields = self.projection.iter().map(|f| f(&input)).collect();
+        out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
+    }
 
-impl GroupAggregate {
-
-    fn process_row(&mut self, kind: RowKind, fields: &[Value], out: &mut Batch) -> Result<()> {
-        let key: Vec<Value> = self.keys.iter().map(|f| f(fields)).collect();
-        let retract = matches!(kind, RowKind::UpdateBefore | RowKind::Delete);
-        let first = !self.groups.contains_key(&key);
-        if first && retract {
-            return Ok(());
-        }
-        if first {
-            let group = Group {
-                accs: vec![Acc::default(); self.aggs.len()],
-                rows: 0,
-                previous: Vec::new(),
-            };
-            self.groups.insert(key.clone(), group);
-        }
-        let Some(group) = self.groups.get_mut(&key) else {
-            return Err(crate::error::JobError::Internal("a group vanished".into()));
+    /// One key's rows (one row per call without Python aggregates; a bundle's rows with them): at most
+    /// one change of the key's result is emitted.
+    fn process_rows(&mut self, key: Vec<Value>, rows: &[(RowKind, Vec<Value>)], out: &mut Batch) -> Result<()> {
+        let is_retract = |kind: &RowKind| matches!(kind, RowKind::UpdateBefore | RowKind::Delete);
+        let (mut group, first, rows) = match self.groups.remove(&key) {
+            Some(group) => (group, false, rows),
+            None => {
+                // A retraction of a group not (or no longer) in state is dropped, as in Flink.
+                let start = rows.iter().take_while(|(kind, _)| is_retract(kind)).count();
+                if start == rows.len() {
+                    return Ok(());
+                }
+                let group = Group {
+                    accs: vec![Acc::default(); self.aggs.len()],
+                    rows: 0,
+                    previous: Vec::new(),
+                };
+                (group, true, &rows[start..])
+            }
         };
-        for (spec, acc) in self.aggs.iter().zip(group.accs.iter_mut()) {
-            spec.update(acc, fields, retract)?;
+        for (kind, fields) in rows {
+            let retract = is_retract(kind);
+            for (spec, acc) in self.aggs.iter().zip(group.accs.iter_mut()) {
+                spec.update(acc, fields, retract)?;
+            }
+            group.rows += if retract { -1 } else { 1 };
         }
-        group.rows += if retract { -1 } else { 1 };
-        let values: Vec<Value> = self
+        let values = self
             .aggs
             .iter()
             .zip(&group.accs)
-            .map(|(spec, acc)| spec.value(acc))
-            .collect();
+            .map(|(spec, acc)| spec.current(acc))
+            .collect::<Result<Vec<Value>>>()?;
         if group.rows <= 0 {
             if !first {
-                emit(&self.projection, RowKind::Delete, &key, &group.previous, out);
+                self.emit(RowKind::Delete, &key, &group.previous, out);
             }
-            self.groups.remove(&key);
             return Ok(());
         }
         if first {
-            emit(&self.projection, RowKind::Insert, &key, &values, out);
+            self.emit(RowKind::Insert, &key, &values, out);
         } else if values != group.previous {
-            emit(&self.projection, RowKind::UpdateBefore, &key, &group.previous, out);
-            emit(&self.projection, RowKind::UpdateAfter, &key, &values, out);
+            self.emit(RowKind::UpdateBefore, &key, &group.previous, out);
+            self.emit(RowKind::UpdateAfter, &key, &values, out);
         }
         group.previous = values;
+        self.groups.insert(key, group);
         Ok(())
+    }
+
+    /// Processes the buffered bundle, key by key, inside one Python entry.
+    fn finish_bundle(&mut self, out: &mut Batch) -> Result<()> {
+        let Some(bundle) = self.bundle.as_mut() else {
+            return Ok(());
+        };
+        if bundle.count == 0 {
+            return Ok(());
+        }
+        let taken = std::mem::take(bundle);
+        let Bundle { order, mut rows, .. } = taken;
+        pyo3::Python::attach(|_py| {
+            for key in order {
+                let key_rows = rows.remove(&key).unwrap_or_default();
+                self.process_rows(key, &key_rows, out)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A record's row kind and fields.
+fn parts(record: Record) -> (RowKind, Vec<Value>) {
+    match record.value {
+        Value::Row(row) => (row.kind, row.fields),
+        other => (RowKind::Insert, vec![other]),
     }
 }
 
 impl Operator for GroupAggregate {
     fn name(&self) -> &str {
-        "GroupAggregate"
+        if self.bundle.is_some() {
+            "PythonGroupAggregate"
+        } else {
+            "GroupAggregate"
+        }
     }
 
     fn declared_state(&self) -> Vec<StateDeclaration> {
         vec![StateDeclaration::Internal("group accumulators")]
     }
 
+    /// A Python aggregate function's `open(function_context)`, once before the first row.
+    fn on_start(&mut self) -> Result<()> {
+        for spec in &self.aggs {
+            if let Some(call) = &spec.python {
+                call.open()?;
+            }
+        }
+        Ok(())
+    }
+
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
-        for record in input {
-            match record.value {
-                Value::Row(row) => self.process_row(row.kind, &row.fields, out)?,
-                other => self.process_row(RowKind::Insert, std::slice::from_ref(&other), out)?,
+        if self.bundle.is_none() {
+            for record in input {
+                let (kind, fields) = parts(record);
+                let key: Vec<Value> = self.keys.iter().map(|f| f(&fields)).collect();
+                self.process_rows(key, &[(kind, fields)], out)?;
+            }
+            return Ok(());
+        }
+        let mut full = false;
+        if let Some(bundle) = self.bundle.as_mut() {
+            for record in input {
+                let (kind, fields) = parts(record);
+                let key: Vec<Value> = self.keys.iter().map(|f| f(&fields)).collect();
+                if bundle.count == 0 {
+                    bundle.started = crate::operator::now_millis();
+                }
+                bundle.count += 1;
+                match bundle.rows.get_mut(&key) {
+                    Some(rows) => rows.push((kind, fields)),
+                    None => {
+                        bundle.order.push(key.clone());
+                        bundle.rows.insert(key, vec![(kind, fields)]);
+                    }
+                }
+                full |= bundle.count >= BUNDLE_SIZE;
+            }
+        }
+        if full {
+            self.finish_bundle(out)?;
+        }
+        Ok(())
+    }
+
+    fn on_watermark(&mut self, _watermark: i64, out: &mut Batch) -> Result<()> {
+        self.finish_bundle(out)
+    }
+
+    fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
+        let due = self.bundle.as_ref().is_some_and(|b| b.count > 0 && now - b.started >= BUNDLE_MILLIS);
+        if due {
+            self.finish_bundle(out)?;
+        }
+        Ok(())
+    }
+
+    fn on_close(&mut self, out: &mut Batch) -> Result<()> {
+        self.finish_bundle(out)?;
+        for spec in &self.aggs {
+            if let Some(call) = &spec.python {
+                call.close()?;
             }
         }
         Ok(())

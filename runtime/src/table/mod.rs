@@ -1,12 +1,13 @@
 //! The Table API / SQL runtime: typed rows read from connectors, native expression evaluation
-//! (closures the compiler generates), Python scalar functions called in batches, a retracting group
-//! aggregate emitting Flink's changelog, a streaming join, and the print connector.
+//! (closures the compiler generates), Python scalar, aggregate and table functions called in batches, a retracting group
+//! aggregate emitting Flink's changelog, event-time OVER aggregations, a streaming join, and the print connector.
 //!
 //! Rows flow as `Value::Row` with their `RowKind` (+I/-U/+U/-D); fields are typed `Value`s in the
 //! table's column order.
 
 pub mod aggregate;
 pub mod calc;
+pub mod correlate;
 pub mod datagen_source;
 pub mod datetime;
 pub mod decimal;
@@ -14,7 +15,9 @@ pub mod file_sink;
 pub mod file_source;
 pub mod fx;
 pub mod join;
+pub mod over_aggregate;
 pub mod print_sink;
+pub mod py_aggregate;
 pub mod tableau;
 pub mod top_n;
 pub mod window;
@@ -22,11 +25,14 @@ pub mod window_expand;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
 pub use calc::{PyScalarCall, TableCalc};
+pub use correlate::TableCorrelate;
 pub use file_sink::FileSink;
 pub use file_source::FileSource;
 pub use datagen_source::{DatagenSource, GenField, GenKind};
 pub use join::StreamingJoin;
+pub use over_aggregate::{OverAggregate, OverFrame};
 pub use print_sink::{BlackholeSink, TablePrintSink};
+pub use py_aggregate::PyAggCall;
 pub use tableau::{TableauPrint, ValuesSource};
 pub use top_n::{SortKey, TopN};
 pub use window::{RowtimeWatermarks, WindowAggregate};

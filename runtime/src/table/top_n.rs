@@ -3,6 +3,10 @@
 //! by sort key, with ties kept in arrival order. A row that enters the top `n` is emitted `+I`; if
 //! that pushes the worst row out (the last arrival among the worst key), the evicted row's `-D` comes
 //! first. Without sort keys every row ties, so the first `n` rows are emitted and the rest dropped.
+//!
+//! With an offset (ranks `offset + 1 ..= offset + n`) Flink uses its row-number algorithm: the new row
+//! takes its rank and every row behind it moves down one rank, each changed rank in range emitting
+//! `-U` of its old row and `+U` of its new one, and the first rank that was empty `+I`.
 
 use std::cmp::Ordering;
 
@@ -29,6 +33,8 @@ impl SortKey {
 pub struct TopN {
     keys: Vec<SortKey>,
     limit: usize,
+    /// Rows ranked before the emitted ones (`offset()` / SQL OFFSET).
+    offset: usize,
     /// Sort keys in ascending order of rank, each with its rows in arrival order.
     buffer: Vec<(Vec<Value>, Vec<Vec<Value>>)>,
     size: usize,
@@ -36,7 +42,13 @@ pub struct TopN {
 
 impl TopN {
     pub fn new(keys: Vec<SortKey>, limit: usize) -> Self {
-        TopN { keys, limit, buffer: Vec::new(), size: 0 }
+        TopN { keys, limit, offset: 0, buffer: Vec::new(), size: 0 }
+    }
+
+    /// Emits ranks `offset + 1 ..= offset + limit` only.
+    pub fn with_offset(mut self, offset: usize) -> Self {
+        self.offset = offset;
+        self
     }
 
     fn order(&self, a: &[Value], b: &[Value]) -> Ordering {
@@ -59,9 +71,63 @@ impl TopN {
         Record::new(Value::Row(Box::new(Row { kind, fields })))
     }
 
+    /// The row-number algorithm (Flink's `processElementWithRowNumber`), used with an offset.
+    fn process_row_ranked(&mut self, fields: Vec<Value>, out: &mut Batch) {
+        let (start, end) = (self.offset + 1, self.offset + self.limit);
+        let key: Vec<Value> = self.keys.iter().map(|k| (k.expr)(&fields)).collect();
+        let in_range = match self.buffer.last() {
+            None => true,
+            Some((worst, _)) => self.order(&key, worst) == Ordering::Less || self.size < end,
+        };
+        if !in_range {
+            return;
+        }
+        let at = match self.buffer.binary_search_by(|(k, _)| self.order(k, &key)) {
+            Ok(i) => {
+                self.buffer[i].1.push(fields.clone());
+                i
+            }
+            Err(i) => {
+                self.buffer.insert(i, (key, vec![fields.clone()]));
+                i
+            }
+        };
+        self.size += 1;
+        // The new row's rank: the rows of better keys and of its own key (it is the last of its ties).
+        let mut rank: usize = self.buffer[..=at].iter().map(|(_, rows)| rows.len()).sum();
+        let mut current = fields;
+        let behind: Vec<Vec<Value>> = self.buffer[at + 1..].iter().flat_map(|(_, rows)| rows.iter().cloned()).collect();
+        for previous in behind {
+            if rank > end {
+                break;
+            }
+            if rank >= start {
+                out.push(Self::row(RowKind::UpdateBefore, previous.clone()));
+                out.push(Self::row(RowKind::UpdateAfter, current));
+            }
+            current = previous;
+            rank += 1;
+        }
+        if rank <= end && rank >= start {
+            out.push(Self::row(RowKind::Insert, current));
+        }
+        // Rows ranked after the last emitted rank are forgotten.
+        while self.size > end {
+            let Some((_, rows)) = self.buffer.last_mut() else { break };
+            rows.pop();
+            if rows.is_empty() {
+                self.buffer.pop();
+            }
+            self.size -= 1;
+        }
+    }
+
     fn process_row(&mut self, fields: Vec<Value>, out: &mut Batch) {
         if self.limit == 0 {
             return;
+        }
+        if self.offset > 0 {
+            return self.process_row_ranked(fields, out);
         }
         let key: Vec<Value> = self.keys.iter().map(|k| (k.expr)(&fields)).collect();
         let in_range = match self.buffer.last() {
@@ -139,6 +205,19 @@ mod tests {
         let mut out = Vec::new();
         top.process(rows(&[3, 1, 5, 2, 5]), &mut out).expect("runs");
         assert_eq!(lines(&out), ["+I[Int(3)]", "+I[Int(1)]", "-D[Int(1)]", "+I[Int(5)]", "-D[Int(3)]", "+I[Int(5)]"]);
+    }
+
+    #[test]
+    fn an_offset_shifts_ranks_with_updates() {
+        // Ranks 3..=4 ascending, as PyFlink's order_by(score).offset(2).fetch(2) prints them.
+        let key = SortKey::new(Box::new(|r: &[Value]| r[0].clone()), false, true);
+        let mut top = TopN::new(vec![key], 2).with_offset(2);
+        let mut out = Vec::new();
+        top.process(rows(&[70, 90, 60, 95, 80]), &mut out).expect("runs");
+        assert_eq!(
+            lines(&out),
+            ["+I[Int(90)]", "+I[Int(95)]", "-U[Int(90)]", "+U[Int(80)]", "-U[Int(95)]", "+U[Int(90)]"]
+        );
     }
 
     #[test]

@@ -5,11 +5,11 @@ from pyflink.table.table import GroupedTable, Table
 from pyflink.table.table_environment import (EnvironmentSettings, StreamTableEnvironment, TableConfig,
                                              TableEnvironment, TableResult)
 from pyflink.table.types import DataType, DataTypes
-from pyflink.table.udf import ScalarFunction, UserDefinedFunction, udf
+from pyflink.table.udf import AggregateFunction, ScalarFunction, TableFunction, UserDefinedFunction, udaf, udf, udtf
 from _sluice.errors import unsupported_module_getattr
 
 __getattr__ = unsupported_module_getattr("pyflink.table")
 
 __all__ = ["call", "col", "lit", "GroupedTable", "StatementSet", "Table", "EnvironmentSettings", "StreamTableEnvironment",
-           "TableConfig", "TableEnvironment", "TableResult", "DataType", "DataTypes", "ScalarFunction",
+           "TableConfig", "TableEnvironment", "TableResult", "DataType", "DataTypes", "ScalarFunction", "AggregateFunction", "udaf", "TableFunction", "udtf",
            "UserDefinedFunction", "udf"]

@@ -50,7 +50,24 @@ class Expression(object):
     __hash__ = object.__hash__
 
     def alias(self, name, *extra_names):
-        return self._derive(f"{self._sql} AS {_quote(name)}")
+        if extra_names:
+            # A table function call's column names (join_lateral reads them).
+            derived = self._derive(self._sql)
+            derived._names = [name, *extra_names]
+            derived._call_sql = self._sql
+            return derived
+        derived = self._derive(f"{self._sql} AS {_quote(name)}")
+        derived._names = [name]
+        derived._call_sql = self._sql
+        return derived
+
+    @property
+    def asc(self):
+        return self._derive(f"{self._sql} ASC")
+
+    @property
+    def desc(self):
+        return self._derive(f"{self._sql} DESC")
 
     def _agg(self, name):
         return self._derive(f"{name}({self._sql})")
@@ -137,10 +154,12 @@ def lit(value, data_type=None):
 
 
 def _call(function, args):
-    from pyflink.table.udf import UserDefinedScalarFunctionWrapper
+    from pyflink.table.udf import (UserDefinedAggregateFunctionWrapper, UserDefinedScalarFunctionWrapper,
+                                   UserDefinedTableFunctionWrapper)
     args = [_expr(a) for a in args]
     functions = {}
-    if isinstance(function, UserDefinedScalarFunctionWrapper):
+    if isinstance(function, (UserDefinedScalarFunctionWrapper, UserDefinedAggregateFunctionWrapper,
+                             UserDefinedTableFunctionWrapper)):
         name = function._name
         functions[name] = function
     elif isinstance(function, str):

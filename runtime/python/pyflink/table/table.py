@@ -113,6 +113,62 @@ class Table(UnsupportedMethods):
     def full_outer_join(self, right, join_predicate):
         return self._join(right, join_predicate, "full", "full_outer_join", sites.user_site(2))
 
+    def order_by(self, *fields):
+        """Sorts by `fields` (`col(a).desc`); streaming Flink needs fetch()/limit() after it (a Top-N)."""
+        site = sites.user_site(2)
+        specs = expression_specs(fields, site, "order_by")
+        return self._add("table.sort", {"keys": specs, "offset": 0, "fetch": None}, fields, specs)
+
+    def _resort(self, api, offset=None, fetch=None):
+        site = sites.user_site(3)
+        node = self._node
+        if node.op != "table.sort":
+            raise Unsupported(f"{api}() without order_by() before it is not supported by sluice yet", site)
+        params = dict(node.params)
+        if offset is not None:
+            params["offset"] = int(offset)
+        if fetch is not None:
+            if params.get("fetch") is not None:
+                fetch = min(int(fetch), params["fetch"])
+            params["fetch"] = int(fetch)
+        params["site"] = relative_site(site)
+        inputs = [self._t_env._graph.nodes[i] for i in node.inputs]
+        new = self._t_env._graph.add("table.sort", inputs, None, params, node.values, None, None, site)
+        return Table(self._t_env, new)
+
+    def fetch(self, fetch):
+        return self._resort("fetch", fetch=fetch)
+
+    def offset(self, offset):
+        return self._resort("offset", offset=offset)
+
+    def limit(self, fetch, offset=0):
+        return self._resort("limit", offset=offset, fetch=fetch)
+
+    def _join_lateral(self, call, predicate, kind, api):
+        site = sites.user_site(3)
+        if isinstance(call, str):
+            text, names = call, []
+        elif isinstance(call, Expression):
+            text = getattr(call, "_call_sql", call._sql)
+            names = list(getattr(call, "_names", []))
+        else:
+            raise JobDefinitionError(f"{api}() takes a table function call such as f(col('a')).alias('x', 'y'), "
+                                     f"got {type(call).__name__}", site)
+        if predicate is not None:
+            raise Unsupported(f"a join predicate of {api}() is not supported by sluice yet (filter with where() "
+                              "after the join)", site)
+        spec = {"text": text, "kind": "expr" if isinstance(call, Expression) else "string", "arg": 0,
+                "site": relative_site(site)}
+        params = {"kind": kind, "call": spec, "names": names, "predicate": None}
+        return self._add("table.lateral", params, [call], [spec])
+
+    def join_lateral(self, table_function_call, join_predicate=None):
+        return self._join_lateral(table_function_call, join_predicate, "inner", "join_lateral")
+
+    def left_outer_join_lateral(self, table_function_call, join_predicate=None):
+        return self._join_lateral(table_function_call, join_predicate, "left", "left_outer_join_lateral")
+
     def execute_insert(self, table_path, overwrite=False):
         site = sites.user_site(2)
         sink = self._t_env._sink(self._node, table_path, site)

@@ -7,7 +7,8 @@
 import re
 
 from pyflink.table.table import Table, _functions_in, relative_site
-from pyflink.table.udf import ScalarFunction, UserDefinedScalarFunctionWrapper
+from pyflink.table.udf import (ScalarFunction, UserDefinedAggregateFunctionWrapper, UserDefinedScalarFunctionWrapper,
+                               UserDefinedTableFunctionWrapper)
 from _sluice import execution, session, sites
 from _sluice.errors import JobDefinitionError, Unsupported, UnsupportedMethods
 from _sluice.graph import JobGraph, _relative
@@ -345,7 +346,8 @@ class TableEnvironment(UnsupportedMethods):
         if isinstance(function, ScalarFunction):
             raise JobDefinitionError(f"register a ScalarFunction through udf(): udf({type(function).__name__}()"
                                      ", result_type=...)", site)
-        if not isinstance(function, UserDefinedScalarFunctionWrapper):
+        if not isinstance(function, (UserDefinedScalarFunctionWrapper, UserDefinedAggregateFunctionWrapper,
+                                     UserDefinedTableFunctionWrapper)):
             raise Unsupported(f"registering a {type(function).__name__} as a function is not supported by "
                               "sluice yet (use @udf)", site)
         self._functions[name] = function

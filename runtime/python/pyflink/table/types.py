@@ -114,5 +114,15 @@ def _field(name, data_type, description=None):
     return DataField(name, data_type, description)
 
 
+def _array(element_type, nullable=True):
+    return DataType(f"ARRAY<{element_type.sql()}>", nullable)
+
+
+def _map(key_type, value_type, nullable=True):
+    return DataType(f"MAP<{key_type.sql()}, {value_type.sql()}>", nullable)
+
+
 DataTypes.ROW = staticmethod(_row)
+DataTypes.ARRAY = staticmethod(_array)
+DataTypes.MAP = staticmethod(_map)
 DataTypes.FIELD = staticmethod(_field)

@@ -1,4 +1,5 @@
-"""Python scalar functions: `@udf(...)` wrappers and ScalarFunction subclasses.
+"""Python scalar and aggregate functions: `@udf(...)` / `udaf(...)` wrappers, ScalarFunction and
+AggregateFunction subclasses.
 
 The wrapper keeps the function and its declared types; the compiler types calls from them and the
 runtime calls the function once per row, in batches (one GIL acquisition per batch).
@@ -80,9 +81,135 @@ def udf(f=None, input_types=None, result_type=None, deterministic=None, name=Non
     return wrap(f)
 
 
-def udtf(*args, **kwargs):
-    raise Unsupported("udtf() is not supported by sluice yet", sites.user_site(2))
+class TableFunction(UserDefinedFunction):
+    def eval(self, *args):
+        raise NotImplementedError
 
 
-def udaf(*args, **kwargs):
-    raise Unsupported("udaf() is not supported by sluice yet", sites.user_site(2))
+class UserDefinedTableFunctionWrapper(object):
+    """What `udtf(...)` returns: called on expressions, it is the argument of join_lateral()."""
+
+    def __init__(self, func, input_types, result_types, name, site):
+        if result_types is None:
+            raise JobDefinitionError("udtf() needs result_types", site)
+        if isinstance(result_types, DataType):
+            result_types = [result_types]
+        if isinstance(input_types, DataType):
+            input_types = [input_types]
+        for t in list(input_types or []) + list(result_types):
+            if not isinstance(t, DataType):
+                raise JobDefinitionError(f"udtf() types must be DataTypes, got {type(t).__name__}", site)
+        self._func = func
+        self._input_types = list(input_types) if input_types is not None else None
+        self._result_types = list(result_types)
+        self._name = name or getattr(func, "__name__", type(func).__name__)
+
+    def __call__(self, *args):
+        from pyflink.table.expressions import _call
+        return _call(self, args)
+
+    def _callable(self):
+        return self._func.eval if isinstance(self._func, TableFunction) else self._func
+
+    def _describe(self):
+        from _sluice.graph import udf_descriptor
+        func = self._func
+        return {"name": self._name, "kind": "table",
+                "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
+                "result_type": self._result_types[0].sql(),
+                "result_types": [t.sql() for t in self._result_types],
+                "udf": udf_descriptor(func, "eval" if isinstance(func, TableFunction) else None)}
+
+    def alias(self, *names):
+        return self
+
+
+def udtf(f=None, input_types=None, result_types=None, deterministic=None, name=None):
+    site = sites.user_site(2)
+
+    def wrap(func):
+        return UserDefinedTableFunctionWrapper(func, input_types, result_types, name, site)
+    if f is None:
+        return wrap
+    return wrap(f)
+
+
+class ImperativeAggregateFunction(UserDefinedFunction):
+    def create_accumulator(self):
+        raise NotImplementedError
+
+    def get_value(self, accumulator):
+        raise NotImplementedError
+
+    def accumulate(self, accumulator, *args):
+        raise NotImplementedError
+
+    def retract(self, accumulator, *args):
+        pass
+
+    def merge(self, accumulator, accumulators):
+        pass
+
+    def get_result_type(self):
+        raise NotImplementedError
+
+    def get_accumulator_type(self):
+        raise NotImplementedError
+
+
+class AggregateFunction(ImperativeAggregateFunction):
+    pass
+
+
+class UserDefinedAggregateFunctionWrapper(object):
+    """What `udaf(...)` returns: callable on expressions in a grouped select, registrable by name."""
+
+    def __init__(self, func, input_types, result_type, accumulator_type, name, site):
+        if not isinstance(func, AggregateFunction):
+            raise Unsupported(f"udaf() of a {type(func).__name__} is not supported by sluice yet (pass an "
+                              "AggregateFunction instance; pandas UDAFs are not supported)", site)
+        if accumulator_type is None:
+            accumulator_type = func.get_accumulator_type()
+        if result_type is None:
+            result_type = func.get_result_type()
+        if isinstance(input_types, DataType):
+            input_types = [input_types]
+        for t in list(input_types or []) + [result_type, accumulator_type]:
+            if not isinstance(t, DataType):
+                raise JobDefinitionError(f"udaf() types must be DataTypes, got {type(t).__name__}", site)
+        self._func = func
+        self._input_types = list(input_types) if input_types is not None else None
+        self._result_type = result_type
+        self._accumulator_type = accumulator_type
+        self._name = name or type(func).__name__
+
+    def __call__(self, *args):
+        from pyflink.table.expressions import _call
+        return _call(self, args)
+
+    def _callable(self):
+        """The AggregateFunction object the runtime calls create_accumulator/accumulate/... on."""
+        return self._func
+
+    def _describe(self):
+        from _sluice.graph import udf_descriptor
+        return {"name": self._name, "kind": "aggregate",
+                "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
+                "result_type": self._result_type.sql(), "accumulator_type": self._accumulator_type.sql(),
+                "udf": udf_descriptor(self._func, "accumulate")}
+
+    def alias(self, *names):
+        return self
+
+
+def udaf(f=None, input_types=None, result_type=None, accumulator_type=None, deterministic=None, name=None,
+         func_type="general"):
+    site = sites.user_site(2)
+    if func_type != "general":
+        raise Unsupported("pandas UDAFs are not supported by sluice yet", site)
+
+    def wrap(func):
+        return UserDefinedAggregateFunctionWrapper(func, input_types, result_type, accumulator_type, name, site)
+    if f is None:
+        return wrap
+    return wrap(f)
