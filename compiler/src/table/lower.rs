@@ -254,6 +254,11 @@ pub(crate) fn lower_table_node(
         "table.window" => lower_window(&mut ctx, &input)?,
         "table.join" => lower_join(&mut ctx, nodes)?,
         "table.lateral" => lower_lateral(&mut ctx, &input)?,
+        "table.over" => {
+            let over_updates = node.inputs.first().is_some_and(|&i| updating(nodes, i));
+            let input_id = node.inputs.first().copied().ok_or_else(|| ctx.internal("has no input"))?;
+            lower_over_window(&mut ctx, &input, input_id, over_updates)?
+        }
         "table.sort" => {
             let over_updates = node.inputs.first().is_some_and(|&i| updating(nodes, i));
             lower_sort(&mut ctx, &input, over_updates)?
@@ -745,6 +750,94 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
                 schema: schema.clone(),
             },
             inputs: vec![0, 1],
+        },
+    ];
+    Ok(RelOp::Query { nodes: query, schema })
+}
+
+/// `over_window(Over.partition_by(...).order_by(t).preceding(...).alias(w)).select(... .over(w))`: an
+/// OVER aggregate and the select list over `[input..., aggregates...]`.
+fn lower_over_window(
+    ctx: &mut Ctx<'_, '_>,
+    input: &Schema,
+    input_id: usize,
+    over_updates: bool,
+) -> Result<RelOp, CompileError> {
+    use super::QueryNode;
+    if over_updates {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "an over window over an updating table is not supported by sluice yet",
+        )
+        .at(ctx.node.site.clone()));
+    }
+    let window_spec = ctx.spec("window")?;
+    let functions = ctx.functions()?;
+    let sigs: HashMap<String, FunctionSig> = functions.iter().map(|(n, (s, _))| (n.clone(), s.clone())).collect();
+    let window = (|| {
+        let text = format!("{})", window_spec.text);
+        let mut parser = Parser::new(&GenericDialect).try_with_sql(&text).map_err(|e| parse_error(&e))?;
+        let spec = parser.parse_window_spec().map_err(|e| parse_error(&e))?;
+        let mut scope = Scope { input, functions: &sigs, grouping: None, python: None, sql: false, qualifiers: None };
+        super::over::resolve(&spec, &mut scope, Span::empty())
+    })()
+    .map_err(|e| ctx.error(&window_spec, e))?;
+    let keys: Vec<Expr> = input
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, f)| Expr::Column { index, ty: f.ty })
+        .collect();
+    let mut aggs: Vec<AggCall> = Vec::new();
+    let mut projection = Vec::new();
+    let mut fields = Vec::new();
+    for spec in ctx.specs("exprs")? {
+        let result = (|| {
+            for item in select_items(&spec)? {
+                let (e, name) = item_parts(&item, fields.len())?;
+                let mut scope = Scope {
+                    input,
+                    functions: &sigs,
+                    grouping: Some((&keys, &mut aggs)),
+                    python: None,
+                    sql: false,
+                    qualifiers: None,
+                };
+                let resolved = scope.resolve(e)?;
+                fields.push(Field { name, ty: resolved.ty() });
+                projection.push(resolved);
+            }
+            Ok(())
+        })();
+        result.map_err(|e| ctx.error(&spec, e))?;
+    }
+    if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref()) {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            format!("the Python aggregate function `{}` in an over window is not supported by sluice yet", py.function),
+        )
+        .at(ctx.node.site.clone()));
+    }
+    let mut over_fields = input.fields.clone();
+    for (i, a) in aggs.iter().enumerate() {
+        over_fields.push(Field { name: format!("$o{i}"), ty: a.ty });
+    }
+    let schema = Schema { fields };
+    let query = vec![
+        QueryNode { op: RelOp::Input { node: input_id, schema: input.clone() }, inputs: Vec::new() },
+        QueryNode {
+            op: RelOp::OverAggregate {
+                partition: window.partition,
+                time: window.time,
+                frame: window.frame,
+                aggs,
+                schema: Schema { fields: over_fields },
+            },
+            inputs: vec![0],
+        },
+        QueryNode {
+            op: RelOp::Calc { python: Vec::new(), filter: None, projection, schema: schema.clone() },
+            inputs: vec![1],
         },
     ];
     Ok(RelOp::Query { nodes: query, schema })

@@ -61,6 +61,10 @@ class Expression(object):
         derived._call_sql = self._sql
         return derived
 
+    def over(self, alias):
+        """An aggregate over the over window named `alias` (`col("a").sum.over(col("w"))`)."""
+        return self._derive(f"{self._sql} OVER {_expr(alias)._sql}")
+
     @property
     def asc(self):
         return self._derive(f"{self._sql} ASC")
@@ -168,6 +172,19 @@ def _call(function, args):
         raise JobDefinitionError("call() takes a function name or a udf", sites.user_site(3))
     expr = Expression(f"{name}({', '.join(a._sql for a in args)})", functions)
     return expr._derive(expr._sql, *args)
+
+
+# Over window bounds (`Over...preceding(UNBOUNDED_RANGE)`, `row_interval(2)`).
+UNBOUNDED_ROW = Expression("UNBOUNDED_ROW")
+UNBOUNDED_RANGE = Expression("UNBOUNDED_RANGE")
+CURRENT_ROW = Expression("CURRENT_ROW")
+CURRENT_RANGE = Expression("CURRENT_RANGE")
+
+
+def row_interval(rows):
+    e = Expression(str(int(rows)))
+    e._row_interval = int(rows)
+    return e
 
 
 def call(f, *args):

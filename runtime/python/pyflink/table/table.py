@@ -113,6 +113,13 @@ class Table(UnsupportedMethods):
     def full_outer_join(self, right, join_predicate):
         return self._join(right, join_predicate, "full", "full_outer_join", sites.user_site(2))
 
+    def over_window(self, *over_windows):
+        from pyflink.table.window import OverWindow
+        site = sites.user_site(2)
+        if len(over_windows) != 1 or not isinstance(over_windows[0], OverWindow):
+            raise Unsupported("over_window() with other than one Over window is not supported by sluice yet", site)
+        return OverWindowedTable(self, over_windows[0], site)
+
     def order_by(self, *fields):
         """Sorts by `fields` (`col(a).desc`); streaming Flink needs fetch()/limit() after it (a Top-N)."""
         site = sites.user_site(2)
@@ -221,6 +228,24 @@ class GroupedTable(UnsupportedMethods):
         args = list(self._key_args) + list(fields)
         return self._table._add("table.aggregate", {"keys": self._key_specs, "exprs": specs}, args,
                                 self._key_specs + specs)
+
+
+class OverWindowedTable(UnsupportedMethods):
+    """`table.over_window(w)`: its select() becomes a `table.over` node (the window as SQL window spec
+    text, the select list with `AGG(x) OVER w` calls)."""
+    _pyflink_name = "OverWindowedTable"
+
+    def __init__(self, table, window, site):
+        self._table = table
+        self._window = window
+        self._site = site
+
+    def select(self, *fields):
+        site = sites.user_site(2)
+        specs = expression_specs(fields, site, "select")
+        window = {"text": self._window._spec, "kind": "expr", "arg": 0, "site": relative_site(self._site)}
+        return self._table._add("table.over", {"window": window, "alias": self._window._alias, "exprs": specs},
+                                fields, specs)
 
 
 class GroupWindowedTable(UnsupportedMethods):

@@ -88,3 +88,68 @@ class SlideWithSizeAndSlideOnTime(object):
 
 
 __all__ = ["GroupWindow", "Slide", "Tumble"]
+
+
+class Over(object):
+    """Over windows: `Over.partition_by(k).order_by(rowtime).preceding(bound).alias("w")`, used with
+    `Table.over_window(w).select(col("a").sum.over(col("w")))`. The window is kept as the text of a SQL
+    window spec (`PARTITION BY ... ORDER BY ... ROWS BETWEEN ... PRECEDING AND CURRENT ROW`)."""
+
+    @classmethod
+    def partition_by(cls, *partition_by):
+        return OverWindowPartitioned([_sql(p) for p in partition_by])
+
+    @classmethod
+    def order_by(cls, order_by):
+        return OverWindowPartitioned([]).order_by(order_by)
+
+
+class OverWindowPartitioned(object):
+    def __init__(self, partition_by):
+        self._partition_by = partition_by
+
+    def order_by(self, order_by):
+        return OverWindowPartitionedOrdered(self._partition_by, _sql(order_by))
+
+
+class OverWindowPartitionedOrdered(object):
+    def __init__(self, partition_by, order_by, preceding=None, following=None):
+        self._partition_by = partition_by
+        self._order_by = order_by
+        self._preceding = preceding
+        self._following = following
+
+    def preceding(self, preceding):
+        return OverWindowPartitionedOrdered(self._partition_by, self._order_by, preceding, self._following)
+
+    def following(self, following):
+        return OverWindowPartitionedOrdered(self._partition_by, self._order_by, self._preceding, following)
+
+    def alias(self, alias):
+        site = sites.user_site(2)
+        p = self._preceding
+        rows = p is not None and (getattr(p, "_row_interval", None) is not None or _sql(p) == "UNBOUNDED_ROW")
+        if p is None or _sql(p) == "UNBOUNDED_RANGE":
+            start = "UNBOUNDED PRECEDING"
+        elif _sql(p) == "UNBOUNDED_ROW":
+            start = "UNBOUNDED PRECEDING"
+        elif getattr(p, "_row_interval", None) is not None:
+            start = f"{p._row_interval} PRECEDING"
+        else:
+            start = f"{_sql(p)} PRECEDING"
+        f = self._following
+        if f is not None and _sql(f) not in ("CURRENT_ROW", "CURRENT_RANGE"):
+            from _sluice.errors import Unsupported
+            raise Unsupported("an over window following() other than CURRENT_ROW / CURRENT_RANGE is not "
+                              "supported by sluice yet", site)
+        spec = ""
+        if self._partition_by:
+            spec += "PARTITION BY " + ", ".join(self._partition_by) + " "
+        spec += f"ORDER BY {self._order_by} {'ROWS' if rows else 'RANGE'} BETWEEN {start} AND CURRENT ROW"
+        return OverWindow(spec, _sql(alias).strip("`"))
+
+
+class OverWindow(object):
+    def __init__(self, spec, alias):
+        self._spec = spec
+        self._alias = alias
