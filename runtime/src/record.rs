@@ -3,7 +3,7 @@
 //! Operators exchange whole batches (`Vec<Record>`), never single records, so a fused chain runs one
 //! tight loop per operator per batch and Python is entered once per batch.
 
-use crate::value::Value;
+use crate::value::{RowKind, Value};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
@@ -15,6 +15,14 @@ pub struct Record {
 }
 
 impl Record {
+    /// A table row's change kind and fields; a bare value is an inserted one-field row.
+    pub fn into_row_parts(self) -> (RowKind, Vec<Value>) {
+        match self.value {
+            Value::Row(row) => (row.kind, row.fields),
+            other => (RowKind::Insert, vec![other]),
+        }
+    }
+
     pub fn new(value: Value) -> Self {
         Record {
             value,

@@ -488,10 +488,7 @@ impl Operator for JdbcSink {
 
     fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
         for record in input {
-            let (kind, fields) = match record.value {
-                Value::Row(row) => (row.kind, row.fields),
-                other => (RowKind::Insert, vec![other]),
-            };
+            let (kind, fields) = record.into_row_parts();
             let row: Vec<Value> = self.casts.iter().map(|cast| cast(&fields)).collect();
             self.buffer(kind, row)?;
             if self.config.max_rows > 0 && self.buffered >= self.config.max_rows {

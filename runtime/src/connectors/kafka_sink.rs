@@ -217,10 +217,7 @@ impl Operator for KafkaTableSink {
 
     fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
         for record in input {
-            let (kind, fields) = match record.value {
-                Value::Row(row) => (row.kind, row.fields),
-                other => (RowKind::Insert, vec![other]),
-            };
+            let (kind, fields) = record.into_row_parts();
             let row: Vec<Value> = self.casts.iter().map(|cast| cast(&fields)).collect();
             let value: Vec<Value> = self
                 .value_columns

@@ -338,10 +338,7 @@ impl GroupAggregate {
 
 /// A record's row kind and fields.
 fn parts(record: Record) -> (RowKind, Vec<Value>) {
-    match record.value {
-        Value::Row(row) => (row.kind, row.fields),
-        other => (RowKind::Insert, vec![other]),
-    }
+    record.into_row_parts()
 }
 
 impl Operator for GroupAggregate {

@@ -108,10 +108,7 @@ impl Operator for FileSink {
 
     fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
         for record in input {
-            let (kind, fields) = match record.value {
-                Value::Row(row) => (row.kind, row.fields),
-                other => (RowKind::Insert, vec![other]),
-            };
+            let (kind, fields) = record.into_row_parts();
             if kind != RowKind::Insert {
                 return Err(JobError::Internal(format!("{} is append-only but received a {} change", self.name, kind.short_string())));
             }
