@@ -2,6 +2,7 @@
 """Kafka benchmark (sluice only: PyFlink's Kafka connector is a Maven jar this machine cannot fetch).
 
     python3 bench/kafka.py [--small] [--debug] [--servers 127.0.0.1:19092]
+    python3 bench/kafka.py --latency RATE    # end-to-end latency p50/p99 at a fixed input rate
 
 For two input sizes: a datagen -> Kafka job produces N JSON orders to a fresh topic (sink rate), then
 the Kafka -> filter -> Kafka job reads them to the end (source + sink rate). Records/s exclude start-up
@@ -31,6 +32,8 @@ def main():
     parser.add_argument("--debug", action="store_true")
     parser.add_argument("--servers", default="127.0.0.1:19092")
     parser.add_argument("--csv", default=os.path.join(ROOT, "bench", "results.csv"))
+    parser.add_argument("--latency", type=int, metavar="RATE",
+                        help="instead: end-to-end latency p50/p99 at RATE records/s for 10 s")
     args = parser.parse_args()
     host, port = args.servers.split(":")
     try:
@@ -42,14 +45,14 @@ def main():
         print(f"kafka bench: no tansu CLI at {TANSU} to create topics; skipped")
         return 0
     subprocess.run(["cargo", "build", "-q", "-p", "sluice"], cwd=ROOT, check=True)
+    if args.latency:
+        return latency(args)
     sizes = (1_000, 20_000) if args.small else (100_000, 1_000_000)
     runs = []
     for n in sizes:
         stamp = f"{n}-{int(time.time() * 1000)}"
         source, sink = f"bench-in-{stamp}", f"bench-out-{stamp}"
-        for topic in (source, sink):
-            subprocess.run([TANSU, "topic", "create", topic, "--partitions", "1",
-                            "--broker", f"tcp://{args.servers}"], check=True, stdout=subprocess.DEVNULL)
+        create_topics(args.servers, source, sink)
         # Topics and counts are in the jobs' DDL, so each size is its own build (seconds, warm).
         produce_args = ["--count", str(n), "--topic", source, "--servers", args.servers]
         filter_args = ["--source", source, "--sink", sink, "--servers", args.servers]
@@ -77,6 +80,54 @@ def main():
         for job, rate, seconds in (("kafka-produce", produce_rate, p2), ("kafka-filter", filter_rate, f2)):
             f.write(f"{date},{machine},{job},sluice,{n2},{seconds:.3f},{rate:.0f},,{rss / 1024:.1f},,"
                     f"{inputs},{profile}\n")
+    return 0
+
+
+def create_topics(servers, *topics):
+    for topic in topics:
+        subprocess.run([TANSU, "topic", "create", topic, "--partitions", "1", "--broker", f"tcp://{servers}"],
+                       check=True, stdout=subprocess.DEVNULL)
+
+
+def latency(args):
+    """The filter job runs unbounded while a producer writes at a fixed rate; then a third job pairs
+    each input record with its output by id and prints both Kafka timestamps (send time, write time)."""
+    rate, seconds = args.latency, 10
+    stamp = int(time.time() * 1000)
+    source, sink = f"lat-in-{stamp}", f"lat-out-{stamp}"
+    create_topics(args.servers, source, sink)
+    jobs = os.path.join(ROOT, "bench", "jobs")
+    filter_args = ["--source", source, "--sink", sink, "--servers", args.servers, "--unbounded"]
+    produce_args = ["--count", str(rate * seconds), "--topic", source, "--servers", args.servers,
+                    "--rate", str(rate)]
+    pair_args = ["--source", source, "--sink", sink, "--servers", args.servers]
+    filter_job = build_sluice(os.path.join(jobs, "kafka_filter.py"), args.debug, filter_args)
+    producer = build_sluice(os.path.join(jobs, "kafka_produce.py"), args.debug, produce_args)
+    pairer = build_sluice(os.path.join(jobs, "kafka_latency.py"), args.debug, pair_args)
+    running = subprocess.Popen([filter_job, *filter_args], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    for line in running.stderr:
+        if "reading" in line:
+            break
+    subprocess.run([producer, *produce_args], cwd=ROOT, check=True)
+    time.sleep(3)
+    running.kill()
+    running.wait()
+    out = subprocess.run([pairer, *pair_args], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+
+    def millis(text):
+        return datetime.datetime.fromisoformat(text).timestamp() * 1000
+
+    delays = []
+    for line in out.splitlines():
+        fields = line.strip()[3:-1].split(", ")
+        if len(fields) == 3:
+            delays.append(millis(fields[2]) - millis(fields[1]))
+    if not delays:
+        raise SystemExit("no records came through")
+    delays.sort()
+    p50, p99 = delays[len(delays) // 2], delays[min(len(delays) - 1, len(delays) * 99 // 100)]
+    print(f"kafka-latency sluice {rate:,} rec/s for {seconds} s: {len(delays):,} records through the filter, "
+          f"p50 {p50:.0f} ms, p99 {p99:.0f} ms (Kafka send time to the filter job's write time)")
     return 0
 
 

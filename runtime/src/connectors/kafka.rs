@@ -5,7 +5,7 @@
 use rdkafka::client::ClientContext;
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
 use rdkafka::consumer::ConsumerContext;
-use rdkafka::error::KafkaError;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 
 use super::log;
 use crate::overrides::table_option;
@@ -91,6 +91,10 @@ pub(crate) fn log_client(operator: &str, level: RDKafkaLogLevel, fac: &str, mess
 
 /// A client error (the broker unreachable, a request failed) as a log line of `operator`.
 pub(crate) fn log_error(operator: &str, error: &KafkaError, reason: &str) {
+    // A bounded source asks for end-of-partition events; they are not errors.
+    if matches!(error, KafkaError::Global(RDKafkaErrorCode::PartitionEOF)) {
+        return;
+    }
     log(operator, &format!("kafka error: {error}: {reason}"));
 }
 
