@@ -10,6 +10,7 @@
 //! Generated code uses the [`prelude`] and stays thin: it wires these pieces as the job's plan says.
 
 pub mod fxhash;
+pub mod random;
 pub mod connectors;
 pub mod error;
 pub mod format;

@@ -8,14 +8,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sluice_e2e::{build, run_binary, scratch_dir, text, workspace_root};
+use sluice_e2e::{build, listening, run_binary, scratch_dir, text, workspace_root};
 
 /// Per-uri (count, sum of sizes, speed) as Flink computes them, from the CSV text.
 pub(crate) type Expected = BTreeMap<String, (i64, i64, f64)>;
-
-fn listening(port: u16) -> bool {
-    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-}
 
 /// MariaDB and PostgreSQL, started by `tests/services.sh` if they are not listening.
 pub fn ensure_databases() {

@@ -20,13 +20,9 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
 use crate::connectors_jdbc::{assert_same, ensure_databases, mariadb, parse_rows, Expected};
-use sluice_e2e::{build, scratch_dir, text, workspace_root};
+use sluice_e2e::{build, listening, scratch_dir, text, workspace_root};
 
 const BROKER: &str = "127.0.0.1:19092";
-
-fn listening(port: u16) -> bool {
-    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-}
 
 /// The broker, started by `tests/services.sh` when nothing listens on its port.
 fn ensure_kafka() {

@@ -109,3 +109,8 @@ pub fn normalize_paths(text: &str) -> String {
     }
     text
 }
+
+/// Whether something accepts TCP connections on 127.0.0.1:`port`.
+pub fn listening(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}

@@ -32,10 +32,7 @@ fn tableau_width(field: &super::Field) -> usize {
 /// The runtime type a column is displayed as (DECIMAL and temporal columns are displayed from their
 /// text).
 fn display_type(ty: SqlType) -> TokenStream {
-    match ty {
-        t if matches!(t, SqlType::Decimal(..)) || t.is_temporal() => type_info(&SqlType::String.type_info()),
-        t => type_info(&t.type_info()),
-    }
+    type_info(&ty.connector_type().type_info())
 }
 
 /// The statement that adds `rel` (plan node `id`) to the pipeline as `var`, fed by `input`.
@@ -66,11 +63,6 @@ fn rel_stmt_on(
             rowtime,
         } => {
             // DECIMAL and temporal columns are read as text and parsed by a Calc after the source.
-            let read_as = |ty: SqlType| match ty {
-                SqlType::Decimal(..) => SqlType::String,
-                t if t.is_temporal() => SqlType::String,
-                t => t,
-            };
             let scan = match source {
                 SourceConnector::File {
                     path,
@@ -79,10 +71,10 @@ fn rel_stmt_on(
                     ignore_parse_errors,
                 } => {
                     let all: Vec<usize> = (0..schema.fields.len()).collect();
-                    let codec = super::kafka::codec_tokens(format, *field_delimiter, schema, &all, read_as);
+                    let codec = super::formats::codec_tokens(format, *field_delimiter, schema, &all);
                     quote! { p.source(table::FileSource::new(#table, #path, #codec, #ignore_parse_errors)) }
                 }
-                SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema, read_as),
+                SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema),
                 SourceConnector::Datagen(options) => super::datagen::source_expr(options, table, schema),
             };
             let watermarks = match rowtime {
@@ -92,11 +84,11 @@ fn rel_stmt_on(
                 }
                 None => quote! {},
             };
-            if schema.fields.iter().all(|f| read_as(f.ty) == f.ty) {
+            if schema.fields.iter().all(|f| f.ty.connector_type() == f.ty) {
                 return quote! { let #var = #scan; #watermarks };
             }
             let parse = schema.fields.iter().enumerate().map(|(index, f)| {
-                scalar_fn(&Expr::Column { index, ty: read_as(f.ty) }.cast(f.ty))
+                scalar_fn(&Expr::Column { index, ty: f.ty.connector_type() }.cast(f.ty))
             });
             quote! {
                 let #var = #scan;
@@ -336,10 +328,7 @@ fn rel_stmt_on(
                     roll_bytes,
                 } => {
                     let all: Vec<usize> = (0..schema.fields.len()).collect();
-                    let as_text = |ty: SqlType| {
-                        if ty.is_temporal() || matches!(ty, SqlType::Decimal(..)) { SqlType::String } else { ty }
-                    };
-                    let codec = super::kafka::codec_tokens(format, *field_delimiter, schema, &all, as_text);
+                    let codec = super::formats::codec_tokens(format, *field_delimiter, schema, &all);
                     quote! {
                         p.operator(#input, table::FileSink::new(#table, #path, #codec, #roll_bytes, vec![#(#casts),*]));
                     }

@@ -389,21 +389,7 @@ pub fn table_settings(plan: &Plan) -> Vec<TableSetting> {
         }
         options
     };
-    let mut rels: Vec<&RelOp> = Vec::new();
-    fn collect<'a>(rel: &'a RelOp, rels: &mut Vec<&'a RelOp>) {
-        rels.push(rel);
-        if let RelOp::Query { nodes, .. } = rel {
-            for node in nodes {
-                collect(&node.op, rels);
-            }
-        }
-    }
-    for node in plan.jobs.iter().flat_map(|job| &job.nodes) {
-        if let StreamOp::Relational(rel) = &node.op {
-            collect(rel, &mut rels);
-        }
-    }
-    for rel in rels {
+    for rel in relational_ops(plan) {
         let (table, connector, options) = match rel {
             RelOp::Scan {
                 table,
@@ -449,14 +435,34 @@ pub fn table_settings(plan: &Plan) -> Vec<TableSetting> {
     settings
 }
 
-/// The runtime cargo features the plan's connectors need (looking inside SQL queries too).
+/// Every relational operator of the plan, those inside SQL queries and views included.
+fn relational_ops(plan: &Plan) -> Vec<&RelOp> {
+    fn collect<'a>(rel: &'a RelOp, rels: &mut Vec<&'a RelOp>) {
+        rels.push(rel);
+        if let RelOp::Query { nodes, .. } = rel {
+            for node in nodes {
+                collect(&node.op, rels);
+            }
+        }
+    }
+    let mut rels = Vec::new();
+    for node in plan.jobs.iter().flat_map(|job| &job.nodes) {
+        if let StreamOp::Relational(rel) = &node.op {
+            collect(rel, &mut rels);
+        }
+    }
+    rels
+}
+
+/// The runtime cargo features the plan's connectors need.
 pub fn runtime_features(plan: &Plan) -> Vec<&'static str> {
-    fn visit(rel: &RelOp, features: &mut Vec<&'static str>) {
-        match rel {
+    let mut features: Vec<&'static str> = relational_ops(plan)
+        .into_iter()
+        .filter_map(|rel| match rel {
             RelOp::Sink {
                 sink: SinkConnector::Jdbc(jdbc),
                 ..
-            } => features.push(jdbc.feature()),
+            } => Some(jdbc.feature()),
             RelOp::Sink {
                 sink: SinkConnector::Kafka { .. },
                 ..
@@ -464,21 +470,10 @@ pub fn runtime_features(plan: &Plan) -> Vec<&'static str> {
             | RelOp::Scan {
                 source: super::SourceConnector::Kafka(_),
                 ..
-            } => features.push("kafka"),
-            RelOp::Query { nodes, .. } => {
-                for node in nodes {
-                    visit(&node.op, features);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut features = Vec::new();
-    for node in plan.jobs.iter().flat_map(|job| &job.nodes) {
-        if let StreamOp::Relational(rel) = &node.op {
-            visit(rel, &mut features);
-        }
-    }
+            } => Some("kafka"),
+            _ => None,
+        })
+        .collect();
     features.sort_unstable();
     features.dedup();
     features

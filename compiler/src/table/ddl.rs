@@ -310,20 +310,12 @@ impl TableDef {
         let path = self
             .option("path", "connector.path")
             .ok_or_else(|| err(self.options_span, "the filesystem connector needs a 'path' option"))?;
-        if !["csv", "json", "raw"].contains(&format) {
-            return Err(err(
-                self.options_span,
-                format!("the format '{format}' is not supported by sluice yet (csv, json and raw are)"),
-            ));
-        }
+        super::formats::check_format(format).map_err(|m| err(self.options_span, m))?;
         let delimiter = self
             .option("csv.field-delimiter", "format.field-delimiter")
             .unwrap_or(",");
-        let mut chars = delimiter.chars();
-        let field_delimiter = match (chars.next(), chars.next()) {
-            (Some(c), None) => c,
-            _ => return Err(err(self.options_span, "the CSV field delimiter must be one character")),
-        };
+        let field_delimiter =
+            super::formats::field_delimiter(delimiter).map_err(|m| err(self.options_span, m))?;
         Ok((path.to_string(), format.to_string(), field_delimiter))
     }
 

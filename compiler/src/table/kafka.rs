@@ -8,8 +8,8 @@ use quote::quote;
 use serde::Serialize;
 
 use super::connectors::Options;
-use super::types::{Schema, SqlType};
-use crate::codegen::types::type_info;
+use super::formats::{check_format, codec_tokens, field_delimiter};
+use super::types::Schema;
 
 /// Where a Kafka source starts reading.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,16 +84,6 @@ const FORMAT_PREFIXES: &[&str] = &[
     "csv.", "json.", "raw.", "key.csv.", "key.json.", "key.raw.", "value.csv.", "value.json.",
     "value.raw.", "format.",
 ];
-
-fn check_format(format: &str) -> Result<(), String> {
-    if ["csv", "json", "raw"].contains(&format) {
-        Ok(())
-    } else {
-        Err(format!(
-            "the format '{format}' is not supported by sluice yet (csv, json and raw are)"
-        ))
-    }
-}
 
 /// `'connector' = 'kafka'` / `'upsert-kafka'` or `'connector.type' = 'kafka'`.
 pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions, String> {
@@ -183,11 +173,7 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
     .iter()
     .find_map(|k| options.get(*k))
     .map_or(",", String::as_str);
-    let mut chars = delimiter.chars();
-    let field_delimiter = match (chars.next(), chars.next()) {
-        (Some(c), None) => c,
-        _ => return Err("the CSV field delimiter must be one character".into()),
-    };
+    let field_delimiter = field_delimiter(delimiter)?;
     let ignore = options
         .iter()
         .filter(|(k, _)| k.ends_with("ignore-parse-errors"))
@@ -247,42 +233,8 @@ fn parse_specific_offsets(spec: &str) -> Result<Vec<(i32, i64)>, String> {
 }
 
 
-/// A format's runtime value.
-fn format_tokens(name: &str, delimiter: char) -> TokenStream {
-    match name {
-        "csv" => quote! { connectors::formats::Format::Csv { delimiter: #delimiter } },
-        "raw" => quote! { connectors::formats::Format::Raw },
-        _ => quote! { connectors::formats::Format::Json },
-    }
-}
-
-/// A codec of `columns` (indexes into `schema`), fields read as `read_as` says; DECIMAL columns are
-/// written as JSON numbers from their text.
-pub(super) fn codec_tokens(
-    format: &str,
-    delimiter: char,
-    schema: &Schema,
-    columns: &[usize],
-    read_as: impl Fn(SqlType) -> SqlType,
-) -> TokenStream {
-    let format = format_tokens(format, delimiter);
-    let fields: Vec<&super::Field> = columns.iter().filter_map(|&i| schema.fields.get(i)).collect();
-    let names = fields.iter().map(|f| f.name.as_str());
-    let types = fields.iter().map(|f| type_info(&read_as(f.ty).type_info()));
-    let numeric = fields.iter().map(|f| matches!(f.ty, SqlType::Decimal(..)));
-    quote! {
-        connectors::formats::RowCodec::new(#format, vec![#(#names.to_string()),*], vec![#(#types),*])
-            .with_numeric_text(vec![#(#numeric),*])
-    }
-}
-
-/// The expression creating the Kafka source of `table` (columns read as `read_as` says).
-pub fn source_expr(
-    options: &KafkaOptions,
-    table: &str,
-    schema: &Schema,
-    read_as: impl Fn(SqlType) -> SqlType,
-) -> TokenStream {
+/// The expression creating the Kafka source of `table`.
+pub fn source_expr(options: &KafkaOptions, table: &str, schema: &Schema) -> TokenStream {
     let client = options.client_tokens(table);
     let startup = match &options.startup {
         KafkaStartup::Earliest => quote! { connectors::kafka_source::StartupMode::Earliest },
@@ -299,7 +251,7 @@ pub fn source_expr(
     let physical: Vec<usize> = (0..schema.fields.len())
         .filter(|i| !options.metadata.iter().any(|(m, _)| m == i))
         .collect();
-    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &physical, read_as);
+    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &physical);
     let (bounded, ignore) = (options.bounded, options.ignore_parse_errors);
     let layout = if options.metadata.is_empty() {
         quote! {}
@@ -336,7 +288,6 @@ pub fn sink_stmt(
     input: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let client = options.client_tokens(table);
-    let as_text = |ty: SqlType| if ty.is_temporal() || matches!(ty, SqlType::Decimal(..)) { SqlType::String } else { ty };
     let key: Vec<usize> = upsert_key
         .unwrap_or_default()
         .iter()
@@ -345,12 +296,12 @@ pub fn sink_stmt(
     let value_columns: Vec<usize> = (0..schema.fields.len())
         .filter(|i| !(options.value_except_key && key.contains(i)))
         .collect();
-    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &value_columns, as_text);
+    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &value_columns);
     let mode = match upsert_key {
         None => quote! { connectors::kafka_sink::SinkMode::Append },
         Some(_) => {
             let key_format = options.key_format.as_deref().unwrap_or("json");
-            let key_codec = codec_tokens(key_format, options.field_delimiter, schema, &key, as_text);
+            let key_codec = codec_tokens(key_format, options.field_delimiter, schema, &key);
             let key = key.iter().map(|&i| Lit::usize_unsuffixed(i));
             quote! { connectors::kafka_sink::SinkMode::Upsert { key: vec![#(#key),*], key_codec: #key_codec } }
         }

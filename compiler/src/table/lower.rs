@@ -573,6 +573,25 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         })();
         result.map_err(|e| ctx.error(&spec, e))?;
     }
+    let (mut aggs, projection, fields) = grouped_select(ctx, input, &sigs, &keys)?;
+    attach_udafs(ctx, &mut aggs, &functions)?;
+    Ok(RelOp::Aggregate {
+        keys,
+        aggs,
+        projection,
+        schema: Schema { fields },
+    })
+}
+
+/// The `exprs` of a grouped select (`group_by(...).select(...)`, an over window's select): each
+/// resolved over `keys` with its aggregate calls collected; returns (aggregates, projection over
+/// `[keys..., aggregates...]`, output fields).
+fn grouped_select(
+    ctx: &mut Ctx<'_, '_>,
+    input: &Schema,
+    sigs: &HashMap<String, FunctionSig>,
+    keys: &[Expr],
+) -> Result<(Vec<AggCall>, Vec<Expr>, Vec<Field>), CompileError> {
     let mut aggs: Vec<AggCall> = Vec::new();
     let mut projection = Vec::new();
     let mut fields = Vec::new();
@@ -582,30 +601,21 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
                 let (e, name) = item_parts(&item, fields.len())?;
                 let mut scope = Scope {
                     input,
-                    functions: &sigs,
-                    grouping: Some((&keys, &mut aggs)),
+                    functions: sigs,
+                    grouping: Some((keys, &mut aggs)),
                     python: None,
                     sql: false,
                     qualifiers: None,
                 };
                 let resolved = scope.resolve(e)?;
-                fields.push(Field {
-                    name,
-                    ty: resolved.ty(),
-                });
+                fields.push(Field { name, ty: resolved.ty() });
                 projection.push(resolved);
             }
             Ok(())
         })();
         result.map_err(|e| ctx.error(&spec, e))?;
     }
-    attach_udafs(ctx, &mut aggs, &functions)?;
-    Ok(RelOp::Aggregate {
-        keys,
-        aggs,
-        projection,
-        schema: Schema { fields },
-    })
+    Ok((aggs, projection, fields))
 }
 
 /// Whether plan node `node` produces a changelog with updates (a group aggregate upstream).
@@ -788,29 +798,7 @@ fn lower_over_window(
         .enumerate()
         .map(|(index, f)| Expr::Column { index, ty: f.ty })
         .collect();
-    let mut aggs: Vec<AggCall> = Vec::new();
-    let mut projection = Vec::new();
-    let mut fields = Vec::new();
-    for spec in ctx.specs("exprs")? {
-        let result = (|| {
-            for item in select_items(&spec)? {
-                let (e, name) = item_parts(&item, fields.len())?;
-                let mut scope = Scope {
-                    input,
-                    functions: &sigs,
-                    grouping: Some((&keys, &mut aggs)),
-                    python: None,
-                    sql: false,
-                    qualifiers: None,
-                };
-                let resolved = scope.resolve(e)?;
-                fields.push(Field { name, ty: resolved.ty() });
-                projection.push(resolved);
-            }
-            Ok(())
-        })();
-        result.map_err(|e| ctx.error(&spec, e))?;
-    }
+    let (aggs, projection, fields) = grouped_select(ctx, input, &sigs, &keys)?;
     if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref()) {
         return Err(CompileError::new(
             Category::Unsupported,

@@ -18,6 +18,7 @@ mod codegen_expr;
 pub mod ddl;
 mod display;
 pub mod expr;
+pub mod formats;
 pub mod join;
 pub mod kafka;
 mod locate;

@@ -112,6 +112,16 @@ impl SqlType {
         self.is_integer() || matches!(self, SqlType::Float | SqlType::Double | SqlType::Decimal(..))
     }
 
+    /// The type a connector reads and writes the column as: DECIMAL and temporal columns as their
+    /// text (a cast after a source parses them; a sink gets them cast to text).
+    pub fn connector_type(self) -> SqlType {
+        if self.is_temporal() || matches!(self, SqlType::Decimal(..)) {
+            SqlType::String
+        } else {
+            self
+        }
+    }
+
     /// DATE, TIME or TIMESTAMP.
     pub fn is_temporal(self) -> bool {
         matches!(self, SqlType::Date | SqlType::Time | SqlType::Timestamp(_))

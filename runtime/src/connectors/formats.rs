@@ -14,6 +14,7 @@
 //! DECIMAL and temporal columns are read as their text (a cast after the source parses them) and
 //! written from their text; DECIMAL is written as a JSON number.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use sluice_types::TypeInfo;
@@ -52,12 +53,24 @@ pub struct RowCodec {
     numeric_text: Vec<bool>,
     /// CSV fields that do not parse are NULL instead of failing the row.
     lenient: bool,
+    /// Each column's `"name":` in JSON, escaped once here rather than per row.
+    json_keys: Vec<Vec<u8>>,
 }
 
 impl RowCodec {
     pub fn new(format: Format, names: Vec<String>, types: Vec<TypeInfo>) -> Self {
         let numeric_text = vec![false; types.len()];
+        let json_keys = names
+            .iter()
+            .map(|name| {
+                let mut key = Vec::new();
+                push_json_string(&mut key, name);
+                key.push(b':');
+                key
+            })
+            .collect();
         RowCodec {
+            json_keys,
             format,
             names,
             types,
@@ -143,42 +156,39 @@ impl RowCodec {
     /// One message's bytes for `fields` (appended to `out`).
     pub fn encode(&self, fields: &[Value], out: &mut Vec<u8>) {
         match &self.format {
-            Format::Raw => match fields.first() {
-                Some(Value::Str(s)) => out.extend_from_slice(s.as_bytes()),
-                Some(Value::Bytes(b)) => out.extend_from_slice(b),
-                Some(Value::Null) | None => {}
-                Some(other) => out.extend_from_slice(plain_text(other).as_bytes()),
-            },
+            Format::Raw => {
+                if let Some(value) = fields.first() {
+                    out.extend_from_slice(plain_text(value).as_bytes());
+                }
+            }
             Format::Csv { delimiter } => {
-                let mut text = String::new();
+                let mut utf8 = [0u8; 4];
+                let delimiter_bytes = delimiter.encode_utf8(&mut utf8).as_bytes();
                 for (i, value) in fields.iter().enumerate() {
                     if i > 0 {
-                        text.push(*delimiter);
+                        out.extend_from_slice(delimiter_bytes);
                     }
                     let field = plain_text(value);
                     if field.contains([*delimiter, '"', '\n', '\r']) {
-                        text.push('"');
-                        text.push_str(&field.replace('"', "\"\""));
-                        text.push('"');
+                        out.push(b'"');
+                        out.extend_from_slice(field.replace('"', "\"\"").as_bytes());
+                        out.push(b'"');
                     } else {
-                        text.push_str(&field);
+                        out.extend_from_slice(field.as_bytes());
                     }
                 }
-                out.extend_from_slice(text.as_bytes());
             }
             Format::Json => {
-                let mut text = String::from("{");
-                for (i, (name, value)) in self.names.iter().zip(fields).enumerate() {
+                out.push(b'{');
+                for (i, (key, value)) in self.json_keys.iter().zip(fields).enumerate() {
                     if i > 0 {
-                        text.push(',');
+                        out.push(b',');
                     }
-                    push_json_string(&mut text, name);
-                    text.push(':');
+                    out.extend_from_slice(key);
                     let numeric = self.numeric_text.get(i).copied().unwrap_or(false);
-                    push_json_value(&mut text, value, numeric);
+                    push_json_value(out, value, numeric);
                 }
-                text.push('}');
-                out.extend_from_slice(text.as_bytes());
+                out.push(b'}');
             }
         }
     }
@@ -261,35 +271,36 @@ fn json_field(v: &serde_json::Value, ty: &TypeInfo) -> Result<Value, String> {
 }
 
 /// A value's text in CSV and raw messages (DOUBLE as Java prints it, NULL empty).
-fn plain_text(value: &Value) -> String {
+fn plain_text(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => java_double(*f),
-        Value::Str(s) | Value::Decimal(s) => s.to_string(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-        other => format!("{other:?}"),
+        Value::Null => Cow::Borrowed(""),
+        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Value::Int(i) => Cow::Owned(i.to_string()),
+        Value::Float(f) => Cow::Owned(java_double(*f)),
+        Value::Str(s) | Value::Decimal(s) => Cow::Borrowed(s),
+        Value::Bytes(b) => String::from_utf8_lossy(b),
+        other => Cow::Owned(format!("{other:?}")),
     }
 }
 
-fn push_json_value(out: &mut String, value: &Value, numeric_text: bool) {
+fn push_json_value(out: &mut Vec<u8>, value: &Value, numeric_text: bool) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
-        Value::Float(f) if f.is_finite() => out.push_str(&java_double(*f)),
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Value::Float(f) if f.is_finite() => out.extend_from_slice(java_double(*f).as_bytes()),
         // Jackson writes NaN and infinities as strings.
         Value::Float(f) => push_json_string(out, &java_double(*f)),
-        Value::Str(s) | Value::Decimal(s) if numeric_text => out.push_str(s),
+        Value::Str(s) | Value::Decimal(s) if numeric_text => out.extend_from_slice(s.as_bytes()),
         Value::Str(s) | Value::Decimal(s) => push_json_string(out, s),
         other => push_json_string(out, &plain_text(other)),
     }
 }
 
-fn push_json_string(out: &mut String, text: &str) {
-    // serde_json's string escaping is JSON's; a String never fails to serialize.
-    out.push_str(&serde_json::Value::String(text.to_string()).to_string());
+/// `text` as a JSON string (quoted and escaped as JSON requires).
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    // Serializing a str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
 }
 
 #[cfg(test)]

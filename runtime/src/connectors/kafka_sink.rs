@@ -72,8 +72,8 @@ pub struct KafkaTableSink {
     client: KafkaClientConfig,
     mode: SinkMode,
     codec: RowCodec,
-    /// The columns the message value holds (all, or all but the key's).
-    value_columns: Vec<usize>,
+    /// The columns the message value holds when not all of them (EXCEPT_KEY: all but the key's).
+    value_columns: Option<Vec<usize>>,
     casts: Vec<ScalarFn>,
     producer: Option<BaseProducer<DeliveryContext>>,
     failure: Arc<Mutex<Option<String>>>,
@@ -98,7 +98,7 @@ impl KafkaTableSink {
             client,
             mode,
             codec,
-            value_columns,
+            value_columns: (!value_columns.iter().copied().eq(0..casts.len())).then_some(value_columns),
             casts,
             producer: None,
             failure: Arc::new(Mutex::new(None)),
@@ -219,11 +219,14 @@ impl Operator for KafkaTableSink {
         for record in input {
             let (kind, fields) = record.into_row_parts();
             let row: Vec<Value> = self.casts.iter().map(|cast| cast(&fields)).collect();
-            let value: Vec<Value> = self
-                .value_columns
-                .iter()
-                .map(|&i| row.get(i).cloned().unwrap_or_default())
-                .collect();
+            let subset: Vec<Value>;
+            let value: &[Value] = match &self.value_columns {
+                None => &row,
+                Some(columns) => {
+                    subset = columns.iter().map(|&i| row.get(i).cloned().unwrap_or_default()).collect();
+                    &subset
+                }
+            };
             self.value_buf.clear();
             match &self.mode {
                 SinkMode::Append => {
@@ -234,7 +237,7 @@ impl Operator for KafkaTableSink {
                             kind.short_string()
                         )));
                     }
-                    self.codec.encode(&value, &mut self.value_buf);
+                    self.codec.encode(value, &mut self.value_buf);
                     self.send(None, false)?;
                 }
                 SinkMode::Upsert { key, key_codec } => {
@@ -249,7 +252,7 @@ impl Operator for KafkaTableSink {
                     key_codec.encode(&key_fields, &mut self.key_buf);
                     let tombstone = kind == RowKind::Delete;
                     if !tombstone {
-                        self.codec.encode(&value, &mut self.value_buf);
+                        self.codec.encode(value, &mut self.value_buf);
                     }
                     self.send(Some(0), tombstone)?;
                 }

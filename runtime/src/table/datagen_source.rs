@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::Result;
 use crate::operator::Source;
+use crate::random::Random;
 use crate::record::{Batch, Record};
 use crate::value::Value;
 
@@ -27,25 +28,6 @@ pub enum GenKind {
 pub struct GenField {
     pub kind: GenKind,
     pub null_rate: f64,
-}
-
-/// splitmix64: small, fast and good enough for test data.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    #[allow(clippy::cast_precision_loss)]
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 pub struct DatagenSource {
@@ -74,16 +56,13 @@ impl DatagenSource {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
         DatagenSource {
             name: format!("TableSourceScan(table=[[default_catalog, default_database, {table}]])"),
             rate: rows_per_second,
             remaining,
             fields,
             emitted: 0,
-            random: Random(seed),
+            random: Random::from_clock(),
             started: None,
         }
     }
@@ -103,18 +82,18 @@ impl DatagenSource {
         match kind {
             GenKind::RandomInt { min, max } => {
                 let span = u64::try_from(i128::from(max) - i128::from(min) + 1).unwrap_or(u64::MAX);
-                let offset = if span == 0 { self.random.next() } else { self.random.next() % span };
+                let offset = if span == 0 { self.random.next_u64() } else { self.random.next_u64() % span };
                 Value::Int(min.wrapping_add(offset as i64))
             }
             GenKind::RandomFloat { min, max } => Value::Float(min + (max - min) * self.random.unit()),
             GenKind::RandomString { length } => {
                 const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
                 let text: String = (0..length)
-                    .map(|_| char::from(ALPHANUMERIC[(self.random.next() % 62) as usize]))
+                    .map(|_| char::from(ALPHANUMERIC[(self.random.next_u64() % 62) as usize]))
                     .collect();
                 Value::Str(Arc::from(text))
             }
-            GenKind::RandomBool => Value::Bool(self.random.next() & 1 == 1),
+            GenKind::RandomBool => Value::Bool(self.random.next_u64() & 1 == 1),
             GenKind::Sequence { .. } => Value::Null,
         }
     }
