@@ -26,6 +26,17 @@ pub fn take_binary_options(args: Vec<String>) -> Result<(Vec<String>, bool), Str
             break;
         } else if arg == "--help" || arg == "-h" {
             help = true;
+        } else if arg == "--metrics-port" || arg.starts_with("--metrics-port=") {
+            let port = match arg.strip_prefix("--metrics-port=") {
+                Some(p) => p.to_string(),
+                None => iter.next().ok_or("--metrics-port needs a port number")?,
+            };
+            if port.parse::<u16>().is_err() {
+                return Err(format!("--metrics-port {port}: expected a port number (0-65535)"));
+            }
+            // Read by the harness when the job starts (the same as setting it in the environment);
+            // set while the process is still single-threaded.
+            std::env::set_var("SLUICE_METRICS_PORT", port);
         } else if arg == "--set" || arg.starts_with("--set=") {
             let setting = match arg.strip_prefix("--set=") {
                 Some(s) => s.to_string(),
@@ -96,12 +107,13 @@ This binary is a sluice-compiled PyFlink job. Arguments are the job's (as `pytho
 except these options of the binary itself:
   --set TABLE.OPTION=VALUE   override a connector option without rebuilding
                              (e.g. --set sink_table.password=...)
+  --metrics-port PORT        serve UDF metrics (Prometheus text) on 127.0.0.1:PORT
   --help, -h                 this text (the job's own help: BINARY -- --help)
   --                         every argument after it goes to the job
 Environment:
   SLUICE_<TABLE>_<OPTION>    the same override, e.g. SLUICE_SINK_TABLE_PASSWORD
   ${NAME} in a DDL option value is read from the environment when the job starts
-  SLUICE_METRICS_PORT        serve UDF metrics (Prometheus text) on 127.0.0.1:PORT
+  SLUICE_METRICS_PORT        the same as --metrics-port
   PYFLINK_PYTHON             a Python (venv) whose packages the job imports
 ";
 

@@ -114,7 +114,7 @@ fn udf_metrics_are_reported() {
     let binary = build(&fixture("metrics.py"), "metrics", &[]);
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
     let child = std::process::Command::new(&binary)
-        .env("SLUICE_METRICS_PORT", port.to_string())
+        .args(["--metrics-port", &port.to_string()])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -27,8 +27,9 @@ pub use window::{TriggerKind, WindowAssigner, WindowConfig, WindowFunctionKind, 
 use pyo3::prelude::*;
 use sluice_types::TypeInfo;
 
-use crate::error::Result;
-use crate::python::convert::{from_py, to_py};
+use crate::error::{JobError, Result};
+use crate::python::batch::call_columns;
+use crate::python::convert::{from_py, to_py, to_py_list};
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 use crate::state::KeyedStateStore;
@@ -63,8 +64,10 @@ impl PythonFunctionCore {
         }
     }
 
-    /// Calls the function on each record of a batch under one GIL acquisition (keyed state pointed at
-    /// each record's key), handing every result to `emit` with the record it came from.
+    /// Calls the function on each record of a batch under one GIL acquisition, handing every result to
+    /// `emit` with the record it came from. Without keyed state the calls are driven from C over the
+    /// batch's converted values (`python::batch`); with it, keyed state is pointed at each record's key
+    /// before its call.
     pub fn call_each(
         &self,
         input: Batch,
@@ -73,6 +76,20 @@ impl PythonFunctionCore {
     ) -> Result<()> {
         Python::attach(|py| {
             let func = self.udf.callable(py);
+            if self.state.is_none() {
+                let values = to_py_list(py, input.iter().map(|record| &record.value), input_type)
+                    .map_err(|e| self.udf.error(py, e))?;
+                let mut records = input.into_iter();
+                return call_columns(
+                    func,
+                    vec![values],
+                    |_, result| match records.next() {
+                        Some(record) => emit(self, record, &result),
+                        None => Err(JobError::Internal("map produced more results than records".into())),
+                    },
+                    |e| self.udf.error(py, e),
+                );
+            }
             for record in input {
                 self.set_key(&record.key);
                 let result = to_py(py, &record.value, input_type)

@@ -179,6 +179,20 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
     })
 }
 
+/// Converts a column of values to a Python list; scalars (the common case) without an intermediate
+/// vector.
+pub fn to_py_list<'a, 'py>(
+    py: Python<'py>,
+    values: impl ExactSizeIterator<Item = &'a Value> + Clone,
+    ty: &TypeInfo,
+) -> PyResult<Bound<'py, PyList>> {
+    if values.clone().all(is_scalar) {
+        return PyList::new(py, values.map(|v| scalar_to_py(py, v)));
+    }
+    let converted = values.map(|v| to_py(py, v, ty)).collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, converted)
+}
+
 fn is_scalar(value: &Value) -> bool {
     matches!(value, Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_))
 }
@@ -224,6 +238,27 @@ fn days_of(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
 
 /// Converts a Python object to a runtime value of the declared type.
 pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, ConvertError>> {
+    // The common results first: a BIGINT int, a DOUBLE float, a STRING str.
+    match ty {
+        TypeInfo::Long | TypeInfo::BigInt => {
+            if let Ok(int) = obj.downcast_exact::<PyInt>() {
+                if let Ok(i) = int.extract::<i64>() {
+                    return Ok(Ok(Value::Int(i)));
+                }
+            }
+        }
+        TypeInfo::Double => {
+            if let Ok(float) = obj.downcast_exact::<PyFloat>() {
+                return Ok(Ok(Value::Float(float.value())));
+            }
+        }
+        TypeInfo::String => {
+            if let Ok(s) = obj.downcast_exact::<PyString>() {
+                return Ok(Ok(Value::Str(Arc::from(s.to_str()?))));
+            }
+        }
+        _ => {}
+    }
     if obj.is_none() {
         return Ok(Ok(Value::Null));
     }
@@ -281,6 +316,19 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
             }
         }
         TypeInfo::Tuple { fields } => {
+            // The common case: a plain tuple, read in place.
+            if let Ok(t) = obj.downcast_exact::<PyTuple>() {
+                if t.len() == fields.len() {
+                    let mut values = Vec::with_capacity(fields.len());
+                    for (item, field_ty) in t.iter_borrowed().zip(fields) {
+                        match from_py(&item, field_ty)? {
+                            Ok(v) => values.push(v),
+                            Err(e) => return Ok(Err(e)),
+                        }
+                    }
+                    return Ok(Ok(Value::Tuple(values)));
+                }
+            }
             let Some((items, _)) = sequence_items(obj)? else {
                 return Ok(Err(mismatch(obj, ty)));
             };
@@ -387,6 +435,10 @@ fn sequence_items<'py>(
     obj: &Bound<'py, PyAny>,
 ) -> PyResult<Option<(Vec<Bound<'py, PyAny>>, RowKind)>> {
     let py = obj.py();
+    // Plain tuples first: `isinstance` against the Python-level Row class costs far more.
+    if let Ok(t) = obj.downcast_exact::<PyTuple>() {
+        return Ok(Some((t.iter().collect(), RowKind::Insert)));
+    }
     if obj.is_instance(harness(py)?.row_type.bind(py))? {
         let values = obj.getattr(intern!(py, "_values"))?;
         let kind: u8 = obj

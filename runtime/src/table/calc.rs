@@ -3,13 +3,14 @@
 //! column the compiled expressions read. Row kinds pass through unchanged.
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::PyList;
 use sluice_types::TypeInfo;
 
 use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::Operator;
-use crate::python::convert::{from_py, to_py};
+use crate::python::batch::map_calls;
+use crate::python::convert::{from_py, to_py_list};
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 use crate::value::{Row, RowKind, Value};
@@ -37,16 +38,23 @@ impl PyScalarCall {
         }
     }
 
-    fn call(&self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
-        let mut args = Vec::with_capacity(self.args.len());
-        for (arg, ty) in self.args.iter().zip(&self.arg_types) {
-            args.push(to_py(py, &arg(fields), ty).map_err(|e| self.function.error(py, e))?);
-        }
-        let result = PyTuple::new(py, args)
-            .and_then(|args| self.function.callable(py).call1(args))
-            .map_err(|e| self.function.error(py, e))?;
+    /// The batch's arguments, one Python list per parameter.
+    fn argument_columns<'py>(&self, py: Python<'py>, rows: &[RowParts]) -> Result<Vec<Bound<'py, PyList>>> {
+        self.args
+            .iter()
+            .zip(&self.arg_types)
+            .map(|(arg, ty)| {
+                let values: Vec<Value> = rows.iter().map(|(_, fields, _)| arg(fields)).collect();
+                to_py_list(py, values.iter(), ty).map_err(|e| self.function.error(py, e))
+            })
+            .collect()
+    }
+
+    /// One result of the function, checked against its result type.
+    fn result(&self, py: Python<'_>, result: PyResult<Bound<'_, PyAny>>) -> Result<Value> {
+        let result = result.map_err(|e| self.function.error(py, e))?;
         from_py(&result, &self.result_type)
-            .map_err(|e| self.function.error(py, e))?
+            .map_err(|e| self.function.error(result.py(), e))?
             .map_err(|e| {
                 JobError::User(format!(
                     "{} returned a value that does not match its result_type: {e}",
@@ -55,6 +63,9 @@ impl PyScalarCall {
             })
     }
 }
+
+/// A row's kind, fields and timestamp.
+type RowParts = (RowKind, Vec<Value>, Option<i64>);
 
 pub struct TableCalc {
     python: Vec<PyScalarCall>,
@@ -94,7 +105,7 @@ impl TableCalc {
 }
 
 /// A record's row kind and fields (a non-row value is one field).
-fn row_parts(record: Record) -> (RowKind, Vec<Value>, Option<i64>) {
+fn row_parts(record: Record) -> RowParts {
     match record.value {
         Value::Row(row) => (row.kind, row.fields, record.timestamp),
         // A DataStream's tuples entering a table (from_data_stream).
@@ -143,15 +154,26 @@ impl Operator for TableCalc {
             }
             return Ok(());
         }
+        // Every function's arguments come from the input columns, so they are converted for the whole
+        // batch up front; the functions are then called row by row, in order (one `map` iterator per
+        // function, advanced in turn), as Flink's PythonCalc evaluates them.
+        let mut rows: Vec<RowParts> = input.into_iter().map(row_parts).collect();
         Python::attach(|py| {
-            for record in input {
-                let (kind, mut fields, ts) = row_parts(record);
-                let base = fields.len();
-                for call in &self.python {
-                    let value = call.call(py, &fields[..base])?;
-                    fields.push(value);
+            let mut calls = Vec::with_capacity(self.python.len());
+            for call in &self.python {
+                let columns = call.argument_columns(py, &rows)?;
+                let results = map_calls(call.function.callable(py), columns)
+                    .map_err(|e| call.function.error(py, e))?;
+                calls.push((call, results));
+            }
+            for (kind, fields, ts) in &mut rows {
+                for (call, results) in &mut calls {
+                    let result = results.next().ok_or_else(|| {
+                        JobError::Internal(format!("{} returned fewer results than rows", call.function.label()))
+                    })?;
+                    fields.push(call.result(py, result)?);
                 }
-                self.finish(kind, &fields, ts, out);
+                self.finish(*kind, fields, *ts, out);
             }
             Ok(())
         })
