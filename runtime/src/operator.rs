@@ -51,6 +51,13 @@ pub trait Operator: Send {
         None
     }
 
+    /// Watermarks generated inside the last batch, each with how many of the batch's output records
+    /// precede it (ascending). Flink's Table WatermarkAssignerOperator emits one right after a record
+    /// that moved event time on by more than the watermark interval.
+    fn take_watermarks_within_batch(&mut self) -> Vec<(usize, i64)> {
+        Vec::new()
+    }
+
     /// Whether the inputs' watermarks pass through. Timestamp assigners replace them (only the final
     /// watermark at the end of input passes), as Flink's TimestampsAndWatermarksOperator does.
     fn forwards_watermarks(&self) -> bool {

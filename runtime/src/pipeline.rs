@@ -171,13 +171,21 @@ impl Pipeline {
         for (i, (to, input)) in targets.into_iter().enumerate() {
             let records = if i == last { batch.take().unwrap_or_default() } else { batch.clone().unwrap_or_default() };
             let mut out = Vec::with_capacity(records.len());
-            let generated = match &mut self.nodes[to] {
+            let (generated, within) = match &mut self.nodes[to] {
                 Node::Operator(op) => {
                     op.process_input(input, records, &mut out)?;
-                    op.generated_watermark()
+                    (op.generated_watermark(), op.take_watermarks_within_batch())
                 }
-                Node::Source(_) => None,
+                Node::Source(_) => (None, Vec::new()),
             };
+            // Watermarks generated mid-batch go out between the records they follow and the rest.
+            let mut emitted = 0;
+            for (position, watermark) in within {
+                let rest = out.split_off(position.saturating_sub(emitted).min(out.len()));
+                emitted += out.len();
+                self.after_hook(to, std::mem::replace(&mut out, rest))?;
+                self.forward_watermark(to, watermark)?;
+            }
             self.after_hook(to, out)?;
             if let Some(watermark) = generated {
                 self.forward_watermark(to, watermark)?;

@@ -80,7 +80,10 @@ fn rel_stmt_on(
             let watermarks = match rowtime {
                 Some(r) => {
                     let (column, delay) = (Lit::usize_unsuffixed(r.column), Lit::i64_suffixed(r.delay_ms));
-                    quote! { let #var = p.operator(#var, table::RowtimeWatermarks::new(#column, #delay)); }
+                    // Flink pushes a Kafka table's watermark into its source (periodic only); other
+                    // sources get the WatermarkAssignerOperator, which also emits on event-time jumps.
+                    let on_event_jumps = !matches!(source, SourceConnector::Kafka(_));
+                    quote! { let #var = p.operator(#var, table::RowtimeWatermarks::new(#column, #delay, #on_event_jumps)); }
                 }
                 None => quote! {},
             };
@@ -157,6 +160,20 @@ fn rel_stmt_on(
             quote! {
                 let #var = p.operator(#input, table::WindowAggregate::new(
                     vec![#(#keys),*], #end_key, vec![#(#aggs),*], vec![#(#projection),*]));
+            }
+        }
+        // Rows pass through: the aggregate over it computes the windows.
+        RelOp::SessionWindow { .. } => quote! { let #var = #input; },
+        RelOp::SessionWindowAggregate { keys, window_positions, time, gap_ms, aggs, projection, .. } => {
+            let keys = keys.iter().map(scalar_fn);
+            let aggs = agg_specs(id, aggs);
+            let [start, end] = window_positions.map(Lit::usize_unsuffixed);
+            let time = Lit::usize_unsuffixed(*time);
+            let gap = Lit::i64_suffixed(*gap_ms);
+            let projection = projection.iter().map(scalar_fn);
+            quote! {
+                let #var = p.operator(#input, table::SessionWindowAggregate::new(
+                    vec![#(#keys),*], [#start, #end], #time, #gap, vec![#(#aggs),*], vec![#(#projection),*]));
             }
         }
         RelOp::Values { schema } => {

@@ -252,7 +252,7 @@ fn rel_changelog(
         ),
         // Append-only Top-N deletes the rows it evicts.
         RelOp::TopN { .. } => (true, None),
-        RelOp::WindowExpand { .. } => (input(0).0, None),
+        RelOp::WindowExpand { .. } | RelOp::SessionWindow { .. } => (input(0).0, None),
         RelOp::Correlate { .. } => (input(0).0, None),
         RelOp::Input { node, .. } => changelog_key(nodes, *node),
         RelOp::Query { nodes: query, .. } => query_changelog(query, query.len().saturating_sub(1), nodes),

@@ -87,6 +87,18 @@ impl fmt::Display for RelOp {
                 list(aggs),
                 list(projection)
             ),
+            RelOp::SessionWindow { time, gap_ms, partition, schema } => write!(
+                f,
+                "SessionWindow time=${time} gap={gap_ms}ms partition={} schema={schema}",
+                partition.as_ref().map_or("-".to_string(), |p| format!("{p:?}"))
+            ),
+            RelOp::SessionWindowAggregate { keys, window_positions, time, gap_ms, aggs, projection, schema } => write!(
+                f,
+                "SessionWindowAggregate keys=[{}] window_at={window_positions:?} time=${time} gap={gap_ms}ms aggs=[{}] select=[{}] schema={schema}",
+                list(keys),
+                list(aggs),
+                list(projection)
+            ),
             RelOp::Union { schema } => write!(f, "UnionAll schema={schema}"),
             RelOp::OverAggregate { partition, time, frame, aggs, schema } => write!(
                 f,

@@ -241,15 +241,21 @@ pub(crate) fn lower_table_node(
         }
         "table.select" | "table.filter" => lower_calc(&mut ctx, &input)?,
         "table.aggregate" => {
-            let end = node
-                .inputs
-                .first()
-                .and_then(|&i| nodes.get(i))
-                .and_then(|n| match &n.op {
-                    StreamOp::Relational(rel) => super::window::calc_window_end(rel),
-                    _ => None,
-                });
-            super::window::windowed(lower_aggregate(&mut ctx, &input)?, end)
+            let window = node.inputs.first().and_then(|&i| nodes.get(i)).and_then(|n| match &n.op {
+                StreamOp::Relational(rel) => Some(rel),
+                _ => None,
+            });
+            let op = lower_aggregate(&mut ctx, &input)?;
+            match window {
+                Some(session @ RelOp::SessionWindow { .. }) => {
+                    let width = input.fields.len().saturating_sub(3);
+                    super::window::session_windowed(op, session, width, true).map_err(|what| {
+                        CompileError::new(Category::Unsupported, format!("{what} is not supported by sluice yet"))
+                            .at(ctx.node.site.clone())
+                    })?
+                }
+                _ => super::window::windowed(op, window.and_then(super::window::calc_window_end)),
+            }
         }
         "table.window" => lower_window(&mut ctx, &input)?,
         "table.join" => lower_join(&mut ctx, nodes)?,
@@ -443,9 +449,9 @@ pub(super) fn attach_udafs(
 fn check_window_udafs(rel: &RelOp, node: &RecordedNode) -> Result<(), CompileError> {
     let python = |aggs: &[AggCall]| aggs.iter().find_map(|a| a.python.as_ref().map(|p| p.function.clone()));
     let found = match rel {
-        RelOp::WindowAggregate { aggs, .. } => python(aggs),
+        RelOp::WindowAggregate { aggs, .. } | RelOp::SessionWindowAggregate { aggs, .. } => python(aggs),
         RelOp::Query { nodes, .. } => nodes.iter().find_map(|n| match &n.op {
-            RelOp::WindowAggregate { aggs, .. } => python(aggs),
+            RelOp::WindowAggregate { aggs, .. } | RelOp::SessionWindowAggregate { aggs, .. } => python(aggs),
             _ => None,
         }),
         _ => None,
@@ -668,6 +674,7 @@ fn lower_window(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileE
             }
             super::window::TvfKind::Hop { step_ms }
         }
+        Some("session") => super::window::TvfKind::Session { partition: None },
         _ => super::window::TvfKind::Tumble,
     };
     let tvf = super::window::Tvf { table: "the table".into(), table_span: Span::empty(), time_column, size_ms, kind };

@@ -165,6 +165,31 @@ pub enum RelOp {
         cumulate: bool,
         schema: Schema,
     },
+    /// The SESSION windowing TVF (SQL `SESSION(TABLE t [PARTITION BY k], DESCRIPTOR(ts), INTERVAL gap)`,
+    /// Table API `Session.with_gap(gap)`): its schema appends `window_start`, `window_end`,
+    /// `window_time`, which only a [`RelOp::SessionWindowAggregate`] over it computes (windows depend
+    /// on other rows), so the node itself passes rows through unchanged. `partition` is `None` without
+    /// PARTITION BY.
+    SessionWindow {
+        time: usize,
+        gap_ms: i64,
+        partition: Option<Vec<usize>>,
+        schema: Schema,
+    },
+    /// `GROUP BY window_start, window_end, keys...` over a [`RelOp::SessionWindow`] whose partition is
+    /// `keys`: one insert-only row per session when the watermark passes its end. `keys` are input
+    /// columns; `window_positions` say where window_start and window_end sit among the GROUP BY keys;
+    /// the projection runs over `[group keys..., aggregates...]` and the aggregates over the rows with
+    /// the window columns appended.
+    SessionWindowAggregate {
+        keys: Vec<Expr>,
+        window_positions: [usize; 2],
+        time: usize,
+        gap_ms: i64,
+        aggs: Vec<AggCall>,
+        projection: Vec<Expr>,
+        schema: Schema,
+    },
     /// `from_elements(...)`: the rows the script gave (read when the binary runs).
     Values { schema: Schema },
     /// `Table.execute().print()`: Flink's boxed result table on stdout.
@@ -238,6 +263,8 @@ impl RelOp {
             | RelOp::Union { schema }
             | RelOp::Join { schema, .. }
             | RelOp::WindowExpand { schema, .. }
+            | RelOp::SessionWindow { schema, .. }
+            | RelOp::SessionWindowAggregate { schema, .. }
             | RelOp::TopN { schema, .. }
             | RelOp::Correlate { schema, .. }
             | RelOp::OverAggregate { schema, .. }
@@ -262,6 +289,8 @@ impl RelOp {
             RelOp::OverAggregate { .. } => "OVER",
             RelOp::WindowExpand { cumulate: false, .. } => "HOP",
             RelOp::WindowExpand { cumulate: true, .. } => "CUMULATE",
+            RelOp::SessionWindow { .. } => "SESSION",
+            RelOp::SessionWindowAggregate { .. } => "session window aggregate",
             RelOp::Values { .. } => "from_elements",
             RelOp::Tableau { .. } => "execute().print",
             RelOp::Query { .. } => "sql_query",

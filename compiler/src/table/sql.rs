@@ -92,6 +92,8 @@ struct Builder<'a, 'c, 'b> {
     current: Option<Qualifiers>,
     /// Views being expanded (a view that names itself is an error, not a loop).
     expanding: Vec<String>,
+    /// SESSION TVF nodes and where they are written.
+    session_spans: Vec<(usize, Span)>,
 }
 
 /// What a statement is lowered for.
@@ -128,6 +130,7 @@ pub(super) fn lower_statement(
         quals: HashMap::new(),
         current: None,
         expanding: Vec::new(),
+        session_spans: Vec::new(),
     };
     let last = builder.text(spec, kind)?;
     let schema = builder.schema(last);
@@ -240,7 +243,9 @@ impl Builder<'_, '_, '_> {
                     return Err(err(other.span(), "expected an INSERT INTO ... SELECT statement"))
                 }
             };
-            self.query(&query)
+            let last = self.query(&query)?;
+            self.check_sessions_aggregated(last)?;
+            Ok(last)
         })();
         result.map_err(|f| match f {
             Fail::At(e) => self.ctx.error(spec, e),
@@ -583,7 +588,11 @@ impl Builder<'_, '_, '_> {
                 let tvf = super::window::tvf(expr)?;
                 let node = self.named(&tvf.table, tvf.table_span)?;
                 let op = super::window::tvf_calc(&tvf, &self.schema(node), expr.span())?;
+                let session = matches!(op, RelOp::SessionWindow { .. });
                 let node = self.push(op, vec![node]);
+                if session {
+                    self.session_spans.push((node, expr.span()));
+                }
                 self.rename(node, alias.as_ref())
             }
             other => Err(unsupported(other.span(), "this kind of FROM item (parenthesized joins, table functions)")),
@@ -867,6 +876,32 @@ impl Builder<'_, '_, '_> {
     }
 
     /// WHERE, then the group aggregate, then HAVING and the select list over `[keys..., aggs...]`.
+    /// A GROUP BY's aggregate as the window aggregate of the windowing TVF it reads, if any.
+    fn window_aggregate(&self, op: RelOp, input_node: usize, window_end: Option<usize>, select: &sql::Select) -> Result<RelOp, Fail> {
+        let Some(session @ RelOp::SessionWindow { .. }) = self.nodes.get(input_node).map(|n| &n.op) else {
+            return Ok(super::window::windowed(op, window_end));
+        };
+        let width = self.nodes[input_node].inputs.first().map_or(0, |&i| self.schema(i).fields.len());
+        super::window::session_windowed(op, session, width, false).map_err(|what| unsupported(select.span(), &what))
+    }
+
+    /// SESSION windows are computed by the aggregate over them: a SESSION TVF read by anything else
+    /// (a plain SELECT, a WHERE before the GROUP BY) is not supported.
+    fn check_sessions_aggregated(&self, last: usize) -> Result<(), Fail> {
+        for (node, span) in &self.session_spans {
+            let consumers: Vec<&QueryNode> = self.nodes.iter().filter(|n| n.inputs.contains(node)).collect();
+            let aggregated = !consumers.is_empty()
+                && consumers.iter().all(|n| matches!(n.op, RelOp::SessionWindowAggregate { .. }));
+            if *node == last || !aggregated {
+                return Err(unsupported(
+                    *span,
+                    "a SESSION window outside `GROUP BY window_start, window_end, <its PARTITION BY columns>` directly over it",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn grouped(
         &mut self,
         select: &sql::Select,
@@ -911,7 +946,8 @@ impl Builder<'_, '_, '_> {
         super::lower::attach_udafs(self.ctx, &mut aggs, self.functions).map_err(Fail::Done)?;
         let Some(having) = having else {
             let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };
-            return Ok(self.push(super::window::windowed(op, window_end), vec![input_node]));
+            let op = self.window_aggregate(op, input_node, window_end, select)?;
+            return Ok(self.push(op, vec![input_node]));
         };
         let mut inner = Vec::new();
         for (i, k) in keys.iter().enumerate() {
@@ -922,7 +958,8 @@ impl Builder<'_, '_, '_> {
         }
         let inner = Schema { fields: inner };
         let op = RelOp::Aggregate { keys, aggs, projection: identity(&inner), schema: inner };
-        let aggregate = self.push(super::window::windowed(op, window_end), vec![input_node]);
+        let op = self.window_aggregate(op, input_node, window_end, select)?;
+        let aggregate = self.push(op, vec![input_node]);
         Ok(self.push(
             RelOp::Calc {
                 python: Vec::new(),

@@ -222,18 +222,45 @@ pub fn blank_tvf_tables(text: &str) -> String {
             if word_at(&upper, table_at, "TABLE") {
                 blank(&mut bytes, table_at, table_at + "TABLE".len());
             }
+            if name == "SESSION" {
+                blank_partition_by(&upper, &mut bytes, table_at);
+            }
         }
     }
     String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
+/// `SESSION(TABLE t PARTITION BY k, ...)` reads as `SESSION(t,            k, ...)`: `PARTITION BY`
+/// becomes a comma and blanks, so the partition columns parse as the second argument.
+fn blank_partition_by(upper: &str, bytes: &mut [u8], table_at: usize) {
+    let end = upper[table_at..].find(',').map_or(upper.len(), |i| table_at + i);
+    let Some(found) = upper[table_at..end].find("PARTITION") else {
+        return;
+    };
+    let at = table_at + found;
+    if !word_at(upper, at, "PARTITION") {
+        return;
+    }
+    let after = &upper[at + "PARTITION".len()..end];
+    let by = after.trim_start();
+    let by_at = end - after.len() + (after.len() - by.len());
+    if !word_at(upper, by_at, "BY") {
+        return;
+    }
+    blank(bytes, at, by_at + 2);
+    bytes[at] = b',';
+}
+
 /// Which windowing TVF: TUMBLE, HOP (windows of `size_ms` every `step_ms`) or CUMULATE (windows
 /// growing by `step_ms` up to `size_ms`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum TvfKind {
     Tumble,
     Hop { step_ms: i64 },
     Cumulate { step_ms: i64 },
+    /// Session windows: a key's rows less than `size_ms` (the gap) apart, optionally per PARTITION
+    /// BY columns.
+    Session { partition: Option<Vec<String>> },
 }
 
 /// A windowing TVF call in FROM: the table it reads, its time column and the window size.
@@ -271,7 +298,31 @@ pub fn tvf(expr: &sql::Expr) -> Result<Tvf, ExprError> {
     };
     let name = f.name.to_string().to_ascii_uppercase();
     let args = positional(f);
+    let mut partition = None;
     let (table, descriptor, step, size) = match (name.as_str(), args.as_slice()) {
+        ("SESSION", [table, descriptor, gap]) => (table, descriptor, None, gap),
+        ("SESSION", [table, columns, descriptor, gap]) => {
+            let names = match columns {
+                sql::Expr::Identifier(i) => vec![i.value.clone()],
+                sql::Expr::Nested(inner) => match inner.as_ref() {
+                    sql::Expr::Identifier(i) => vec![i.value.clone()],
+                    other => return Err(error(other.span(), "PARTITION BY takes columns")),
+                },
+                sql::Expr::Tuple(items) => items
+                    .iter()
+                    .map(|e| match e {
+                        sql::Expr::Identifier(i) => Ok(i.value.clone()),
+                        other => Err(error(other.span(), "PARTITION BY takes columns")),
+                    })
+                    .collect::<Result<_, _>>()?,
+                other => return Err(error(other.span(), "PARTITION BY takes columns")),
+            };
+            partition = Some(names);
+            (table, descriptor, None, gap)
+        }
+        ("SESSION", _) => {
+            return Err(error(span, "SESSION takes (TABLE t [PARTITION BY columns], DESCRIPTOR(time column), INTERVAL gap)"))
+        }
         ("TUMBLE", [table, descriptor, size]) => (table, descriptor, None, size),
         ("HOP" | "CUMULATE", [table, descriptor, step, size]) => (table, descriptor, Some(step), size),
         ("TUMBLE", _) => {
@@ -323,6 +374,7 @@ pub fn tvf(expr: &sql::Expr) -> Result<Tvf, ExprError> {
         )
     })?;
     let kind = match step {
+        None if name == "SESSION" => TvfKind::Session { partition },
         None => TvfKind::Tumble,
         Some(step) => {
             let step_ms = interval_millis(step).filter(|s| *s > 0).ok_or_else(|| {
@@ -375,6 +427,22 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
     let mut fields = input.fields.clone();
     for name in ["window_start", "window_end", "window_time"] {
         fields.push(Field { name: name.into(), ty: SqlType::Timestamp(3) });
+    }
+    if let TvfKind::Session { partition } = &tvf.kind {
+        let partition = match partition {
+            Some(names) => Some(
+                names
+                    .iter()
+                    .map(|n| {
+                        input.index_of(n).ok_or_else(|| {
+                            error(span, format!("the PARTITION BY column `{n}` is not a column of `{}`", tvf.table))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => None,
+        };
+        return Ok(RelOp::SessionWindow { time: index, gap_ms: tvf.size_ms, partition, schema: Schema { fields } });
     }
     if let TvfKind::Hop { step_ms } | TvfKind::Cumulate { step_ms } = tvf.kind {
         return Ok(RelOp::WindowExpand {
@@ -478,6 +546,57 @@ pub fn windowed(op: RelOp, end_column: Option<usize>) -> RelOp {
             schema,
         },
     }
+}
+
+/// `GROUP BY window_start, window_end, keys...` over a [`RelOp::SessionWindow`] (`session`, whose
+/// input has `input_width` columns) as a [`RelOp::SessionWindowAggregate`]. Flink computes a session
+/// window aggregate only when the other GROUP BY keys are exactly the PARTITION BY columns (the Table
+/// API's group window always partitions by its keys: `partition_by_keys`); otherwise it runs a regular
+/// aggregate over the session TVF's rows, which sluice does not support yet.
+pub fn session_windowed(op: RelOp, session: &RelOp, input_width: usize, partition_by_keys: bool) -> Result<RelOp, String> {
+    let (RelOp::Aggregate { keys, aggs, projection, schema }, RelOp::SessionWindow { time, gap_ms, partition, .. }) = (op, session)
+    else {
+        return Err("a SESSION window is supported in GROUP BY aggregations only".into());
+    };
+    let position = |column: usize| keys.iter().position(|k| matches!(k, Expr::Column { index, .. } if *index == column));
+    let (Some(start), Some(end)) = (position(input_width), position(input_width + 1)) else {
+        return Err("a SESSION window aggregation must group by window_start and window_end".into());
+    };
+    let mut partition_keys = Vec::new();
+    let mut key_columns = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        if i == start || i == end {
+            continue;
+        }
+        match key {
+            Expr::Column { index, .. } if *index < input_width => {
+                key_columns.push(*index);
+                partition_keys.push(key.clone());
+            }
+            _ => return Err("a SESSION window aggregation grouped by an expression or window_time".into()),
+        }
+    }
+    if !partition_by_keys {
+        let mut wanted = partition.clone().unwrap_or_default();
+        let mut got = key_columns.clone();
+        wanted.sort_unstable();
+        got.sort_unstable();
+        if wanted != got {
+            return Err(
+                "a SESSION window whose PARTITION BY columns differ from the other GROUP BY keys (Flink runs it as a regular aggregate over the session windows)"
+                    .into(),
+            );
+        }
+    }
+    Ok(RelOp::SessionWindowAggregate {
+        keys: partition_keys,
+        window_positions: [start, end],
+        time: *time,
+        gap_ms: *gap_ms,
+        aggs,
+        projection,
+        schema,
+    })
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! Event time in Table/SQL: a table's `WATERMARK FOR ts AS ts - INTERVAL ...` ([`RowtimeWatermarks`])
 //! and the window aggregate of a windowing TVF grouped by its window ([`WindowAggregate`]).
 //!
-//! As Flink's WatermarkAssignerOperator, watermarks are the largest `ts - delay` seen, emitted
-//! periodically (so a small bounded input sees only the final watermark). As Flink's
-//! SlicingWindowOperator, the window aggregate accumulates each (key, window) silently, drops rows of
-//! windows the watermark has passed, registers one event-time timer at `window_end - 1` per (key,
-//! window) when the watermark advances (in the order the pairs were first seen), and emits each
-//! window's `+I` row when its timer fires, in Flink's timer-heap order.
+//! Watermarks are the largest `ts - delay` seen. Where Flink runs its WatermarkAssignerOperator (every
+//! source but Kafka), a watermark goes out right after the record that moved it on by more than the
+//! interval (200 ms of event time), and otherwise periodically by the wall clock; Kafka tables push
+//! the watermark into the source, which only emits periodically (so a small bounded input sees only
+//! the final one). As Flink's SlicingWindowOperator, the window aggregate accumulates each (key,
+//! window) silently, drops rows of windows the watermark has passed, registers one event-time timer at
+//! `window_end - 1` per (key, window) when the watermark advances (in the order the pairs were first
+//! seen), and emits each window's `+I` row when its timer fires, in Flink's timer-heap order.
 
 use std::collections::HashMap;
 
@@ -19,26 +21,35 @@ use crate::record::{Batch, Record};
 use crate::state::timers::TimerHeap;
 use crate::value::{Row, RowKind, Value};
 
-/// Stamps rows with their rowtime column and generates `max(rowtime) - delay` watermarks, periodic
-/// and covering only earlier batches (as `operators::timestamps` explains).
+/// Stamps rows with their rowtime column and generates `max(rowtime) - delay` watermarks: after a
+/// record that advanced them by more than the interval (`on_event_jumps`, Flink's
+/// WatermarkAssignerOperator), and periodically, covering only earlier batches (as
+/// `operators::timestamps` explains).
 pub struct RowtimeWatermarks {
     column: usize,
     delay_ms: i64,
+    on_event_jumps: bool,
     max_timestamp: Option<i64>,
     max_before_batch: Option<i64>,
     interval_ms: i64,
     last_emitted_at: i64,
+    /// The last watermark generated, and those generated inside the current batch.
+    last_watermark: i64,
+    within_batch: Vec<(usize, i64)>,
 }
 
 impl RowtimeWatermarks {
-    pub fn new(column: usize, delay_ms: i64) -> Self {
+    pub fn new(column: usize, delay_ms: i64, on_event_jumps: bool) -> Self {
         RowtimeWatermarks {
             column,
             delay_ms,
+            on_event_jumps,
             max_timestamp: None,
             max_before_batch: None,
             interval_ms: DEFAULT_WATERMARK_INTERVAL_MS,
             last_emitted_at: now_millis(),
+            last_watermark: i64::MIN,
+            within_batch: Vec::new(),
         }
     }
 }
@@ -62,14 +73,24 @@ impl Operator for RowtimeWatermarks {
 
     fn process(&mut self, mut input: Batch, out: &mut Batch) -> Result<()> {
         self.max_before_batch = self.max_timestamp;
-        for record in &mut input {
+        let offset = out.len();
+        for (index, record) in input.iter_mut().enumerate() {
             if let Some(Value::Timestamp(ts)) = fields(&record.value).get(self.column) {
                 record.timestamp = Some(*ts);
                 self.max_timestamp = Some(self.max_timestamp.map_or(*ts, |m| m.max(*ts)));
+                let watermark = self.max_timestamp.unwrap_or(*ts).saturating_sub(self.delay_ms);
+                if self.on_event_jumps && watermark.saturating_sub(self.last_watermark) > self.interval_ms {
+                    self.last_watermark = watermark;
+                    self.within_batch.push((offset + index + 1, watermark));
+                }
             }
         }
         out.append(&mut input);
         Ok(())
+    }
+
+    fn take_watermarks_within_batch(&mut self) -> Vec<(usize, i64)> {
+        std::mem::take(&mut self.within_batch)
     }
 
     fn generated_watermark(&mut self) -> Option<i64> {
@@ -79,7 +100,9 @@ impl Operator for RowtimeWatermarks {
             return None;
         }
         self.last_emitted_at = now;
-        Some(max.saturating_sub(self.delay_ms))
+        let watermark = max.saturating_sub(self.delay_ms);
+        self.last_watermark = self.last_watermark.max(watermark);
+        Some(watermark)
     }
 
     fn forwards_watermarks(&self) -> bool {
@@ -213,6 +236,20 @@ mod tests {
 
     fn rows(out: &Batch) -> Vec<Vec<Value>> {
         out.iter().map(|r| fields(&r.value).to_vec()).collect()
+    }
+
+    #[test]
+    fn rowtime_watermarks_go_out_after_records_that_jump_past_the_interval() {
+        let mut assigner = RowtimeWatermarks::new(0, 1000, true);
+        let mut out = Batch::new();
+        // 5000 -> 4000 (first: emitted); 5100 moves it by 100 ms (not more than 200: kept back);
+        // 3000 moves nothing; 6000 -> 5000 (more than 200 past 4000: emitted after the fourth).
+        assigner.process(batch(&[(5000, "a"), (5100, "a"), (3000, "a"), (6000, "a")]), &mut out).unwrap();
+        assert_eq!(out.len(), 4);
+        assert_eq!(assigner.take_watermarks_within_batch(), vec![(1, 4000), (4, 5000)]);
+        let mut kafka = RowtimeWatermarks::new(0, 1000, false);
+        kafka.process(batch(&[(5000, "a")]), &mut Batch::new()).unwrap();
+        assert!(kafka.take_watermarks_within_batch().is_empty(), "a Kafka table's source only emits periodically");
     }
 
     #[test]

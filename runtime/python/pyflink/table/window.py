@@ -1,5 +1,5 @@
 """pyflink.table.window: group windows of the Table API (`Tumble.over(lit(10).seconds).on(col("ts"))
-.alias("w")`), used with `Table.window(w).group_by(col("w"), ...).select(col("w").start, ...)`."""
+.alias("w")`, `Slide`, `Session.with_gap(...)`), used with `Table.window(w).group_by(col("w"), ...).select(col("w").start, ...)`."""
 from _sluice import sites
 from _sluice.errors import JobDefinitionError, unsupported_module_getattr
 
@@ -87,7 +87,32 @@ class SlideWithSizeAndSlideOnTime(object):
         return GroupWindow("slide", self._size, self._time_field, _sql(alias).strip("`"), self._slide)
 
 
-__all__ = ["GroupWindow", "Slide", "Tumble"]
+class Session(object):
+    """Session windows: `Session.with_gap(gap).on(time_field).alias(name)`."""
+
+    @classmethod
+    def with_gap(cls, gap):
+        return SessionWithGap(_sql(gap))
+
+
+class SessionWithGap(object):
+    def __init__(self, gap):
+        self._gap = gap
+
+    def on(self, time_field):
+        return SessionWithGapOnTime(self._gap, _sql(time_field))
+
+
+class SessionWithGapOnTime(object):
+    def __init__(self, gap, time_field):
+        self._gap = gap
+        self._time_field = time_field
+
+    def alias(self, alias):
+        return GroupWindow("session", self._gap, self._time_field, _sql(alias).strip("`"))
+
+
+__all__ = ["GroupWindow", "Session", "Slide", "Tumble"]
 
 
 class Over(object):
