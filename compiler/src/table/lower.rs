@@ -293,8 +293,12 @@ pub(crate) fn lower_table_node(
                 schema,
             }
         }
-        // to_data_stream / to_append_stream: the table's rows continue as a DataStream of Rows.
-        "table.to_stream" if node.inputs.first().is_some_and(|&i| updating(nodes, i)) => {
+        // to_data_stream / to_append_stream / to_changelog_stream: the table's rows continue as a
+        // DataStream of Rows (with their row kinds).
+        "table.to_stream"
+            if node.inputs.first().is_some_and(|&i| updating(nodes, i))
+                && node.params.get("api").and_then(Json::as_str) != Some("to_changelog_stream") =>
+        {
             let api = node.params.get("api").and_then(Json::as_str).unwrap_or("to_data_stream");
             return Err(CompileError::new(
                 Category::User,

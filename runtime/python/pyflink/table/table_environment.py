@@ -516,3 +516,10 @@ class StreamTableEnvironment(TableEnvironment):
 
     def to_append_stream(self, table, type_info):
         return self._bridge(table, type_info, "to_append_stream")
+
+    def to_changelog_stream(self, table, target_schema=None, changelog_mode=None):
+        if target_schema is not None or changelog_mode is not None:
+            from _sluice.errors import Unsupported
+            raise Unsupported("to_changelog_stream() with a target schema or changelog mode is not supported by sluice yet",
+                              sites.user_site(2))
+        return self._bridge(table, None, "to_changelog_stream")
