@@ -111,9 +111,14 @@ fn job_fn(index: usize, job: &JobPlan) -> TokenStream {
 }
 
 /// Whether `tokens` mention the identifier `name` anywhere.
+/// Whether `name.` (a method call on it) occurs in `tokens`: closures of generated expressions have
+/// parameters of their own that may share the name.
 fn uses_ident(tokens: TokenStream, name: &str) -> bool {
-    tokens.into_iter().any(|tree| match tree {
-        proc_macro2::TokenTree::Ident(ident) => ident == name,
+    let trees: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+    trees.iter().enumerate().any(|(i, tree)| match tree {
+        proc_macro2::TokenTree::Ident(ident) => {
+            ident == name && matches!(trees.get(i + 1), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '.')
+        }
         proc_macro2::TokenTree::Group(group) => uses_ident(group.stream(), name),
         _ => false,
     })

@@ -49,6 +49,9 @@ pub enum Func {
     ToDate,
     /// A TUMBLE window's start, end or rowtime of a row's time (the window size in ms).
     Window(super::window::WindowPart, i64),
+    /// `ts + INTERVAL ...` / `ts - INTERVAL ...` of a day-time interval, in milliseconds (negative
+    /// for `-`).
+    PlusMillis(i64),
 }
 
 impl Func {
@@ -73,6 +76,7 @@ impl Func {
             Func::ToTimestamp => "TO_TIMESTAMP",
             Func::ToDate => "TO_DATE",
             Func::Window(part, _) => part.name(),
+            Func::PlusMillis(_) => "PLUS_INTERVAL",
         }
     }
 }

@@ -256,6 +256,10 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
             };
             quote! { (#a0).map(|t: i64| t - t.rem_euclid(#size) + #offset) }
         }
+        Func::PlusMillis(ms) => {
+            let ms = Lit::i64_suffixed(ms);
+            quote! { (#a0).map(|t: i64| t.saturating_add(#ms)) }
+        }
         Func::Extract(_) | Func::DateFormat | Func::ToTimestamp | Func::ToDate => {
             super::temporal::call(func, args, &a)
         }

@@ -348,6 +348,20 @@ impl Scope<'_> {
                 expr: Box::new(self.resolve(inner)?),
                 negated: matches!(expr, sql::Expr::IsNotNull(_)),
             }),
+            sql::Expr::BinaryOp { left, op: op @ (sql::BinaryOperator::Plus | sql::BinaryOperator::Minus), right }
+                if matches!(right.as_ref(), sql::Expr::Interval(_)) =>
+            {
+                let l = self.resolve(left)?;
+                let ms = super::window::interval_millis(right).ok_or_else(|| {
+                    err(right.span(), format!("the interval `{right}` is not supported by sluice yet (day-time intervals are)"))
+                })?;
+                let ty = l.ty();
+                if !matches!(ty, SqlType::Timestamp(_)) {
+                    return Err(err(span, format!("cannot apply {op} INTERVAL to {ty} (a TIMESTAMP is needed)")));
+                }
+                let ms = if matches!(op, sql::BinaryOperator::Minus) { -ms } else { ms };
+                Ok(Expr::Call { func: Func::PlusMillis(ms), args: vec![l], ty })
+            }
             sql::Expr::BinaryOp { left, op, right } => {
                 let (l, r) = (self.resolve(left)?, self.resolve(right)?);
                 if matches!(op, sql::BinaryOperator::StringConcat) {

@@ -523,6 +523,21 @@ impl Builder<'_, '_, '_> {
             condition(&mut scope, on, "ON")?
         };
         let split = split_condition(Some(resolved), ls.fields.len());
+        if kind != JoinKind::Inner {
+            // Flink runs an outer join bounded by both sides' times as an interval join: it pads
+            // unmatched rows with NULLs when they expire, instead of retracting them.
+            if let Some(rest) = &split.rest {
+                let (mut left_time, mut right_time) = (false, false);
+                super::join::visit_columns(rest, &mut |index| {
+                    if matches!(schema.fields.get(index).map(|f| f.ty), Some(SqlType::Timestamp(_))) {
+                        if index < ls.fields.len() { left_time = true } else { right_time = true }
+                    }
+                });
+                if left_time && right_time {
+                    return Err(unsupported(span, "an outer join bounded by both sides' times (Flink's outer interval join)"));
+                }
+            }
+        }
         let node = self.push(
             RelOp::Join {
                 kind,
@@ -699,8 +714,26 @@ impl Builder<'_, '_, '_> {
             [] => return Err(unsupported(span, "SELECT without FROM")),
             [first, rest @ ..] => (first, rest),
         };
+        // `FROM a, b WHERE cond` (how Flink's docs write interval joins) is `FROM a JOIN b ON cond`.
+        if let ([comma], Some(cond)) = (laterals, &select.selection) {
+            if !is_lateral(&comma.relation) && comma.joins.is_empty() {
+                let mut joined = select.clone();
+                joined.selection = None;
+                let mut table = from.clone();
+                table.joins.push(sql::Join {
+                    relation: comma.relation.clone(),
+                    global: false,
+                    join_operator: sql::JoinOperator::Inner(sql::JoinConstraint::On(cond.clone())),
+                });
+                joined.from = vec![table];
+                return self.select(&joined);
+            }
+        }
         if let Some(other) = laterals.iter().find(|t| !is_lateral(&t.relation)) {
-            return Err(unsupported(other.relation.span(), "a join of comma-separated FROM tables (write JOIN ... ON)"));
+            return Err(unsupported(
+                other.relation.span(),
+                "a join of comma-separated FROM tables other than two tables with a WHERE (write JOIN ... ON)",
+            ));
         }
         let distinct = match &select.distinct {
             None | Some(sql::Distinct::All) => false,
