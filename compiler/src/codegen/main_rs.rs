@@ -301,7 +301,10 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
             };
             quote! { p.operator(#input, PrintSink::new(#identifier, #input_type) #parallel); }
         }
-        StreamOp::Relational(rel) => crate::table::codegen::rel_stmt(node.id, rel, &var, input.as_ref()),
+        StreamOp::Relational(rel) => {
+            let inputs: Vec<proc_macro2::Ident> = node.inputs.iter().map(|i| format_ident!("n{}", i)).collect();
+            crate::table::codegen::rel_stmt(node.id, rel, &var, &inputs)
+        }
     }
 }
 

@@ -35,15 +35,10 @@ fn display_type(ty: SqlType) -> TokenStream {
     type_info(&ty.connector_type().type_info())
 }
 
-/// The statement that adds `rel` (plan node `id`) to the pipeline as `var`, fed by `input`.
-pub fn rel_stmt(
-    id: usize,
-    rel: &RelOp,
-    var: &proc_macro2::Ident,
-    input: Option<&proc_macro2::Ident>,
-) -> TokenStream {
-    let inputs: Vec<proc_macro2::Ident> = input.into_iter().cloned().collect();
-    rel_stmt_on(id, rel, var, &inputs)
+/// The statement that adds `rel` (plan node `id`) to the pipeline as `var`, fed by `inputs` (a union
+/// has several).
+pub fn rel_stmt(id: usize, rel: &RelOp, var: &proc_macro2::Ident, inputs: &[proc_macro2::Ident]) -> TokenStream {
+    rel_stmt_on(id, rel, var, inputs)
 }
 
 /// [`rel_stmt`] with all of the operator's inputs (a union has several).

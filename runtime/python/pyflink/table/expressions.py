@@ -106,6 +106,60 @@ class Expression(object):
     end = property(lambda self: self._derive("window_end"))
     rowtime = property(lambda self: self._derive("window_time"))
 
+    # String, math and conditional methods of PyFlink's Expression, as the SQL they stand for.
+    upper_case = property(lambda self: self._derive(f"UPPER({self._sql})"))
+    lower_case = property(lambda self: self._derive(f"LOWER({self._sql})"))
+    char_length = property(lambda self: self._derive(f"CHAR_LENGTH({self._sql})"))
+    abs = property(lambda self: self._derive(f"ABS({self._sql})"))
+    floor = property(lambda self: self._derive(f"FLOOR({self._sql})"))
+    ceil = property(lambda self: self._derive(f"CEIL({self._sql})"))
+
+    def trim(self, character=None):
+        if character is None:
+            return self._derive(f"TRIM({self._sql})")
+        return self._derive(f"TRIM(BOTH {_expr(character)._sql} FROM {self._sql})", _expr(character))
+
+    def trim_leading(self, character=None):
+        chars = "' '" if character is None else _expr(character)._sql
+        return self._derive(f"TRIM(LEADING {chars} FROM {self._sql})")
+
+    def trim_trailing(self, character=None):
+        chars = "' '" if character is None else _expr(character)._sql
+        return self._derive(f"TRIM(TRAILING {chars} FROM {self._sql})")
+
+    def round(self, places):
+        return self._derive(f"ROUND({self._sql}, {_expr(places)._sql})", _expr(places))
+
+    def substring(self, begin_index, length=None):
+        args = [_expr(begin_index)] + ([] if length is None else [_expr(length)])
+        inner = ", ".join([self._sql] + [a._sql for a in args])
+        return self._derive(f"SUBSTRING({inner})", *args)
+
+    def like(self, pattern):
+        return self._derive(f"({self._sql} LIKE {_expr(pattern)._sql})", _expr(pattern))
+
+    def in_(self, *values):
+        items = [_expr(v) for v in values]
+        return self._derive(f"({self._sql} IN ({', '.join(i._sql for i in items)}))", *items)
+
+    def between(self, lower_bound, upper_bound):
+        lo, hi = _expr(lower_bound), _expr(upper_bound)
+        return self._derive(f"({self._sql} BETWEEN {lo._sql} AND {hi._sql})", lo, hi)
+
+    def not_between(self, lower_bound, upper_bound):
+        lo, hi = _expr(lower_bound), _expr(upper_bound)
+        return self._derive(f"({self._sql} NOT BETWEEN {lo._sql} AND {hi._sql})", lo, hi)
+
+    def if_then_else(self, if_true, if_false):
+        t, f = _expr(if_true), _expr(if_false)
+        return self._derive(f"(CASE WHEN {self._sql} THEN {t._sql} ELSE {f._sql} END)", t, f)
+
+    @property
+    def distinct(self):
+        """`col("a").count.distinct`: the aggregate over distinct values."""
+        name, _, rest = self._sql.partition("(")
+        return self._derive(f"{name}(DISTINCT {rest}")
+
     def is_null(self):
         return self._derive(f"({self._sql} IS NULL)")
 
@@ -189,6 +243,41 @@ def row_interval(rows):
 
 def call(f, *args):
     return _call(f, args)
+
+
+def concat(first, *others):
+    """CONCAT(first, others...): the strings joined (NULL if any is NULL)."""
+    return _call("CONCAT", [first, *others])
+
+
+def concat_ws(separator, first, *others):
+    return _call("CONCAT_WS", [separator, first, *others])
+
+
+def if_then_else(condition, if_true, if_false):
+    return _expr(condition).if_then_else(if_true, if_false)
+
+
+def coalesce(*args):
+    return _call("COALESCE", list(args))
+
+
+def and_(predicate0, predicate1, *predicates):
+    result = _expr(predicate0)
+    for p in (predicate1, *predicates):
+        result = result & p
+    return result
+
+
+def or_(predicate0, predicate1, *predicates):
+    result = _expr(predicate0)
+    for p in (predicate1, *predicates):
+        result = result | p
+    return result
+
+
+def not_(expression):
+    return ~_expr(expression)
 
 
 def date_format(timestamp, format):

@@ -79,6 +79,41 @@ class Table(UnsupportedMethods):
         site = sites.user_site(2)
         return GroupedTable(self, expression_specs(fields, site, "group_by"), fields)
 
+    def add_columns(self, *fields):
+        """The table's columns, then `fields`."""
+        site = sites.user_site(2)
+        specs = expression_specs(fields, site, "add_columns")
+        return self._add("table.add_columns", {"exprs": specs, "replace": False}, fields, specs)
+
+    def add_or_replace_columns(self, *fields):
+        """As add_columns, but a field named like an existing column replaces it in place."""
+        site = sites.user_site(2)
+        specs = expression_specs(fields, site, "add_or_replace_columns")
+        return self._add("table.add_columns", {"exprs": specs, "replace": True}, fields, specs)
+
+    def rename_columns(self, *fields):
+        """`col("a").alias("b")` (or "a as b") renames column a to b."""
+        site = sites.user_site(2)
+        return self._add("table.rename_columns", {"exprs": expression_specs(fields, site, "rename_columns")})
+
+    def drop_columns(self, *fields):
+        site = sites.user_site(2)
+        return self._add("table.drop_columns", {"exprs": expression_specs(fields, site, "drop_columns")})
+
+    def distinct(self):
+        return self._add("table.distinct", {})
+
+    def union_all(self, right):
+        site = sites.user_site(2)
+        if not isinstance(right, Table) or right._t_env is not self._t_env:
+            raise JobDefinitionError("union_all() takes a Table of the same TableEnvironment", site)
+        return Table(self._t_env, self._t_env._add_node("table.union", [self._node, right._node], {}, (), ()))
+
+    def union(self, right):
+        """UNION without ALL: Flink rejects it on unbounded (streaming) tables, and so does sluice."""
+        raise JobDefinitionError("The UNION operation on two unbounded tables is currently not supported "
+                                 "(use union_all(), then distinct())", sites.user_site(2))
+
     def window(self, window):
         from pyflink.table.window import GroupWindow
         site = sites.user_site(2)
