@@ -37,7 +37,11 @@ impl PyScalarCall {
         }
     }
 
-    fn call(&self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
+    pub(super) fn function(&self) -> &PyFunction {
+        &self.function
+    }
+
+    pub(super) fn call(&self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
         let mut args = Vec::with_capacity(self.args.len());
         for (arg, ty) in self.args.iter().zip(&self.arg_types) {
             args.push(to_py(py, &arg(fields), ty).map_err(|e| self.function.error(py, e))?);
@@ -94,7 +98,7 @@ impl TableCalc {
 }
 
 /// A record's row kind and fields (a non-row value is one field).
-fn row_parts(record: Record) -> (RowKind, Vec<Value>, Option<i64>) {
+pub(super) fn row_parts(record: Record) -> (RowKind, Vec<Value>, Option<i64>) {
     match record.value {
         Value::Row(row) => (row.kind, row.fields, record.timestamp),
         // A DataStream's tuples entering a table (from_data_stream).
