@@ -296,7 +296,7 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
             };
             quote! { p.operator(#input, PrintSink::new(#identifier, #input_type) #parallel); }
         }
-        StreamOp::Relational(rel) => crate::table::codegen::rel_stmt(node.id, rel, &var, input.as_ref()),
+        StreamOp::Relational(rel) => crate::table::codegen::rel_stmt(node.id, rel, &var, input.as_ref(), &job.config),
     }
 }
 
