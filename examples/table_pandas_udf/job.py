@@ -1,7 +1,8 @@
 """Pandas (vectorized) scalar UDFs, `func_type="pandas"`: each call gets a batch of rows as one
 pandas.Series per argument (a literal as a plain value) and returns a Series as long. In select and
 where, in SQL, chained, declared with input_types, as udf(f, ...) and as a ScalarFunction; the dtypes
-PyFlink hands over, with and without NULLs in the batch."""
+PyFlink hands over, with and without NULLs in the batch; python.fn-execution.arrow.batch.size cutting
+the rows per call."""
 from pyflink.table import DataTypes, EnvironmentSettings, TableEnvironment
 from pyflink.table.expressions import col, lit
 from pyflink.table.udf import ScalarFunction, udf
@@ -81,3 +82,13 @@ rows = t_env.from_elements(
 rows.select(dtype(col("n")), dtype(col("s")), dtype(col("b")), dtype(col("x")), plus_one(col("n")).alias("n1"),
             shout(col("s")).alias("s1")) \
     .execute().print()
+
+
+@udf(result_type=DataTypes.BIGINT(), func_type="pandas")
+def batch_rows(n):
+    # How many rows each call gets: python.fn-execution.arrow.batch.size cuts the batches.
+    return n.map(lambda _: len(n))
+
+
+t_env.get_config().set("python.fn-execution.arrow.batch.size", "4")
+orders.select(col("id"), batch_rows(col("id")).alias("batch")).execute().print()
