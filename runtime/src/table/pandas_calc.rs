@@ -7,7 +7,9 @@
 //! a Series of as many values. General Python functions of the same select (which Flink runs in a
 //! PythonCalc of their own, with the same results) are called per row. Function results are appended
 //! to the row as extra columns the filter and projection read, as in [`super::TableCalc`]; row kinds
-//! pass through and the output keeps the input's order.
+//! pass through and the output keeps the input's order. Not yet: Flink also finishes the bundle before a
+//! checkpoint barrier, which `on_checkpoint` cannot do here (it cannot emit), as for the group
+//! aggregate's Python bundle.
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
