@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """sluice's benchmark suite: each job on sluice and, given a PyFlink venv, on PyFlink, in one run.
 
-    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window]
+    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window] [--sizes N1,N2]
 
 Per job and engine: records/s excluding start-up (from a small and a large input: (n2-n1)/(t2-t1)),
 start-up (the whole run on 10 records: start, job, exit), peak RSS of the whole process tree (the JVM and Python workers too,
@@ -46,6 +46,9 @@ JOBS = {
     "window": ("bench/jobs/window_count.py", ["--count", "{n}"], (1_000, 20_000), (100_000, 1_000_000), None),
     "cdn": ("bench/jobs/cdn_udf.py", [], (1_000, 20_000), (500_000, 5_000_000), write_cdn_csv),
     "sql": ("bench/jobs/cdn_sql.py", [], (1_000, 20_000), (500_000, 5_000_000), write_cdn_csv),
+    # The CDN job with a pandas UDF (needs pandas and pyarrow in the Python sluice embeds). Its small
+    # run is larger: importing pandas (~1 s) varies more than 20,000 rows take.
+    "pandas": ("bench/jobs/cdn_pandas.py", [], (1_000, 100_000), (500_000, 5_000_000), write_cdn_csv),
 }
 
 
@@ -136,6 +139,7 @@ def main():
     parser.add_argument("--debug", action="store_true", help="build jobs with the dev profile")
     parser.add_argument("--pyflink", help="a venv with apache-flink 2.3 installed")
     parser.add_argument("--jobs", default=",".join(JOBS))
+    parser.add_argument("--sizes", help="the two input sizes N1,N2 instead of the job's own (a medium run)")
     parser.add_argument("--csv", default=os.path.join(ROOT, "bench", "results.csv"))
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "-q", "-p", "sluice"], cwd=ROOT, check=True)
@@ -145,6 +149,8 @@ def main():
     for name in args.jobs.split(","):
         job, job_args, small, full, prepare = JOBS[name]
         sizes = small if args.small else full
+        if args.sizes:
+            sizes = tuple(int(n) for n in args.sizes.split(","))
         if prepare:
             prepare(10)
         binary = build_sluice(job, args.debug)
@@ -161,7 +167,7 @@ def main():
                   f"peak RSS {r['peak_rss_mb']:7.1f} MB  {ratio}")
             rows.append([date, machine, name, engine, r["n"], f"{r['seconds']:.3f}", f"{r['records_per_s']:.0f}",
                          f"{r['startup_s']:.3f}", f"{r['peak_rss_mb']:.1f}", ratio,
-                         "small" if args.small else "full", "debug" if args.debug else "release"])
+                         args.sizes or ("small" if args.small else "full"), "debug" if args.debug else "release"])
     new = not os.path.exists(args.csv)
     with open(args.csv, "a", newline="") as f:
         writer = csv.writer(f)

@@ -161,3 +161,53 @@ fn modules_globals_closures_and_python_types() {
         "(1,5.00,2024-02-01 12:00:00.123,1,1)\n(2,2.62,2024-02-01 12:00:00.123,2,2)\n#tea\n#ice\n"
     );
 }
+
+/// A pandas UDF's result is checked as PyFlink checks it (a Series, as long as its input, convertible
+/// to the result type): each failure names the function and its line, without a panic.
+#[test]
+fn pandas_udf_results_are_checked() {
+    let binary = build(&fixture("pandas_results.py"), "pandas_results", &[]);
+    let dir = workspace_root();
+    let ok = run_binary(&binary, &[], &dir);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("|                    6 |"), "{}", text(&ok.stdout));
+    for (mode, message) in [
+        ("length", "returned a pandas.Series of length 1 for 3 input rows"),
+        ("type", "returned <class 'list'>, but a pandas UDF of result_type BIGINT must return a pandas.Series"),
+        ("convert", "returned a pandas.Series of float64 that does not convert to its result_type BIGINT"),
+    ] {
+        let output = run_binary(&binary, &["--mode".into(), mode.into()], &dir);
+        assert_eq!(output.status.code(), Some(1), "{mode}: {}", text(&output.stderr));
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("pandas UDF double at pandas_results.py:12"), "{mode}: {stderr}");
+        assert!(stderr.contains(message), "{mode}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{mode}: {stderr}");
+    }
+}
+
+/// Without pandas in the Python a job runs with, a pandas UDF stops it at start with a clear error;
+/// a job without pandas UDFs never imports pandas or pyarrow.
+#[test]
+fn pandas_is_needed_only_by_pandas_udfs() {
+    // A `pandas` on PYTHONPATH that fails to import stands in for a Python without pandas.
+    let shadow = sluice_e2e::scratch_dir().join("no-pandas");
+    std::fs::create_dir_all(shadow.join("pandas")).expect("mkdir");
+    std::fs::write(
+        shadow.join("pandas/__init__.py"),
+        "raise ModuleNotFoundError(\"No module named 'pandas'\", name='pandas')\n",
+    )
+    .expect("write");
+    let binary = build(&fixture("pandas_results.py"), "pandas_results", &[]);
+    let output = std::process::Command::new(&binary).env("PYTHONPATH", &shadow).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("pandas UDF double at pandas_results.py:12 is a pandas function"), "{stderr}");
+    assert!(stderr.contains("pip install pandas pyarrow"), "{stderr}");
+    assert!(text(&output.stdout).is_empty(), "no output before the error");
+
+    let binary = build(&fixture("no_pandas.py"), "no_pandas", &[]);
+    let output = run_binary(&binary, &[], &workspace_root());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains(" none |") && !stdout.contains("pandas"), "{stdout}");
+}

@@ -303,7 +303,7 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
         }
         StreamOp::Relational(rel) => {
             let inputs: Vec<proc_macro2::Ident> = node.inputs.iter().map(|i| format_ident!("n{}", i)).collect();
-            crate::table::codegen::rel_stmt(node.id, rel, &var, &inputs)
+            crate::table::codegen::rel_stmt(node.id, rel, &var, &inputs, &job.config)
         }
     }
 }

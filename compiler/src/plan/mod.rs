@@ -61,6 +61,15 @@ pub struct JobConfig {
     pub checkpoint_interval_ms: Option<u64>,
     #[serde(default)]
     pub auto_watermark_interval_ms: Option<u64>,
+    /// `python.fn-execution.arrow.batch.size`: rows per pandas UDF call.
+    #[serde(default)]
+    pub arrow_batch_size: Option<u64>,
+    /// `python.fn-execution.bundle.size`.
+    #[serde(default)]
+    pub bundle_size: Option<u64>,
+    /// `python.fn-execution.bundle.time`, in milliseconds.
+    #[serde(default)]
+    pub bundle_time_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -10,6 +10,7 @@ use super::expr::{AggKind, Expr};
 use super::types::SqlType;
 use super::{RelOp, SinkConnector, SourceConnector};
 use crate::codegen::types::type_info;
+use crate::plan::JobConfig;
 
 /// The width of a column in Flink's boxed print (`PrintUtils.columnWidthsByType`): from its type,
 /// at least its name and `<NULL>`, at most 30 for unbounded types.
@@ -37,8 +38,14 @@ fn display_type(ty: SqlType) -> TokenStream {
 
 /// The statement that adds `rel` (plan node `id`) to the pipeline as `var`, fed by `inputs` (a union
 /// has several).
-pub fn rel_stmt(id: usize, rel: &RelOp, var: &proc_macro2::Ident, inputs: &[proc_macro2::Ident]) -> TokenStream {
-    rel_stmt_on(id, rel, var, inputs)
+pub fn rel_stmt(
+    id: usize,
+    rel: &RelOp,
+    var: &proc_macro2::Ident,
+    inputs: &[proc_macro2::Ident],
+    config: &JobConfig,
+) -> TokenStream {
+    rel_stmt_on(id, rel, var, inputs, config)
 }
 
 /// [`rel_stmt`] with all of the operator's inputs (a union has several).
@@ -47,6 +54,7 @@ fn rel_stmt_on(
     rel: &RelOp,
     var: &proc_macro2::Ident,
     inputs: &[proc_macro2::Ident],
+    config: &JobConfig,
 ) -> TokenStream {
     let input = inputs.first();
     let id_lit = Lit::usize_unsuffixed(id);
@@ -99,6 +107,12 @@ fn rel_stmt_on(
             filter,
             projection,
             ..
+        } if python.iter().any(|c| c.pandas) => super::pandas::calc_stmt(id, python, filter.as_ref(), projection, var, input, config),
+        RelOp::Calc {
+            python,
+            filter,
+            projection,
+            ..
         } => {
             let calls = python.iter().map(|call| {
                 let key = format!("udf:{}", call.function);
@@ -139,6 +153,22 @@ fn rel_stmt_on(
             quote! {
                 let #var = p.operator(#input, table::GroupAggregate::new(
                     vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*]));
+            }
+        }
+        RelOp::WindowAggregate {
+            keys,
+            end_key,
+            aggs,
+            projection,
+            ..
+        } if super::pandas::is_pandas(aggs) => {
+            let keys = keys.iter().map(scalar_fn);
+            let aggs = super::pandas::aggregates(id, aggs);
+            let end_key = Lit::usize_unsuffixed(*end_key);
+            let projection = projection.iter().map(scalar_fn);
+            quote! {
+                let #var = p.operator(#input, table::PandasWindowAggregate::new(
+                    vec![#(#keys),*], #end_key, #aggs, vec![#(#projection),*]));
             }
         }
         RelOp::WindowAggregate {
@@ -266,6 +296,13 @@ fn rel_stmt_on(
                     quote! { table::OverFrame::Range(#ms) }
                 }
             };
+            if super::pandas::is_pandas(aggs) {
+                let aggs = super::pandas::aggregates(id, aggs);
+                return quote! {
+                    let #var = p.operator(#input, table::PandasOverAggregate::new(
+                        vec![#(#partition),*], #time, #frame, #aggs));
+                };
+            }
             let aggs = agg_specs(id, aggs);
             quote! {
                 let #var = p.operator(#input, table::OverAggregate::new(
@@ -304,7 +341,7 @@ fn rel_stmt_on(
             let vars: Vec<proc_macro2::Ident> = (0..nodes.len()).map(|i| format_ident!("q{}", i)).collect();
             let stmts = nodes.iter().enumerate().map(|(i, node)| {
                 let ins: Vec<proc_macro2::Ident> = node.inputs.iter().filter_map(|&j| vars.get(j).cloned()).collect();
-                rel_stmt_on(id, &node.op, &vars[i], &ins)
+                rel_stmt_on(id, &node.op, &vars[i], &ins, config)
             });
             let last = vars.last().cloned().unwrap_or_else(|| format_ident!("q0"));
             quote! { let #var = { #(#stmts)* #last }; }

@@ -83,7 +83,7 @@ pub fn resolve(scope: &mut Scope<'_>, call: &sql::Expr, names: Option<&[String]>
         None => (0..result_types.len()).map(|i| format!("f{i}")).collect(),
     };
     Ok(Lateral {
-        found: FoundCall { function: registered, args: resolved, result: sig.result },
+        found: FoundCall { function: registered, args: resolved, result: sig.result, pandas: sig.pandas },
         result_types,
         names,
     })
@@ -101,7 +101,7 @@ pub(super) fn build(
     for (name, ty) in lateral.names.iter().zip(&lateral.result_types) {
         fields.push(Field { name: name.clone(), ty: *ty });
     }
-    let mut calls = python_calls(ctx, vec![lateral.found], functions)?;
+    let mut calls = python_calls(ctx, vec![lateral.found], functions, input)?;
     let call = calls.pop().ok_or_else(|| {
         CompileError::new(crate::diagnostics::Category::Internal, "a lateral join lost its function call")
     })?;

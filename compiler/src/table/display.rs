@@ -52,7 +52,8 @@ impl fmt::Display for RelOp {
             } => {
                 write!(f, "Calc")?;
                 for (i, call) in python.iter().enumerate() {
-                    write!(f, " python[{i}]={}({})", call.function, list(&call.args))?;
+                    let kind = if call.pandas { "pandas" } else { "python" };
+                    write!(f, " {kind}[{i}]={}({})", call.function, list(&call.args))?;
                     if let Some(location) = call.udf.location() {
                         write!(f, " ({location})")?;
                     }

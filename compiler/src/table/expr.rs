@@ -213,6 +213,11 @@ pub struct PyAggCall {
     pub function: String,
     pub args: Vec<Expr>,
     pub udf: Option<crate::plan::Udf>,
+    /// `func_type="pandas"`: called once per window or over-window frame with a `pandas.Series` per
+    /// argument.
+    pub pandas: bool,
+    /// The names PyFlink gives the argument columns (the Series names of a pandas function).
+    pub arg_names: Vec<String>,
 }
 
 /// One aggregate of a grouped select; `arg` is over the aggregate's input row.
@@ -237,7 +242,8 @@ impl AggCall {
 impl fmt::Display for AggCall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(py) = &self.python {
-            write!(f, "{}(", py.function)?;
+            let kind = if py.pandas { "pandas " } else { "" };
+            write!(f, "{kind}{}(", py.function)?;
             for (i, a) in py.args.iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
@@ -289,6 +295,8 @@ pub struct FunctionSig {
     pub kind: FunctionKind,
     /// A table function's column types (`result` is the first).
     pub result_types: Vec<SqlType>,
+    /// Declared with `func_type="pandas"` (a vectorized function).
+    pub pandas: bool,
 }
 
 /// A Python call found while resolving: the function's name and its typed arguments.
@@ -297,6 +305,8 @@ pub struct FoundCall {
     pub function: String,
     pub args: Vec<Expr>,
     pub result: SqlType,
+    /// A pandas (vectorized) function.
+    pub pandas: bool,
 }
 
 /// What names resolve to while typing one expression list.
@@ -579,7 +589,7 @@ impl Scope<'_> {
             }
         }
         if aggregate {
-            return self.python_aggregate(name, resolved, sig.result, span);
+            return self.python_aggregate(name, resolved, sig.result, sig.pandas, span);
         }
         let Some(python) = self.python.as_deref_mut() else {
             return Err(err(
@@ -592,6 +602,7 @@ impl Scope<'_> {
             function: name,
             args: resolved,
             result: sig.result,
+            pandas: sig.pandas,
         };
         let index = match python.iter().position(|c| *c == call) {
             Some(i) => i,
@@ -607,7 +618,14 @@ impl Scope<'_> {
     }
 
     /// A Python aggregate function call in a grouped select: one more aggregate.
-    fn python_aggregate(&mut self, name: String, args: Vec<Expr>, ty: SqlType, span: Span) -> Result<Expr, ExprError> {
+    fn python_aggregate(
+        &mut self,
+        name: String,
+        args: Vec<Expr>,
+        ty: SqlType,
+        pandas: bool,
+        span: Span,
+    ) -> Result<Expr, ExprError> {
         let Some((keys, aggs)) = &mut self.grouping else {
             return Err(err(span, format!("aggregate function `{name}` is only allowed in a select after group_by")));
         };
@@ -616,7 +634,7 @@ impl Scope<'_> {
             arg: None,
             ty,
             distinct: false,
-            python: Some(PyAggCall { function: name, args, udf: None }),
+            python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new() }),
         };
         let index = match aggs.iter().position(|a| *a == call) {
             Some(i) => i,

@@ -33,6 +33,9 @@ struct FunctionDesc {
     /// A table function's column types.
     #[serde(default)]
     result_types: Vec<String>,
+    /// `general` (default) or `pandas`.
+    #[serde(default)]
+    func_type: Option<String>,
 }
 
 /// Registered Python functions by name: their signature and recorded function.
@@ -151,6 +154,7 @@ impl Ctx<'_, '_> {
                             _ => FunctionKind::Scalar,
                         },
                         result_types,
+                        pandas: desc.func_type.as_deref() == Some("pandas"),
                     },
                     desc.udf,
                 ),
@@ -408,7 +412,7 @@ pub(crate) fn lower_table_node(
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
-    check_window_udafs(&rel, node)?;
+    check_python_aggregates(&rel, node)?;
     let output = rel.schema().type_info();
     Ok(Some((StreamOp::Relational(rel), output)))
 }
@@ -438,8 +442,11 @@ pub(super) fn python_calls(
     ctx: &mut Ctx<'_, '_>,
     found: Vec<FoundCall>,
     functions: &Functions,
+    input: &Schema,
 ) -> Result<Vec<PyCall>, CompileError> {
     let mut out = Vec::new();
+    // Computed arguments are columns `f0`, `f1`, ... of the Python operator's input in PyFlink.
+    let mut computed = 0;
     for call in found {
         let recorded = functions
             .get(&call.function)
@@ -448,12 +455,26 @@ pub(super) fn python_calls(
                 ctx.internal(&format!("has no descriptor for function {}", call.function))
             })?;
         let udf = lower_udf(recorded, ctx.node, ctx.sources);
+        let arg_names = call
+            .args
+            .iter()
+            .map(|arg| match arg {
+                Expr::Column { index, .. } if *index < input.fields.len() => input.fields[*index].name.clone(),
+                _ => {
+                    computed += 1;
+                    format!("f{}", computed - 1)
+                }
+            })
+            .collect();
         out.push(PyCall {
             arg_types: call.args.iter().map(Expr::ty).collect(),
             function: call.function,
             udf,
             args: call.args,
             result: call.result,
+            pandas: call.pandas,
+            arg_names,
+            input_width: input.fields.len(),
         });
     }
     Ok(out)
@@ -464,7 +485,14 @@ pub(super) fn attach_udafs(
     ctx: &mut Ctx<'_, '_>,
     aggs: &mut [AggCall],
     functions: &Functions,
+    input: &Schema,
 ) -> Result<(), CompileError> {
+    // Computed arguments are columns `$f<n>` after the input's in the aggregate's input in PyFlink; a
+    // Table API group window's input here also has the window columns sluice appends, which PyFlink's
+    // has not.
+    let window_columns = ["window_start", "window_end", "window_time"];
+    let appended = input.fields.iter().rev().take_while(|f| window_columns.contains(&f.name.as_str())).count();
+    let mut computed = input.fields.len() - if appended == 3 { 3 } else { 0 };
     for agg in aggs.iter_mut() {
         let Some(py) = agg.python.as_mut() else { continue };
         let recorded = functions
@@ -472,29 +500,94 @@ pub(super) fn attach_udafs(
             .and_then(|(_, udf)| udf.as_ref())
             .ok_or_else(|| ctx.internal(&format!("has no descriptor for function {}", py.function)))?;
         py.udf = Some(lower_udf(recorded, ctx.node, ctx.sources));
+        py.arg_names = py
+            .args
+            .iter()
+            .map(|arg| match arg {
+                Expr::Column { index, .. } if *index < input.fields.len() => input.fields[*index].name.clone(),
+                _ => {
+                    computed += 1;
+                    format!("$f{}", computed - 1)
+                }
+            })
+            .collect();
     }
     Ok(())
 }
 
-/// Python aggregate functions are supported in group aggregates only: a window aggregate calling
-/// one is a located error rather than output that may differ from Flink's.
-fn check_window_udafs(rel: &RelOp, node: &RecordedNode) -> Result<(), CompileError> {
-    let python = |aggs: &[AggCall]| aggs.iter().find_map(|a| a.python.as_ref().map(|p| p.function.clone()));
-    let found = match rel {
-        RelOp::WindowAggregate { aggs, .. } | RelOp::SessionWindowAggregate { aggs, .. } => python(aggs),
-        RelOp::Query { nodes, .. } => nodes.iter().find_map(|n| match &n.op {
-            RelOp::WindowAggregate { aggs, .. } | RelOp::SessionWindowAggregate { aggs, .. } => python(aggs),
-            _ => None,
-        }),
-        _ => None,
-    };
-    match found {
-        Some(name) => Err(CompileError::new(
-            Category::Unsupported,
-            format!("the Python aggregate function `{name}` in a window aggregate is not supported by sluice yet (only in group_by / GROUP BY aggregates)"),
-        )
-        .at(node.site.clone())),
-        None => Ok(()),
+/// Where Python aggregate functions may be called. General ones (`udaf(AggregateFunction)`) run in
+/// group aggregates only (sluice does not run them in windows yet). Pandas ones run where PyFlink 2.3
+/// allows them in streaming mode, and nowhere else: in Table API group windows (Tumble, Slide) and
+/// bounded over windows, without built-in aggregates beside them; PyFlink rejects them in plain group
+/// aggregates and windowing TVF aggregations ("Pandas UDAFs are not supported in streaming mode
+/// currently") and in unbounded over windows, and fails when they share a select with built-in
+/// aggregates. Each is a located error rather than output that may differ from Flink's.
+fn check_python_aggregates(rel: &RelOp, node: &RecordedNode) -> Result<(), CompileError> {
+    let table_api = node.op == "table.aggregate";
+    let mut ops = vec![rel];
+    if let RelOp::Query { nodes, .. } = rel {
+        ops.extend(nodes.iter().map(|n| &n.op));
+    }
+    let error = |category, message: String| Err(CompileError::new(category, message).at(node.site.clone()));
+    for op in ops {
+        let (aggs, place) = match op {
+            RelOp::Aggregate { aggs, .. } => (aggs, "group"),
+            RelOp::WindowAggregate { aggs, .. } => (aggs, "window"),
+            RelOp::SessionWindowAggregate { aggs, .. } => (aggs, "session"),
+            RelOp::OverAggregate { aggs, .. } => (aggs, "over"),
+            _ => continue,
+        };
+        let pandas = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| p.pandas).map(|p| p.function.clone()));
+        let general = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| !p.pandas).map(|p| p.function.clone()));
+        if let (Some(name), "window" | "session" | "over") = (&general, place) {
+            let place = if place == "over" { "an over window" } else { "a window aggregate" };
+            return error(
+                Category::Unsupported,
+                format!("the Python aggregate function `{name}` in {place} is not supported by sluice yet (only in group_by / GROUP BY aggregates)"),
+            );
+        }
+        let Some(name) = pandas else { continue };
+        if place == "group" {
+            return error(
+                Category::User,
+                format!("the pandas aggregate function `{name}` cannot be used in a group aggregate in streaming mode: PyFlink 2.3 rejects it (\"Pandas UDAFs are not supported in streaming mode currently\"); use it in a Tumble or Slide group window or a bounded over window"),
+            );
+        }
+        if place == "session" {
+            return error(
+                Category::User,
+                format!("the pandas aggregate function `{name}` cannot be used in a session window: PyFlink 2.3 rejects it; use a Tumble or Slide group window or a bounded over window"),
+            );
+        }
+        if place == "window" && !table_api {
+            return error(
+                Category::User,
+                format!("the pandas aggregate function `{name}` cannot be used in a windowing TVF aggregation (TUMBLE/HOP/CUMULATE) in streaming mode: PyFlink 2.3 rejects it (\"Pandas UDAFs are not supported in streaming mode currently\"); use a Table API group window (window(Tumble...).group_by(w, ...))"),
+            );
+        }
+        if let RelOp::OverAggregate { frame: super::over::Frame::RowsUnbounded | super::over::Frame::RangeUnbounded, .. } = op {
+            return error(
+                Category::User,
+                format!("the pandas aggregate function `{name}` cannot be used in an over window with an unbounded frame: PyFlink 2.3 rejects it (\"Python UDAF is not supported to be used in UNBOUNDED PRECEDING OVER windows\"); bound the frame (row_interval(n), lit(n).seconds, ROWS/RANGE BETWEEN ... PRECEDING)"),
+            );
+        }
+        if aggs.iter().any(|a| a.python.is_none()) {
+            return error(
+                Category::User,
+                format!("the pandas aggregate function `{name}` cannot share a select with built-in aggregates: PyFlink 2.3 cannot run them together (\"Python UDAF and Java/Scala UDAF cannot be used together\"); compute them in separate selects"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The Table API's names for unnamed select items that are not plain columns: `_c<position>`
+/// (Flink's ProjectionOperationFactory), where SQL says `EXPR$<position>`.
+fn table_api_names(fields: &mut [Field]) {
+    for (i, field) in fields.iter_mut().enumerate() {
+        if field.name == format!("EXPR${i}") {
+            field.name = format!("_c{i}");
+        }
     }
 }
 
@@ -577,7 +670,8 @@ fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileErr
             result.map_err(|e| ctx.error(&spec, e))?;
         }
     }
-    let python = python_calls(ctx, found, &functions)?;
+    table_api_names(&mut fields);
+    let python = python_calls(ctx, found, &functions, input)?;
     Ok(RelOp::Calc {
         python,
         filter,
@@ -687,7 +781,7 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         result.map_err(|e| ctx.error(&spec, e))?;
     }
     let (mut aggs, projection, fields) = grouped_select(ctx, input, &sigs, &keys)?;
-    attach_udafs(ctx, &mut aggs, &functions)?;
+    attach_udafs(ctx, &mut aggs, &functions, input)?;
     Ok(RelOp::Aggregate {
         keys,
         aggs,
@@ -912,18 +1006,15 @@ fn lower_over_window(
         .enumerate()
         .map(|(index, f)| Expr::Column { index, ty: f.ty })
         .collect();
-    let (aggs, projection, fields) = grouped_select(ctx, input, &sigs, &keys)?;
-    if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref()) {
-        return Err(CompileError::new(
-            Category::Unsupported,
-            format!("the Python aggregate function `{}` in an over window is not supported by sluice yet", py.function),
-        )
-        .at(ctx.node.site.clone()));
-    }
+    let (mut aggs, projection, fields) = grouped_select(ctx, input, &sigs, &keys)?;
+    // Python aggregate functions here are checked by `check_python_aggregates`.
+    attach_udafs(ctx, &mut aggs, &functions, input)?;
     let mut over_fields = input.fields.clone();
     for (i, a) in aggs.iter().enumerate() {
         over_fields.push(Field { name: format!("$o{i}"), ty: a.ty });
     }
+    let mut fields = fields;
+    table_api_names(&mut fields);
     let schema = Schema { fields };
     let query = vec![
         QueryNode { op: RelOp::Input { node: input_id, schema: input.clone() }, inputs: Vec::new() },

@@ -24,6 +24,7 @@ pub mod kafka;
 mod locate;
 pub mod lower;
 pub mod over;
+pub mod pandas;
 pub mod sql;
 pub mod strings;
 pub mod temporal;
@@ -98,6 +99,12 @@ pub struct PyCall {
     pub args: Vec<Expr>,
     pub arg_types: Vec<SqlType>,
     pub result: SqlType,
+    /// `func_type="pandas"`: called once per batch of rows with a `pandas.Series` per argument.
+    pub pandas: bool,
+    /// The names PyFlink gives the argument columns (a pandas function sees them as Series names).
+    pub arg_names: Vec<String>,
+    /// The Calc's input width: an argument `Column` at or past it is an earlier call's result.
+    pub input_width: usize,
 }
 
 /// One ORDER BY key of a [`RelOp::TopN`].

@@ -704,8 +704,8 @@ impl Builder<'_, '_, '_> {
         }
     }
 
-    fn python(&mut self, found: Vec<FoundCall>) -> Result<Vec<super::PyCall>, Fail> {
-        python_calls(self.ctx, found, self.functions).map_err(Fail::Done)
+    fn python(&mut self, found: Vec<FoundCall>, input: &Schema) -> Result<Vec<super::PyCall>, Fail> {
+        python_calls(self.ctx, found, self.functions, input).map_err(Fail::Done)
     }
 
     fn select(&mut self, select: &sql::Select) -> Result<usize, Fail> {
@@ -843,7 +843,7 @@ impl Builder<'_, '_, '_> {
             let (projection, fields) = self.items(select, input, &mut scope)?;
             (filter, projection, fields)
         };
-        let python = self.python(found)?;
+        let python = self.python(found, input)?;
         Ok(self.push(
             RelOp::Calc {
                 python,
@@ -864,7 +864,7 @@ impl Builder<'_, '_, '_> {
                 scope.python = Some(&mut found);
                 condition(&mut scope, w, "WHERE")?
             };
-            let python = self.python(found)?;
+            let python = self.python(found, input)?;
             input_node = self.push(
                 RelOp::Calc { python, filter: Some(filter), projection: identity(input), schema: input.clone() },
                 vec![input_node],
@@ -885,9 +885,11 @@ impl Builder<'_, '_, '_> {
             scope.grouping = Some((&keys, &mut aggs));
             self.items(select, input, &mut scope)?
         };
-        if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref()) {
+        if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| !p.pandas)) {
             return Err(unsupported(select.span(), &format!("the Python aggregate function `{}` in an OVER window", py.function)));
         }
+        // Pandas aggregate functions here are checked by `lower::check_python_aggregates`.
+        super::lower::attach_udafs(self.ctx, &mut aggs, self.functions, input).map_err(Fail::Done)?;
         let mut over_fields = input.fields.clone();
         for (i, a) in aggs.iter().enumerate() {
             over_fields.push(Field { name: format!("$o{i}"), ty: a.ty });
@@ -949,7 +951,7 @@ impl Builder<'_, '_, '_> {
                 scope.python = Some(&mut found);
                 condition(&mut scope, w, "WHERE")?
             };
-            let python = self.python(found)?;
+            let python = self.python(found, input)?;
             input_node = self.push(
                 RelOp::Calc {
                     python,
@@ -976,7 +978,7 @@ impl Builder<'_, '_, '_> {
             };
             (projection, fields, having)
         };
-        super::lower::attach_udafs(self.ctx, &mut aggs, self.functions).map_err(Fail::Done)?;
+        super::lower::attach_udafs(self.ctx, &mut aggs, self.functions, input).map_err(Fail::Done)?;
         let Some(having) = having else {
             let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };
             let op = self.window_aggregate(op, input_node, window_end, select)?;

@@ -3,14 +3,14 @@
 //! column the compiled expressions read. Row kinds pass through unchanged.
 
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyList, PyTuple};
 use sluice_types::TypeInfo;
 
 use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::Operator;
 use crate::python::batch::map_calls;
-use crate::python::convert::{from_py, to_py_list};
+use crate::python::convert::{from_py, to_py, to_py_list};
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 use crate::value::{Row, RowKind, Value};
@@ -36,6 +36,21 @@ impl PyScalarCall {
             arg_types,
             result_type,
         }
+    }
+
+    pub(super) fn function(&self) -> &PyFunction {
+        &self.function
+    }
+
+    /// One call on one row's fields (PandasCalc calls the general functions beside its pandas ones
+    /// row by row).
+    pub(super) fn call(&self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
+        let mut args = Vec::with_capacity(self.args.len());
+        for (arg, ty) in self.args.iter().zip(&self.arg_types) {
+            args.push(to_py(py, &arg(fields), ty).map_err(|e| self.function.error(py, e))?);
+        }
+        let result = PyTuple::new(py, args).and_then(|args| self.function.callable(py).call1(args));
+        self.result(py, result)
     }
 
     /// The batch's arguments, one Python list per parameter.
@@ -65,7 +80,7 @@ impl PyScalarCall {
 }
 
 /// A row's kind, fields and timestamp.
-type RowParts = (RowKind, Vec<Value>, Option<i64>);
+pub(super) type RowParts = (RowKind, Vec<Value>, Option<i64>);
 
 pub struct TableCalc {
     python: Vec<PyScalarCall>,
@@ -105,7 +120,7 @@ impl TableCalc {
 }
 
 /// A record's row kind and fields (a non-row value is one field).
-fn row_parts(record: Record) -> RowParts {
+pub(super) fn row_parts(record: Record) -> RowParts {
     match record.value {
         Value::Row(row) => (row.kind, row.fields, record.timestamp),
         // A DataStream's tuples entering a table (from_data_stream).

@@ -1,5 +1,6 @@
 //! The Table API / SQL runtime: typed rows read from connectors, native expression evaluation
-//! (closures the compiler generates), Python scalar, aggregate and table functions called in batches, a retracting group
+//! (closures the compiler generates), Python scalar, aggregate and table functions called in batches
+//! (pandas ones over `pandas.Series` columns: `pandas*.rs`), a retracting group
 //! aggregate emitting Flink's changelog, event-time OVER aggregations, a streaming join, and the print connector.
 //!
 //! Rows flow as `Value::Row` with their `RowKind` (+I/-U/+U/-D); fields are typed `Value`s in the
@@ -16,6 +17,11 @@ pub mod file_source;
 pub mod fx;
 pub mod join;
 pub mod over_aggregate;
+pub mod pandas;
+pub mod pandas_aggregate;
+pub mod pandas_calc;
+pub mod pandas_over;
+pub mod pandas_window;
 pub mod print_sink;
 pub mod session_window;
 pub mod py_aggregate;
@@ -32,6 +38,11 @@ pub use file_source::FileSource;
 pub use datagen_source::{DatagenSource, GenField, GenKind};
 pub use join::StreamingJoin;
 pub use over_aggregate::{OverAggregate, OverFrame};
+pub use pandas::ColumnType;
+pub use pandas_aggregate::{AggColumn, PandasAggCall, PandasAggregates};
+pub use pandas_calc::{CalcFunction, PandasArg, PandasBatching, PandasCalc, PandasScalarCall};
+pub use pandas_over::PandasOverAggregate;
+pub use pandas_window::PandasWindowAggregate;
 pub use print_sink::{BlackholeSink, TablePrintSink};
 pub use py_aggregate::PyAggCall;
 pub use session_window::SessionWindowAggregate;

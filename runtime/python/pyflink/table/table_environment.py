@@ -84,6 +84,13 @@ class EnvironmentSettings(object):
         return self._mode == "STREAMING"
 
 
+_PYTHON_OPTIONS = {
+    "python.fn-execution.arrow.batch.size": "arrow_batch_size",
+    "python.fn-execution.bundle.size": "bundle_size",
+    "python.fn-execution.bundle.time": "bundle_time_ms",
+}
+
+
 class _Configuration(object):
     """The table config's option map; `parallelism.default` reaches the job's config."""
 
@@ -102,6 +109,15 @@ class _Configuration(object):
             if parallelism != 1:
                 raise Unsupported("parallelism other than 1 is not supported by sluice yet", sites.user_site(2))
             self._t_env._config["parallelism"] = parallelism
+        elif key in _PYTHON_OPTIONS:
+            # How pandas UDFs batch their rows (PythonOptions): the compiled job reads them from its config.
+            try:
+                number = int(value)
+            except ValueError:
+                number = 0
+            if number <= 0:
+                raise JobDefinitionError(f"{key} must be a positive integer, got {value!r}", sites.user_site(2))
+            self._t_env._config[_PYTHON_OPTIONS[key]] = number
         self._data[key] = value
         return self
 

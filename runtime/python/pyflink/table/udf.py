@@ -2,7 +2,10 @@
 AggregateFunction subclasses.
 
 The wrapper keeps the function and its declared types; the compiler types calls from them and the
-runtime calls the function once per row, in batches (one GIL acquisition per batch).
+runtime calls the function once per row, in batches (one GIL acquisition per batch). With
+`func_type="pandas"` (vectorized functions) the runtime calls a scalar function once per batch of rows
+with one `pandas.Series` per argument, and an aggregate function once per window or over-window frame
+(`runtime/python/_sluice/pandas_bridge.py`); nothing here imports pandas.
 """
 import functools
 
@@ -30,7 +33,7 @@ class ScalarFunction(UserDefinedFunction):
 class UserDefinedScalarFunctionWrapper(object):
     """What `udf(...)` returns: callable like the function, registrable in a TableEnvironment."""
 
-    def __init__(self, func, input_types, result_type, name=None, deterministic=True):
+    def __init__(self, func, input_types, result_type, name=None, deterministic=True, func_type="general"):
         if result_type is None:
             raise JobDefinitionError("udf() needs result_type", sites.user_site(3))
         if isinstance(input_types, DataType):
@@ -44,6 +47,7 @@ class UserDefinedScalarFunctionWrapper(object):
         self._result_type = result_type
         self._name = name or getattr(func, "__name__", type(func).__name__)
         self._deterministic = deterministic
+        self._func_type = func_type
         functools.update_wrapper(self, func if not isinstance(func, ScalarFunction) else func.eval)
 
     def __call__(self, *args):
@@ -60,9 +64,12 @@ class UserDefinedScalarFunctionWrapper(object):
         from _sluice.graph import udf_descriptor
         func = self._func
         desc = udf_descriptor(func, "eval" if isinstance(func, ScalarFunction) else None)
-        return {"name": self._name,
-                "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
-                "result_type": self._result_type.sql(), "udf": desc}
+        out = {"name": self._name,
+               "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
+               "result_type": self._result_type.sql(), "udf": desc}
+        if self._func_type == "pandas":
+            out["func_type"] = "pandas"
+        return out
 
     def alias(self, *names):
         return self
@@ -70,12 +77,16 @@ class UserDefinedScalarFunctionWrapper(object):
 
 def udf(f=None, input_types=None, result_type=None, deterministic=None, name=None, func_type="general",
         udf_type=None):
-    if func_type not in ("general", None) or udf_type not in ("general", None):
-        raise Unsupported("pandas UDFs are not supported by sluice yet", sites.user_site(2))
+    # `udf_type` is the name PyFlink 1.x used for `func_type`.
+    func_type = udf_type if udf_type is not None else (func_type or "general")
+    if func_type not in ("general", "pandas"):
+        # PyFlink raises TypeError("Unsupported func_type: ...") for any other value.
+        raise JobDefinitionError(f"udf() func_type must be 'general' or 'pandas', got {func_type!r}",
+                                 sites.user_site(2))
 
     def wrap(func):
         return UserDefinedScalarFunctionWrapper(func, input_types, result_type, name,
-                                                deterministic if deterministic is not None else True)
+                                                deterministic if deterministic is not None else True, func_type)
     if f is None:
         return wrap
     return wrap(f)
@@ -164,14 +175,19 @@ class AggregateFunction(ImperativeAggregateFunction):
 class UserDefinedAggregateFunctionWrapper(object):
     """What `udaf(...)` returns: callable on expressions in a grouped select, registrable by name."""
 
-    def __init__(self, func, input_types, result_type, accumulator_type, name, site):
-        if not isinstance(func, AggregateFunction):
+    def __init__(self, func, input_types, result_type, accumulator_type, name, site, func_type="general"):
+        pandas = func_type == "pandas"
+        if not isinstance(func, AggregateFunction) and not (pandas and callable(func)):
             raise Unsupported(f"udaf() of a {type(func).__name__} is not supported by sluice yet (pass an "
-                              "AggregateFunction instance; pandas UDAFs are not supported)", site)
-        if accumulator_type is None:
+                              "AggregateFunction instance, or a function with func_type=\"pandas\")", site)
+        if accumulator_type is None and not pandas:
             accumulator_type = func.get_accumulator_type()
         if result_type is None:
             result_type = func.get_result_type()
+        if pandas:
+            # PyFlink's pandas UDAFs accumulate ARRAY<result_type>; the accumulator is never visible.
+            from pyflink.table.types import DataTypes
+            accumulator_type = DataTypes.ARRAY(result_type) if isinstance(result_type, DataType) else None
         if isinstance(input_types, DataType):
             input_types = [input_types]
         for t in list(input_types or []) + [result_type, accumulator_type]:
@@ -181,35 +197,70 @@ class UserDefinedAggregateFunctionWrapper(object):
         self._input_types = list(input_types) if input_types is not None else None
         self._result_type = result_type
         self._accumulator_type = accumulator_type
-        self._name = name or type(func).__name__
+        self._func_type = func_type
+        self._name = name or getattr(func, "__name__", type(func).__name__)
+        if isinstance(func, AggregateFunction):
+            self._name = name or type(func).__name__
 
     def __call__(self, *args):
         from pyflink.table.expressions import _call
         return _call(self, args)
 
     def _callable(self):
-        """The AggregateFunction object the runtime calls create_accumulator/accumulate/... on."""
+        """The AggregateFunction object the runtime calls create_accumulator/accumulate/... on; for a
+        pandas UDAF, the callable taking one Series per argument and returning the aggregate."""
+        if self._func_type == "pandas":
+            if isinstance(self._func, AggregateFunction):
+                return PandasAggregateFunctionWrapper(self._func).eval
+            return self._func
         return self._func
 
     def _describe(self):
         from _sluice.graph import udf_descriptor
-        return {"name": self._name, "kind": "aggregate",
-                "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
-                "result_type": self._result_type.sql(), "accumulator_type": self._accumulator_type.sql(),
-                "udf": udf_descriptor(self._func, "accumulate")}
+        func = self._func
+        method = "accumulate" if isinstance(func, AggregateFunction) else None
+        out = {"name": self._name, "kind": "aggregate",
+               "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
+               "result_type": self._result_type.sql(), "accumulator_type": self._accumulator_type.sql(),
+               "udf": udf_descriptor(func, method)}
+        if self._func_type == "pandas":
+            out["func_type"] = "pandas"
+        return out
 
     def alias(self, *names):
         return self
 
 
+class PandasAggregateFunctionWrapper(UserDefinedFunction):
+    """An AggregateFunction used as a pandas UDAF, as PyFlink runs one: a fresh accumulator per call,
+    `accumulate(acc, *series)`, then `get_value(acc)`."""
+
+    def __init__(self, func):
+        self.func = func
+
+    def open(self, function_context):
+        self.func.open(function_context)
+
+    def eval(self, *args):
+        accumulator = self.func.create_accumulator()
+        self.func.accumulate(accumulator, *args)
+        return self.func.get_value(accumulator)
+
+    def close(self):
+        self.func.close()
+
+
 def udaf(f=None, input_types=None, result_type=None, accumulator_type=None, deterministic=None, name=None,
          func_type="general"):
     site = sites.user_site(2)
-    if func_type != "general":
-        raise Unsupported("pandas UDAFs are not supported by sluice yet", site)
+    if func_type not in ("general", "pandas"):
+        raise JobDefinitionError(f"udaf() func_type must be 'general' or 'pandas', got {func_type!r}", site)
+    if func_type == "pandas" and result_type is None and not isinstance(f, AggregateFunction):
+        raise JobDefinitionError("udaf() with func_type=\"pandas\" needs result_type", site)
 
     def wrap(func):
-        return UserDefinedAggregateFunctionWrapper(func, input_types, result_type, accumulator_type, name, site)
+        return UserDefinedAggregateFunctionWrapper(func, input_types, result_type, accumulator_type, name, site,
+                                                   func_type)
     if f is None:
         return wrap
     return wrap(f)

@@ -1,0 +1,93 @@
+"""The Python half of pandas (vectorized) UDFs and UDAFs: columns to `pandas.Series` and back.
+
+Imported only by the operators of a job that has a function declared with `func_type="pandas"`, so a
+job without one never imports pandas or pyarrow. Columns cross as Arrow arrays, as in PyFlink: the
+Rust side (`runtime/src/table/pandas.rs`) fills the Arrow buffers (validity bitmap, offsets, values)
+and this module wraps them with `pa.Array.from_buffers`, then converts exactly as PyFlink's
+`arrow_to_pandas` does (`to_pandas(date_as_object=True)`), so dtypes match PyFlink's: BIGINT is int64,
+INT int32, a nullable integer column with a NULL in the batch float64 with NaN, BOOLEAN with a NULL
+object, STRING object, DATE and TIME `datetime` objects, TIMESTAMP(p) datetime64. Results go back
+through PyFlink's `pa.Array.from_pandas(s, mask=s.isnull(), type=t)` (NaN and None are NULL; a float
+that is not integral does not fit an integer type), and their buffers are returned to Rust.
+"""
+import pandas as pd
+import pyarrow as pa
+
+_TYPES = {
+    "int8": pa.int8(), "int16": pa.int16(), "int32": pa.int32(), "int64": pa.int64(),
+    "float32": pa.float32(), "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string(),
+    "date32": pa.date32(), "time32[s]": pa.time32("s"),
+    "timestamp[s]": pa.timestamp("s"), "timestamp[ms]": pa.timestamp("ms"),
+    "timestamp[us]": pa.timestamp("us"), "timestamp[ns]": pa.timestamp("ns"),
+}
+
+
+class ResultError(Exception):
+    """A function's result that is not what its declaration promises (not a bug in the function's code,
+    so it is reported without a traceback)."""
+
+
+def array(type_name, length, null_count, validity, offsets, data):
+    """An Arrow array over buffers filled by Rust."""
+    buffers = [None if validity is None else pa.py_buffer(validity)]
+    if offsets is not None:
+        buffers.append(pa.py_buffer(offsets))
+    buffers.append(pa.py_buffer(data))
+    return pa.Array.from_buffers(_TYPES[type_name], length, buffers, null_count)
+
+
+def series(arr, name):
+    """A column as the function sees it: named after the input column, as PyFlink's Arrow schema does."""
+    s = arr.to_pandas(date_as_object=True)
+    s.name = name
+    return s
+
+
+def frames(arr, bounds, name):
+    """One fresh Series (index from 0) per `(start, length)` slice: a window's or over-window frame's rows."""
+    return [series(arr.slice(start, length), name) for start, length in bounds]
+
+
+def _buffers(arr):
+    """(null_count, validity, offsets, data) of an Arrow array, as bytes for Rust to decode."""
+    if arr.offset != 0:
+        # Rust reads buffers from their start: give the values their own buffers.
+        arr = pa.concat_arrays([arr, pa.array([], type=arr.type)])
+    buffers = arr.buffers()
+    validity = None if arr.null_count == 0 or buffers[0] is None else buffers[0].to_pybytes()
+    if len(buffers) == 3:
+        offsets = buffers[1].to_pybytes()
+        data = buffers[2].to_pybytes() if buffers[2] is not None else b""
+    else:
+        offsets = None
+        data = buffers[1].to_pybytes() if buffers[1] is not None else b""
+    return arr.null_count, validity, offsets, data
+
+
+def _to_arrow(s, type_name, sql_type, what=None):
+    try:
+        return pa.Array.from_pandas(s, mask=s.isnull(), type=_TYPES[type_name])
+    except (pa.ArrowException, TypeError, ValueError) as e:
+        what = what or f"a pandas.Series of {s.dtype}"
+        raise ResultError(f"returned {what} that does not convert to its result_type {sql_type}: {e}") from None
+
+
+def scalar_result(result, length, type_name, sql_type):
+    """A pandas UDF's result for `length` input rows, checked as PyFlink checks it."""
+    if type(result) is not pd.Series:
+        kind = "a pandas.DataFrame" if isinstance(result, pd.DataFrame) else repr(type(result))
+        raise ResultError(f"returned {kind}, but a pandas UDF of result_type {sql_type} must return a "
+                          "pandas.Series")
+    if len(result) != length:
+        raise ResultError(f"returned a pandas.Series of length {len(result)} for {length} input rows (a pandas "
+                          "UDF returns one value per input row)")
+    return _buffers(_to_arrow(result, type_name, sql_type))
+
+
+def aggregate_results(results, type_name, sql_type):
+    """Pandas UDAF results (one per window or frame), each converted as PyFlink converts one:
+    `pd.Series([result])` to the result type."""
+    arrays = [_to_arrow(pd.Series([r]), type_name, sql_type, f"{r!r} ({type(r).__name__})") for r in results]
+    if not arrays:
+        return 0, None, None, b""
+    return _buffers(pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0])

@@ -1,0 +1,129 @@
+//! A group window aggregate of pandas aggregate functions (Table API `Tumble` / `Slide` windows grouped
+//! with `group_by(w, ...)`), as Flink's StreamArrowPythonGroupWindowAggregateFunctionOperator: each
+//! (key, window) keeps its rows (the columns the functions read), rows of windows the watermark has
+//! passed are dropped, and when the watermark passes a window's end each function is called once over
+//! the window's rows and the window's one `+I` row is emitted. Timers are registered and fired as in
+//! [`super::WindowAggregate`] (per (key, window) in order of first arrival, fired in Flink's timer-heap
+//! order); the projection runs over `[keys..., aggregate values...]`.
+
+use std::collections::HashMap;
+
+use super::pandas_aggregate::PandasAggregates;
+use super::ScalarFn;
+use crate::error::Result;
+use crate::operator::{Operator, StateDeclaration};
+use crate::record::{Batch, Record};
+use crate::state::timers::TimerHeap;
+use crate::value::{Row, RowKind, Value};
+
+pub struct PandasWindowAggregate {
+    keys: Vec<ScalarFn>,
+    /// Which key is `window_end` (a TIMESTAMP).
+    end_key: usize,
+    aggs: PandasAggregates,
+    projection: Vec<ScalarFn>,
+    /// Each (key, window)'s rows, projected to the functions' columns.
+    groups: HashMap<Vec<Value>, Vec<Vec<Value>>>,
+    /// Groups first seen since the last watermark, in arrival order (their timers are not yet set).
+    unregistered: Vec<Vec<Value>>,
+    timers: TimerHeap<Vec<Value>>,
+    watermark: i64,
+}
+
+impl PandasWindowAggregate {
+    pub fn new(keys: Vec<ScalarFn>, end_key: usize, aggs: PandasAggregates, projection: Vec<ScalarFn>) -> Self {
+        PandasWindowAggregate {
+            keys,
+            end_key,
+            aggs,
+            projection,
+            groups: HashMap::new(),
+            unregistered: Vec::new(),
+            timers: TimerHeap::default(),
+            watermark: i64::MIN,
+        }
+    }
+
+    fn window_end(&self, key: &[Value]) -> Option<i64> {
+        match key.get(self.end_key) {
+            Some(Value::Timestamp(t) | Value::Int(t)) => Some(*t),
+            _ => None,
+        }
+    }
+}
+
+impl Operator for PandasWindowAggregate {
+    fn name(&self) -> &str {
+        "ArrowPythonGroupWindowAggregate"
+    }
+
+    fn declared_state(&self) -> Vec<StateDeclaration> {
+        vec![StateDeclaration::Internal("window rows")]
+    }
+
+    fn on_start(&mut self) -> Result<()> {
+        self.aggs.open()
+    }
+
+    fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
+        for record in &input {
+            let row = match &record.value {
+                Value::Row(row) => &row.fields[..],
+                other => std::slice::from_ref(other),
+            };
+            let key: Vec<Value> = self.keys.iter().map(|f| f(row)).collect();
+            let Some(end) = self.window_end(&key) else {
+                continue;
+            };
+            // A row of a window the watermark has passed is late: Flink drops it.
+            if end - 1 <= self.watermark {
+                continue;
+            }
+            let projected = self.aggs.project(row);
+            match self.groups.get_mut(&key) {
+                Some(rows) => rows.push(projected),
+                None => {
+                    self.unregistered.push(key.clone());
+                    self.groups.insert(key, vec![projected]);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+        for key in std::mem::take(&mut self.unregistered) {
+            if let Some(end) = self.window_end(&key) {
+                self.timers.add(end - 1, key);
+            }
+        }
+        self.watermark = self.watermark.max(watermark);
+        // The windows due now, in firing order; their rows back to back, one frame each.
+        let mut fired = Vec::new();
+        let mut rows = Vec::new();
+        let mut frames = Vec::new();
+        while let Some((_, key)) = self.timers.poll_due(watermark) {
+            let Some(group) = self.groups.remove(&key) else {
+                continue;
+            };
+            frames.push((rows.len(), group.len()));
+            rows.extend(group);
+            fired.push(key);
+        }
+        let values = self.aggs.evaluate(&rows, &frames)?;
+        for (key, values) in fired.into_iter().zip(values) {
+            let mut input = key;
+            input.extend(values);
+            let fields = self.projection.iter().map(|f| f(&input)).collect();
+            out.push(Record::new(Value::Row(Box::new(Row {
+                kind: RowKind::Insert,
+                fields,
+            }))));
+        }
+        Ok(())
+    }
+
+    fn on_close(&mut self, _out: &mut Batch) -> Result<()> {
+        self.aggs.close()
+    }
+}
