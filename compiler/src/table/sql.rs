@@ -775,6 +775,36 @@ impl Builder<'_, '_, '_> {
                 let text = i.to_string();
                 has_aggregate(&text) || self.calls_udaf(&text)
             });
+        if let Some((tvf, at)) = legacy_group_window(&group_exprs)? {
+            // `GROUP BY TUMBLE(ts, INTERVAL ...)` (Flink's legacy group window) is the windowing TVF
+            // grouped by its window, with TUMBLE_START(...) & co. reading the window columns.
+            let op = super::window::tvf_calc(&tvf, &input, group_exprs[at].span())?;
+            let windowed = self.push(op, vec![input_node]);
+            let schema = self.schema(windowed);
+            let mut keys = group_exprs.clone();
+            keys.splice(at..=at, [ident("window_start"), ident("window_end")]);
+            let mut rewritten = select.clone();
+            for (position, item) in rewritten.projection.iter_mut().enumerate() {
+                // An unnamed TUMBLE_START(...) keeps Flink's name for it (EXPR$<position>).
+                if let sql::SelectItem::UnnamedExpr(e @ sql::Expr::Function(_)) = item {
+                    let mut renamed = e.clone();
+                    rewrite_window_functions(&mut renamed)?;
+                    if matches!(renamed, sql::Expr::Identifier(_)) {
+                        *item = sql::SelectItem::ExprWithAlias {
+                            expr: renamed,
+                            alias: sql::Ident::new(format!("EXPR${position}")),
+                        };
+                        continue;
+                    }
+                }
+                rewrite_window_functions(item)?;
+            }
+            if let Some(having) = &mut rewritten.having {
+                rewrite_window_functions(having)?;
+            }
+            let node = self.grouped(&rewritten, windowed, &schema, &keys)?;
+            return Ok(if distinct { self.distinct(node) } else { node });
+        }
         let node = if grouped {
             self.grouped(select, input_node, &input, &group_exprs)?
         } else {
@@ -1004,6 +1034,85 @@ impl Builder<'_, '_, '_> {
             },
             vec![aggregate],
         ))
+    }
+}
+
+fn ident(name: &str) -> sql::Expr {
+    sql::Expr::Identifier(sql::Ident::new(name))
+}
+
+/// A legacy group window among the GROUP BY expressions (`TUMBLE(ts, INTERVAL ...)`,
+/// `HOP(ts, slide, size)`) as the windowing TVF it equals, and its position.
+fn legacy_group_window(group_exprs: &[sql::Expr]) -> Result<Option<(super::window::Tvf, usize)>, Fail> {
+    use super::window::{interval_millis, Tvf, TvfKind};
+    for (at, expr) in group_exprs.iter().enumerate() {
+        let sql::Expr::Function(f) = expr else { continue };
+        let name = f.name.to_string().to_ascii_uppercase();
+        if !matches!(name.as_str(), "TUMBLE" | "HOP" | "SESSION") {
+            continue;
+        }
+        let args: Vec<&sql::Expr> = match &f.args {
+            sql::FunctionArguments::List(list) => list
+                .args
+                .iter()
+                .filter_map(|a| match a {
+                    sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => Some(e),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let interval = |e: &sql::Expr| {
+            interval_millis(e).filter(|ms| *ms > 0).ok_or_else(|| unsupported(e.span(), &format!("the window interval `{e}`")))
+        };
+        let (time, size_ms, kind) = match (name.as_str(), args.as_slice()) {
+            ("TUMBLE", [time, size]) => (time, interval(size)?, TvfKind::Tumble),
+            ("HOP", [time, slide, size]) => {
+                let (step_ms, size_ms) = (interval(slide)?, interval(size)?);
+                if size_ms % step_ms != 0 {
+                    return Err(unsupported(expr.span(), "a HOP window whose size is not a multiple of its slide"));
+                }
+                (time, size_ms, TvfKind::Hop { step_ms })
+            }
+            ("SESSION", _) => return Err(unsupported(expr.span(), "the legacy GROUP BY SESSION(...) window (use the SESSION table function)")),
+            _ => return Err(err(expr.span(), format!("{name}(time attribute, INTERVAL ...) expected"))),
+        };
+        let time_column = match time {
+            sql::Expr::Identifier(i) => i.value.clone(),
+            sql::Expr::CompoundIdentifier(parts) => parts.last().map(|p| p.value.clone()).unwrap_or_default(),
+            other => return Err(err(other.span(), "a group window's first argument must be the time attribute column")),
+        };
+        let tvf = Tvf { table: "the table".into(), table_span: expr.span(), time_column, size_ms, kind };
+        return Ok(Some((tvf, at)));
+    }
+    Ok(None)
+}
+
+/// TUMBLE_START(...) / HOP_END(...) / ..._ROWTIME(...) as the window columns they read.
+fn rewrite_window_functions<V: sql::VisitMut>(node: &mut V) -> Result<(), Fail> {
+    let mut failure = None;
+    let _ = sql::visit_expressions_mut(node, |expr| {
+        if let sql::Expr::Function(f) = expr {
+            let name = f.name.to_string().to_ascii_uppercase();
+            let column = match name.split_once('_') {
+                Some(("TUMBLE" | "HOP", "START")) => Some("window_start"),
+                Some(("TUMBLE" | "HOP", "END")) => Some("window_end"),
+                Some(("TUMBLE" | "HOP", "ROWTIME")) => Some("window_time"),
+                Some(("TUMBLE" | "HOP", "PROCTIME")) => {
+                    failure = Some(unsupported(f.name.span(), &format!("{name} (processing-time windows)")));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(column) = column {
+                *expr = ident(column);
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(()),
     }
 }
 
