@@ -82,6 +82,9 @@ impl SessionWindowAggregate {
             // Late: only possible without an open session to merge with (an open one ends later).
             *open = kept;
             open.extend(merged);
+            if open.is_empty() {
+                self.sessions.remove(&key);
+            }
             return;
         }
         let mut rows = Vec::new();
