@@ -313,8 +313,27 @@ fn rel_stmt_on(
             call,
             result_types,
             left_outer,
+            mode,
             ..
         } => {
+            let projecting = match mode {
+                super::CorrelateMode::Lateral => quote! {},
+                super::CorrelateMode::Map { row_arg } | super::CorrelateMode::FlatMap { row_arg } => {
+                    let single = matches!(mode, super::CorrelateMode::Map { .. });
+                    let row = match row_arg {
+                        Some(names) => {
+                            let row = sluice_types::TypeInfo::Row {
+                                fields: call.arg_types.iter().map(|t| t.type_info()).collect(),
+                                names: Some(names.clone()),
+                            };
+                            let row = type_info(&row);
+                            quote! { Some(#row) }
+                        }
+                        None => quote! { None },
+                    };
+                    quote! { .projecting(#single, #row) }
+                }
+            };
             let key = format!("udf:{}", call.function);
             let mut label = format!("Python table function {}", call.function);
             if let Some(location) = call.udf.location() {
@@ -326,7 +345,7 @@ fn rel_stmt_on(
             quote! {
                 let #var = p.operator(#input, table::TableCorrelate::new(
                     b.udf_value(#id_lit, #key, None, #label)?,
-                    vec![#(#args),*], vec![#(#arg_types),*], vec![#(#results),*], #left_outer));
+                    vec![#(#args),*], vec![#(#arg_types),*], vec![#(#results),*], #left_outer)#projecting);
             }
         }
         RelOp::Union { .. } => {

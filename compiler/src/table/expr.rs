@@ -297,6 +297,8 @@ pub struct FunctionSig {
     pub result_types: Vec<SqlType>,
     /// Declared with `func_type="pandas"` (a vectorized function).
     pub pandas: bool,
+    /// A `DataTypes.ROW(...)` result type's fields (`result` is then the first field's type).
+    pub row: Option<Vec<super::types::Field>>,
 }
 
 /// A Python call found while resolving: the function's name and its typed arguments.
@@ -587,6 +589,14 @@ impl Scope<'_> {
                 }
                 *arg = arg.clone().cast(*ty);
             }
+        }
+        if sig.row.is_some() {
+            return Err(err(
+                span,
+                format!(
+                    "Python function `{name}` with a ROW result_type here is not supported by sluice yet (use it in map())"
+                ),
+            ));
         }
         if aggregate {
             return self.python_aggregate(name, resolved, sig.result, sig.pandas, span);

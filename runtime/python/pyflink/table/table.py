@@ -211,6 +211,36 @@ class Table(UnsupportedMethods):
     def left_outer_join_lateral(self, table_function_call, join_predicate=None):
         return self._join_lateral(table_function_call, join_predicate, "left", "left_outer_join_lateral")
 
+    def _map(self, func, api, kind):
+        """`map(f)` / `flat_map(f)`: `f` alone is called with the whole row as one Row; a call
+        `f(col("a"), ...)` with those arguments. The output is the function's columns only."""
+        from pyflink.table.udf import UserDefinedScalarFunctionWrapper, UserDefinedTableFunctionWrapper
+        site = sites.user_site(3)
+        wrapper = UserDefinedScalarFunctionWrapper if kind == "map" else UserDefinedTableFunctionWrapper
+        what = "a Python scalar function (udf)" if kind == "map" else "a Python table function (udtf)"
+        names = []
+        if isinstance(func, wrapper):
+            call = Expression(f"{func._name}()", {func._name: func})
+            whole_row = True
+        elif isinstance(func, Expression):
+            call = func
+            names = list(getattr(func, "_names", []))
+            whole_row = False
+        else:
+            raise JobDefinitionError(f"{api}() takes {what} or a call of one, got {type(func).__name__}", site)
+        if any(getattr(f, "_func_type", "general") == "pandas" for f in call._functions.values()):
+            raise Unsupported(f"{api}() of a pandas function is not supported by sluice yet", site)
+        text = getattr(call, "_call_sql", call._sql)
+        spec = {"text": text, "kind": "expr", "arg": 0, "site": relative_site(site)}
+        params = {"kind": kind, "call": spec, "whole_row": whole_row, "names": names}
+        return self._add("table.map", params, [call], [spec])
+
+    def map(self, func):
+        return self._map(func, "map", "map")
+
+    def flat_map(self, func):
+        return self._map(func, "flat_map", "flat_map")
+
     def execute_insert(self, table_path, overwrite=False):
         site = sites.user_site(2)
         sink = self._t_env._sink(self._node, table_path, site)
