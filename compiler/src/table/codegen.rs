@@ -435,6 +435,17 @@ fn py_agg_spec(id: usize, py: &super::expr::PyAggCall, ty: SqlType) -> TokenStre
     }
     let args = py.args.iter().map(scalar_fn);
     let arg_types = py.args.iter().map(|a| type_info(&a.ty().type_info()));
+    if let Some(row) = &py.row {
+        let width = Lit::usize_unsuffixed(row.len());
+        let result = type_info(&sluice_types::TypeInfo::Row {
+            fields: row.iter().map(|t| t.type_info()).collect(),
+            names: None,
+        });
+        return quote! {
+            table::AggSpec::python(table::PyAggCall::new(b.udf_value(#id_lit, #key, None, #label)?,
+                vec![#(#args),*], vec![#(#arg_types),*], #result)).expand(#width)
+        };
+    }
     let result = type_info(&ty.type_info());
     quote! {
         table::AggSpec::python(table::PyAggCall::new(b.udf_value(#id_lit, #key, None, #label)?,

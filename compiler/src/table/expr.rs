@@ -218,6 +218,8 @@ pub struct PyAggCall {
     pub pandas: bool,
     /// The names PyFlink gives the argument columns (the Series names of a pandas function).
     pub arg_names: Vec<String>,
+    /// `aggregate(f)` of a ROW result_type: the ROW's field types, each one column after the keys.
+    pub row: Option<Vec<SqlType>>,
 }
 
 /// One aggregate of a grouped select; `arg` is over the aggregate's input row.
@@ -594,7 +596,8 @@ impl Scope<'_> {
             return Err(err(
                 span,
                 format!(
-                    "Python function `{name}` with a ROW result_type here is not supported by sluice yet (use it in map())"
+                    "Python function `{name}` with a ROW result_type here is not supported by sluice yet (use it in {})",
+                    if aggregate { "aggregate()" } else { "map()" }
                 ),
             ));
         }
@@ -644,7 +647,7 @@ impl Scope<'_> {
             arg: None,
             ty,
             distinct: false,
-            python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new() }),
+            python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new(), row: None }),
         };
         let index = match aggs.iter().position(|a| *a == call) {
             Some(i) => i,

@@ -42,7 +42,7 @@ struct FunctionDesc {
 pub(super) type Functions = HashMap<String, (FunctionSig, Option<RecordedUdf>)>;
 
 pub(super) struct Ctx<'a, 'b> {
-    node: &'a RecordedNode,
+    pub(super) node: &'a RecordedNode,
     sources: &'a mut Sources<'b>,
 }
 
@@ -58,6 +58,10 @@ impl Ctx<'_, '_> {
             .at(locate(spec, e.span, self.sources).or_else(|| self.node.site.clone()))
     }
 
+    pub(super) fn internal_error(&self, what: &str) -> CompileError {
+        self.internal(what)
+    }
+
     fn internal(&self, what: &str) -> CompileError {
         CompileError::new(
             Category::Internal,
@@ -71,7 +75,7 @@ impl Ctx<'_, '_> {
             .map_err(|e| self.internal(&format!("has a bad '{name}': {e}")))
     }
 
-    fn specs(&self, name: &str) -> Result<Vec<TextSpec>, CompileError> {
+    pub(super) fn specs(&self, name: &str) -> Result<Vec<TextSpec>, CompileError> {
         let value = self.node.params.get(name).cloned().unwrap_or(Json::Null);
         serde_json::from_value(value)
             .map_err(|e| self.internal(&format!("has a bad '{name}': {e}")))
@@ -786,7 +790,11 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         })();
         result.map_err(|e| ctx.error(&spec, e))?;
     }
-    let (mut aggs, projection, fields) = grouped_select(ctx, input, &sigs, &keys)?;
+    let (mut aggs, projection, fields) = if ctx.node.params.get("row_agg").is_some_and(|a| !a.is_null()) {
+        super::row_aggregate::row_aggregate(ctx, input, &sigs, &keys)?
+    } else {
+        grouped_select(ctx, input, &sigs, &keys)?
+    };
     attach_udafs(ctx, &mut aggs, &functions, input)?;
     Ok(RelOp::Aggregate {
         keys,

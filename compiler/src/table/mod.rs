@@ -26,6 +26,7 @@ mod locate;
 pub mod lower;
 pub mod over;
 pub mod pandas;
+mod row_aggregate;
 pub mod sql;
 pub mod strings;
 pub mod temporal;

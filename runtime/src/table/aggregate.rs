@@ -46,6 +46,9 @@ pub struct AggSpec {
     decimal: bool,
     /// A Python aggregate function (the other fields unused).
     python: Option<PyAggCall>,
+    /// A Python aggregate function of a ROW result (`group_by(...).aggregate(f)`): its value is this
+    /// many columns of the projection's input (NULLs when `get_value` returned None).
+    expand: Option<usize>,
 }
 
 impl AggSpec {
@@ -58,7 +61,14 @@ impl AggSpec {
             distinct: false,
             decimal: false,
             python: None,
+            expand: None,
         }
+    }
+
+    /// The aggregate's ROW value is `width` columns of the projection's input.
+    pub fn expand(mut self, width: usize) -> Self {
+        self.expand = Some(width);
+        self
     }
 
     /// A Python aggregate function call.
@@ -261,7 +271,13 @@ impl GroupAggregate {
     fn emit(&self, kind: RowKind, key: &[Value], values: &[Value], out: &mut Batch) {
         let mut input = Vec::with_capacity(key.len() + values.len());
         input.extend_from_slice(key);
-        input.extend_from_slice(values);
+        for (value, spec) in values.iter().zip(&self.aggs) {
+            match (spec.expand, value) {
+                (Some(_), Value::Row(row)) => input.extend_from_slice(&row.fields),
+                (Some(width), _) => input.extend(std::iter::repeat_n(Value::Null, width)),
+                (None, value) => input.push(value.clone()),
+            }
+        }
         let fields = self.projection.iter().map(|f| f(&input)).collect();
         out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
     }

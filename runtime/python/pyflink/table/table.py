@@ -235,6 +235,15 @@ class Table(UnsupportedMethods):
         params = {"kind": kind, "call": spec, "whole_row": whole_row, "names": names}
         return self._add("table.map", params, [call], [spec])
 
+    def aggregate(self, func):
+        """An aggregate function over the whole table: its ROW result's fields are the columns of
+        the following select()."""
+        return AggregatedTable(self, [], [], func, sites.user_site(2), "aggregate")
+
+    def flat_aggregate(self, func):
+        raise Unsupported("flat_aggregate() (a Python table aggregate function) is not supported by sluice yet",
+                          sites.user_site(2))
+
     def map(self, func):
         return self._map(func, "map", "map")
 
@@ -293,6 +302,45 @@ class GroupedTable(UnsupportedMethods):
         args = list(self._key_args) + list(fields)
         return self._table._add("table.aggregate", {"keys": self._key_specs, "exprs": specs}, args,
                                 self._key_specs + specs)
+
+    def aggregate(self, func):
+        return AggregatedTable(self._table, self._key_specs, self._key_args, func, sites.user_site(2), "aggregate")
+
+    def flat_aggregate(self, func):
+        raise Unsupported("flat_aggregate() (a Python table aggregate function) is not supported by sluice yet",
+                          sites.user_site(2))
+
+
+class AggregatedTable(UnsupportedMethods):
+    """`table.aggregate(f)` / `group_by(...).aggregate(f)`: its select() becomes a `table.aggregate`
+    node whose `row_agg` is the call of `f` (a udaf of a ROW result_type); the select reads the
+    group keys and the ROW's fields (or the call's aliases)."""
+    _pyflink_name = "AggregatedTable"
+
+    def __init__(self, table, key_specs, key_args, func, site, api):
+        from pyflink.table.udf import UserDefinedAggregateFunctionWrapper
+        if isinstance(func, UserDefinedAggregateFunctionWrapper):
+            raise Unsupported(f"{api}() of a bare aggregate function is not supported by sluice yet (call it "
+                              "on its arguments, e.g. f(col('a')))", site)
+        if not isinstance(func, Expression):
+            raise JobDefinitionError(f"{api}() takes an aggregate function call such as f(col('a')).alias('x', "
+                                     f"'y'), got {type(func).__name__}", site)
+        self._table = table
+        self._key_specs = key_specs
+        self._key_args = key_args
+        self._func = func
+        self._site = site
+
+    def select(self, *fields):
+        site = sites.user_site(2)
+        specs = expression_specs(fields, site, "select")
+        call = self._func
+        spec = {"text": getattr(call, "_call_sql", call._sql), "kind": "expr", "arg": 0,
+                "site": relative_site(self._site)}
+        params = {"keys": self._key_specs, "exprs": specs, "row_agg": spec,
+                  "names": list(getattr(call, "_names", []))}
+        args = list(self._key_args) + [call] + list(fields)
+        return self._table._add("table.aggregate", params, args, self._key_specs + [spec] + specs)
 
 
 class OverWindowedTable(UnsupportedMethods):
