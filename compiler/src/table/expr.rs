@@ -220,6 +220,10 @@ pub struct PyAggCall {
     pub arg_names: Vec<String>,
     /// `aggregate(f)` of a ROW result_type: the ROW's field types, each one column after the keys.
     pub row: Option<Vec<SqlType>>,
+    /// `flat_aggregate(f)`: a table aggregate function (its rows come from `emit_value`).
+    pub table: bool,
+    /// The input's column names when `f` takes the whole input row as one `Row`.
+    pub row_arg: Option<Vec<String>>,
 }
 
 /// One aggregate of a grouped select; `arg` is over the aggregate's input row.
@@ -287,6 +291,8 @@ pub enum FunctionKind {
     Aggregate,
     /// `udtf(...)`: rows per row.
     Table,
+    /// `udtaf(...)`: rows per group (`flat_aggregate`).
+    TableAggregate,
 }
 
 /// A Python function as the compiler knows it: its declared argument and result types.
@@ -542,6 +548,12 @@ impl Scope<'_> {
                 format!("table function `{name}` can only be called in join_lateral() or LATERAL TABLE(...)"),
             ));
         }
+        if sig.kind == FunctionKind::TableAggregate {
+            return Err(err(
+                span,
+                format!("table aggregate function `{name}` can only be called in flat_aggregate()"),
+            ));
+        }
         let aggregate = sig.kind == FunctionKind::Aggregate;
         if aggregate && self.grouping.is_none() {
             return Err(err(
@@ -647,7 +659,7 @@ impl Scope<'_> {
             arg: None,
             ty,
             distinct: false,
-            python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new(), row: None }),
+            python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new(), row: None, table: false, row_arg: None }),
         };
         let index = match aggs.iter().position(|a| *a == call) {
             Some(i) => i,

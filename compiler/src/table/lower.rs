@@ -159,6 +159,7 @@ impl Ctx<'_, '_> {
                         kind: match desc.kind.as_deref() {
                             Some("aggregate") => FunctionKind::Aggregate,
                             Some("table") => FunctionKind::Table,
+                            Some("table_aggregate") => FunctionKind::TableAggregate,
                             _ => FunctionKind::Scalar,
                         },
                         result_types,

@@ -1,7 +1,8 @@
 //! The Table API's `aggregate(f)` / `group_by(...).aggregate(f)` then `select(...)`: `f` is a Python
 //! aggregate function (`udaf`) of a `DataTypes.ROW(...)` result type, run as a Python aggregate of the
 //! group aggregate; its ROW value is spread over columns named by the ROW's fields (or the call's
-//! aliases), and the select reads the group keys and those columns.
+//! aliases), and the select reads the group keys and those columns. `flat_aggregate(f)` is the same
+//! with a table aggregate function (`udtaf`): each row its `emit_value` yields is a row of the group.
 
 use std::collections::HashMap;
 
@@ -27,11 +28,13 @@ pub(super) fn row_aggregate(
         .get("names")
         .and_then(|n| serde_json::from_value(n.clone()).ok())
         .filter(|n: &Vec<String>| !n.is_empty());
+    let flat = ctx.node.params.get("flat").and_then(serde_json::Value::as_bool).unwrap_or(false);
+    let whole_row = ctx.node.params.get("whole_row").and_then(serde_json::Value::as_bool).unwrap_or(false);
     let (agg, columns) = (|| {
         let items = select_items(&spec)?;
         let item = items.first().ok_or_else(|| error(Span::empty(), "expected an aggregate function call"))?;
         let (e, _) = item_parts(item, 0)?;
-        resolve(input, sigs, e, names.as_deref())
+        resolve(input, sigs, e, names.as_deref(), flat, whole_row)
     })()
     .map_err(|e| ctx.error(&spec, e))?;
     // The columns the select reads: the keys (named as grouped), then the ROW's fields.
@@ -96,25 +99,32 @@ fn resolve(
     sigs: &HashMap<String, FunctionSig>,
     call: &sql::Expr,
     names: Option<&[String]>,
+    flat: bool,
+    whole_row: bool,
 ) -> Result<(AggCall, Vec<Field>), ExprError> {
+    let (api, what, kind) = if flat {
+        ("flat_aggregate", "a Python table aggregate function (udtaf)", FunctionKind::TableAggregate)
+    } else {
+        ("aggregate", "a Python aggregate function (udaf)", FunctionKind::Aggregate)
+    };
     let sql::Expr::Function(function) = call else {
-        return Err(error(call.span(), format!("aggregate() takes a Python aggregate function call, not `{call}`")));
+        return Err(error(call.span(), format!("{api}() takes {what} call, not `{call}`")));
     };
     let name = function.name.to_string().replace('`', "");
     let (registered, sig) = sigs
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-        .ok_or_else(|| error(call.span(), format!("aggregate() takes a Python aggregate function (udaf), and `{name}` is not one")))?;
-    if sig.kind != FunctionKind::Aggregate {
-        return Err(error(call.span(), format!("aggregate() takes a Python aggregate function (udaf), and `{name}` is not one")));
+        .ok_or_else(|| error(call.span(), format!("{api}() takes {what}, and `{name}` is not one")))?;
+    if sig.kind != kind {
+        return Err(error(call.span(), format!("{api}() takes {what}, and `{name}` is not one")));
     }
     if sig.pandas {
-        return Err(error(call.span(), format!("aggregate() of the pandas aggregate function `{name}` is not supported by sluice yet")));
+        return Err(error(call.span(), format!("{api}() of the pandas aggregate function `{name}` is not supported by sluice yet")));
     }
     let Some(row) = &sig.row else {
         return Err(error(
             call.span(),
-            format!("aggregate() of `{name}`, whose result_type is not a ROW, is not supported by sluice yet (give it a DataTypes.ROW([...]) result_type)"),
+            format!("{api}() of `{name}`, whose result type is not a ROW, is not supported by sluice yet (give it a DataTypes.ROW([...]) result type)"),
         ));
     };
     let list: Vec<&sql::FunctionArg> = match &function.args {
@@ -123,13 +133,16 @@ fn resolve(
     };
     let mut scope = Scope { input, functions: sigs, grouping: None, python: None, sql: false, qualifiers: None };
     let mut args = Vec::new();
+    if whole_row {
+        args = input.fields.iter().enumerate().map(|(index, f)| Expr::Column { index, ty: f.ty }).collect();
+    }
     for arg in list {
         let sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) = arg else {
             return Err(error(call.span(), "only positional arguments are supported by sluice yet"));
         };
         args.push(scope.resolve(e)?);
     }
-    if let Some(inputs) = &sig.input_types {
+    if let (Some(inputs), false) = (&sig.input_types, whole_row) {
         if inputs.len() != args.len() {
             return Err(error(
                 call.span(),
@@ -147,22 +160,26 @@ fn resolve(
         }
     }
     let mut fields = row.clone();
-    let Some(names) = names else {
-        // PyFlink names them `TMP_<n>$<field>`, after a counter of its own.
-        return Err(error(
-            call.span(),
-            format!("aggregate() of `{name}` without aliases for its columns is not supported by sluice yet (alias the call with one name per ROW field: .alias(...))"),
-        ));
-    };
-    {
-        if names.len() != fields.len() {
+    match names {
+        Some(names) if names.len() != fields.len() => {
             return Err(error(
                 call.span(),
                 format!("function `{name}` has {} result fields, but {} names are given for them", fields.len(), names.len()),
             ));
         }
-        for (field, name) in fields.iter_mut().zip(names) {
-            field.name = name.clone();
+        Some(names) => {
+            for (field, name) in fields.iter_mut().zip(names) {
+                field.name = name.clone();
+            }
+        }
+        // flat_aggregate's columns are named by the ROW's fields.
+        None if flat => {}
+        None => {
+            // PyFlink names them `TMP_<n>$<field>`, after a counter of its own.
+            return Err(error(
+                call.span(),
+                format!("aggregate() of `{name}` without aliases for its columns is not supported by sluice yet (alias the call with one name per ROW field: .alias(...))"),
+            ));
         }
     }
     let agg = AggCall {
@@ -177,6 +194,8 @@ fn resolve(
             pandas: false,
             arg_names: Vec::new(),
             row: Some(fields.iter().map(|f| f.ty).collect()),
+            table: flat,
+            row_arg: whole_row.then(|| input.fields.iter().map(|f| f.name.clone()).collect()),
         }),
     };
     Ok((agg, fields))

@@ -241,8 +241,8 @@ class Table(UnsupportedMethods):
         return AggregatedTable(self, [], [], func, sites.user_site(2), "aggregate")
 
     def flat_aggregate(self, func):
-        raise Unsupported("flat_aggregate() (a Python table aggregate function) is not supported by sluice yet",
-                          sites.user_site(2))
+        """A table aggregate function over the whole table: the rows its emit_value yields."""
+        return AggregatedTable(self, [], [], func, sites.user_site(2), "flat_aggregate")
 
     def map(self, func):
         return self._map(func, "map", "map")
@@ -307,19 +307,25 @@ class GroupedTable(UnsupportedMethods):
         return AggregatedTable(self._table, self._key_specs, self._key_args, func, sites.user_site(2), "aggregate")
 
     def flat_aggregate(self, func):
-        raise Unsupported("flat_aggregate() (a Python table aggregate function) is not supported by sluice yet",
-                          sites.user_site(2))
+        return AggregatedTable(self._table, self._key_specs, self._key_args, func, sites.user_site(2),
+                               "flat_aggregate")
 
 
 class AggregatedTable(UnsupportedMethods):
     """`table.aggregate(f)` / `group_by(...).aggregate(f)`: its select() becomes a `table.aggregate`
     node whose `row_agg` is the call of `f` (a udaf of a ROW result_type); the select reads the
-    group keys and the ROW's fields (or the call's aliases)."""
+    group keys and the ROW's fields (or the call's aliases). `flat_aggregate(f)` (a udtaf) is the
+    same with `flat`: the group's rows are what `emit_value` yields."""
     _pyflink_name = "AggregatedTable"
 
     def __init__(self, table, key_specs, key_args, func, site, api):
-        from pyflink.table.udf import UserDefinedAggregateFunctionWrapper
-        if isinstance(func, UserDefinedAggregateFunctionWrapper):
+        from pyflink.table.udf import UserDefinedAggregateFunctionWrapper, UserDefinedTableAggregateFunctionWrapper
+        self._whole_row = False
+        if api == "flat_aggregate" and isinstance(func, UserDefinedTableAggregateFunctionWrapper):
+            # PyFlink calls it with the whole row as one Row.
+            func = Expression(f"{func._name}()", {func._name: func})
+            self._whole_row = True
+        elif isinstance(func, (UserDefinedAggregateFunctionWrapper, UserDefinedTableAggregateFunctionWrapper)):
             raise Unsupported(f"{api}() of a bare aggregate function is not supported by sluice yet (call it "
                               "on its arguments, e.g. f(col('a')))", site)
         if not isinstance(func, Expression):
@@ -330,6 +336,7 @@ class AggregatedTable(UnsupportedMethods):
         self._key_args = key_args
         self._func = func
         self._site = site
+        self._api = api
 
     def select(self, *fields):
         site = sites.user_site(2)
@@ -338,7 +345,8 @@ class AggregatedTable(UnsupportedMethods):
         spec = {"text": getattr(call, "_call_sql", call._sql), "kind": "expr", "arg": 0,
                 "site": relative_site(self._site)}
         params = {"keys": self._key_specs, "exprs": specs, "row_agg": spec,
-                  "names": list(getattr(call, "_names", []))}
+                  "names": list(getattr(call, "_names", [])), "whole_row": self._whole_row,
+                  "flat": self._api == "flat_aggregate"}
         args = list(self._key_args) + [call] + list(fields)
         return self._table._add("table.aggregate", params, args, self._key_specs + [spec] + specs)
 
