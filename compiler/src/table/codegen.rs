@@ -147,12 +147,19 @@ fn rel_stmt_on(
             projection,
             ..
         } => {
+            let python = aggs.iter().any(|a| a.python.is_some());
             let keys = keys.iter().map(scalar_fn);
             let aggs = agg_specs(id, aggs);
             let projection = projection.iter().map(scalar_fn);
+            // PyFlink's bundle options, when the job sets them.
+            let bundle = (python && (config.bundle_size.is_some() || config.bundle_time_ms.is_some())).then(|| {
+                let size = Lit::u64_unsuffixed(config.bundle_size.unwrap_or(100_000));
+                let millis = Lit::u64_unsuffixed(config.bundle_time_ms.unwrap_or(1_000));
+                quote! { .bundle(#size, #millis) }
+            });
             quote! {
                 let #var = p.operator(#input, table::GroupAggregate::new(
-                    vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*]));
+                    vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*])#bundle);
             }
         }
         RelOp::WindowAggregate {
@@ -313,8 +320,27 @@ fn rel_stmt_on(
             call,
             result_types,
             left_outer,
+            mode,
             ..
         } => {
+            let projecting = match mode {
+                super::CorrelateMode::Lateral => quote! {},
+                super::CorrelateMode::Map { row_arg } | super::CorrelateMode::FlatMap { row_arg } => {
+                    let single = matches!(mode, super::CorrelateMode::Map { .. });
+                    let row = match row_arg {
+                        Some(names) => {
+                            let row = sluice_types::TypeInfo::Row {
+                                fields: call.arg_types.iter().map(|t| t.type_info()).collect(),
+                                names: Some(names.clone()),
+                            };
+                            let row = type_info(&row);
+                            quote! { Some(#row) }
+                        }
+                        None => quote! { None },
+                    };
+                    quote! { .projecting(#single, #row) }
+                }
+            };
             let key = format!("udf:{}", call.function);
             let mut label = format!("Python table function {}", call.function);
             if let Some(location) = call.udf.location() {
@@ -326,7 +352,7 @@ fn rel_stmt_on(
             quote! {
                 let #var = p.operator(#input, table::TableCorrelate::new(
                     b.udf_value(#id_lit, #key, None, #label)?,
-                    vec![#(#args),*], vec![#(#arg_types),*], vec![#(#results),*], #left_outer));
+                    vec![#(#args),*], vec![#(#arg_types),*], vec![#(#results),*], #left_outer)#projecting);
             }
         }
         RelOp::Union { .. } => {
@@ -410,12 +436,32 @@ fn rel_stmt_on(
 fn py_agg_spec(id: usize, py: &super::expr::PyAggCall, ty: SqlType) -> TokenStream {
     let id_lit = Lit::usize_unsuffixed(id);
     let key = format!("udf:{}", py.function);
-    let mut label = format!("Python aggregate function {}", py.function);
+    let what = if py.table { "table aggregate" } else { "aggregate" };
+    let mut label = format!("Python {what} function {}", py.function);
     if let Some(location) = py.udf.as_ref().and_then(|u| u.location()) {
         label.push_str(&format!(" at {location}"));
     }
     let args = py.args.iter().map(scalar_fn);
     let arg_types = py.args.iter().map(|a| type_info(&a.ty().type_info()));
+    if let Some(row) = &py.row {
+        let width = Lit::usize_unsuffixed(row.len());
+        let result = type_info(&sluice_types::TypeInfo::Row {
+            fields: row.iter().map(|t| t.type_info()).collect(),
+            names: None,
+        });
+        let row_arg = py.row_arg.as_ref().map(|names| {
+            let row = type_info(&sluice_types::TypeInfo::Row {
+                fields: py.args.iter().map(|a| a.ty().type_info()).collect(),
+                names: Some(names.clone()),
+            });
+            quote! { .row_arg(#row) }
+        });
+        let table = py.table.then(|| quote! { .table_aggregate() });
+        return quote! {
+            table::AggSpec::python(table::PyAggCall::new(b.udf_value(#id_lit, #key, None, #label)?,
+                vec![#(#args),*], vec![#(#arg_types),*], #result)#row_arg).expand(#width)#table
+        };
+    }
     let result = type_info(&ty.type_info());
     quote! {
         table::AggSpec::python(table::PyAggCall::new(b.udf_value(#id_lit, #key, None, #label)?,

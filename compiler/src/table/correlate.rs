@@ -109,6 +109,7 @@ pub(super) fn build(
         call,
         result_types: lateral.result_types,
         left_outer,
+        mode: super::CorrelateMode::Lateral,
         schema: Schema { fields },
     })
 }

@@ -107,10 +107,15 @@ impl fmt::Display for RelOp {
                 list(partition),
                 list(aggs)
             ),
-            RelOp::Correlate { call, left_outer, schema, .. } => write!(
+            RelOp::Correlate { call, left_outer, mode, schema, .. } => write!(
                 f,
                 "Correlate{} {}({}) schema={schema}",
-                if *left_outer { " LEFT" } else { "" },
+                match mode {
+                    super::CorrelateMode::Lateral if *left_outer => " LEFT",
+                    super::CorrelateMode::Lateral => "",
+                    super::CorrelateMode::Map { .. } => " MAP",
+                    super::CorrelateMode::FlatMap { .. } => " FLAT_MAP",
+                },
                 call.function,
                 list(&call.args)
             ),

@@ -218,6 +218,12 @@ pub struct PyAggCall {
     pub pandas: bool,
     /// The names PyFlink gives the argument columns (the Series names of a pandas function).
     pub arg_names: Vec<String>,
+    /// `aggregate(f)` of a ROW result_type: the ROW's field types, each one column after the keys.
+    pub row: Option<Vec<SqlType>>,
+    /// `flat_aggregate(f)`: a table aggregate function (its rows come from `emit_value`).
+    pub table: bool,
+    /// The input's column names when `f` takes the whole input row as one `Row`.
+    pub row_arg: Option<Vec<String>>,
 }
 
 /// One aggregate of a grouped select; `arg` is over the aggregate's input row.
@@ -285,6 +291,8 @@ pub enum FunctionKind {
     Aggregate,
     /// `udtf(...)`: rows per row.
     Table,
+    /// `udtaf(...)`: rows per group (`flat_aggregate`).
+    TableAggregate,
 }
 
 /// A Python function as the compiler knows it: its declared argument and result types.
@@ -297,6 +305,8 @@ pub struct FunctionSig {
     pub result_types: Vec<SqlType>,
     /// Declared with `func_type="pandas"` (a vectorized function).
     pub pandas: bool,
+    /// A `DataTypes.ROW(...)` result type's fields (`result` is then the first field's type).
+    pub row: Option<Vec<super::types::Field>>,
 }
 
 /// A Python call found while resolving: the function's name and its typed arguments.
@@ -538,6 +548,12 @@ impl Scope<'_> {
                 format!("table function `{name}` can only be called in join_lateral() or LATERAL TABLE(...)"),
             ));
         }
+        if sig.kind == FunctionKind::TableAggregate {
+            return Err(err(
+                span,
+                format!("table aggregate function `{name}` can only be called in flat_aggregate()"),
+            ));
+        }
         let aggregate = sig.kind == FunctionKind::Aggregate;
         if aggregate && self.grouping.is_none() {
             return Err(err(
@@ -588,6 +604,15 @@ impl Scope<'_> {
                 *arg = arg.clone().cast(*ty);
             }
         }
+        if sig.row.is_some() {
+            return Err(err(
+                span,
+                format!(
+                    "Python function `{name}` with a ROW result_type here is not supported by sluice yet (use it in {})",
+                    if aggregate { "aggregate()" } else { "map()" }
+                ),
+            ));
+        }
         if aggregate {
             return self.python_aggregate(name, resolved, sig.result, sig.pandas, span);
         }
@@ -634,7 +659,7 @@ impl Scope<'_> {
             arg: None,
             ty,
             distinct: false,
-            python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new() }),
+            python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new(), row: None, table: false, row_arg: None }),
         };
         let index = match aggs.iter().position(|a| *a == call) {
             Some(i) => i,

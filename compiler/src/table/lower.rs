@@ -42,7 +42,7 @@ struct FunctionDesc {
 pub(super) type Functions = HashMap<String, (FunctionSig, Option<RecordedUdf>)>;
 
 pub(super) struct Ctx<'a, 'b> {
-    node: &'a RecordedNode,
+    pub(super) node: &'a RecordedNode,
     sources: &'a mut Sources<'b>,
 }
 
@@ -58,6 +58,10 @@ impl Ctx<'_, '_> {
             .at(locate(spec, e.span, self.sources).or_else(|| self.node.site.clone()))
     }
 
+    pub(super) fn internal_error(&self, what: &str) -> CompileError {
+        self.internal(what)
+    }
+
     fn internal(&self, what: &str) -> CompileError {
         CompileError::new(
             Category::Internal,
@@ -65,13 +69,13 @@ impl Ctx<'_, '_> {
         )
     }
 
-    fn spec(&self, name: &str) -> Result<TextSpec, CompileError> {
+    pub(super) fn spec(&self, name: &str) -> Result<TextSpec, CompileError> {
         let value = self.node.params.get(name).cloned().unwrap_or(Json::Null);
         serde_json::from_value(value)
             .map_err(|e| self.internal(&format!("has a bad '{name}': {e}")))
     }
 
-    fn specs(&self, name: &str) -> Result<Vec<TextSpec>, CompileError> {
+    pub(super) fn specs(&self, name: &str) -> Result<Vec<TextSpec>, CompileError> {
         let value = self.node.params.get(name).cloned().unwrap_or(Json::Null);
         serde_json::from_value(value)
             .map_err(|e| self.internal(&format!("has a bad '{name}': {e}")))
@@ -100,7 +104,7 @@ impl Ctx<'_, '_> {
         parse_create_table(&text).map_err(|e| self.error(&spec, e))
     }
 
-    fn functions(&self) -> Result<Functions, CompileError> {
+    pub(super) fn functions(&self) -> Result<Functions, CompileError> {
         let value = self
             .node
             .params
@@ -132,7 +136,11 @@ impl Ctx<'_, '_> {
                 ),
                 None => None,
             };
-            let result = parse(&desc.result_type)?;
+            let row = SqlType::parse_row(&desc.result_type);
+            let result = match &row {
+                Some(fields) => fields[0].ty,
+                None => parse(&desc.result_type)?,
+            };
             let result_types = desc.result_types.iter().map(|t| parse(t)).collect::<Result<Vec<_>, _>>()?;
             let decimal = |t: &SqlType| matches!(t, SqlType::Decimal(..));
             if decimal(&result) || input_types.as_ref().is_some_and(|ts| ts.iter().any(decimal)) {
@@ -151,10 +159,12 @@ impl Ctx<'_, '_> {
                         kind: match desc.kind.as_deref() {
                             Some("aggregate") => FunctionKind::Aggregate,
                             Some("table") => FunctionKind::Table,
+                            Some("table_aggregate") => FunctionKind::TableAggregate,
                             _ => FunctionKind::Scalar,
                         },
                         result_types,
                         pandas: desc.func_type.as_deref() == Some("pandas"),
+                        row,
                     },
                     desc.udf,
                 ),
@@ -165,7 +175,7 @@ impl Ctx<'_, '_> {
 }
 
 /// Parses a spec's text as a select list (`a, f(b) as c`; one item for DSL expressions).
-fn select_items(spec: &TextSpec) -> Result<Vec<sql::SelectItem>, ExprError> {
+pub(super) fn select_items(spec: &TextSpec) -> Result<Vec<sql::SelectItem>, ExprError> {
     let mut parser = Parser::new(&GenericDialect)
         .try_with_sql(&spec.text)
         .map_err(|e| parse_error(&e))?;
@@ -292,6 +302,7 @@ pub(crate) fn lower_table_node(
             RelOp::Union { schema: input.clone() }
         }
         "table.lateral" => lower_lateral(&mut ctx, &input)?,
+        "table.map" => super::map::lower_map(&mut ctx, &node.params, &input)?,
         "table.over" => {
             let over_updates = node.inputs.first().is_some_and(|&i| updating(nodes, i));
             let input_id = node.inputs.first().copied().ok_or_else(|| ctx.internal("has no input"))?;
@@ -780,7 +791,11 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         })();
         result.map_err(|e| ctx.error(&spec, e))?;
     }
-    let (mut aggs, projection, fields) = grouped_select(ctx, input, &sigs, &keys)?;
+    let (mut aggs, projection, fields) = if ctx.node.params.get("row_agg").is_some_and(|a| !a.is_null()) {
+        super::row_aggregate::row_aggregate(ctx, input, &sigs, &keys)?
+    } else {
+        grouped_select(ctx, input, &sigs, &keys)?
+    };
     attach_udafs(ctx, &mut aggs, &functions, input)?;
     Ok(RelOp::Aggregate {
         keys,

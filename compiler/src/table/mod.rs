@@ -21,10 +21,12 @@ pub mod expr;
 pub mod formats;
 pub mod join;
 pub mod kafka;
+mod map;
 mod locate;
 pub mod lower;
 pub mod over;
 pub mod pandas;
+mod row_aggregate;
 pub mod sql;
 pub mod strings;
 pub mod temporal;
@@ -121,6 +123,18 @@ pub struct SortSpec {
 pub struct QueryNode {
     pub op: RelOp,
     pub inputs: Vec<usize>,
+}
+
+/// How a [`RelOp::Correlate`] calls its function and what it emits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum CorrelateMode {
+    /// A lateral join: each yielded row is appended to the input row.
+    Lateral,
+    /// `map(f)`: `f` returns one row (or one value), which is the output row. `row_arg` are the
+    /// input's column names when `f` is called with the whole input row as one `Row`.
+    Map { row_arg: Option<Vec<String>> },
+    /// `flat_map(f)`: each row the table function yields is an output row.
+    FlatMap { row_arg: Option<Vec<String>> },
 }
 
 /// One relational operator; each has its output schema.
@@ -227,10 +241,14 @@ pub enum RelOp {
     /// `call` runs per input row and each row it yields (of `result_types`) is appended to the input
     /// row; with `left_outer`, an input row without results is emitted once with NULLs. Row kinds pass
     /// through. The schema is the input's columns then the function's.
+    ///
+    /// `mode` [`CorrelateMode::Map`] / [`CorrelateMode::FlatMap`] are the Table API's `map(f)` /
+    /// `flat_map(f)`: the output is the function's columns only.
     Correlate {
         call: PyCall,
         result_types: Vec<SqlType>,
         left_outer: bool,
+        mode: CorrelateMode,
         schema: Schema,
     },
     /// `AGG(x) OVER (PARTITION BY partition ORDER BY time ROWS|RANGE ... PRECEDING AND CURRENT ROW)`
@@ -292,6 +310,8 @@ impl RelOp {
             RelOp::Union { .. } => "union_all",
             RelOp::Join { .. } => "join",
             RelOp::TopN { .. } => "ORDER BY ... LIMIT",
+            RelOp::Correlate { mode: CorrelateMode::Map { .. }, .. } => "map",
+            RelOp::Correlate { mode: CorrelateMode::FlatMap { .. }, .. } => "flat_map",
             RelOp::Correlate { .. } => "join_lateral",
             RelOp::OverAggregate { .. } => "OVER",
             RelOp::WindowExpand { cumulate: false, .. } => "HOP",

@@ -101,6 +101,40 @@ impl SqlType {
         })
     }
 
+    /// The fields of Flink's `ROW<\`name\` TYPE, ...>` spelling (as the shim renders `DataTypes.ROW`),
+    /// or `None` when `text` is no ROW type or one of its fields' types is not supported yet.
+    pub fn parse_row(text: &str) -> Option<Vec<Field>> {
+        let text = text.trim();
+        let text = text.strip_suffix(" NOT NULL").unwrap_or(text);
+        let inner = text.strip_prefix("ROW<")?.strip_suffix('>')?;
+        let mut fields = Vec::new();
+        let mut rest = inner.trim();
+        while !rest.is_empty() {
+            let after = rest.strip_prefix('`')?;
+            let end = after.find('`')?;
+            let name = after[..end].to_string();
+            let after = &after[end + 1..];
+            // The type runs to the next comma outside parentheses.
+            let mut depth = 0i32;
+            let mut cut = after.len();
+            for (i, c) in after.char_indices() {
+                match c {
+                    '(' | '<' => depth += 1,
+                    ')' | '>' => depth -= 1,
+                    ',' if depth == 0 => {
+                        cut = i;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let ty = SqlType::parse(&after[..cut])?;
+            fields.push(Field { name, ty });
+            rest = after[cut..].trim_start_matches(',').trim();
+        }
+        (!fields.is_empty()).then_some(fields)
+    }
+
     pub fn is_integer(self) -> bool {
         matches!(
             self,

@@ -46,6 +46,11 @@ pub struct AggSpec {
     decimal: bool,
     /// A Python aggregate function (the other fields unused).
     python: Option<PyAggCall>,
+    /// A Python aggregate function of a ROW result (`group_by(...).aggregate(f)`): its value is this
+    /// many columns of the projection's input (NULLs when `get_value` returned None).
+    expand: Option<usize>,
+    /// A Python table aggregate function (`flat_aggregate(f)`): its rows come from `emit_value`.
+    table: bool,
 }
 
 impl AggSpec {
@@ -58,7 +63,31 @@ impl AggSpec {
             distinct: false,
             decimal: false,
             python: None,
+            expand: None,
+            table: false,
         }
+    }
+
+    /// A Python table aggregate function (`flat_aggregate`): the group's rows are what
+    /// `emit_value(acc)` yields, each a ROW of `expand` columns.
+    pub fn table_aggregate(mut self) -> Self {
+        self.table = true;
+        self
+    }
+
+    /// A table aggregate function's rows for `acc`.
+    fn emitted(&self, acc: &Acc) -> Result<Vec<Value>> {
+        match (&self.python, &acc.py) {
+            (Some(call), Some(py_acc)) => call.emit_rows(py_acc),
+            (Some(call), None) => call.emit_rows(&call.create()?),
+            (None, _) => Ok(Vec::new()),
+        }
+    }
+
+    /// The aggregate's ROW value is `width` columns of the projection's input.
+    pub fn expand(mut self, width: usize) -> Self {
+        self.expand = Some(width);
+        self
     }
 
     /// A Python aggregate function call.
@@ -244,6 +273,9 @@ pub struct GroupAggregate {
     groups: FxHashMap<Vec<Value>, Group>,
     /// `Some` when a Python aggregate function runs here (bundled processing).
     bundle: Option<Bundle>,
+    /// `python.fn-execution.bundle.size` and `.time` (milliseconds).
+    bundle_size: usize,
+    bundle_millis: i64,
 }
 
 impl GroupAggregate {
@@ -255,13 +287,28 @@ impl GroupAggregate {
             projection,
             groups: FxHashMap::default(),
             bundle,
+            bundle_size: BUNDLE_SIZE,
+            bundle_millis: BUNDLE_MILLIS,
         }
+    }
+
+    /// The job's `python.fn-execution.bundle.size` and `python.fn-execution.bundle.time`.
+    pub fn bundle(mut self, size: u64, millis: u64) -> Self {
+        self.bundle_size = (size as usize).max(1);
+        self.bundle_millis = millis as i64;
+        self
     }
 
     fn emit(&self, kind: RowKind, key: &[Value], values: &[Value], out: &mut Batch) {
         let mut input = Vec::with_capacity(key.len() + values.len());
         input.extend_from_slice(key);
-        input.extend_from_slice(values);
+        for (value, spec) in values.iter().zip(&self.aggs) {
+            match (spec.expand, value) {
+                (Some(_), Value::Row(row)) => input.extend_from_slice(&row.fields),
+                (Some(width), _) => input.extend(std::iter::repeat_n(Value::Null, width)),
+                (None, value) => input.push(value.clone()),
+            }
+        }
         let fields = self.projection.iter().map(|f| f(&input)).collect();
         out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
     }
@@ -286,12 +333,30 @@ impl GroupAggregate {
                 (group, true, &rows[start..])
             }
         };
+        // A table aggregate (PyFlink's GroupTableAggFunction): the group's previous rows are
+        // retracted (`-D`, from `emit_value` of the accumulator before this bundle's rows), then its
+        // new rows inserted, whether or not they changed.
+        let table = self.aggs.len() == 1 && self.aggs[0].table;
+        if table && !first {
+            for row in self.aggs[0].emitted(&group.accs[0])? {
+                self.emit(RowKind::Delete, &key, &[row], out);
+            }
+        }
         for (kind, fields) in rows {
             let retract = is_retract(kind);
             for (spec, acc) in self.aggs.iter().zip(group.accs.iter_mut()) {
                 spec.update(acc, fields, retract)?;
             }
             group.rows += if retract { -1 } else { 1 };
+        }
+        if table {
+            if group.rows > 0 {
+                for row in self.aggs[0].emitted(&group.accs[0])? {
+                    self.emit(RowKind::Insert, &key, &[row], out);
+                }
+                self.groups.insert(key, group);
+            }
+            return Ok(());
         }
         let values = self
             .aggs
@@ -373,27 +438,26 @@ impl Operator for GroupAggregate {
             }
             return Ok(());
         }
-        let mut full = false;
-        if let Some(bundle) = self.bundle.as_mut() {
-            for record in input {
-                let (kind, fields) = parts(record);
-                let key: Vec<Value> = self.keys.iter().map(|f| f(&fields)).collect();
-                if bundle.count == 0 {
-                    bundle.started = crate::operator::now_millis();
-                }
-                bundle.count += 1;
-                match bundle.rows.get_mut(&key) {
-                    Some(rows) => rows.push((kind, fields)),
-                    None => {
-                        bundle.order.push(key.clone());
-                        bundle.rows.insert(key, vec![(kind, fields)]);
-                    }
-                }
-                full |= bundle.count >= BUNDLE_SIZE;
+        let size = self.bundle_size;
+        for record in input {
+            let (kind, fields) = parts(record);
+            let key: Vec<Value> = self.keys.iter().map(|f| f(&fields)).collect();
+            let Some(bundle) = self.bundle.as_mut() else { break };
+            if bundle.count == 0 {
+                bundle.started = crate::operator::now_millis();
             }
-        }
-        if full {
-            self.finish_bundle(out)?;
+            bundle.count += 1;
+            match bundle.rows.get_mut(&key) {
+                Some(rows) => rows.push((kind, fields)),
+                None => {
+                    bundle.order.push(key.clone());
+                    bundle.rows.insert(key, vec![(kind, fields)]);
+                }
+            }
+            // A full bundle is processed at once, as PyFlink finishes it at its size.
+            if bundle.count >= size {
+                self.finish_bundle(out)?;
+            }
         }
         Ok(())
     }
@@ -403,7 +467,7 @@ impl Operator for GroupAggregate {
     }
 
     fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
-        let due = self.bundle.as_ref().is_some_and(|b| b.count > 0 && now - b.started >= BUNDLE_MILLIS);
+        let due = self.bundle.as_ref().is_some_and(|b| b.count > 0 && now - b.started >= self.bundle_millis);
         if due {
             self.finish_bundle(out)?;
         }

@@ -1,7 +1,8 @@
 //! Lateral table function joins (Flink's PythonCorrelate): a Python table function (`udtf`) runs per
 //! input row, and each row it yields is appended to the input row; a left outer correlate emits an
 //! input row without results once, padded with NULLs. Python is entered once per batch; row kinds
-//! pass through.
+//! pass through. The Table API's `map(f)` and `flat_map(f)` run here too: they emit the function's
+//! columns only, and `f(r)` gets the input row as one named `Row`.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
@@ -21,6 +22,12 @@ pub struct TableCorrelate {
     arg_types: Vec<TypeInfo>,
     result_types: Vec<TypeInfo>,
     left_outer: bool,
+    /// `map` / `flat_map`: the output is the function's columns only.
+    projecting: bool,
+    /// `map`: the function returns one row (or value) rather than yielding rows.
+    single: bool,
+    /// The function takes the arguments as one `Row` of this type (`map(f)` / `flat_map(f)`).
+    row_arg: Option<TypeInfo>,
 }
 
 impl TableCorrelate {
@@ -37,7 +44,19 @@ impl TableCorrelate {
             arg_types,
             result_types,
             left_outer,
+            projecting: false,
+            single: false,
+            row_arg: None,
         }
+    }
+
+    /// The Table API's `map(f)` (`single`) or `flat_map(f)`: only the function's columns go out;
+    /// with `row_arg`, the function is called with one `Row` of the arguments.
+    pub fn projecting(mut self, single: bool, row_arg: Option<TypeInfo>) -> Self {
+        self.projecting = true;
+        self.single = single;
+        self.row_arg = row_arg;
+        self
     }
 
     fn mismatch(&self, detail: impl std::fmt::Display) -> JobError {
@@ -79,12 +98,26 @@ impl TableCorrelate {
     /// The rows the function yields for one input row.
     fn call(&self, py: Python<'_>, fields: &[Value]) -> Result<Vec<Vec<Value>>> {
         let mut args = Vec::with_capacity(self.args.len());
-        for (arg, ty) in self.args.iter().zip(&self.arg_types) {
-            args.push(to_py(py, &arg(fields), ty).map_err(|e| self.function.error(py, e))?);
+        if let Some(row) = &self.row_arg {
+            let values = Value::Row(Box::new(Row {
+                kind: RowKind::Insert,
+                fields: self.args.iter().map(|arg| arg(fields)).collect(),
+            }));
+            args.push(to_py(py, &values, row).map_err(|e| self.function.error(py, e))?);
+        } else {
+            for (arg, ty) in self.args.iter().zip(&self.arg_types) {
+                args.push(to_py(py, &arg(fields), ty).map_err(|e| self.function.error(py, e))?);
+            }
         }
         let result = PyTuple::new(py, args)
             .and_then(|args| self.function.callable(py).call1(args))
             .map_err(|e| self.function.error(py, e))?;
+        if self.single {
+            if result.is_none() {
+                return Ok(vec![vec![Value::Null; self.result_types.len()]]);
+            }
+            return Ok(vec![self.columns(&result)?]);
+        }
         if result.is_none() {
             return Ok(Vec::new());
         }
@@ -150,8 +183,13 @@ impl Operator for TableCorrelate {
                     });
                 }
                 for columns in rows {
-                    let mut joined = fields.clone();
-                    joined.extend(columns);
+                    let joined = if self.projecting {
+                        columns
+                    } else {
+                        let mut joined = fields.clone();
+                        joined.extend(columns);
+                        joined
+                    };
                     out.push(Record {
                         value: Value::Row(Box::new(Row { kind, fields: joined })),
                         key: None,

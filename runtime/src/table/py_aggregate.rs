@@ -39,6 +39,9 @@ pub struct PyAggCall {
     args: Vec<ScalarFn>,
     arg_types: Vec<TypeInfo>,
     result_type: TypeInfo,
+    /// The arguments go to `accumulate` / `retract` as one `Row` of this type (`flat_aggregate(f)`
+    /// of a bare table aggregate function: the whole input row).
+    row_arg: Option<TypeInfo>,
 }
 
 impl PyAggCall {
@@ -48,7 +51,14 @@ impl PyAggCall {
             args,
             arg_types,
             result_type,
+            row_arg: None,
         }
+    }
+
+    /// `accumulate` / `retract` take the arguments as one `Row` of type `row`.
+    pub fn row_arg(mut self, row: TypeInfo) -> Self {
+        self.row_arg = Some(row);
+        self
     }
 
     pub fn function(&self) -> &PyFunction {
@@ -75,8 +85,16 @@ impl PyAggCall {
         Python::attach(|py| {
             let mut args = Vec::with_capacity(self.args.len() + 1);
             args.push(acc.0.clone_ref(py).into_bound(py));
-            for (arg, ty) in self.args.iter().zip(&self.arg_types) {
-                args.push(to_py(py, &arg(row), ty).map_err(|e| self.function.error(py, e))?);
+            if let Some(row_ty) = &self.row_arg {
+                let packed = Value::Row(Box::new(crate::value::Row {
+                    kind: crate::value::RowKind::Insert,
+                    fields: self.args.iter().map(|arg| arg(row)).collect(),
+                }));
+                args.push(to_py(py, &packed, row_ty).map_err(|e| self.function.error(py, e))?);
+            } else {
+                for (arg, ty) in self.args.iter().zip(&self.arg_types) {
+                    args.push(to_py(py, &arg(row), ty).map_err(|e| self.function.error(py, e))?);
+                }
             }
             let method = self.method(py, if retract { "retract" } else { "accumulate" })?;
             PyTuple::new(py, args)
@@ -101,6 +119,33 @@ impl PyAggCall {
                         self.function.label()
                     ))
                 })
+        })
+    }
+
+    /// A table aggregate function's `emit_value(acc)`: the rows it yields, each converted to the
+    /// result type (a ROW).
+    pub fn emit_rows(&self, acc: &PyAccumulator) -> Result<Vec<Value>> {
+        Python::attach(|py| {
+            let result = self
+                .method(py, "emit_value")?
+                .call1((acc.0.clone_ref(py),))
+                .map_err(|e| self.function.error(py, e))?;
+            let mut rows = Vec::new();
+            if result.is_none() {
+                return Ok(rows);
+            }
+            let items = result.try_iter().map_err(|e| self.function.error(py, e))?;
+            for item in items {
+                let item = item.map_err(|e| self.function.error(py, e))?;
+                let value = from_py(&item, &self.result_type).map_err(|e| self.function.error(py, e))?;
+                rows.push(value.map_err(|e| {
+                    JobError::User(format!(
+                        "{} emitted a row that does not match its result type: {e}",
+                        self.function.label()
+                    ))
+                })?);
+            }
+            Ok(rows)
         })
     }
 

@@ -213,11 +213,11 @@ def lit(value, data_type=None):
 
 def _call(function, args):
     from pyflink.table.udf import (UserDefinedAggregateFunctionWrapper, UserDefinedScalarFunctionWrapper,
-                                   UserDefinedTableFunctionWrapper)
+                                   UserDefinedTableAggregateFunctionWrapper, UserDefinedTableFunctionWrapper)
     args = [_expr(a) for a in args]
     functions = {}
     if isinstance(function, (UserDefinedScalarFunctionWrapper, UserDefinedAggregateFunctionWrapper,
-                             UserDefinedTableFunctionWrapper)):
+                             UserDefinedTableFunctionWrapper, UserDefinedTableAggregateFunctionWrapper)):
         name = function._name
         functions[name] = function
     elif isinstance(function, str):

@@ -211,6 +211,45 @@ class Table(UnsupportedMethods):
     def left_outer_join_lateral(self, table_function_call, join_predicate=None):
         return self._join_lateral(table_function_call, join_predicate, "left", "left_outer_join_lateral")
 
+    def _map(self, func, api, kind):
+        """`map(f)` / `flat_map(f)`: `f` alone is called with the whole row as one Row; a call
+        `f(col("a"), ...)` with those arguments. The output is the function's columns only."""
+        from pyflink.table.udf import UserDefinedScalarFunctionWrapper, UserDefinedTableFunctionWrapper
+        site = sites.user_site(3)
+        wrapper = UserDefinedScalarFunctionWrapper if kind == "map" else UserDefinedTableFunctionWrapper
+        what = "a Python scalar function (udf)" if kind == "map" else "a Python table function (udtf)"
+        names = []
+        if isinstance(func, wrapper):
+            call = Expression(f"{func._name}()", {func._name: func})
+            whole_row = True
+        elif isinstance(func, Expression):
+            call = func
+            names = list(getattr(func, "_names", []))
+            whole_row = False
+        else:
+            raise JobDefinitionError(f"{api}() takes {what} or a call of one, got {type(func).__name__}", site)
+        if any(getattr(f, "_func_type", "general") == "pandas" for f in call._functions.values()):
+            raise Unsupported(f"{api}() of a pandas function is not supported by sluice yet", site)
+        text = getattr(call, "_call_sql", call._sql)
+        spec = {"text": text, "kind": "expr", "arg": 0, "site": relative_site(site)}
+        params = {"kind": kind, "call": spec, "whole_row": whole_row, "names": names}
+        return self._add("table.map", params, [call], [spec])
+
+    def aggregate(self, func):
+        """An aggregate function over the whole table: its ROW result's fields are the columns of
+        the following select()."""
+        return AggregatedTable(self, [], [], func, sites.user_site(2), "aggregate")
+
+    def flat_aggregate(self, func):
+        """A table aggregate function over the whole table: the rows its emit_value yields."""
+        return AggregatedTable(self, [], [], func, sites.user_site(2), "flat_aggregate")
+
+    def map(self, func):
+        return self._map(func, "map", "map")
+
+    def flat_map(self, func):
+        return self._map(func, "flat_map", "flat_map")
+
     def execute_insert(self, table_path, overwrite=False):
         site = sites.user_site(2)
         sink = self._t_env._sink(self._node, table_path, site)
@@ -263,6 +302,53 @@ class GroupedTable(UnsupportedMethods):
         args = list(self._key_args) + list(fields)
         return self._table._add("table.aggregate", {"keys": self._key_specs, "exprs": specs}, args,
                                 self._key_specs + specs)
+
+    def aggregate(self, func):
+        return AggregatedTable(self._table, self._key_specs, self._key_args, func, sites.user_site(2), "aggregate")
+
+    def flat_aggregate(self, func):
+        return AggregatedTable(self._table, self._key_specs, self._key_args, func, sites.user_site(2),
+                               "flat_aggregate")
+
+
+class AggregatedTable(UnsupportedMethods):
+    """`table.aggregate(f)` / `group_by(...).aggregate(f)`: its select() becomes a `table.aggregate`
+    node whose `row_agg` is the call of `f` (a udaf of a ROW result_type); the select reads the
+    group keys and the ROW's fields (or the call's aliases). `flat_aggregate(f)` (a udtaf) is the
+    same with `flat`: the group's rows are what `emit_value` yields."""
+    _pyflink_name = "AggregatedTable"
+
+    def __init__(self, table, key_specs, key_args, func, site, api):
+        from pyflink.table.udf import UserDefinedAggregateFunctionWrapper, UserDefinedTableAggregateFunctionWrapper
+        self._whole_row = False
+        if api == "flat_aggregate" and isinstance(func, UserDefinedTableAggregateFunctionWrapper):
+            # PyFlink calls it with the whole row as one Row.
+            func = Expression(f"{func._name}()", {func._name: func})
+            self._whole_row = True
+        elif isinstance(func, (UserDefinedAggregateFunctionWrapper, UserDefinedTableAggregateFunctionWrapper)):
+            raise Unsupported(f"{api}() of a bare aggregate function is not supported by sluice yet (call it "
+                              "on its arguments, e.g. f(col('a')))", site)
+        if not isinstance(func, Expression):
+            raise JobDefinitionError(f"{api}() takes an aggregate function call such as f(col('a')).alias('x', "
+                                     f"'y'), got {type(func).__name__}", site)
+        self._table = table
+        self._key_specs = key_specs
+        self._key_args = key_args
+        self._func = func
+        self._site = site
+        self._api = api
+
+    def select(self, *fields):
+        site = sites.user_site(2)
+        specs = expression_specs(fields, site, "select")
+        call = self._func
+        spec = {"text": getattr(call, "_call_sql", call._sql), "kind": "expr", "arg": 0,
+                "site": relative_site(self._site)}
+        params = {"keys": self._key_specs, "exprs": specs, "row_agg": spec,
+                  "names": list(getattr(call, "_names", [])), "whole_row": self._whole_row,
+                  "flat": self._api == "flat_aggregate"}
+        args = list(self._key_args) + [call] + list(fields)
+        return self._table._add("table.aggregate", params, args, self._key_specs + [spec] + specs)
 
 
 class OverWindowedTable(UnsupportedMethods):

@@ -264,3 +264,65 @@ def udaf(f=None, input_types=None, result_type=None, accumulator_type=None, dete
     if f is None:
         return wrap
     return wrap(f)
+
+
+class TableAggregateFunction(ImperativeAggregateFunction):
+    """A table aggregate function: `emit_value(acc)` yields the group's rows."""
+
+    def emit_value(self, accumulator):
+        raise NotImplementedError
+
+
+class UserDefinedTableAggregateFunctionWrapper(object):
+    """What `udtaf(...)` returns: the argument of flat_aggregate(), alone (called with the whole
+    row as one Row) or called on expressions."""
+
+    def __init__(self, func, input_types, result_type, accumulator_type, name, site):
+        if not isinstance(func, TableAggregateFunction):
+            raise Unsupported(f"udtaf() of a {type(func).__name__} is not supported by sluice yet (pass a "
+                              "TableAggregateFunction instance)", site)
+        if accumulator_type is None:
+            accumulator_type = func.get_accumulator_type()
+        if result_type is None:
+            result_type = func.get_result_type()
+        if isinstance(input_types, DataType):
+            input_types = [input_types]
+        for t in list(input_types or []) + [result_type, accumulator_type]:
+            if not isinstance(t, DataType):
+                raise JobDefinitionError(f"udtaf() types must be DataTypes, got {type(t).__name__}", site)
+        self._func = func
+        self._input_types = list(input_types) if input_types is not None else None
+        self._result_type = result_type
+        self._accumulator_type = accumulator_type
+        self._name = name or type(func).__name__
+
+    def __call__(self, *args):
+        from pyflink.table.expressions import _call
+        return _call(self, args)
+
+    def _callable(self):
+        return self._func
+
+    def _describe(self):
+        from _sluice.graph import udf_descriptor
+        return {"name": self._name, "kind": "table_aggregate",
+                "input_types": None if self._input_types is None else [t.sql() for t in self._input_types],
+                "result_type": self._result_type.sql(), "accumulator_type": self._accumulator_type.sql(),
+                "udf": udf_descriptor(self._func, "accumulate")}
+
+    def alias(self, *names):
+        return self
+
+
+def udtaf(f=None, input_types=None, result_type=None, accumulator_type=None, deterministic=None, name=None,
+          func_type="general"):
+    site = sites.user_site(2)
+    if func_type != "general":
+        raise Unsupported(f"udtaf() with func_type={func_type!r} is not supported by sluice yet", site)
+
+    def wrap(func):
+        return UserDefinedTableAggregateFunctionWrapper(func, input_types, result_type, accumulator_type, name,
+                                                        site)
+    if f is None:
+        return wrap
+    return wrap(f)
