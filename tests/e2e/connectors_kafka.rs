@@ -5,10 +5,8 @@
 //! malformed records skipped or failing with their offset, and an unreachable broker.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -20,7 +18,7 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
 use crate::connectors_jdbc::{assert_same, ensure_databases, mariadb, parse_rows, Expected};
-use sluice_e2e::{build, listening, scratch_dir, text, workspace_root};
+use sluice_e2e::{build, listening, scratch_dir, text, workspace_root, RunningJob};
 
 const BROKER: &str = "127.0.0.1:19092";
 
@@ -133,73 +131,6 @@ fn consume(topic: &str, count: usize) -> Vec<Consumed> {
         }
     }
     out
-}
-
-/// A running job whose stderr lines are collected by a thread.
-struct RunningJob {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    log: Vec<String>,
-}
-
-impl RunningJob {
-    fn start(binary: &Path, args: &[&str], cwd: &Path) -> Self {
-        let mut child = Command::new(binary)
-            .args(args)
-            .current_dir(cwd)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the job starts");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        RunningJob {
-            child,
-            lines,
-            log: Vec::new(),
-        }
-    }
-
-    /// Waits (up to 60 s) for a log line containing `needle`.
-    fn wait_for_log(&mut self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if self.log.iter().any(|l| l.contains(needle)) {
-                return;
-            }
-            match self.lines.recv_timeout(Duration::from_millis(200)) {
-                Ok(line) => self.log.push(line),
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Ok(Some(status)) = self.child.try_wait() {
-                        self.drain();
-                        panic!("the job exited ({status}) before logging {needle:?}:\n{}", self.log.join("\n"));
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        panic!("no log line {needle:?} within 60 s:\n{}", self.log.join("\n"));
-    }
-
-    fn drain(&mut self) {
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
-            self.log.push(line);
-        }
-    }
-}
-
-impl Drop for RunningJob {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The test's own reading of the seed's `ip_to_province` table (`examples/cdn_kafka`).
