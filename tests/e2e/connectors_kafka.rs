@@ -61,26 +61,92 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
     }
 }
 
-/// A fresh topic (name made unique per run, since the broker outlives test runs).
-fn new_topic(prefix: &str, partitions: i32) -> String {
+/// A name made unique per run (the broker outlives test runs).
+fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let name = format!("{prefix}-{nanos}");
+    format!("{prefix}-{nanos}")
+}
+
+/// Creates `name` on `broker` (tansu does not create topics on first use).
+fn create_topic(broker: &str, name: &str, partitions: i32) {
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", BROKER)
+        .set("bootstrap.servers", broker)
         .create()
         .expect("admin client");
     let results = block_on(admin.create_topics(
-        &[NewTopic::new(&name, partitions, TopicReplication::Fixed(1))],
+        &[NewTopic::new(name, partitions, TopicReplication::Fixed(1))],
         &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))),
     ))
     .expect("create_topics");
     for r in results {
         r.unwrap_or_else(|(t, e)| panic!("creating topic {t}: {e}"));
     }
+}
+
+/// A fresh topic on the shared broker.
+fn new_topic(prefix: &str, partitions: i32) -> String {
+    let name = unique(prefix);
+    create_topic(BROKER, &name, partitions);
     name
+}
+
+/// Produces `values` to partition `partition` of `topic`, in batches of 100 messages.
+fn produce_to(topic: &str, partition: i32, values: &[String]) {
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", BROKER)
+        .create()
+        .expect("producer");
+    for chunk in values.chunks(100) {
+        for value in chunk {
+            let record = BaseRecord::<(), str>::to(topic).partition(partition).payload(value.as_str());
+            producer.send(record).map_err(|(e, _)| e).expect("send");
+            producer.poll(Duration::ZERO);
+        }
+        producer.flush(Duration::from_secs(30)).expect("flush");
+    }
+}
+
+/// Every message of `topic` (partitions `0..partitions`) on `broker`, read from the beginning to the
+/// partitions' ends as they are now.
+fn consume_all(broker: &str, topic: &str, partitions: i32) -> Vec<Consumed> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", broker)
+        .set("group.id", "sluice-test-reader")
+        .set("enable.auto.commit", "false")
+        .set("enable.partition.eof", "true")
+        .create()
+        .expect("consumer");
+    let mut tpl = TopicPartitionList::new();
+    for partition in 0..partitions {
+        tpl.add_partition_offset(topic, partition, Offset::Beginning).expect("tpl");
+    }
+    consumer.assign(&tpl).expect("assign");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut ended = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    while ended.len() < usize::try_from(partitions).unwrap_or(0) {
+        assert!(Instant::now() < deadline, "{topic} not read to its end within 30 s");
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(m)) => {
+                let as_text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned());
+                out.push((as_text(m.key()), as_text(m.payload())));
+            }
+            Some(Err(rdkafka::error::KafkaError::PartitionEOF(p))) => {
+                ended.insert(p);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `values` sorted, to compare messages whose order across partitions is not defined.
+fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
+    values.sort();
+    values
 }
 
 /// Produces `(key, value)` messages and waits until the broker has them all.
@@ -490,4 +556,240 @@ t_env.execute_sql("INSERT INTO shown SELECT id, part, `offset`, customer, ts, sr
          +I[1, 0, 1, bob, 2023-11-14T22:13:21, true]\n\
          +I[2, 0, 2, cy, 2023-11-14T22:13:22, true]\n"
     );
+}
+
+/// `examples/datastream_kafka`: PyFlink's DataStream `KafkaSource` and `KafkaSink` builders, topics
+/// given on the binary's command line; every non-blank line comes out shouted, in order.
+#[test]
+fn datastream_kafka_source_and_sink_example() {
+    ensure_kafka();
+    let (input, output) = (new_topic("lines", 1), new_topic("shouted", 1));
+    let lines: Vec<String> = (0..60)
+        .map(|i| if i % 7 == 3 { "   ".to_string() } else { format!("line {i} ü") })
+        .collect();
+    let messages: Vec<(Option<String>, String)> = lines.iter().map(|l| (None, l.clone())).collect();
+    produce(&input, &messages);
+    let example = workspace_root().join("examples/datastream_kafka");
+    let binary = build(&example.join("job.py"), "datastream_kafka", &[]);
+    let run = Command::new(&binary)
+        .args(["--input", &input, "--output", &output])
+        .current_dir(&example)
+        .output()
+        .expect("runs");
+    let stderr = text(&run.stderr);
+    assert!(run.status.success(), "the job fails:\n{stderr}");
+    assert!(stderr.contains(&format!("Kafka Source: reading 1 partition(s) of {input}")), "{stderr}");
+    let want: Vec<Consumed> = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| (None, Some(format!("{}!", l.to_uppercase()))))
+        .collect();
+    assert_eq!(consume_all(BROKER, &output, 1), want);
+}
+
+/// `{"id":..,"customer":..,"amount":..}` orders numbered from `first`.
+fn json_orders(first: usize, count: usize) -> Vec<String> {
+    (first..first + count)
+        .map(|i| {
+            let customer = ["ann", "bob", "cy"][i % 3];
+            let amount = (i * 37 % 150) as f64 + 0.5;
+            format!(r#"{{"id":{i},"customer":"{customer}","amount":{amount}}}"#)
+        })
+        .collect()
+}
+
+/// Two topics of two partitions each, one small and one large, matched by a pattern: a bounded read
+/// must take every partition of both to its end (the partitions share their numbers across topics).
+fn two_topics(prefix: &str) -> (String, Vec<String>) {
+    let base = unique(prefix);
+    let (small, large) = (format!("{base}-a"), format!("{base}-b"));
+    create_topic(BROKER, &small, 2);
+    create_topic(BROKER, &large, 2);
+    let mut all = Vec::new();
+    for (topic, partition, first, count) in [(&small, 0, 0, 2), (&small, 1, 2, 2), (&large, 0, 4, 1000), (&large, 1, 1004, 1000)] {
+        let orders = json_orders(first, count);
+        produce_to(topic, partition, &orders);
+        all.extend(orders);
+    }
+    (format!("{base}-(a|b)"), all)
+}
+
+/// DataStream JSON rows from a topic pattern over two topics: a JsonRowDeserializationSchema source
+/// (bounded), one sink writing Rows with JsonRowSerializationSchema, another writing STRINGs keyed by
+/// themselves.
+#[test]
+fn datastream_kafka_json_rows_from_a_topic_pattern_with_keys() {
+    ensure_kafka();
+    let (pattern, orders) = two_topics("dsjson");
+    let (rows_topic, keyed_topic) = (new_topic("dsjson-rows", 1), new_topic("dsjson-keyed", 1));
+    let dir = scratch_dir().join("kafka").join("datastream_json");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let job = dir.join("job.py");
+    std::fs::write(
+        &job,
+        r#"import sys
+from pyflink.common import Row, Types, WatermarkStrategy
+from pyflink.common.serialization import SimpleStringSchema
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.datastream.connectors.kafka import (KafkaOffsetsInitializer, KafkaRecordSerializationSchema,
+                                                 KafkaSink, KafkaSource)
+from pyflink.datastream.formats.json import JsonRowDeserializationSchema, JsonRowSerializationSchema
+
+servers, pattern, rows_topic, keyed_topic = sys.argv[1:5]
+env = StreamExecutionEnvironment.get_execution_environment()
+env.set_parallelism(1)
+order = Types.ROW_NAMED(["id", "customer", "amount"], [Types.LONG(), Types.STRING(), Types.DOUBLE()])
+source = KafkaSource.builder() \
+    .set_bootstrap_servers(servers) \
+    .set_topic_pattern(pattern) \
+    .set_starting_offsets(KafkaOffsetsInitializer.earliest()) \
+    .set_bounded(KafkaOffsetsInitializer.latest()) \
+    .set_value_only_deserializer(JsonRowDeserializationSchema.builder().type_info(order).build()) \
+    .build()
+orders = env.from_source(source, WatermarkStrategy.for_monotonous_timestamps(), "orders")
+
+
+def sink(topic, key, value):
+    serializer = KafkaRecordSerializationSchema.builder().set_topic(topic).set_value_serialization_schema(value)
+    if key is not None:
+        serializer = serializer.set_key_serialization_schema(key)
+    return KafkaSink.builder().set_bootstrap_servers(servers).set_record_serializer(serializer.build()).build()
+
+
+orders.filter(lambda o: o.amount >= 100) \
+    .map(lambda o: Row(o.id, o.customer.upper(), o.amount * 2), output_type=order) \
+    .sink_to(sink(rows_topic, None, JsonRowSerializationSchema.builder().with_type_info(order).build()))
+orders.map(lambda o: o.customer, output_type=Types.STRING()) \
+    .sink_to(sink(keyed_topic, SimpleStringSchema(), SimpleStringSchema()))
+env.execute("json rows")
+"#,
+    )
+    .expect("write job");
+    let binary = build(&job, "kafka_datastream_json", &[]);
+    let run = Command::new(&binary)
+        .args([BROKER, &pattern, &rows_topic, &keyed_topic])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    let stderr = text(&run.stderr);
+    assert!(run.status.success(), "the job fails:\n{stderr}");
+    assert!(stderr.contains("orders: reading 4 partition(s) of the topics matching"), "{stderr}");
+
+    let parsed: Vec<serde_json::Value> = orders.iter().map(|o| serde_json::from_str(o).expect("json")).collect();
+    let want_rows: Vec<Consumed> = parsed
+        .iter()
+        .filter(|o| o["amount"].as_f64().unwrap_or(0.0) >= 100.0)
+        .map(|o| {
+            let customer = o["customer"].as_str().unwrap_or_default().to_uppercase();
+            let amount = o["amount"].as_f64().unwrap_or(0.0) * 2.0;
+            (None, Some(format!(r#"{{"id":{},"customer":"{customer}","amount":{amount:?}}}"#, o["id"])))
+        })
+        .collect();
+    assert_eq!(sorted(consume_all(BROKER, &rows_topic, 1)), sorted(want_rows));
+    let want_keyed: Vec<Consumed> = parsed
+        .iter()
+        .map(|o| {
+            let customer = o["customer"].as_str().unwrap_or_default().to_string();
+            (Some(customer.clone()), Some(customer))
+        })
+        .collect();
+    assert_eq!(sorted(consume_all(BROKER, &keyed_topic, 1)), sorted(want_keyed));
+}
+
+/// A table over `'topic-pattern'`, bounded: every message of both matched topics is read, though a
+/// partition of the small topic ends long before the same-numbered one of the large topic.
+#[test]
+fn a_table_reads_a_topic_pattern_to_the_end_of_every_partition() {
+    ensure_kafka();
+    let (pattern, orders) = two_topics("pattern");
+    let dir = scratch_dir().join("kafka").join("pattern");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let job = dir.join("job.py");
+    std::fs::write(
+        &job,
+        format!(
+            r#"import sys
+from pyflink.table import EnvironmentSettings, TableEnvironment
+t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+t_env.get_config().set("parallelism.default", "1")
+t_env.execute_sql("""
+CREATE TABLE orders (id BIGINT, customer STRING, amount DOUBLE) WITH (
+  'connector' = 'kafka', 'topic-pattern' = 'never-set', 'properties.bootstrap.servers' = '{BROKER}',
+  'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', 'format' = 'json')
+""")
+t_env.execute_sql("CREATE TABLE shown (id BIGINT, customer STRING) WITH ('connector' = 'print')")
+t_env.execute_sql("INSERT INTO shown SELECT id, customer FROM orders").wait()
+"#
+        ),
+    )
+    .expect("write job");
+    let binary = build(&job, "kafka_topic_pattern", &[]);
+    let help = text(&Command::new(&binary).arg("--help").output().expect("runs").stdout);
+    assert!(help.contains("orders (kafka)\n    topic-pattern = never-set"), "{help}");
+    let run = Command::new(&binary)
+        .args(["--set", &format!("orders.topic-pattern={pattern}")])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    let stderr = text(&run.stderr);
+    assert!(run.status.success(), "the job fails:\n{stderr}");
+    assert!(stderr.contains("reading 4 partition(s)"), "{stderr}");
+    let want: Vec<String> = orders
+        .iter()
+        .map(|o| {
+            let o: serde_json::Value = serde_json::from_str(o).expect("json");
+            format!("+I[{}, {}]", o["id"], o["customer"].as_str().unwrap_or_default())
+        })
+        .collect();
+    let got: Vec<String> = text(&run.stdout).lines().map(str::to_string).collect();
+    assert_eq!(got.len(), want.len(), "every message of both topics is read");
+    assert_eq!(sorted(got), sorted(want));
+}
+
+/// An upsert-kafka sink of a changelog with deletions: a count of customers per order count loses a
+/// group when its last customer moves on (`-D`), which is a tombstone (a null value) under the
+/// group's key; the compacted topic holds exactly the final groups.
+#[test]
+fn upsert_kafka_writes_a_tombstone_for_a_delete() {
+    ensure_kafka();
+    let input = new_topic("tomb-orders", 1);
+    let counts = new_topic("tomb-counts", 1);
+    let mut orders = orders();
+    orders.truncate(7);
+    produce(&input, &orders);
+    let body = format!(
+        r#"t_env.execute_sql("""
+CREATE TABLE counts (cnt BIGINT, customers BIGINT, PRIMARY KEY (cnt) NOT ENFORCED)
+WITH ('connector' = 'upsert-kafka', 'topic' = '{counts}', 'properties.bootstrap.servers' = '{BROKER}',
+  'key.format' = 'json', 'value.format' = 'json')
+""")
+t_env.execute_sql("INSERT INTO counts SELECT cnt, COUNT(*) FROM "
+                  "(SELECT customer, COUNT(*) AS cnt FROM orders GROUP BY customer) GROUP BY cnt").wait()
+"#
+    );
+    let dir = scratch_dir().join("kafka").join("tombstones");
+    let job = write_json_job(&dir, "tombstones", &input, false, &body);
+    let binary = build(&job, "kafka_tombstones", &[]);
+    let run = Command::new(&binary).current_dir(&dir).output().expect("runs");
+    assert!(run.status.success(), "the job fails:\n{}", text(&run.stderr));
+    // Orders of ann, bob, cy, ann, bob, cy, ann: the group of customers with one order grows to 3,
+    // then shrinks and is deleted when the last of them places a second order.
+    let got = consume_all(BROKER, &counts, 1);
+    let key = |cnt: i64| Some(format!(r#"{{"cnt":{cnt}}}"#));
+    assert!(
+        got.contains(&(key(1), None)),
+        "a tombstone under the deleted group's key: {got:?}"
+    );
+    let mut compacted: BTreeMap<Option<String>, Option<String>> = BTreeMap::new();
+    for (k, v) in got {
+        compacted.insert(k, v);
+    }
+    compacted.retain(|_, v| v.is_some());
+    let want: BTreeMap<Option<String>, Option<String>> = [
+        (key(2), Some(r#"{"cnt":2,"customers":2}"#.to_string())),
+        (key(3), Some(r#"{"cnt":3,"customers":1}"#.to_string())),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(compacted, want);
 }
