@@ -429,12 +429,12 @@ impl KafkaSource {
                     Some(Ok(message)) => self.emit(&message, out)?,
                     // Likewise an end reached before the split: it names a partition unambiguously
                     // only when no other topic has a partition of that number.
-                    Some(Err(KafkaError::PartitionEOF(p))) => {
-                        if pending.iter().filter(|q| q.partition == p).count() == 1 {
-                            pending.retain(|q| q.partition != p);
-                        }
+                    Some(Err(KafkaError::PartitionEOF(p)))
+                        if pending.iter().filter(|q| q.partition == p).count() == 1 =>
+                    {
+                        pending.retain(|q| q.partition != p);
                     }
-                    None => {}
+                    Some(Err(KafkaError::PartitionEOF(_))) | None => {}
                     Some(Err(e)) => log(&self.name, &format!("kafka: {e}")),
                 }
                 if !progressed && (!out.is_empty() || started.elapsed() >= POLL_TIMEOUT) {
