@@ -598,17 +598,23 @@ fn json_orders(first: usize, count: usize) -> Vec<String> {
         .collect()
 }
 
-/// Two topics of two partitions each, one small and one large, matched by a pattern: a bounded read
-/// must take every partition of both to its end (the partitions share their numbers across topics).
+/// Two topics of two partitions each, matched by a pattern: a small one (one message, and an empty
+/// partition) and a large one. A bounded read must take every partition of both to its end, though
+/// the partitions share their numbers across topics and the small topic's end long before the
+/// large one's.
 fn two_topics(prefix: &str) -> (String, Vec<String>) {
     let base = unique(prefix);
     let (small, large) = (format!("{base}-a"), format!("{base}-b"));
     create_topic(BROKER, &small, 2);
     create_topic(BROKER, &large, 2);
     let mut all = Vec::new();
-    for (topic, partition, first, count) in [(&small, 0, 0, 2), (&small, 1, 2, 2), (&large, 0, 4, 1000), (&large, 1, 1004, 1000)] {
+    // The large topic's partitions take several fetches (1 KiB messages, 1 MiB per partition and
+    // fetch): their ends come long after the small topic's.
+    let padding = format!(r#","note":"{}"}}"#, "x".repeat(1000));
+    for (topic, partition, first, count) in [(&small, 0, 0, 1), (&small, 1, 1, 0), (&large, 0, 1, 2500), (&large, 1, 2501, 2500)] {
         let orders = json_orders(first, count);
-        produce_to(topic, partition, &orders);
+        let padded: Vec<String> = orders.iter().map(|o| o.replace('}', &padding)).collect();
+        produce_to(topic, partition, if topic == &large { &padded } else { &orders });
         all.extend(orders);
     }
     (format!("{base}-(a|b)"), all)
@@ -665,9 +671,10 @@ env.execute("json rows")
 "#,
     )
     .expect("write job");
-    let binary = build(&job, "kafka_datastream_json", &[]);
+    let args = [BROKER.to_string(), pattern, rows_topic.clone(), keyed_topic.clone()];
+    let binary = build(&job, "kafka_datastream_json", &args);
     let run = Command::new(&binary)
-        .args([BROKER, &pattern, &rows_topic, &keyed_topic])
+        .args(&args)
         .current_dir(&dir)
         .output()
         .expect("runs");
@@ -792,4 +799,126 @@ t_env.execute_sql("INSERT INTO counts SELECT cnt, COUNT(*) FROM "
     .into_iter()
     .collect();
     assert_eq!(compacted, want);
+}
+
+/// The tansu binary `tests/services.sh` installs.
+fn tansu_binary() -> std::path::PathBuf {
+    let root = std::env::var_os("SLUICE_TANSU_ROOT").map_or_else(
+        || std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sluice/tansu"),
+        std::path::PathBuf::from,
+    );
+    root.join("bin/tansu")
+}
+
+/// A process killed when the test ends, however it ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A Kafka sink whose broker goes away mid-run: the test runs a broker of its own (tansu, in memory)
+/// that advertises a proxy's address, and cuts the proxy (connections dropped, new ones refused) for
+/// three seconds while the job writes. The sink's client logs the lost connection, keeps the messages
+/// and sends them once the broker is reachable again: every row arrives.
+#[test]
+fn a_broker_gone_mid_run_loses_no_message() {
+    ensure_kafka();
+    let tansu = tansu_binary();
+    assert!(tansu.exists(), "tests/services.sh installs tansu at {}", tansu.display());
+    let proxy_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
+    let advertised = proxy_listener.local_addr().expect("addr").port();
+    let broker_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let dir = scratch_dir().join("kafka").join("outage");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let broker_log = std::fs::File::create(dir.join("tansu.log")).expect("log file");
+    let _broker = KillOnDrop(
+        Command::new(&tansu)
+            .args([
+                "broker",
+                "--storage-engine",
+                "memory://tansu/",
+                "--listener-url",
+                &format!("tcp://127.0.0.1:{broker_port}"),
+                "--advertised-listener-url",
+                &format!("tcp://127.0.0.1:{advertised}"),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(broker_log)
+            .spawn()
+            .expect("tansu starts"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !listening(broker_port) {
+        assert!(Instant::now() < deadline, "the test's tansu did not listen on {broker_port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let proxy = sluice_e2e::proxy::TcpProxy::serve(proxy_listener, ([127, 0, 0, 1], broker_port).into());
+    let bootstrap = format!("127.0.0.1:{advertised}");
+    let topic = unique("outage");
+    create_topic(&bootstrap, &topic, 1);
+
+    let job = dir.join("job.py");
+    std::fs::write(
+        &job,
+        r#"from pyflink.table import EnvironmentSettings, TableEnvironment
+t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+t_env.get_config().set("parallelism.default", "1")
+t_env.execute_sql("""
+CREATE TABLE gen (id BIGINT) WITH (
+  'connector' = 'datagen', 'rows-per-second' = '100', 'number-of-rows' = '400',
+  'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '400')
+""")
+t_env.execute_sql("""
+CREATE TABLE out (id BIGINT) WITH (
+  'connector' = 'kafka', 'topic' = 'set-when-run', 'properties.bootstrap.servers' = 'set-when-run',
+  'format' = 'json')
+""")
+t_env.execute_sql("INSERT INTO out SELECT id FROM gen").wait()
+"#,
+    )
+    .expect("write job");
+    let binary = build(&job, "kafka_outage", &[]);
+    let mut run = RunningJob::start(
+        &binary,
+        &[
+            "--set",
+            &format!("out.topic={topic}"),
+            "--set",
+            &format!("out.properties.bootstrap.servers={bootstrap}"),
+        ],
+        &dir,
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while consume_all(&bootstrap, &topic, 1).len() < 50 {
+        assert!(Instant::now() < deadline, "the job wrote nothing");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    proxy.cut();
+    std::thread::sleep(Duration::from_secs(3));
+    proxy.restore();
+    let status = run.finish(Duration::from_secs(90));
+    let log = run.log.join("\n");
+    eprintln!("job log:\n{log}");
+    assert!(status.success(), "the job fails:\n{log}");
+    assert!(
+        log.lines().any(|l| l.contains("Sink(table=[default_catalog.default_database.out])") && l.contains("kafka")),
+        "the lost connection is logged:\n{log}"
+    );
+    let got: Vec<i64> = consume_all(&bootstrap, &topic, 1)
+        .into_iter()
+        .map(|(_, v)| {
+            let v: serde_json::Value = serde_json::from_str(&v.unwrap_or_default()).expect("json");
+            v["id"].as_i64().expect("id")
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<i64> = got.iter().copied().collect();
+    assert_eq!(distinct, (1..=400).collect(), "every row arrives (at least once)");
+    eprintln!("{} messages for 400 rows", got.len());
 }
