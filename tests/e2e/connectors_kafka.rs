@@ -895,20 +895,34 @@ t_env.execute_sql("INSERT INTO out SELECT id FROM gen").wait()
         ],
         &dir,
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while consume_all(&bootstrap, &topic, 1).len() < 50 {
-        assert!(Instant::now() < deadline, "the job wrote nothing");
-        std::thread::sleep(Duration::from_millis(100));
+    // Cut once the first rows arrived, while the job still has most of them to write.
+    let watcher: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .set("group.id", "sluice-test-reader")
+        .set("fetch.wait.max.ms", "10")
+        .create()
+        .expect("consumer");
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(&topic, 0, Offset::Beginning).expect("tpl");
+    watcher.assign(&tpl).expect("assign");
+    let (deadline, mut seen) = (Instant::now() + Duration::from_secs(60), 0);
+    while seen < 20 {
+        assert!(Instant::now() < deadline, "the job wrote nothing:\n{}", run.log.join("\n"));
+        if let Some(Ok(_)) = watcher.poll(Duration::from_millis(100)) {
+            seen += 1;
+        }
     }
+    drop(watcher);
     proxy.cut();
     std::thread::sleep(Duration::from_secs(3));
+    assert!(matches!(run.child.try_wait(), Ok(None)), "the job ended before the broker came back");
     proxy.restore();
     let status = run.finish(Duration::from_secs(90));
     let log = run.log.join("\n");
     eprintln!("job log:\n{log}");
     assert!(status.success(), "the job fails:\n{log}");
     assert!(
-        log.lines().any(|l| l.contains("Sink(table=[default_catalog.default_database.out])") && l.contains("kafka")),
+        log.lines().any(|l| l.contains("Sink(table=[default_catalog.default_database.out]): kafka error")),
         "the lost connection is logged:\n{log}"
     );
     let got: Vec<i64> = consume_all(&bootstrap, &topic, 1)
