@@ -2,7 +2,8 @@
 //! (`tests/services.sh start` brings them up; these tests start them through it when they are not
 //! listening, and fail loudly when that is impossible). A CDN-style aggregation over a generated CSV
 //! file is written through the sink and the table must end with exactly the per-group figures this
-//! test computes itself from the same file.
+//! test computes itself from the same file. MariaDB also goes away mid-run (behind a proxy the test
+//! cuts) and every row must still arrive once.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,11 @@
 //! The Kafka connector against a real broker: a tansu broker on 127.0.0.1:19092 (`tests/services.sh
 //! start` builds and starts it when nothing listens there). Each test makes its own topics, produces
 //! with its own client, runs a compiled job and checks what it wrote: the seed's CDN job into
-//! MariaDB while it keeps running, Kafka -> Python UDF -> Kafka in JSON, an upsert-kafka changelog,
-//! malformed records skipped or failing with their offset, and an unreachable broker.
+//! MariaDB while it keeps running, Kafka -> Python UDF -> Kafka in JSON, an upsert-kafka changelog
+//! and its tombstones, malformed records skipped or failing with their offset, an unreachable broker,
+//! topic patterns read to the end of every partition, the DataStream API's KafkaSource / KafkaSink
+//! (`examples/datastream_kafka`, JSON rows, keys), and a broker gone mid-run (a test-owned tansu
+//! behind a proxy the test cuts).
 
 use std::collections::BTreeMap;
 use std::path::Path;
