@@ -804,13 +804,20 @@ t_env.execute_sql("INSERT INTO counts SELECT cnt, COUNT(*) FROM "
     assert_eq!(compacted, want);
 }
 
-/// The tansu binary `tests/services.sh` installs.
+/// The tansu binary `tests/services.sh` installs, else one on the PATH.
 fn tansu_binary() -> std::path::PathBuf {
     let root = std::env::var_os("SLUICE_TANSU_ROOT").map_or_else(
         || std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sluice/tansu"),
         std::path::PathBuf::from,
     );
-    root.join("bin/tansu")
+    let installed = root.join("bin/tansu");
+    if installed.exists() {
+        return installed;
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("tansu"))
+        .find(|p| p.exists())
+        .unwrap_or(installed)
 }
 
 /// A process killed when the test ends, however it ends.
@@ -831,7 +838,7 @@ impl Drop for KillOnDrop {
 fn a_broker_gone_mid_run_loses_no_message() {
     ensure_kafka();
     let tansu = tansu_binary();
-    assert!(tansu.exists(), "tests/services.sh installs tansu at {}", tansu.display());
+    assert!(tansu.exists(), "no tansu at {} (tests/services.sh installs it there)", tansu.display());
     let proxy_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
     let advertised = proxy_listener.local_addr().expect("addr").port();
     let broker_port = std::net::TcpListener::bind("127.0.0.1:0")
