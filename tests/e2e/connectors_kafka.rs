@@ -1,14 +1,15 @@
 //! The Kafka connector against a real broker: a tansu broker on 127.0.0.1:19092 (`tests/services.sh
 //! start` builds and starts it when nothing listens there). Each test makes its own topics, produces
 //! with its own client, runs a compiled job and checks what it wrote: the seed's CDN job into
-//! MariaDB while it keeps running, Kafka -> Python UDF -> Kafka in JSON, an upsert-kafka changelog,
-//! malformed records skipped or failing with their offset, and an unreachable broker.
+//! MariaDB while it keeps running, Kafka -> Python UDF -> Kafka in JSON, an upsert-kafka changelog
+//! and its tombstones, malformed records skipped or failing with their offset, an unreachable broker,
+//! topic patterns read to the end of every partition, the DataStream API's KafkaSource / KafkaSink
+//! (`examples/datastream_kafka`, JSON rows, keys), and a broker gone mid-run (a test-owned tansu
+//! behind a proxy the test cuts).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -20,7 +21,7 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
 use crate::connectors_jdbc::{assert_same, ensure_databases, mariadb, parse_rows, Expected};
-use sluice_e2e::{build, listening, scratch_dir, text, workspace_root};
+use sluice_e2e::{build, listening, scratch_dir, text, workspace_root, RunningJob};
 
 const BROKER: &str = "127.0.0.1:19092";
 
@@ -63,26 +64,92 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
     }
 }
 
-/// A fresh topic (name made unique per run, since the broker outlives test runs).
-fn new_topic(prefix: &str, partitions: i32) -> String {
+/// A name made unique per run (the broker outlives test runs).
+fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let name = format!("{prefix}-{nanos}");
+    format!("{prefix}-{nanos}")
+}
+
+/// Creates `name` on `broker` (tansu does not create topics on first use).
+fn create_topic(broker: &str, name: &str, partitions: i32) {
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", BROKER)
+        .set("bootstrap.servers", broker)
         .create()
         .expect("admin client");
     let results = block_on(admin.create_topics(
-        &[NewTopic::new(&name, partitions, TopicReplication::Fixed(1))],
+        &[NewTopic::new(name, partitions, TopicReplication::Fixed(1))],
         &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))),
     ))
     .expect("create_topics");
     for r in results {
         r.unwrap_or_else(|(t, e)| panic!("creating topic {t}: {e}"));
     }
+}
+
+/// A fresh topic on the shared broker.
+fn new_topic(prefix: &str, partitions: i32) -> String {
+    let name = unique(prefix);
+    create_topic(BROKER, &name, partitions);
     name
+}
+
+/// Produces `values` to partition `partition` of `topic`, in batches of 100 messages.
+fn produce_to(topic: &str, partition: i32, values: &[String]) {
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", BROKER)
+        .create()
+        .expect("producer");
+    for chunk in values.chunks(100) {
+        for value in chunk {
+            let record = BaseRecord::<(), str>::to(topic).partition(partition).payload(value.as_str());
+            producer.send(record).map_err(|(e, _)| e).expect("send");
+            producer.poll(Duration::ZERO);
+        }
+        producer.flush(Duration::from_secs(30)).expect("flush");
+    }
+}
+
+/// Every message of `topic` (partitions `0..partitions`) on `broker`, read from the beginning to the
+/// partitions' ends as they are now.
+fn consume_all(broker: &str, topic: &str, partitions: i32) -> Vec<Consumed> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", broker)
+        .set("group.id", "sluice-test-reader")
+        .set("enable.auto.commit", "false")
+        .set("enable.partition.eof", "true")
+        .create()
+        .expect("consumer");
+    let mut tpl = TopicPartitionList::new();
+    for partition in 0..partitions {
+        tpl.add_partition_offset(topic, partition, Offset::Beginning).expect("tpl");
+    }
+    consumer.assign(&tpl).expect("assign");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut ended = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    while ended.len() < usize::try_from(partitions).unwrap_or(0) {
+        assert!(Instant::now() < deadline, "{topic} not read to its end within 30 s");
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(m)) => {
+                let as_text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned());
+                out.push((as_text(m.key()), as_text(m.payload())));
+            }
+            Some(Err(rdkafka::error::KafkaError::PartitionEOF(p))) => {
+                ended.insert(p);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `values` sorted, to compare messages whose order across partitions is not defined.
+fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
+    values.sort();
+    values
 }
 
 /// Produces `(key, value)` messages and waits until the broker has them all.
@@ -133,73 +200,6 @@ fn consume(topic: &str, count: usize) -> Vec<Consumed> {
         }
     }
     out
-}
-
-/// A running job whose stderr lines are collected by a thread.
-struct RunningJob {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    log: Vec<String>,
-}
-
-impl RunningJob {
-    fn start(binary: &Path, args: &[&str], cwd: &Path) -> Self {
-        let mut child = Command::new(binary)
-            .args(args)
-            .current_dir(cwd)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the job starts");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        RunningJob {
-            child,
-            lines,
-            log: Vec::new(),
-        }
-    }
-
-    /// Waits (up to 60 s) for a log line containing `needle`.
-    fn wait_for_log(&mut self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if self.log.iter().any(|l| l.contains(needle)) {
-                return;
-            }
-            match self.lines.recv_timeout(Duration::from_millis(200)) {
-                Ok(line) => self.log.push(line),
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Ok(Some(status)) = self.child.try_wait() {
-                        self.drain();
-                        panic!("the job exited ({status}) before logging {needle:?}:\n{}", self.log.join("\n"));
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        panic!("no log line {needle:?} within 60 s:\n{}", self.log.join("\n"));
-    }
-
-    fn drain(&mut self) {
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
-            self.log.push(line);
-        }
-    }
-}
-
-impl Drop for RunningJob {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The test's own reading of the seed's `ip_to_province` table (`examples/cdn_kafka`).
@@ -559,4 +559,390 @@ t_env.execute_sql("INSERT INTO shown SELECT id, part, `offset`, customer, ts, sr
          +I[1, 0, 1, bob, 2023-11-14T22:13:21, true]\n\
          +I[2, 0, 2, cy, 2023-11-14T22:13:22, true]\n"
     );
+}
+
+/// `examples/datastream_kafka`: PyFlink's DataStream `KafkaSource` and `KafkaSink` builders, topics
+/// given on the binary's command line; every non-blank line comes out shouted, in order.
+#[test]
+fn datastream_kafka_source_and_sink_example() {
+    ensure_kafka();
+    let (input, output) = (new_topic("lines", 1), new_topic("shouted", 1));
+    let lines: Vec<String> = (0..60)
+        .map(|i| if i % 7 == 3 { "   ".to_string() } else { format!("line {i} ü") })
+        .collect();
+    let messages: Vec<(Option<String>, String)> = lines.iter().map(|l| (None, l.clone())).collect();
+    produce(&input, &messages);
+    let example = workspace_root().join("examples/datastream_kafka");
+    let binary = build(&example.join("job.py"), "datastream_kafka", &[]);
+    let run = Command::new(&binary)
+        .args(["--input", &input, "--output", &output])
+        .current_dir(&example)
+        .output()
+        .expect("runs");
+    let stderr = text(&run.stderr);
+    assert!(run.status.success(), "the job fails:\n{stderr}");
+    assert!(stderr.contains(&format!("Kafka Source: reading 1 partition(s) of {input}")), "{stderr}");
+    let want: Vec<Consumed> = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| (None, Some(format!("{}!", l.to_uppercase()))))
+        .collect();
+    assert_eq!(consume_all(BROKER, &output, 1), want);
+}
+
+/// `{"id":..,"customer":..,"amount":..}` orders numbered from `first`.
+fn json_orders(first: usize, count: usize) -> Vec<String> {
+    (first..first + count)
+        .map(|i| {
+            let customer = ["ann", "bob", "cy"][i % 3];
+            let amount = (i * 37 % 150) as f64 + 0.5;
+            format!(r#"{{"id":{i},"customer":"{customer}","amount":{amount}}}"#)
+        })
+        .collect()
+}
+
+/// Two topics of two partitions each, matched by a pattern: a small one (one message, and an empty
+/// partition) and a large one. A bounded read must take every partition of both to its end, though
+/// the partitions share their numbers across topics and the small topic's end long before the
+/// large one's.
+fn two_topics(prefix: &str) -> (String, Vec<String>) {
+    let base = unique(prefix);
+    let (small, large) = (format!("{base}-a"), format!("{base}-b"));
+    create_topic(BROKER, &small, 2);
+    create_topic(BROKER, &large, 2);
+    let mut all = Vec::new();
+    // The large topic's partitions take several fetches (1 KiB messages, 1 MiB per partition and
+    // fetch): their ends come long after the small topic's.
+    let padding = format!(r#","note":"{}"}}"#, "x".repeat(1000));
+    for (topic, partition, first, count) in [(&small, 0, 0, 1), (&small, 1, 1, 0), (&large, 0, 1, 2500), (&large, 1, 2501, 2500)] {
+        let orders = json_orders(first, count);
+        let padded: Vec<String> = orders.iter().map(|o| o.replace('}', &padding)).collect();
+        produce_to(topic, partition, if topic == &large { &padded } else { &orders });
+        all.extend(orders);
+    }
+    (format!("{base}-(a|b)"), all)
+}
+
+/// DataStream JSON rows from a topic pattern over two topics: a JsonRowDeserializationSchema source
+/// (bounded), one sink writing Rows with JsonRowSerializationSchema, another writing STRINGs keyed by
+/// themselves.
+#[test]
+fn datastream_kafka_json_rows_from_a_topic_pattern_with_keys() {
+    ensure_kafka();
+    let (pattern, orders) = two_topics("dsjson");
+    let (rows_topic, keyed_topic) = (new_topic("dsjson-rows", 1), new_topic("dsjson-keyed", 1));
+    let dir = scratch_dir().join("kafka").join("datastream_json");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let job = dir.join("job.py");
+    std::fs::write(
+        &job,
+        r#"import sys
+from pyflink.common import Row, Types, WatermarkStrategy
+from pyflink.common.serialization import SimpleStringSchema
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.datastream.connectors.kafka import (KafkaOffsetsInitializer, KafkaRecordSerializationSchema,
+                                                 KafkaSink, KafkaSource)
+from pyflink.datastream.formats.json import JsonRowDeserializationSchema, JsonRowSerializationSchema
+
+servers, pattern, rows_topic, keyed_topic = sys.argv[1:5]
+env = StreamExecutionEnvironment.get_execution_environment()
+env.set_parallelism(1)
+order = Types.ROW_NAMED(["id", "customer", "amount"], [Types.LONG(), Types.STRING(), Types.DOUBLE()])
+source = KafkaSource.builder() \
+    .set_bootstrap_servers(servers) \
+    .set_topic_pattern(pattern) \
+    .set_starting_offsets(KafkaOffsetsInitializer.earliest()) \
+    .set_bounded(KafkaOffsetsInitializer.latest()) \
+    .set_value_only_deserializer(JsonRowDeserializationSchema.builder().type_info(order).build()) \
+    .build()
+orders = env.from_source(source, WatermarkStrategy.for_monotonous_timestamps(), "orders")
+
+
+def sink(topic, key, value):
+    serializer = KafkaRecordSerializationSchema.builder().set_topic(topic).set_value_serialization_schema(value)
+    if key is not None:
+        serializer = serializer.set_key_serialization_schema(key)
+    return KafkaSink.builder().set_bootstrap_servers(servers).set_record_serializer(serializer.build()).build()
+
+
+orders.filter(lambda o: o.amount >= 100) \
+    .map(lambda o: Row(o.id, o.customer.upper(), o.amount * 2), output_type=order) \
+    .sink_to(sink(rows_topic, None, JsonRowSerializationSchema.builder().with_type_info(order).build()))
+orders.map(lambda o: o.customer, output_type=Types.STRING()) \
+    .sink_to(sink(keyed_topic, SimpleStringSchema(), SimpleStringSchema()))
+env.execute("json rows")
+"#,
+    )
+    .expect("write job");
+    let args = [BROKER.to_string(), pattern, rows_topic.clone(), keyed_topic.clone()];
+    let binary = build(&job, "kafka_datastream_json", &args);
+    let run = Command::new(&binary)
+        .args(&args)
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    let stderr = text(&run.stderr);
+    assert!(run.status.success(), "the job fails:\n{stderr}");
+    assert!(stderr.contains("orders: reading 4 partition(s) of the topics matching"), "{stderr}");
+
+    let parsed: Vec<serde_json::Value> = orders.iter().map(|o| serde_json::from_str(o).expect("json")).collect();
+    let want_rows: Vec<Consumed> = parsed
+        .iter()
+        .filter(|o| o["amount"].as_f64().unwrap_or(0.0) >= 100.0)
+        .map(|o| {
+            let customer = o["customer"].as_str().unwrap_or_default().to_uppercase();
+            let amount = o["amount"].as_f64().unwrap_or(0.0) * 2.0;
+            (None, Some(format!(r#"{{"id":{},"customer":"{customer}","amount":{amount:?}}}"#, o["id"])))
+        })
+        .collect();
+    assert_eq!(sorted(consume_all(BROKER, &rows_topic, 1)), sorted(want_rows));
+    let want_keyed: Vec<Consumed> = parsed
+        .iter()
+        .map(|o| {
+            let customer = o["customer"].as_str().unwrap_or_default().to_string();
+            (Some(customer.clone()), Some(customer))
+        })
+        .collect();
+    assert_eq!(sorted(consume_all(BROKER, &keyed_topic, 1)), sorted(want_keyed));
+}
+
+/// A table over `'topic-pattern'`, bounded: every message of both matched topics is read, though a
+/// partition of the small topic ends long before the same-numbered one of the large topic.
+#[test]
+fn a_table_reads_a_topic_pattern_to_the_end_of_every_partition() {
+    ensure_kafka();
+    let (pattern, orders) = two_topics("pattern");
+    let dir = scratch_dir().join("kafka").join("pattern");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let job = dir.join("job.py");
+    std::fs::write(
+        &job,
+        format!(
+            r#"import sys
+from pyflink.table import EnvironmentSettings, TableEnvironment
+t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+t_env.get_config().set("parallelism.default", "1")
+t_env.execute_sql("""
+CREATE TABLE orders (id BIGINT, customer STRING, amount DOUBLE) WITH (
+  'connector' = 'kafka', 'topic-pattern' = 'never-set', 'properties.bootstrap.servers' = '{BROKER}',
+  'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', 'format' = 'json')
+""")
+t_env.execute_sql("CREATE TABLE shown (id BIGINT, customer STRING) WITH ('connector' = 'print')")
+t_env.execute_sql("INSERT INTO shown SELECT id, customer FROM orders").wait()
+"#
+        ),
+    )
+    .expect("write job");
+    let binary = build(&job, "kafka_topic_pattern", &[]);
+    let help = text(&Command::new(&binary).arg("--help").output().expect("runs").stdout);
+    assert!(help.contains("orders (kafka)\n    topic-pattern = never-set"), "{help}");
+    let run = Command::new(&binary)
+        .args(["--set", &format!("orders.topic-pattern={pattern}")])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    let stderr = text(&run.stderr);
+    assert!(run.status.success(), "the job fails:\n{stderr}");
+    assert!(stderr.contains("reading 4 partition(s)"), "{stderr}");
+    let want: Vec<String> = orders
+        .iter()
+        .map(|o| {
+            let o: serde_json::Value = serde_json::from_str(o).expect("json");
+            format!("+I[{}, {}]", o["id"], o["customer"].as_str().unwrap_or_default())
+        })
+        .collect();
+    let got: Vec<String> = text(&run.stdout).lines().map(str::to_string).collect();
+    assert_eq!(got.len(), want.len(), "every message of both topics is read");
+    assert_eq!(sorted(got), sorted(want));
+}
+
+/// An upsert-kafka sink of a changelog with deletions: a count of customers per order count loses a
+/// group when its last customer moves on (`-D`), which is a tombstone (a null value) under the
+/// group's key; the compacted topic holds exactly the final groups.
+#[test]
+fn upsert_kafka_writes_a_tombstone_for_a_delete() {
+    ensure_kafka();
+    let input = new_topic("tomb-orders", 1);
+    let counts = new_topic("tomb-counts", 1);
+    let mut orders = orders();
+    orders.truncate(7);
+    produce(&input, &orders);
+    let body = format!(
+        r#"t_env.execute_sql("""
+CREATE TABLE counts (cnt BIGINT, customers BIGINT, PRIMARY KEY (cnt) NOT ENFORCED)
+WITH ('connector' = 'upsert-kafka', 'topic' = '{counts}', 'properties.bootstrap.servers' = '{BROKER}',
+  'key.format' = 'json', 'value.format' = 'json')
+""")
+t_env.execute_sql("INSERT INTO counts SELECT cnt, COUNT(*) FROM "
+                  "(SELECT customer, COUNT(*) AS cnt FROM orders GROUP BY customer) GROUP BY cnt").wait()
+"#
+    );
+    let dir = scratch_dir().join("kafka").join("tombstones");
+    let job = write_json_job(&dir, "tombstones", &input, false, &body);
+    let binary = build(&job, "kafka_tombstones", &[]);
+    let run = Command::new(&binary).current_dir(&dir).output().expect("runs");
+    assert!(run.status.success(), "the job fails:\n{}", text(&run.stderr));
+    // Orders of ann, bob, cy, ann, bob, cy, ann: the group of customers with one order grows to 3,
+    // then shrinks and is deleted when the last of them places a second order.
+    let got = consume_all(BROKER, &counts, 1);
+    let key = |cnt: i64| Some(format!(r#"{{"cnt":{cnt}}}"#));
+    assert!(
+        got.contains(&(key(1), None)),
+        "a tombstone under the deleted group's key: {got:?}"
+    );
+    let mut compacted: BTreeMap<Option<String>, Option<String>> = BTreeMap::new();
+    for (k, v) in got {
+        compacted.insert(k, v);
+    }
+    compacted.retain(|_, v| v.is_some());
+    let want: BTreeMap<Option<String>, Option<String>> = [
+        (key(2), Some(r#"{"cnt":2,"customers":2}"#.to_string())),
+        (key(3), Some(r#"{"cnt":3,"customers":1}"#.to_string())),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(compacted, want);
+}
+
+/// The tansu binary `tests/services.sh` installs, else one on the PATH.
+fn tansu_binary() -> std::path::PathBuf {
+    let root = std::env::var_os("SLUICE_TANSU_ROOT").map_or_else(
+        || std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sluice/tansu"),
+        std::path::PathBuf::from,
+    );
+    let installed = root.join("bin/tansu");
+    if installed.exists() {
+        return installed;
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("tansu"))
+        .find(|p| p.exists())
+        .unwrap_or(installed)
+}
+
+/// A process killed when the test ends, however it ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A Kafka sink whose broker goes away mid-run: the test runs a broker of its own (tansu, in memory)
+/// that advertises a proxy's address, and cuts the proxy (connections dropped, new ones refused) for
+/// three seconds while the job writes. The sink's client logs the lost connection, keeps the messages
+/// and sends them once the broker is reachable again: every row arrives.
+#[test]
+fn a_broker_gone_mid_run_loses_no_message() {
+    ensure_kafka();
+    let tansu = tansu_binary();
+    assert!(tansu.exists(), "no tansu at {} (tests/services.sh installs it there)", tansu.display());
+    let proxy_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
+    let advertised = proxy_listener.local_addr().expect("addr").port();
+    let broker_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let dir = scratch_dir().join("kafka").join("outage");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let broker_log = std::fs::File::create(dir.join("tansu.log")).expect("log file");
+    let _broker = KillOnDrop(
+        Command::new(&tansu)
+            .args([
+                "broker",
+                "--storage-engine",
+                "memory://tansu/",
+                "--listener-url",
+                &format!("tcp://127.0.0.1:{broker_port}"),
+                "--advertised-listener-url",
+                &format!("tcp://127.0.0.1:{advertised}"),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(broker_log)
+            .spawn()
+            .expect("tansu starts"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !listening(broker_port) {
+        assert!(Instant::now() < deadline, "the test's tansu did not listen on {broker_port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let proxy = sluice_e2e::proxy::TcpProxy::serve(proxy_listener, ([127, 0, 0, 1], broker_port).into());
+    let bootstrap = format!("127.0.0.1:{advertised}");
+    let topic = unique("outage");
+    create_topic(&bootstrap, &topic, 1);
+
+    let job = dir.join("job.py");
+    std::fs::write(
+        &job,
+        r#"from pyflink.table import EnvironmentSettings, TableEnvironment
+t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+t_env.get_config().set("parallelism.default", "1")
+t_env.execute_sql("""
+CREATE TABLE gen (id BIGINT) WITH (
+  'connector' = 'datagen', 'rows-per-second' = '100', 'number-of-rows' = '400',
+  'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '400')
+""")
+t_env.execute_sql("""
+CREATE TABLE out (id BIGINT) WITH (
+  'connector' = 'kafka', 'topic' = 'set-when-run', 'properties.bootstrap.servers' = 'set-when-run',
+  'format' = 'json')
+""")
+t_env.execute_sql("INSERT INTO out SELECT id FROM gen").wait()
+"#,
+    )
+    .expect("write job");
+    let binary = build(&job, "kafka_outage", &[]);
+    let mut run = RunningJob::start(
+        &binary,
+        &[
+            "--set",
+            &format!("out.topic={topic}"),
+            "--set",
+            &format!("out.properties.bootstrap.servers={bootstrap}"),
+        ],
+        &dir,
+    );
+    // Cut once the first rows arrived, while the job still has most of them to write.
+    let watcher: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .set("group.id", "sluice-test-reader")
+        .set("fetch.wait.max.ms", "10")
+        .create()
+        .expect("consumer");
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(&topic, 0, Offset::Beginning).expect("tpl");
+    watcher.assign(&tpl).expect("assign");
+    let (deadline, mut seen) = (Instant::now() + Duration::from_secs(60), 0);
+    while seen < 20 {
+        assert!(Instant::now() < deadline, "the job wrote nothing:\n{}", run.log.join("\n"));
+        if let Some(Ok(_)) = watcher.poll(Duration::from_millis(100)) {
+            seen += 1;
+        }
+    }
+    drop(watcher);
+    proxy.cut();
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(matches!(run.child.try_wait(), Ok(None)), "the job ended before the broker came back");
+    proxy.restore();
+    let status = run.finish(Duration::from_secs(90));
+    let log = run.log.join("\n");
+    eprintln!("job log:\n{log}");
+    assert!(status.success(), "the job fails:\n{log}");
+    assert!(
+        log.lines().any(|l| l.contains("Sink(table=[default_catalog.default_database.out]): kafka error")),
+        "the lost connection is logged:\n{log}"
+    );
+    let got: Vec<i64> = consume_all(&bootstrap, &topic, 1)
+        .into_iter()
+        .map(|(_, v)| {
+            let v: serde_json::Value = serde_json::from_str(&v.unwrap_or_default()).expect("json");
+            v["id"].as_i64().expect("id")
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<i64> = got.iter().copied().collect();
+    assert_eq!(distinct, (1..=400).collect(), "every row arrives (at least once)");
+    eprintln!("{} messages for 400 rows", got.len());
 }

@@ -1,8 +1,15 @@
 //! Support for sluice's end-to-end tests: the `sluice` CLI built once, run on jobs, with generated
-//! crates sharing one target directory under the workspace's `target/`.
+//! crates sharing one target directory under the workspace's `target/`; a running job whose log the
+//! test watches ([`RunningJob`]); a TCP forwarder the connector tests cut to make a server go away
+//! mid-run ([`proxy::TcpProxy`]).
+
+pub mod proxy;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 use std::sync::OnceLock;
 
 pub fn workspace_root() -> PathBuf {
@@ -113,4 +120,91 @@ pub fn normalize_paths(text: &str) -> String {
 /// Whether something accepts TCP connections on 127.0.0.1:`port`.
 pub fn listening(port: u16) -> bool {
     std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+/// A running job whose stderr lines are collected by a thread.
+pub struct RunningJob {
+    pub child: Child,
+    lines: mpsc::Receiver<String>,
+    pub log: Vec<String>,
+}
+
+impl RunningJob {
+    pub fn start(binary: &Path, args: &[&str], cwd: &Path) -> Self {
+        let mut child = Command::new(binary)
+            .args(args)
+            .current_dir(cwd)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the job starts");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        RunningJob {
+            child,
+            lines,
+            log: Vec::new(),
+        }
+    }
+
+    /// Waits (up to 60 s) for a log line containing `needle`.
+    pub fn wait_for_log(&mut self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if self.log.iter().any(|l| l.contains(needle)) {
+                return;
+            }
+            match self.lines.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) => self.log.push(line),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Ok(Some(status)) = self.child.try_wait() {
+                        self.drain();
+                        panic!("the job exited ({status}) before logging {needle:?}:\n{}", self.log.join("\n"));
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        panic!("no log line {needle:?} within 60 s:\n{}", self.log.join("\n"));
+    }
+
+    pub fn drain(&mut self) {
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
+            self.log.push(line);
+        }
+    }
+
+    /// Waits (up to `limit`) for the job to end, collecting its log; its exit status.
+    pub fn finish(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            while let Ok(line) = self.lines.try_recv() {
+                self.log.push(line);
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.drain();
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the job did not end within {limit:?}:\n{}",
+                self.log.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for RunningJob {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

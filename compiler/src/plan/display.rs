@@ -160,6 +160,22 @@ impl fmt::Display for PlanNode {
                     p => write!(f, " parallelism={p}")?,
                 }
             }
+            StreamOp::KafkaSource(k) => {
+                write!(f, "KafkaSource name={:?} schema={:?} start={:?}", k.name, k.schema, k.start)?;
+                if k.topic_pattern {
+                    write!(f, " topic_pattern")?;
+                }
+                if k.bounded {
+                    write!(f, " bounded")?;
+                }
+            }
+            StreamOp::KafkaSink(k) => {
+                write!(f, "KafkaSink({}) value={:?}", inputs.join(", "), k.value)?;
+                if let Some(key) = &k.key {
+                    write!(f, " key={key:?}")?;
+                }
+                write!(f, " delivery_guarantee={}", k.delivery_guarantee)?;
+            }
             StreamOp::Relational(rel) => {
                 if !inputs.is_empty() {
                     write!(f, "({}) ", inputs.join(", "))?;

@@ -70,7 +70,11 @@ fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, Co
             .first()
             .and_then(|&i| nodes.get(i))
             .map(|n| n.output.clone());
-        let mut op = lower_op(node, sources)?;
+        let mut op = if node.op == "sink.kafka" {
+            StreamOp::KafkaSink(super::kafka::lower_sink(node, input_type.as_ref())?)
+        } else {
+            lower_op(node, sources)?
+        };
         let job_parallelism = job.config.parallelism.unwrap_or(0);
         let node_parallelism = param(node, "parallelism").and_then(Json::as_u64).map(|p| p as u32);
         if let StreamOp::Print { parallelism, key_type, .. } = &mut op {
@@ -84,7 +88,7 @@ fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, Co
             .at(node.site.clone()));
         }
         let output = match (&op, &node.output_type) {
-            (StreamOp::Print { .. }, _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
+            (StreamOp::Print { .. } | StreamOp::KafkaSink(_), _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
             (_, Some(ty)) => ty.clone(),
             (_, None) => TypeInfo::Pickled,
         };
@@ -186,6 +190,7 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
                 .and_then(|w| serde_json::from_value::<WatermarkSpec>(w.clone()).ok())
                 .ok_or_else(|| internal(node, "has no watermark strategy"))?,
         },
+        "source.kafka" => StreamOp::KafkaSource(super::kafka::lower_source(node)?),
         "source.collection" => StreamOp::CollectionSource {
             element_count: node
                 .preview

@@ -6,6 +6,7 @@
 //! simple UDFs) can work from them.
 
 mod display;
+pub mod kafka;
 pub(crate) mod lower;
 
 pub use lower::lower_recording;
@@ -141,6 +142,9 @@ pub enum StreamOp {
     FileLinesSource { name: String, charset: String },
     /// `env.from_collection(elements, type_info)`: the elements are values read when the binary runs.
     CollectionSource { element_count: Option<usize> },
+    /// `env.from_source(KafkaSource...build(), ...)`: messages of Kafka topics as STRING or Row
+    /// elements; servers, topics and offsets are values read when the binary runs.
+    KafkaSource(kafka::KafkaSourceSpec),
     /// `map(f)`: one output per input.
     Map { udf: Udf, keyed: bool },
     /// `flat_map(f)`: any number of outputs per input.
@@ -171,6 +175,8 @@ pub enum StreamOp {
     /// follows from the record's key (declared `key_type`, or the pickled key). `parallelism` 0: the
     /// job did not set one, so it is the machine's core count at run time, as in PyFlink.
     Print { identifier: Option<String>, parallelism: u32, key_type: Option<TypeInfo> },
+    /// `sink_to(KafkaSink...build())`: each element one message; output type = input type.
+    KafkaSink(kafka::KafkaSinkSpec),
     /// A Table API / SQL operator (scan, calc, group aggregate, sink) with its typed schema.
     Relational(crate::table::RelOp),
 }
@@ -247,6 +253,7 @@ impl StreamOp {
             StreamOp::NumberSequenceSource { .. }
                 | StreamOp::CollectionSource { .. }
                 | StreamOp::FileLinesSource { .. }
+                | StreamOp::KafkaSource(_)
                 | StreamOp::Relational(crate::table::RelOp::Scan { .. })
         )
     }
@@ -272,6 +279,8 @@ impl StreamOp {
             StreamOp::NumberSequenceSource { .. } => "from_source",
             StreamOp::CollectionSource { .. } => "from_collection",
             StreamOp::FileLinesSource { .. } => "from_source",
+            StreamOp::KafkaSource(_) => "from_source",
+            StreamOp::KafkaSink(_) => "sink_to",
             StreamOp::Map { .. } => "map",
             StreamOp::FlatMap { .. } => "flat_map",
             StreamOp::Filter { .. } => "filter",

@@ -377,7 +377,10 @@ pub fn table_settings(plan: &Plan) -> Vec<TableSetting> {
     let mut settings: Vec<TableSetting> = Vec::new();
     let kafka = |k: &super::kafka::KafkaOptions| {
         let mut options = vec![
-            ("topic".to_string(), k.topics.join(";")),
+            match &k.topic_pattern {
+                Some(pattern) => ("topic-pattern".to_string(), pattern.clone()),
+                None => ("topic".to_string(), k.topics.join(";")),
+            },
             ("properties.bootstrap.servers".to_string(), k.bootstrap_servers.clone()),
         ];
         if let Some(g) = &k.group_id {
@@ -474,6 +477,14 @@ pub fn runtime_features(plan: &Plan) -> Vec<&'static str> {
             _ => None,
         })
         .collect();
+    let datastream_kafka = plan
+        .jobs
+        .iter()
+        .flat_map(|job| &job.nodes)
+        .any(|node| matches!(node.op, StreamOp::KafkaSource(_) | StreamOp::KafkaSink(_)));
+    if datastream_kafka {
+        features.push("kafka");
+    }
     features.sort_unstable();
     features.dedup();
     features

@@ -366,6 +366,7 @@ impl TableDef {
             "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
                 .map_err(|m| err(self.options_span, m)),
             "kafka" => super::kafka::kafka_options(&self.options)
+                .and_then(super::kafka::sink_topic)
                 .map(|options| SinkConnector::Kafka {
                     options,
                     upsert_key: None,
@@ -379,6 +380,7 @@ impl TableDef {
                     ));
                 }
                 let options = super::kafka::kafka_options(&self.options)
+                    .and_then(super::kafka::sink_topic)
                     .map_err(|m| err(self.options_span, m))?;
                 if options.key_format.is_none() {
                     return Err(err(self.options_span, "the upsert-kafka connector needs a 'key.format' option"));

@@ -33,7 +33,7 @@ impl fmt::Display for RelOp {
                     SourceConnector::Kafka(k) => write!(
                         f,
                         "kafka topics={:?} format={}{}",
-                        k.topics.join(";"),
+                        k.topic_pattern.as_ref().map_or_else(|| k.topics.join(";"), |p| format!("/{p}/")),
                         k.format,
                         if k.bounded { " bounded" } else { "" }
                     )?,

@@ -25,6 +25,8 @@ pub enum KafkaStartup {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KafkaOptions {
     pub topics: Vec<String>,
+    /// A source's `topic-pattern`: a regex the whole topic name matches (instead of `topic`).
+    pub topic_pattern: Option<String>,
     pub bootstrap_servers: String,
     pub group_id: Option<String>,
     pub startup: KafkaStartup,
@@ -51,6 +53,10 @@ impl KafkaOptions {
     /// The table's name to the runtime's client settings.
     pub fn client_tokens(&self, table: &str) -> TokenStream {
         let topics = &self.topics;
+        let pattern = match &self.topic_pattern {
+            Some(p) => quote! { Some(#p.to_string()) },
+            None => quote! { None },
+        };
         let servers = &self.bootstrap_servers;
         let group = match &self.group_id {
             Some(g) => quote! { Some(#g.to_string()) },
@@ -62,6 +68,7 @@ impl KafkaOptions {
             connectors::kafka::KafkaClientConfig {
                 table: #table.to_string(),
                 topics: vec![#(#topics.to_string()),*],
+                topic_pattern: #pattern,
                 bootstrap_servers: #servers.to_string(),
                 group_id: #group,
                 properties: vec![#((#keys.to_string(), #values.to_string())),*],
@@ -91,16 +98,23 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
         all: options,
         used: vec!["connector", "connector.type", "connector.version", "connector.property-version"],
     };
-    if o.get("topic-pattern", "connector.topic-pattern").is_some() {
-        return Err("'topic-pattern' is not supported by sluice yet (list topics in 'topic')".into());
-    }
-    let topics: Vec<String> = o
-        .get("topic", "connector.topic")
-        .ok_or("the kafka connector needs a 'topic' option ('connector.topic' in the legacy form)")?
-        .split(';')
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
+    let topic_pattern = o.get("topic-pattern", "connector.topic-pattern").map(str::to_string);
+    let topics: Vec<String> = match (o.get("topic", "connector.topic"), &topic_pattern) {
+        (Some(_), Some(_)) => {
+            return Err("'topic' and 'topic-pattern' cannot both be set (give one of them)".into())
+        }
+        (None, None) => {
+            return Err("the kafka connector needs a 'topic' option ('connector.topic' in the legacy \
+                        form) or a 'topic-pattern'"
+                .into())
+        }
+        (None, Some(_)) => Vec::new(),
+        (Some(topic), None) => topic
+            .split(';')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
+    };
     let bootstrap_servers = o
         .get("properties.bootstrap.servers", "connector.properties.bootstrap.servers")
         .ok_or("the kafka connector needs 'properties.bootstrap.servers'")?
@@ -197,6 +211,7 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
     o.unknown(FORMAT_PREFIXES)?;
     Ok(KafkaOptions {
         topics,
+        topic_pattern,
         bootstrap_servers,
         group_id,
         startup,
@@ -209,6 +224,14 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
         properties,
         metadata: Vec::new(),
     })
+}
+
+/// A sink's options: one topic, no pattern (as Flink's Kafka sinks require).
+pub fn sink_topic(options: KafkaOptions) -> Result<KafkaOptions, String> {
+    if options.topic_pattern.is_some() {
+        return Err("'topic-pattern' is not supported for a Kafka sink (give its 'topic')".into());
+    }
+    Ok(options)
 }
 
 /// `partition:0,offset:42;partition:1,offset:300`.
@@ -273,7 +296,7 @@ pub fn source_expr(options: &KafkaOptions, table: &str, schema: &Schema) -> Toke
         quote! { .with_layout(vec![#(#columns),*]) }
     };
     quote! {
-        p.source(connectors::kafka_source::KafkaTableSource::new(#client, #startup, #bounded, #codec, #ignore)#layout)
+        p.source(connectors::kafka_source::KafkaSource::new(#client, #startup, #bounded, #codec, #ignore)#layout)
     }
 }
 
@@ -308,7 +331,7 @@ pub fn sink_stmt(
     };
     let value_columns = value_columns.iter().map(|&i| Lit::usize_unsuffixed(i));
     quote! {
-        p.operator(#input, connectors::kafka_sink::KafkaTableSink::new(
+        p.operator(#input, connectors::kafka_sink::KafkaSink::new(
             #client, #mode, #codec, vec![#(#value_columns),*], #casts));
     }
 }
@@ -352,6 +375,26 @@ mod tests {
         let k = kafka_options(&m).expect("valid");
         assert_eq!(k.topics.len(), 2);
         assert_eq!(k.startup, KafkaStartup::SpecificOffsets(vec![(0, 42), (1, 7)]));
+    }
+
+    #[test]
+    fn a_topic_pattern_instead_of_topics_for_sources_only() {
+        let pattern = options(&[
+            ("connector", "kafka"),
+            ("topic-pattern", "orders-.*"),
+            ("properties.bootstrap.servers", "h:1"),
+            ("format", "json"),
+        ]);
+        let k = kafka_options(&pattern).expect("valid");
+        assert_eq!(k.topic_pattern.as_deref(), Some("orders-.*"));
+        assert!(k.topics.is_empty());
+        assert!(sink_topic(k).expect_err("no pattern sinks").contains("topic-pattern"));
+        let mut both = pattern.clone();
+        both.insert("topic".into(), "orders-1".into());
+        assert!(kafka_options(&both).expect_err("both").contains("cannot both be set"));
+        let mut neither = pattern;
+        neither.remove("topic-pattern");
+        assert!(kafka_options(&neither).expect_err("neither").contains("'topic-pattern'"));
     }
 
 }

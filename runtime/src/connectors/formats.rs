@@ -7,7 +7,8 @@
 //! - `json`: an object per message, fields by column name; a missing field is NULL; numbers and
 //!   booleans may also arrive as strings (Flink's converters accept both). Encoded as
 //!   `{"a":1,"b":"x"}` in column order, NULL as `null`, DOUBLE as Java prints it.
-//! - `raw`: the whole message is the one STRING (UTF-8) column; NULL is an empty message.
+//! - `raw`: the whole message is the one STRING (UTF-8, invalid bytes as U+FFFD as Java decodes
+//!   them) column; NULL is an empty message.
 //!
 //! Used by the Kafka connector and the filesystem connector alike.
 //!
@@ -98,10 +99,9 @@ impl RowCodec {
     /// The fields of one message.
     pub fn decode(&self, bytes: &[u8]) -> Result<Vec<Value>, String> {
         match &self.format {
-            Format::Raw => {
-                let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-                Ok(vec![Value::Str(Arc::from(text))])
-            }
+            // As Java's `new String(bytes, UTF_8)` (the raw format, SimpleStringSchema): bytes
+            // that are not UTF-8 become U+FFFD rather than failing the record.
+            Format::Raw => Ok(vec![Value::Str(Arc::from(String::from_utf8_lossy(bytes)))]),
             Format::Csv { delimiter } => {
                 let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
                 let text = text.trim_end_matches(['\n', '\r']);
@@ -364,6 +364,7 @@ mod tests {
     fn raw_and_decimal_json() {
         let raw = RowCodec::new(Format::Raw, vec!["line".into()], vec![TypeInfo::String]);
         assert_eq!(raw.decode(b"hello").expect("valid"), vec![Value::Str(Arc::from("hello"))]);
+        assert_eq!(raw.decode(b"a\xffb").expect("lossy"), vec![Value::Str(Arc::from("a\u{fffd}b"))]);
         let dec = RowCodec::new(Format::Json, vec!["d".into()], vec![TypeInfo::String])
             .with_numeric_text(vec![true]);
         let mut out = Vec::new();

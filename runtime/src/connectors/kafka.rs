@@ -1,6 +1,7 @@
-//! What the Kafka source and sink share: the client settings a table's options give (with
-//! deploy-time overrides applied), the librdkafka configuration made from them, and the client
-//! context that turns librdkafka's errors into the job's log lines.
+//! What the Kafka source and sink share: the client settings a table's options (or a DataStream
+//! `KafkaSource` / `KafkaSink` builder) give, with a table's deploy-time overrides applied, the
+//! librdkafka configuration made from them, and the client context that turns librdkafka's errors
+//! into the job's log lines.
 
 use rdkafka::client::ClientContext;
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
@@ -10,12 +11,16 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use super::log;
 use crate::overrides::table_option;
 
-/// A Kafka table's client settings.
-#[derive(Debug, Clone)]
+/// A Kafka table's (or DataStream connector's) client settings.
+#[derive(Debug, Clone, Default)]
 pub struct KafkaClientConfig {
-    /// The table's name in the job (for messages and overrides).
+    /// The table's name in the job (for messages and overrides); empty for a DataStream connector,
+    /// which takes its settings from the script when the binary runs and has no overrides.
     pub table: String,
     pub topics: Vec<String>,
+    /// A source's `topic-pattern` (`set_topic_pattern`): a Java regex the whole topic name matches,
+    /// instead of `topics`.
+    pub topic_pattern: Option<String>,
     pub bootstrap_servers: String,
     pub group_id: Option<String>,
     /// Further `properties.*` options, passed to librdkafka as they are.
@@ -25,6 +30,9 @@ pub struct KafkaClientConfig {
 impl KafkaClientConfig {
     /// Applies `--set TABLE.OPTION=...`, `SLUICE_<TABLE>_<OPTION>` and `${ENV}` (see `overrides`).
     pub fn with_overrides(mut self) -> Self {
+        if self.table.is_empty() {
+            return self;
+        }
         let table = self.table.clone();
         let option = |key: &str, legacy: &str, value: Option<&str>| {
             table_option(&table, key, &[legacy], value)
@@ -48,6 +56,11 @@ impl KafkaClientConfig {
                 .filter(|t| !t.is_empty())
                 .collect();
         }
+        self.topic_pattern = option(
+            "topic-pattern",
+            "connector.topic-pattern",
+            self.topic_pattern.as_deref(),
+        );
         for (key, value) in &mut self.properties {
             let modern = format!("properties.{key}");
             let legacy = format!("connector.properties.{key}");
@@ -70,10 +83,21 @@ impl KafkaClientConfig {
             config.set(*key, *value);
         }
         for (key, value) in &self.properties {
+            // Java's client says `none` where librdkafka says `error` (the source resolves offsets
+            // itself and reports a partition without one; see `kafka_source`).
+            let value = if key == "auto.offset.reset" && value == "none" { "error" } else { value };
             config.set(key, value);
         }
         config.set_log_level(RDKafkaLogLevel::Warning);
         config
+    }
+
+    /// The topics for messages: the list, or the pattern.
+    pub fn describe_topics(&self) -> String {
+        match &self.topic_pattern {
+            Some(pattern) => format!("the topics matching '{pattern}'"),
+            None => self.topics.join(", "),
+        }
     }
 }
 

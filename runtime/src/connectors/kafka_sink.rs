@@ -1,6 +1,8 @@
-//! The Kafka sinks: `'connector' = 'kafka'` (append-only: each row one message) and
+//! The Kafka sinks: `'connector' = 'kafka'` (append-only: each row one message),
 //! `'connector' = 'upsert-kafka'` (a changelog keyed by the primary key: `+I`/`+U` write the row
-//! under its key, `-D` writes a tombstone, `-U` is dropped, as Flink's upsert-kafka sink does).
+//! under its key, `-D` writes a tombstone, `-U` is dropped, as Flink's upsert-kafka sink does), and
+//! the DataStream API's `KafkaSink` (`ds.sink_to(sink)`: each element one message, its value and
+//! optional key made by the record serializer's schemas).
 //!
 //! Delivery is at-least-once: messages are handed to the client (which batches and retries them
 //! through broker outages for `message.timeout.ms`, 5 minutes by default), every checkpoint and the
@@ -32,6 +34,9 @@ pub enum SinkMode {
     Append,
     /// Rows keyed by `key` (column indexes), encoded with `key_codec`.
     Upsert { key: Vec<usize>, key_codec: RowCodec },
+    /// DataStream elements, one message each; `key_codec` (a key serialization schema) makes each
+    /// message's key from the same element.
+    Stream { key_codec: Option<RowCodec> },
 }
 
 /// Collects the first delivery failure, for the operator to raise.
@@ -67,13 +72,15 @@ impl ProducerContext for DeliveryContext {
     }
 }
 
-pub struct KafkaTableSink {
+pub struct KafkaSink {
     name: String,
     client: KafkaClientConfig,
     mode: SinkMode,
     codec: RowCodec,
     /// The columns the message value holds when not all of them (EXCEPT_KEY: all but the key's).
     value_columns: Option<Vec<usize>>,
+    /// A table's columns from the query's (casts to the column types); empty for a DataStream sink,
+    /// which writes its elements as they are.
     casts: Vec<ScalarFn>,
     producer: Option<BaseProducer<DeliveryContext>>,
     failure: Arc<Mutex<Option<String>>>,
@@ -81,7 +88,7 @@ pub struct KafkaTableSink {
     value_buf: Vec<u8>,
 }
 
-impl KafkaTableSink {
+impl KafkaSink {
     pub fn new(
         client: KafkaClientConfig,
         mode: SinkMode,
@@ -93,7 +100,7 @@ impl KafkaTableSink {
             "Sink(table=[default_catalog.default_database.{}])",
             client.table
         );
-        KafkaTableSink {
+        KafkaSink {
             name,
             client,
             mode,
@@ -105,6 +112,19 @@ impl KafkaTableSink {
             key_buf: Vec::new(),
             value_buf: Vec::new(),
         }
+    }
+
+    /// A DataStream `KafkaSink` named `name`, writing elements (a STRING, or a row's fields) with
+    /// `codec`, keyed with `key_codec` when the record serializer has a key schema.
+    pub fn for_stream(
+        name: &str,
+        client: KafkaClientConfig,
+        codec: RowCodec,
+        key_codec: Option<RowCodec>,
+    ) -> Self {
+        let mut sink = KafkaSink::new(client, SinkMode::Stream { key_codec }, codec, Vec::new(), Vec::new());
+        sink.name = name.to_string();
+        sink
     }
 
     fn check_deliveries(&self) -> Result<()> {
@@ -168,7 +188,7 @@ impl KafkaTableSink {
     }
 }
 
-impl Operator for KafkaTableSink {
+impl Operator for KafkaSink {
     fn name(&self) -> &str {
         &self.name
     }
@@ -218,7 +238,11 @@ impl Operator for KafkaTableSink {
     fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
         for record in input {
             let (kind, fields) = record.into_row_parts();
-            let row: Vec<Value> = self.casts.iter().map(|cast| cast(&fields)).collect();
+            let row: Vec<Value> = if self.casts.is_empty() {
+                fields
+            } else {
+                self.casts.iter().map(|cast| cast(&fields)).collect()
+            };
             let subset: Vec<Value>;
             let value: &[Value] = match &self.value_columns {
                 None => &row,
@@ -255,6 +279,18 @@ impl Operator for KafkaTableSink {
                         self.codec.encode(value, &mut self.value_buf);
                     }
                     self.send(Some(0), tombstone)?;
+                }
+                SinkMode::Stream { key_codec } => {
+                    self.codec.encode(value, &mut self.value_buf);
+                    let key = match key_codec {
+                        Some(key_codec) => {
+                            self.key_buf.clear();
+                            key_codec.encode(value, &mut self.key_buf);
+                            Some(0)
+                        }
+                        None => None,
+                    };
+                    self.send(key, false)?;
                 }
             }
         }

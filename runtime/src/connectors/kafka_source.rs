@@ -1,33 +1,42 @@
-//! The Kafka source (`'connector' = 'kafka'`, legacy `'connector.type' = 'kafka'`), as Flink's
-//! `KafkaSource` reads: the source assigns itself every partition of its topics (no consumer-group
-//! rebalancing; the group id only names where offsets are committed), starting where the startup
-//! mode says, and decodes each message with the table's format.
+//! The Kafka source of both APIs: a table's `'connector' = 'kafka'` (legacy `'connector.type' =
+//! 'kafka'`) and the DataStream API's `KafkaSource` builder (`env.from_source(source, ...)`), read
+//! as Flink's `KafkaSource` reads: the source assigns itself every partition of its topics (no
+//! consumer-group rebalancing; the group id only names where offsets are committed), starting where
+//! the startup mode says, and decodes each message's value with its format.
 //!
+//! - Topics: a list, or a pattern (`'topic-pattern'`, `set_topic_pattern`) that the whole topic name
+//!   matches (as Java's `Pattern.matcher(topic).matches()`), resolved once at start (no partition
+//!   discovery; internal `__` topics excluded, as Kafka's admin client lists topics).
 //! - Startup: `earliest-offset`, `latest-offset`, `group-offsets` (the group's committed offsets; a
 //!   partition without one starts as `auto.offset.reset` says, `latest` by default as in Kafka's
-//!   client), `timestamp`, `specific-offsets`.
-//! - `scan.bounded.mode = 'latest-offset'` makes the source bounded: it ends when it has read every
-//!   partition to its end (the client's end-of-partition event; the broker's list-offsets answer is
-//!   not trusted, as tansu's counts batches, not records), so messages produced before the start are
-//!   all read. Otherwise it never ends; an idle poll returns an empty batch so
+//!   client, or fails with `none`), `timestamp`, `specific-offsets` (by partition; by topic and
+//!   partition for `KafkaOffsetsInitializer.offsets`).
+//! - Bounded (`scan.bounded.mode = 'latest-offset'`, `set_bounded(KafkaOffsetsInitializer.latest())`):
+//!   the source ends when it has read every partition to its end (the client's end-of-partition
+//!   event; the broker's list-offsets answer is not trusted, as tansu's counts batches, not records),
+//!   so messages produced before the start are all read. Each partition is then read from its own
+//!   queue, because the end-of-partition event names only the partition's number, which several
+//!   topics share. Otherwise the source never ends; an idle poll returns an empty batch so
 //!   processing time (sink flushes) advances.
+//! - Records: a table's row (decoded fields, and metadata columns `topic`, `partition`, `offset`,
+//!   `timestamp`, `timestamp-type` from the message), or a DataStream element (the one decoded field
+//!   of `SimpleStringSchema`, the row of `JsonRowDeserializationSchema`). Each record's timestamp is
+//!   the message's Kafka timestamp (event time for DataStream jobs), so `WATERMARK FOR ts` over a
+//!   `timestamp` column makes Kafka's time the event time.
 //! - A message that does not decode fails the job naming its topic, partition and offset; with
 //!   `ignore-parse-errors` it is skipped, logged (the first few) and counted (a summary line every
 //!   10 s while skipping and at the end).
-//! - Each record's timestamp is the message's Kafka timestamp (event time for DataStream jobs);
-//!   metadata columns (`topic`, `partition`, `offset`, `timestamp`, `timestamp-type`) come from the
-//!   message, so `WATERMARK FOR ts` over a `timestamp` column makes Kafka's time the event time.
 //! - The broker unreachable at start is a clear error; a broker gone mid-run is logged by the client,
 //!   which reconnects and goes on from the same offsets.
 //! - Offsets are committed (to the group, if any) at checkpoints, as Flink does; the consumer's
 //!   position is the state a checkpoint will snapshot.
 
-use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
-use rdkafka::message::Message;
+use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::formats::RowCodec;
@@ -46,7 +55,11 @@ pub enum StartupMode {
     Latest,
     GroupOffsets,
     Timestamp(i64),
+    /// Offsets by partition, for every topic (a table's `scan.startup.specific-offsets`).
     SpecificOffsets(Vec<(i32, i64)>),
+    /// Offsets by topic and partition (`KafkaOffsetsInitializer.offsets({KafkaTopicPartition: n})`);
+    /// other partitions start as `auto.offset.reset` says.
+    TopicOffsets(Vec<(String, i32, i64)>),
 }
 
 /// Where one column of the table comes from: the decoded message value, or the message's metadata
@@ -68,10 +81,19 @@ pub enum KafkaColumn {
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one idle poll waits for a message.
 const POLL_TIMEOUT: Duration = Duration::from_millis(100);
+/// How long a bounded source waits on the client between rounds over its idle partition queues.
+const QUEUE_WAIT: Duration = Duration::from_millis(5);
 /// Skipped records logged one by one before only the counts are.
 const LOGGED_SKIPS: u64 = 5;
 
-pub struct KafkaTableSource {
+/// A partition a bounded source has not read to its end yet, with the queue its messages arrive on.
+struct PendingPartition {
+    topic: String,
+    partition: i32,
+    queue: rdkafka::consumer::base_consumer::PartitionQueue<LoggingContext>,
+}
+
+pub struct KafkaSource {
     name: String,
     client: KafkaClientConfig,
     startup: StartupMode,
@@ -79,15 +101,18 @@ pub struct KafkaTableSource {
     codec: RowCodec,
     /// The table's columns; empty: exactly the decoded fields.
     layout: Vec<KafkaColumn>,
+    /// A DataStream element that is the one decoded field (STRING), not a row of the fields.
+    single_field: bool,
     ignore_parse_errors: bool,
-    consumer: Option<BaseConsumer<LoggingContext>>,
+    consumer: Option<Arc<BaseConsumer<LoggingContext>>>,
     /// For a bounded source: the partitions not yet read to their end.
-    pending: HashSet<(String, i32)>,
+    pending: Vec<PendingPartition>,
     skipped: u64,
     last_skip_report: Instant,
 }
 
-impl KafkaTableSource {
+impl KafkaSource {
+    /// The source of the Kafka table `client.table` (rows of the decoded fields).
     pub fn new(
         client: KafkaClientConfig,
         startup: StartupMode,
@@ -99,19 +124,37 @@ impl KafkaTableSource {
             "TableSourceScan(table=[[default_catalog, default_database, {}]])",
             client.table
         );
-        KafkaTableSource {
+        KafkaSource {
             name,
             client,
             startup,
             bounded,
             codec: codec.lenient(ignore_parse_errors),
             layout: Vec::new(),
+            single_field: false,
             ignore_parse_errors,
             consumer: None,
-            pending: HashSet::new(),
+            pending: Vec::new(),
             skipped: 0,
             last_skip_report: Instant::now(),
         }
+    }
+
+    /// A DataStream `KafkaSource` named `name` (`from_source`'s source name); `single_field`: each
+    /// element is the one field `codec` decodes (`SimpleStringSchema`), else the row of its fields.
+    pub fn for_stream(
+        name: &str,
+        client: KafkaClientConfig,
+        startup: StartupMode,
+        bounded: bool,
+        codec: RowCodec,
+        single_field: bool,
+        ignore_parse_errors: bool,
+    ) -> Self {
+        let mut source = KafkaSource::new(client, startup, bounded, codec, ignore_parse_errors);
+        source.name = name.to_string();
+        source.single_field = single_field;
+        source
     }
 
     /// The table's columns, when some come from the messages' metadata.
@@ -127,10 +170,38 @@ impl KafkaTableSource {
         ))
     }
 
+    /// The topics to read: the listed ones, or those the pattern matches now.
+    fn topics(&self, consumer: &BaseConsumer<LoggingContext>) -> Result<Vec<String>> {
+        let Some(pattern) = &self.client.topic_pattern else {
+            return Ok(self.client.topics.clone());
+        };
+        let regex = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+            JobError::User(format!("{}: the topic pattern '{pattern}' is not a valid regex: {e}", self.name))
+        })?;
+        let metadata = consumer
+            .fetch_metadata(None, METADATA_TIMEOUT)
+            .map_err(|e| self.unreachable("cannot reach the Kafka cluster", e))?;
+        let mut topics: Vec<String> = metadata
+            .topics()
+            .iter()
+            .map(|t| t.name().to_string())
+            .filter(|t| !t.starts_with("__") && regex.is_match(t))
+            .collect();
+        topics.sort();
+        if topics.is_empty() {
+            log(&self.name, &format!("no topic matches the pattern '{pattern}'"));
+        }
+        Ok(topics)
+    }
+
     /// Every partition of the topics, with the offset the startup mode gives.
-    fn assignment(&self, consumer: &BaseConsumer<LoggingContext>) -> Result<TopicPartitionList> {
+    fn assignment(
+        &self,
+        consumer: &BaseConsumer<LoggingContext>,
+        topics: &[String],
+    ) -> Result<TopicPartitionList> {
         let mut assignment = TopicPartitionList::new();
-        for topic in &self.client.topics {
+        for topic in topics {
             let metadata = consumer
                 .fetch_metadata(Some(topic), METADATA_TIMEOUT)
                 .map_err(|e| self.unreachable("cannot reach the Kafka cluster", e))?;
@@ -150,17 +221,22 @@ impl KafkaTableSource {
                 )));
             }
             for partition in meta.partitions() {
+                let id = partition.id();
                 let offset = match &self.startup {
                     StartupMode::Earliest => Offset::Beginning,
                     StartupMode::Latest => Offset::End,
                     StartupMode::GroupOffsets | StartupMode::Timestamp(_) => Offset::Invalid,
                     StartupMode::SpecificOffsets(offsets) => offsets
                         .iter()
-                        .find(|(p, _)| *p == partition.id())
+                        .find(|(p, _)| *p == id)
                         .map_or(Offset::Invalid, |(_, o)| Offset::Offset(*o)),
+                    StartupMode::TopicOffsets(offsets) => offsets
+                        .iter()
+                        .find(|(t, p, _)| t == topic && *p == id)
+                        .map_or(Offset::Invalid, |(_, _, o)| Offset::Offset(*o)),
                 };
                 assignment
-                    .add_partition_offset(topic, partition.id(), offset)
+                    .add_partition_offset(topic, id, offset)
                     .map_err(|e| JobError::Internal(format!("assigning {topic}: {e}")))?;
             }
         }
@@ -185,20 +261,33 @@ impl KafkaTableSource {
         }
         // Resolve "the end" now rather than letting the client look it up after the assignment, so
         // that everything produced after the start (and the start's log line) is read.
-        let reset_to_end = self
+        let reset = self
             .client
             .properties
             .iter()
             .find(|(k, _)| k == "auto.offset.reset")
-            .is_none_or(|(_, v)| matches!(v.as_str(), "latest" | "largest" | "end"));
+            .map_or("latest", |(_, v)| v.as_str());
         let mut resolved = TopicPartitionList::new();
         for element in assignment.elements() {
-            let offset = match element.offset() {
+            let to_end = match element.offset() {
                 Offset::End => Some(true),
-                Offset::Invalid => Some(reset_to_end),
+                Offset::Invalid => match reset {
+                    "latest" | "largest" | "end" => Some(true),
+                    "none" | "error" => {
+                        return Err(JobError::User(format!(
+                            "{}: partition {} of topic '{}' has no committed offset for group {:?} \
+                             (and the offset reset strategy is NONE)",
+                            self.name,
+                            element.partition(),
+                            element.topic(),
+                            self.client.group_id.as_deref().unwrap_or_default()
+                        )))
+                    }
+                    _ => Some(false),
+                },
                 _ => None,
             };
-            let offset = match offset {
+            let offset = match to_end {
                 Some(true) => {
                     let (_, high) = consumer
                         .fetch_watermarks(element.topic(), element.partition(), METADATA_TIMEOUT)
@@ -239,9 +328,127 @@ impl KafkaTableSource {
     fn finished(&self) -> bool {
         self.bounded && self.pending.is_empty()
     }
+
+    /// Decodes one message into `out` (or skips it, or fails, as the parse-error policy says).
+    fn emit(&mut self, message: &BorrowedMessage<'_>, out: &mut Batch) -> Result<()> {
+        let (topic, partition, offset) = (message.topic(), message.partition(), message.offset());
+        let fields = match self.codec.decode(message.payload().unwrap_or_default()) {
+            Ok(fields) => fields,
+            Err(e) if self.ignore_parse_errors => {
+                let topic = topic.to_string();
+                self.skip(&topic, partition, offset, &e);
+                return Ok(());
+            }
+            Err(e) => {
+                return Err(JobError::User(format!(
+                    "{}: cannot decode the record at topic {topic}, partition {partition}, offset \
+                     {offset}: {e} (set 'format.ignore-parse-errors' / '<format>.ignore-parse-errors' \
+                     = 'true' to skip such records)",
+                    self.name
+                )))
+            }
+        };
+        let value = if self.single_field {
+            fields.into_iter().next().unwrap_or_default()
+        } else if self.layout.is_empty() {
+            Value::row(fields)
+        } else {
+            Value::row(
+                self.layout
+                    .iter()
+                    .map(|column| match *column {
+                        KafkaColumn::Value(i) => fields.get(i).cloned().unwrap_or_default(),
+                        KafkaColumn::Topic => Value::Str(Arc::from(topic)),
+                        KafkaColumn::Partition => Value::Int(i64::from(partition)),
+                        KafkaColumn::Offset => Value::Int(offset),
+                        KafkaColumn::Timestamp => message
+                            .timestamp()
+                            .to_millis()
+                            .map_or(Value::Null, |ms| Value::Str(ts_to_str(ms, 3))),
+                        KafkaColumn::TimestampType => Value::Str(Arc::from(match message.timestamp() {
+                            rdkafka::Timestamp::CreateTime(_) => "CreateTime",
+                            rdkafka::Timestamp::LogAppendTime(_) => "LogAppendTime",
+                            rdkafka::Timestamp::NotAvailable => "NoTimestampType",
+                        })),
+                    })
+                    .collect(),
+            )
+        };
+        let mut record = Record::new(value);
+        record.timestamp = message.timestamp().to_millis();
+        out.push(record);
+        Ok(())
+    }
+
+    /// An unbounded source: whatever the client has, waiting up to [`POLL_TIMEOUT`] for the first.
+    fn read_consumer(&mut self, consumer: &BaseConsumer<LoggingContext>, max: usize, out: &mut Batch) -> Result<()> {
+        let mut timeout = POLL_TIMEOUT;
+        while out.len() < max {
+            match consumer.poll(timeout) {
+                None => break,
+                Some(Err(e)) => {
+                    log(&self.name, &format!("kafka: {e}"));
+                    break;
+                }
+                Some(Ok(message)) => self.emit(&message, out)?,
+            }
+            timeout = Duration::ZERO;
+        }
+        Ok(())
+    }
+
+    /// A bounded source: each pending partition's queue in turn, until every one reported its end.
+    fn read_partitions(&mut self, consumer: &BaseConsumer<LoggingContext>, max: usize, out: &mut Batch) -> Result<()> {
+        let mut pending = std::mem::take(&mut self.pending);
+        let result = (|| {
+            let started = Instant::now();
+            while out.len() < max && !pending.is_empty() {
+                let mut progressed = false;
+                let mut i = 0;
+                while i < pending.len() && out.len() < max {
+                    match pending[i].queue.poll(Duration::ZERO) {
+                        None => i += 1,
+                        Some(Err(KafkaError::PartitionEOF(_))) => {
+                            pending.remove(i);
+                            progressed = true;
+                        }
+                        Some(Err(e)) => {
+                            let p = &pending[i];
+                            log(&self.name, &format!("kafka: topic {}, partition {}: {e}", p.topic, p.partition));
+                            i += 1;
+                        }
+                        Some(Ok(message)) => {
+                            self.emit(&message, out)?;
+                            progressed = true;
+                        }
+                    }
+                }
+                // The client's own queue serves its events (errors, logs); it holds messages only
+                // when some were fetched before the partitions were split off.
+                match consumer.poll(if progressed { Duration::ZERO } else { QUEUE_WAIT }) {
+                    Some(Ok(message)) => self.emit(&message, out)?,
+                    // Likewise an end reached before the split: it names a partition unambiguously
+                    // only when no other topic has a partition of that number.
+                    Some(Err(KafkaError::PartitionEOF(p)))
+                        if pending.iter().filter(|q| q.partition == p).count() == 1 =>
+                    {
+                        pending.retain(|q| q.partition != p);
+                    }
+                    Some(Err(KafkaError::PartitionEOF(_))) | None => {}
+                    Some(Err(e)) => log(&self.name, &format!("kafka: {e}")),
+                }
+                if !progressed && (!out.is_empty() || started.elapsed() >= POLL_TIMEOUT) {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        self.pending = pending;
+        result
+    }
 }
 
-impl Source for KafkaTableSource {
+impl Source for KafkaSource {
     fn name(&self) -> &str {
         &self.name
     }
@@ -252,7 +459,8 @@ impl Source for KafkaTableSource {
         // source uses its own and never commits to it.
         let mut settings = self.client.clone();
         if settings.group_id.is_none() {
-            settings.group_id = Some(format!("sluice-{}", settings.table));
+            let own = if settings.table.is_empty() { &self.name } else { &settings.table };
+            settings.group_id = Some(format!("sluice-{own}"));
         }
         let consumer: BaseConsumer<LoggingContext> = settings
             .client_config(&[
@@ -264,21 +472,27 @@ impl Source for KafkaTableSource {
                 operator: self.name.clone(),
             })
             .map_err(|e| JobError::User(format!("{}: bad Kafka client settings: {e}", self.name)))?;
-        let assignment = self.assignment(&consumer)?;
-        if self.bounded {
-            for element in assignment.elements() {
-                self.pending.insert((element.topic().to_string(), element.partition()));
-            }
-        }
+        let consumer = Arc::new(consumer);
+        let topics = self.topics(&consumer)?;
+        let assignment = self.assignment(&consumer, &topics)?;
         consumer
             .assign(&assignment)
             .map_err(|e| self.unreachable("cannot assign the topics' partitions", e))?;
+        if self.bounded {
+            for element in assignment.elements() {
+                let (topic, partition) = (element.topic().to_string(), element.partition());
+                let queue = consumer.split_partition_queue(&topic, partition).ok_or_else(|| {
+                    JobError::Internal(format!("{}: no queue for partition {partition} of {topic}", self.name))
+                })?;
+                self.pending.push(PendingPartition { topic, partition, queue });
+            }
+        }
         log(
             &self.name,
             &format!(
                 "reading {} partition(s) of {} from {}",
                 assignment.count(),
-                self.client.topics.join(", "),
+                self.client.describe_topics(),
                 self.client.bootstrap_servers
             ),
         );
@@ -290,80 +504,14 @@ impl Source for KafkaTableSource {
         if self.finished() {
             return Ok(false);
         }
-        let Some(consumer) = self.consumer.take() else {
+        let Some(consumer) = self.consumer.clone() else {
             return Ok(false);
         };
-        let mut timeout = POLL_TIMEOUT;
-        let mut result = Ok(());
-        while out.len() < max {
-            let message = match consumer.poll(timeout) {
-                None => break,
-                Some(Err(KafkaError::PartitionEOF(partition))) => {
-                    // Only a bounded source asks for end-of-partition events.
-                    self.pending.retain(|(_, p)| *p != partition);
-                    if self.finished() {
-                        break;
-                    }
-                    continue;
-                }
-                Some(Err(e)) => {
-                    log(&self.name, &format!("kafka: {e}"));
-                    break;
-                }
-                Some(Ok(message)) => message,
-            };
-            timeout = Duration::ZERO;
-            let (topic, partition, offset) = (message.topic(), message.partition(), message.offset());
-            match self.codec.decode(message.payload().unwrap_or_default()) {
-                Ok(fields) => {
-                    let fields = if self.layout.is_empty() {
-                        fields
-                    } else {
-                        self.layout
-                            .iter()
-                            .map(|column| match *column {
-                                KafkaColumn::Value(i) => fields.get(i).cloned().unwrap_or_default(),
-                                KafkaColumn::Topic => Value::Str(std::sync::Arc::from(topic)),
-                                KafkaColumn::Partition => Value::Int(i64::from(partition)),
-                                KafkaColumn::Offset => Value::Int(offset),
-                                KafkaColumn::Timestamp => message
-                                    .timestamp()
-                                    .to_millis()
-                                    .map_or(Value::Null, |ms| Value::Str(ts_to_str(ms, 3))),
-                                KafkaColumn::TimestampType => Value::Str(std::sync::Arc::from(
-                                    match message.timestamp() {
-                                        rdkafka::Timestamp::CreateTime(_) => "CreateTime",
-                                        rdkafka::Timestamp::LogAppendTime(_) => "LogAppendTime",
-                                        rdkafka::Timestamp::NotAvailable => "NoTimestampType",
-                                    },
-                                )),
-                            })
-                            .collect()
-                    };
-                    let mut record = Record::new(Value::row(fields));
-                    record.timestamp = message.timestamp().to_millis();
-                    out.push(record);
-                }
-                Err(e) if self.ignore_parse_errors => {
-                    let topic = topic.to_string();
-                    self.skip(&topic, partition, offset, &e);
-                }
-                Err(e) => {
-                    result = Err(JobError::User(format!(
-                        "{}: cannot decode the record at topic {topic}, partition {partition}, offset \
-                         {offset}: {e} (set 'format.ignore-parse-errors' / '<format>.ignore-parse-errors' \
-                         = 'true' to skip such records)",
-                        self.name
-                    )));
-                    break;
-                }
-            }
-            if self.finished() {
-                break;
-            }
+        if self.bounded {
+            self.read_partitions(&consumer, max, out)?;
+        } else {
+            self.read_consumer(&consumer, max, out)?;
         }
-        self.consumer = Some(consumer);
-        result?;
         if self.ignore_parse_errors && self.last_skip_report.elapsed() >= Duration::from_secs(10) {
             self.report_skips();
         }
@@ -374,6 +522,7 @@ impl Source for KafkaTableSource {
         if self.skipped > 0 {
             log(&self.name, &format!("{} malformed records skipped in all", self.skipped));
         }
+        self.pending.clear();
         Ok(())
     }
 }

@@ -112,6 +112,34 @@ impl<'py> JobBindings<'py> {
             .map_err(|e| JobError::User(format!("node {node}: '{name}' must be a list of strings: {e}")))
     }
 
+    /// A string (a connector's bootstrap servers, a topic, ...); `what` names it in errors.
+    pub fn string(&self, node: usize, name: &str, what: &str) -> Result<String> {
+        self.value(node, name)?
+            .extract::<String>()
+            .map_err(|e| JobError::User(format!("{what} must be a string: {e}")))
+    }
+
+    /// A string the script may leave unset (None).
+    pub fn optional_string(&self, node: usize, name: &str, what: &str) -> Result<Option<String>> {
+        self.value(node, name)?
+            .extract::<Option<String>>()
+            .map_err(|e| JobError::User(format!("{what} must be a string: {e}")))
+    }
+
+    /// `(key, value)` string pairs (a connector's client properties).
+    pub fn string_pairs(&self, node: usize, name: &str, what: &str) -> Result<Vec<(String, String)>> {
+        self.value(node, name)?
+            .extract::<Vec<(String, String)>>()
+            .map_err(|e| JobError::User(format!("{what} must be pairs of strings: {e}")))
+    }
+
+    /// `(topic, partition, offset)` triples (a Kafka source's starting offsets).
+    pub fn topic_offsets(&self, node: usize, name: &str, what: &str) -> Result<Vec<(String, i32, i64)>> {
+        self.value(node, name)?
+            .extract::<Vec<(String, i32, i64)>>()
+            .map_err(|e| JobError::User(format!("{what} must map KafkaTopicPartitions to int offsets: {e}")))
+    }
+
     /// A Python object the script passed as one of a node's values (a window function, a session gap
     /// extractor), as a function handle.
     pub fn udf_value(&self, node: usize, name: &str, method: Option<&str>, label: &str) -> Result<PyFunction> {

@@ -178,6 +178,15 @@ class DataStream(UnsupportedMethods):
                                     None, None, sites.user_site(2))
         return DataStreamSink(node)
 
+    def sink_to(self, sink):
+        from pyflink.datastream.connectors.kafka import KafkaSink
+        if not isinstance(sink, KafkaSink):
+            raise Unsupported(f"sink_to() with a {type(sink).__name__} is not supported by sluice yet (KafkaSink "
+                              "is)", sites.user_site(2))
+        node = self._env._graph.add("sink.kafka", [self._node], None, sink._params(), sink._values(), None, None,
+                                    sites.user_site(2))
+        return DataStreamSink(node)
+
     def _keyed_params(self):
         return {"keyed": False}
 

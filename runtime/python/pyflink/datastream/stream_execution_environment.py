@@ -2,6 +2,7 @@
 from pyflink.common.typeinfo import PickledBytesTypeInfo, TypeInformation, Types
 from pyflink.common.watermark_strategy import WatermarkStrategy
 from pyflink.datastream.connectors.file_system import FileSource
+from pyflink.datastream.connectors.kafka import KafkaSource
 from pyflink.datastream.connectors.number_seq import NumberSequenceSource
 from pyflink.datastream.data_stream import DataStream
 from _sluice import execution, sites
@@ -123,6 +124,16 @@ class StreamExecutionEnvironment(UnsupportedMethods):
                                     "charset": source._format._charset},
                                    {"paths": list(source._paths)}, None, None, sites.user_site(2))
             return DataStream(self, node)
+        if isinstance(source, KafkaSource):
+            params = dict(source._params(), name=source_name, watermark=watermark_strategy.spec())
+            node = self._graph.add("source.kafka", [], source._output_type(), params, source._values(), None,
+                                   None, sites.user_site(2))
+            stream = DataStream(self, node)
+            if watermark_strategy._kind != "none" or watermark_strategy._timestamp_assigner is not None:
+                # Kafka's record timestamps are the event time; the strategy's watermarks (and its
+                # assigner, if any) apply to the source's records as a downstream assigner would.
+                stream = stream.assign_timestamps_and_watermarks(watermark_strategy)
+            return stream
         raise Unsupported(f"source {type(source).__name__} is not supported by sluice yet", sites.user_site(2))
 
     def execute(self, job_name=None):
