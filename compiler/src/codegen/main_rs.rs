@@ -93,7 +93,8 @@ fn job_fn(index: usize, job: &JobPlan) -> TokenStream {
         ordinal(index + 1)
     )];
     doc.extend(job.nodes.iter().map(|n| format!(" - {n}")));
-    let nodes: Vec<TokenStream> = job.nodes.iter().map(|node| node_stmt(job, node)).collect();
+    let physical = crate::table::physical::Physical::analyze(&job.nodes);
+    let nodes: Vec<TokenStream> = job.nodes.iter().map(|node| node_stmt(job, node, &physical)).collect();
     // Jobs without Python functions or script values never read their bindings.
     let bindings = if nodes.iter().any(|n| uses_ident(n.clone(), "b")) {
         format_ident!("b")
@@ -128,7 +129,7 @@ fn ordinal(n: usize) -> String {
     }
 }
 
-fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
+fn node_stmt(job: &JobPlan, node: &PlanNode, physical: &crate::table::physical::Physical<'_>) -> TokenStream {
     let var = format_ident!("n{}", node.id);
     let id = proc_macro2::Literal::usize_unsuffixed(node.id);
     let input = node.inputs.first().map(|i| format_ident!("n{}", i));
@@ -296,7 +297,7 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
             };
             quote! { p.operator(#input, PrintSink::new(#identifier, #input_type) #parallel); }
         }
-        StreamOp::Relational(rel) => crate::table::codegen::rel_stmt(node.id, rel, &var, input.as_ref()),
+        StreamOp::Relational(rel) => crate::table::codegen::rel_stmt(node.id, rel, &var, input.as_ref(), physical),
     }
 }
 

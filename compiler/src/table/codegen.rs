@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::codegen_expr::{display_fn, scalar_fn, typed};
 use super::expr::{AggKind, Expr};
+use super::physical::{Physical, RelRef};
 use super::types::SqlType;
 use super::{RelOp, SinkConnector, SourceConnector};
 use crate::codegen::types::type_info;
@@ -35,23 +36,39 @@ fn display_type(ty: SqlType) -> TokenStream {
     type_info(&ty.connector_type().type_info())
 }
 
-/// The statement that adds `rel` (plan node `id`) to the pipeline as `var`, fed by `input`.
+/// The statement that adds `rel` (plan node `id`) to the pipeline as `var`, fed by `input`;
+/// `physical` says what its consumers read of it.
 pub fn rel_stmt(
     id: usize,
     rel: &RelOp,
     var: &proc_macro2::Ident,
     input: Option<&proc_macro2::Ident>,
+    physical: &Physical<'_>,
 ) -> TokenStream {
     let inputs: Vec<proc_macro2::Ident> = input.into_iter().cloned().collect();
-    rel_stmt_on(id, rel, var, &inputs)
+    rel_stmt_on(id, RelRef::plan(id), rel, var, &inputs, physical)
 }
 
-/// [`rel_stmt`] with all of the operator's inputs (a union has several).
+/// A projection's closures; those of columns no consumer reads yield NULL without computing.
+fn projection_fns(projection: &[Expr], read: &[bool]) -> Vec<TokenStream> {
+    projection
+        .iter()
+        .enumerate()
+        .map(|(i, e)| match read.get(i) {
+            Some(false) => quote! { Box::new(|_: &[table::Value]| table::Value::Null) },
+            _ => scalar_fn(e),
+        })
+        .collect()
+}
+
+/// [`rel_stmt`] with all of the operator's inputs (a union has several); `at` is the operator.
 fn rel_stmt_on(
     id: usize,
+    at: RelRef,
     rel: &RelOp,
     var: &proc_macro2::Ident,
     inputs: &[proc_macro2::Ident],
+    physical: &Physical<'_>,
 ) -> TokenStream {
     let input = inputs.first();
     let id_lit = Lit::usize_unsuffixed(id);
@@ -62,6 +79,11 @@ fn rel_stmt_on(
             schema,
             rowtime,
         } => {
+            // The watermark generator after the source reads the time column.
+            let mut read = physical.read_columns(at);
+            if let Some(slot) = rowtime.as_ref().and_then(|r| read.get_mut(r.column)) {
+                *slot = true;
+            }
             // DECIMAL and temporal columns are read as text and parsed by a Calc after the source.
             let scan = match source {
                 SourceConnector::File {
@@ -71,7 +93,10 @@ fn rel_stmt_on(
                     ignore_parse_errors,
                 } => {
                     let all: Vec<usize> = (0..schema.fields.len()).collect();
-                    let codec = super::formats::codec_tokens(format, *field_delimiter, schema, &all);
+                    let mut codec = super::formats::codec_tokens(format, *field_delimiter, schema, &all);
+                    if format == "csv" && read.contains(&false) {
+                        codec = quote! { #codec.reading(vec![#(#read),*]) };
+                    }
                     quote! { p.source(table::FileSource::new(#table, #path, #codec, #ignore_parse_errors)) }
                 }
                 SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema),
@@ -87,9 +112,13 @@ fn rel_stmt_on(
             if schema.fields.iter().all(|f| f.ty.connector_type() == f.ty) {
                 return quote! { let #var = #scan; #watermarks };
             }
-            let parse = schema.fields.iter().enumerate().map(|(index, f)| {
-                scalar_fn(&Expr::Column { index, ty: f.ty.connector_type() }.cast(f.ty))
-            });
+            let parse: Vec<Expr> = schema
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(index, f)| Expr::Column { index, ty: f.ty.connector_type() }.cast(f.ty))
+                .collect();
+            let parse = projection_fns(&parse, &read);
             quote! {
                 let #var = #scan;
                 let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#parse),*]));
@@ -123,7 +152,7 @@ fn rel_stmt_on(
                 }
                 None => quote! { None },
             };
-            let projection = projection.iter().map(scalar_fn);
+            let projection = projection_fns(projection, &physical.read_columns(at));
             quote! {
                 let #var = p.operator(#input, table::TableCalc::new(
                     vec![#(#calls),*], #filter, vec![#(#projection),*]));
@@ -135,12 +164,29 @@ fn rel_stmt_on(
             projection,
             ..
         } => {
+            let read = physical.read_columns(at);
+            // `[keys..., aggregates...]` as they are: the runtime builds the rows without closures.
+            let identity = projection.len() == keys.len() + aggs.len()
+                && !read.contains(&false)
+                && projection.iter().enumerate().all(|(i, e)| {
+                    let ty = keys.get(i).map(Expr::ty).or_else(|| aggs.get(i - keys.len()).map(|a| a.ty));
+                    matches!(e, Expr::Column { index, ty: t } if *index == i && Some(*t) == ty)
+                });
             let keys = keys.iter().map(scalar_fn);
             let aggs = agg_specs(id, aggs);
-            let projection = projection.iter().map(scalar_fn);
+            let mut options = TokenStream::new();
+            let projection = if identity {
+                options.extend(quote! { .identity_projection() });
+                Vec::new()
+            } else {
+                projection_fns(projection, &read)
+            };
+            if !physical.update_before(at) {
+                options.extend(quote! { .without_update_before() });
+            }
             quote! {
                 let #var = p.operator(#input, table::GroupAggregate::new(
-                    vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*]));
+                    vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*])#options);
             }
         }
         RelOp::WindowAggregate {
@@ -292,7 +338,7 @@ fn rel_stmt_on(
             let vars: Vec<proc_macro2::Ident> = (0..nodes.len()).map(|i| format_ident!("q{}", i)).collect();
             let stmts = nodes.iter().enumerate().map(|(i, node)| {
                 let ins: Vec<proc_macro2::Ident> = node.inputs.iter().filter_map(|&j| vars.get(j).cloned()).collect();
-                rel_stmt_on(id, &node.op, &vars[i], &ins)
+                rel_stmt_on(id, RelRef::sub(id, i), &node.op, &vars[i], &ins, physical)
             });
             let last = vars.last().cloned().unwrap_or_else(|| format_ident!("q0"));
             quote! { let #var = { #(#stmts)* #last }; }

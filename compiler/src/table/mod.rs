@@ -24,6 +24,7 @@ pub mod kafka;
 mod locate;
 pub mod lower;
 pub mod over;
+pub mod physical;
 pub mod sql;
 pub mod strings;
 pub mod temporal;

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use sluice_types::TypeInfo;
 
+use super::interner::Interner;
 use crate::format::java_double;
 use crate::value::Value;
 
@@ -53,6 +54,8 @@ pub struct RowCodec {
     numeric_text: Vec<bool>,
     /// CSV fields that do not parse are NULL instead of failing the row.
     lenient: bool,
+    /// The columns the job reads (empty: all); the others are decoded as NULL (projection push-down).
+    read: Vec<bool>,
     /// Each column's `"name":` in JSON, escaped once here rather than per row.
     json_keys: Vec<Vec<u8>>,
 }
@@ -76,12 +79,20 @@ impl RowCodec {
             types,
             numeric_text,
             lenient: false,
+            read: Vec::new(),
         }
     }
 
     /// With `ignore-parse-errors`: a CSV field that does not parse is NULL, as in Flink.
     pub fn lenient(mut self, lenient: bool) -> Self {
         self.lenient = lenient;
+        self
+    }
+
+    /// Only the columns marked are decoded (CSV): the job reads no other, so they are NULL, which
+    /// saves allocating their text and converting their numbers.
+    pub fn reading(mut self, read: Vec<bool>) -> Self {
+        self.read = read;
         self
     }
 
@@ -97,6 +108,19 @@ impl RowCodec {
 
     /// The fields of one message.
     pub fn decode(&self, bytes: &[u8]) -> Result<Vec<Value>, String> {
+        self.decode_interned(bytes, None)
+    }
+
+    /// [`RowCodec::decode`] of a message already known to be UTF-8 text.
+    pub fn decode_text(&self, text: &str, strings: Option<&mut Interner>) -> Result<Vec<Value>, String> {
+        match &self.format {
+            Format::Csv { delimiter } => self.decode_csv(text, *delimiter, strings),
+            _ => self.decode_interned(text.as_bytes(), strings),
+        }
+    }
+
+    /// [`RowCodec::decode`], CSV text fields shared through `strings`.
+    fn decode_interned(&self, bytes: &[u8], strings: Option<&mut Interner>) -> Result<Vec<Value>, String> {
         match &self.format {
             Format::Raw => {
                 let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
@@ -104,36 +128,7 @@ impl RowCodec {
             }
             Format::Csv { delimiter } => {
                 let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-                let text = text.trim_end_matches(['\n', '\r']);
-                // Most lines hold no quotes: split them in place, without allocating the fields.
-                let owned;
-                let fields: Vec<&str> = if text.contains('"') {
-                    owned = split_fields(text, *delimiter);
-                    owned.iter().map(String::as_str).collect()
-                } else {
-                    text.split(*delimiter).collect()
-                };
-                if fields.len() > self.types.len() {
-                    return Err(format!(
-                        "expected {} fields, found {}",
-                        self.types.len(),
-                        fields.len()
-                    ));
-                }
-                // Missing trailing fields are NULL; with `lenient`, so is a field that does not
-                // parse (Flink's CSV reader with ignore-parse-errors keeps the row).
-                self.types
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ty)| match fields.get(i) {
-                        None => Ok(Value::Null),
-                        Some(text) => match parse_field(text, ty) {
-                            Err(_) if self.lenient => Ok(Value::Null),
-                            Err(e) => Err(format!("field `{}`: {e}", self.names.get(i).map_or("?", String::as_str))),
-                            ok => ok,
-                        },
-                    })
-                    .collect()
+                self.decode_csv(text, *delimiter, strings)
             }
             Format::Json => {
                 let parsed: serde_json::Value =
@@ -151,6 +146,69 @@ impl RowCodec {
                     .collect()
             }
         }
+    }
+
+    fn decode_csv(&self, text: &str, delimiter: char, strings: Option<&mut Interner>) -> Result<Vec<Value>, String> {
+        let text = text.trim_end_matches(['\n', '\r']);
+        if text.contains('"') {
+            let fields = split_fields(text, delimiter);
+            self.csv_fields(fields.iter().map(String::as_str), strings)
+        } else if let Ok(byte) = u8::try_from(delimiter) {
+            // Most lines hold no quotes: their fields are read in place, split at an ASCII
+            // delimiter byte by byte.
+            self.csv_fields(AsciiSplit { text, at: Some(0), delimiter: byte }, strings)
+        } else {
+            self.csv_fields(text.split(delimiter), strings)
+        }
+    }
+
+    /// A CSV line's fields as a row. Missing trailing fields are NULL; with `lenient`, so is a field
+    /// that does not parse (Flink's CSV reader with ignore-parse-errors keeps the row). Columns the
+    /// job never reads are NULL too, but still checked (a bad number fails the row as before).
+    fn csv_fields<'t>(
+        &self,
+        mut fields: impl Iterator<Item = &'t str>,
+        mut strings: Option<&mut Interner>,
+    ) -> Result<Vec<Value>, String> {
+        let mut row = Vec::with_capacity(self.types.len());
+        for (i, ty) in self.types.iter().enumerate() {
+            let Some(text) = fields.next() else {
+                row.push(Value::Null);
+                continue;
+            };
+            let read = self.read.get(i).copied().unwrap_or(true);
+            let parsed = if read {
+                match (ty, strings.as_deref_mut()) {
+                    (TypeInfo::String, Some(strings)) => Ok(Value::Str(strings.get(i, text))),
+                    _ => parse_field(text, ty),
+                }
+            } else if self.lenient {
+                Ok(Value::Null)
+            } else {
+                check_field(text, ty).map(|()| Value::Null)
+            };
+            match parsed {
+                Ok(value) => row.push(value),
+                Err(_) if self.lenient => row.push(Value::Null),
+                Err(e) => {
+                    // Too many fields is the row's error, whichever field fails.
+                    let found = i + 1 + fields.count();
+                    if found > self.types.len() {
+                        return Err(self.too_many(found));
+                    }
+                    return Err(format!("field `{}`: {e}", self.names.get(i).map_or("?", String::as_str)));
+                }
+            }
+        }
+        let extra = fields.count();
+        if extra > 0 {
+            return Err(self.too_many(self.types.len() + extra));
+        }
+        Ok(row)
+    }
+
+    fn too_many(&self, found: usize) -> String {
+        format!("expected {} fields, found {found}", self.types.len())
     }
 
     /// One message's bytes for `fields` (appended to `out`).
@@ -194,6 +252,34 @@ impl RowCodec {
     }
 }
 
+/// The fields of a line without quotes, split at an ASCII delimiter (a char boundary, so each
+/// field is a `str` of its own).
+struct AsciiSplit<'t> {
+    text: &'t str,
+    /// Where the next field starts; `None` after the last.
+    at: Option<usize>,
+    delimiter: u8,
+}
+
+impl<'t> Iterator for AsciiSplit<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        let start = self.at?;
+        let rest = self.text.as_bytes().get(start..)?;
+        match rest.iter().position(|&b| b == self.delimiter) {
+            Some(len) => {
+                self.at = Some(start + len + 1);
+                self.text.get(start..start + len)
+            }
+            None => {
+                self.at = None;
+                self.text.get(start..)
+            }
+        }
+    }
+}
+
 /// Splits one CSV line, honouring double quotes.
 fn split_fields(line: &str, delimiter: char) -> Vec<String> {
     let mut fields = Vec::new();
@@ -222,7 +308,7 @@ fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> 
     Ok(match ty {
         TypeInfo::String => Value::Str(Arc::from(text)),
         TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long => {
-            Value::Int(text.trim().parse().map_err(|_| bad())?)
+            Value::Int(parse_i64(text).ok_or_else(bad)?)
         }
         TypeInfo::Float | TypeInfo::Double => Value::Float(text.trim().parse().map_err(|_| bad())?),
         TypeInfo::Boolean => Value::Bool(text.trim().eq_ignore_ascii_case("true")),
@@ -232,6 +318,32 @@ fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> 
             ))
         }
     })
+}
+
+/// Whether a field of a column the job does not read would parse, without building its value.
+fn check_field(text: &str, ty: &TypeInfo) -> std::result::Result<(), String> {
+    match ty {
+        TypeInfo::String | TypeInfo::Boolean => Ok(()),
+        TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long if parse_i64(text).is_some() => Ok(()),
+        _ => parse_field(text, ty).map(drop),
+    }
+}
+
+/// An integer field as `str::parse::<i64>` of its trimmed text reads it; plain digits (the common
+/// case) are converted straight from the bytes.
+fn parse_i64(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    // Up to 18 digits cannot overflow an i64.
+    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+        let magnitude = digits.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+        return Some(if negative { -magnitude } else { magnitude });
+    }
+    text.trim().parse().ok()
 }
 
 /// A JSON value as a field of type `ty`, converted as Flink's `JsonToRowDataConverters` do.

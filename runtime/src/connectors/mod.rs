@@ -8,6 +8,7 @@
 //!   and upsert), sharing [`kafka`]'s client settings and [`formats`]' csv/json/raw codecs.
 
 pub mod formats;
+pub mod interner;
 pub mod jdbc;
 #[cfg(feature = "kafka")]
 pub mod kafka;

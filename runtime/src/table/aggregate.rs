@@ -236,14 +236,67 @@ struct Bundle {
     started: i64,
 }
 
+/// The keyed state: groups live in a slab and the map holds their slots, so a row finds its group
+/// with one hash lookup by a borrowed key and updates it in place (no remove and re-insert); the
+/// slots of emptied groups are reused.
+#[derive(Default)]
+struct Groups {
+    slots: FxHashMap<Vec<Value>, usize>,
+    slab: Vec<Group>,
+    free: Vec<usize>,
+}
+
+impl Groups {
+    fn insert(&mut self, key: &[Value], width: usize) -> usize {
+        let group = Group {
+            accs: vec![Acc::default(); width],
+            rows: 0,
+            previous: Vec::with_capacity(width),
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slab[slot] = group;
+                slot
+            }
+            None => {
+                self.slab.push(group);
+                self.slab.len() - 1
+            }
+        };
+        self.slots.insert(key.to_vec(), slot);
+        slot
+    }
+
+    fn remove(&mut self, key: &[Value], slot: usize) {
+        self.slots.remove(key);
+        self.slab[slot].accs.clear();
+        self.slab[slot].previous.clear();
+        self.free.push(slot);
+    }
+}
+
+/// Buffers reused from row to row (the operator allocates only the rows it emits).
+#[derive(Default)]
+struct Scratch {
+    key: Vec<Value>,
+    values: Vec<Value>,
+    /// `[keys..., values...]`, what the projection reads.
+    input: Vec<Value>,
+}
+
 pub struct GroupAggregate {
     keys: Vec<ScalarFn>,
     aggs: Vec<AggSpec>,
     projection: Vec<ScalarFn>,
-    /// The keyed state: each group's accumulators.
-    groups: FxHashMap<Vec<Value>, Group>,
+    groups: Groups,
     /// `Some` when a Python aggregate function runs here (bundled processing).
     bundle: Option<Bundle>,
+    /// Whether an update emits `-U` before `+U`: Flink's planner drops `-U` when no consumer needs
+    /// it (a sink taking updates as upserts, such as blackhole), and so does the compiler.
+    update_before: bool,
+    /// The projection is the identity (see [`GroupAggregate::identity_projection`]).
+    identity: bool,
+    scratch: Scratch,
 }
 
 impl GroupAggregate {
@@ -253,67 +306,125 @@ impl GroupAggregate {
             keys,
             aggs,
             projection,
-            groups: FxHashMap::default(),
+            groups: Groups::default(),
             bundle,
+            update_before: true,
+            identity: false,
+            scratch: Scratch::default(),
         }
     }
 
-    fn emit(&self, kind: RowKind, key: &[Value], values: &[Value], out: &mut Batch) {
-        let mut input = Vec::with_capacity(key.len() + values.len());
-        input.extend_from_slice(key);
-        input.extend_from_slice(values);
-        let fields = self.projection.iter().map(|f| f(&input)).collect();
-        out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
+    /// The projection is the identity over `[keys..., aggregates...]`: rows are built without it.
+    pub fn identity_projection(mut self) -> Self {
+        self.identity = true;
+        self
+    }
+
+    /// Updates emit only `+U` (Flink's `generateUpdateBefore = false`).
+    pub fn without_update_before(mut self) -> Self {
+        self.update_before = false;
+        self
     }
 
     /// One key's rows (one row per call without Python aggregates; a bundle's rows with them): at most
     /// one change of the key's result is emitted.
-    fn process_rows(&mut self, key: Vec<Value>, rows: &[(RowKind, Vec<Value>)], out: &mut Batch) -> Result<()> {
+    fn process_rows<R: AsRef<[Value]>>(&mut self, key: &[Value], rows: &[(RowKind, R)], out: &mut Batch) -> Result<()> {
+        match self.accumulate(key, rows)? {
+            Some((slot, first)) => self.emit_change(key, slot, first, None, out),
+            None => Ok(()),
+        }
+    }
+
+    /// Applies `rows` to the key's group (created if new); `None` when they only retract a group
+    /// that is not (or no longer) in state, which Flink drops. Else the group's slot, and whether it
+    /// is new.
+    fn accumulate<R: AsRef<[Value]>>(&mut self, key: &[Value], rows: &[(RowKind, R)]) -> Result<Option<(usize, bool)>> {
         let is_retract = |kind: &RowKind| matches!(kind, RowKind::UpdateBefore | RowKind::Delete);
-        let (mut group, first, rows) = match self.groups.remove(&key) {
-            Some(group) => (group, false, rows),
+        let (slot, first, rows) = match self.groups.slots.get(key) {
+            Some(&slot) => (slot, false, rows),
             None => {
-                // A retraction of a group not (or no longer) in state is dropped, as in Flink.
                 let start = rows.iter().take_while(|(kind, _)| is_retract(kind)).count();
                 if start == rows.len() {
-                    return Ok(());
+                    return Ok(None);
                 }
-                let group = Group {
-                    accs: vec![Acc::default(); self.aggs.len()],
-                    rows: 0,
-                    previous: Vec::new(),
-                };
-                (group, true, &rows[start..])
+                (self.groups.insert(key, self.aggs.len()), true, &rows[start..])
             }
         };
+        let group = &mut self.groups.slab[slot];
         for (kind, fields) in rows {
             let retract = is_retract(kind);
             for (spec, acc) in self.aggs.iter().zip(group.accs.iter_mut()) {
-                spec.update(acc, fields, retract)?;
+                spec.update(acc, fields.as_ref(), retract)?;
             }
             group.rows += if retract { -1 } else { 1 };
         }
-        let values = self
-            .aggs
-            .iter()
-            .zip(&group.accs)
-            .map(|(spec, acc)| spec.current(acc))
-            .collect::<Result<Vec<Value>>>()?;
+        Ok(Some((slot, first)))
+    }
+
+    /// Emits the change of the group in `slot` (`+I` if `first`, `-U`/`+U` if its result changed,
+    /// `-D` if it emptied); the first row emitted reuses `spare`'s allocation.
+    fn emit_change(&mut self, key: &[Value], slot: usize, first: bool, mut spare: Option<Box<Row>>, out: &mut Batch) -> Result<()> {
+        let group = &mut self.groups.slab[slot];
+        let values = &mut self.scratch.values;
+        values.clear();
+        for (spec, acc) in self.aggs.iter().zip(&group.accs) {
+            values.push(spec.current(acc)?);
+        }
+        let mut emit = |kind: RowKind, values: &[Value]| {
+            let mut row = match spare.take() {
+                Some(mut row) => {
+                    row.kind = kind;
+                    row.fields.clear();
+                    row
+                }
+                None => Box::new(Row { kind, fields: Vec::with_capacity(key.len() + values.len()) }),
+            };
+            if self.identity {
+                // The row is `[key..., values...]` itself.
+                row.fields.extend_from_slice(key);
+                row.fields.extend_from_slice(values);
+            } else {
+                let input = &mut self.scratch.input;
+                input.clear();
+                input.extend_from_slice(key);
+                input.extend_from_slice(values);
+                row.fields.extend(self.projection.iter().map(|f| f(input)));
+            }
+            out.push(Record::new(Value::Row(row)));
+        };
         if group.rows <= 0 {
             if !first {
-                self.emit(RowKind::Delete, &key, &group.previous, out);
+                emit(RowKind::Delete, &group.previous);
             }
+            self.groups.remove(key, slot);
             return Ok(());
         }
         if first {
-            self.emit(RowKind::Insert, &key, &values, out);
-        } else if values != group.previous {
-            self.emit(RowKind::UpdateBefore, &key, &group.previous, out);
-            self.emit(RowKind::UpdateAfter, &key, &values, out);
+            emit(RowKind::Insert, values);
+        } else if *values != group.previous {
+            if self.update_before {
+                emit(RowKind::UpdateBefore, &group.previous);
+            }
+            emit(RowKind::UpdateAfter, values);
+        } else {
+            return Ok(());
         }
-        group.previous = values;
-        self.groups.insert(key, group);
+        std::mem::swap(&mut group.previous, values);
         Ok(())
+    }
+
+    /// One input row (without Python aggregates); its allocation is reused for the row emitted.
+    fn process_record(&mut self, record: Record, key: &mut Vec<Value>, out: &mut Batch) -> Result<()> {
+        let row = match record.value {
+            Value::Row(row) => row,
+            other => Box::new(Row { kind: RowKind::Insert, fields: vec![other] }),
+        };
+        key.clear();
+        key.extend(self.keys.iter().map(|f| f(&row.fields)));
+        match self.accumulate(key, &[(row.kind, row.fields.as_slice())])? {
+            Some((slot, first)) => self.emit_change(key, slot, first, Some(row), out),
+            None => Ok(()),
+        }
     }
 
     /// Processes the buffered bundle, key by key, inside one Python entry.
@@ -329,7 +440,7 @@ impl GroupAggregate {
         pyo3::Python::attach(|_py| {
             for key in order {
                 let key_rows = rows.remove(&key).unwrap_or_default();
-                self.process_rows(key, &key_rows, out)?;
+                self.process_rows(&key, &key_rows, out)?;
             }
             Ok(())
         })
@@ -366,12 +477,10 @@ impl Operator for GroupAggregate {
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         if self.bundle.is_none() {
-            for record in input {
-                let (kind, fields) = parts(record);
-                let key: Vec<Value> = self.keys.iter().map(|f| f(&fields)).collect();
-                self.process_rows(key, &[(kind, fields)], out)?;
-            }
-            return Ok(());
+            let mut key = std::mem::take(&mut self.scratch.key);
+            let result = input.into_iter().try_for_each(|record| self.process_record(record, &mut key, out));
+            self.scratch.key = key;
+            return result;
         }
         let mut full = false;
         if let Some(bundle) = self.bundle.as_mut() {

@@ -60,6 +60,9 @@ pub struct TableCalc {
     python: Vec<PyScalarCall>,
     filter: Option<PredicateFn>,
     projection: Vec<ScalarFn>,
+    /// The projection's output buffer, swapped with each row's fields: rows are projected in place,
+    /// their allocations passed on rather than freed and allocated again.
+    scratch: Vec<Value>,
 }
 
 impl TableCalc {
@@ -72,24 +75,43 @@ impl TableCalc {
             python,
             filter,
             projection,
+            scratch: Vec::new(),
         }
     }
 
-    fn finish(&self, kind: RowKind, fields: &[Value], timestamp: Option<i64>, out: &mut Batch) {
+    /// Filters and projects `fields` (of the extended row) into `self.scratch`; false if dropped.
+    fn project(&mut self, fields: &[Value]) -> bool {
         if let Some(filter) = &self.filter {
             if filter(fields) != Some(true) {
-                return;
+                return false;
             }
         }
-        let projected = self.projection.iter().map(|f| f(fields)).collect();
-        out.push(Record {
-            value: Value::Row(Box::new(Row {
-                kind,
-                fields: projected,
-            })),
-            key: None,
-            timestamp,
-        });
+        self.scratch.clear();
+        self.scratch.extend(self.projection.iter().map(|f| f(fields)));
+        true
+    }
+
+    /// Filters and projects a record, reusing its row.
+    fn finish(&mut self, mut record: Record, out: &mut Batch) {
+        if let Value::Row(row) = &mut record.value {
+            if self.project(&row.fields) {
+                std::mem::swap(&mut row.fields, &mut self.scratch);
+                record.key = None;
+                out.push(record);
+            }
+            return;
+        }
+        let (kind, fields, timestamp) = row_parts(record);
+        if self.project(&fields) {
+            out.push(Record {
+                value: Value::Row(Box::new(Row {
+                    kind,
+                    fields: std::mem::take(&mut self.scratch),
+                })),
+                key: None,
+                timestamp,
+            });
+        }
     }
 }
 
@@ -138,20 +160,33 @@ impl Operator for TableCalc {
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         if self.python.is_empty() {
             for record in input {
-                let (kind, fields, ts) = row_parts(record);
-                self.finish(kind, &fields, ts, out);
+                self.finish(record, out);
             }
             return Ok(());
         }
         Python::attach(|py| {
-            for record in input {
-                let (kind, mut fields, ts) = row_parts(record);
-                let base = fields.len();
-                for call in &self.python {
-                    let value = call.call(py, &fields[..base])?;
-                    fields.push(value);
+            for mut record in input {
+                // Each function's result is appended to the row it was called on.
+                if let Value::Row(row) = &mut record.value {
+                    let base = row.fields.len();
+                    for call in &self.python {
+                        let value = call.call(py, &row.fields[..base])?;
+                        row.fields.push(value);
+                    }
+                } else {
+                    let (kind, mut fields, timestamp) = row_parts(record);
+                    let base = fields.len();
+                    for call in &self.python {
+                        let value = call.call(py, &fields[..base])?;
+                        fields.push(value);
+                    }
+                    record = Record {
+                        value: Value::Row(Box::new(Row { kind, fields })),
+                        key: None,
+                        timestamp,
+                    };
                 }
-                self.finish(kind, &fields, ts, out);
+                self.finish(record, out);
             }
             Ok(())
         })

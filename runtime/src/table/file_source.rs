@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
 use crate::connectors::formats::RowCodec;
+use crate::connectors::interner::Interner;
 use crate::error::{JobError, Result};
 use crate::operator::Source;
 use crate::record::{Batch, Record};
@@ -22,7 +23,10 @@ pub struct FileSource {
     files: Vec<PathBuf>,
     reader: Option<(PathBuf, BufReader<File>)>,
     line_number: usize,
-    line: String,
+    /// The current line's bytes, reused from line to line.
+    line: Vec<u8>,
+    /// Repeated text values, shared rather than allocated per row.
+    strings: Interner,
 }
 
 impl FileSource {
@@ -35,7 +39,8 @@ impl FileSource {
             files: Vec::new(),
             reader: None,
             line_number: 0,
-            line: String::new(),
+            line: Vec::new(),
+            strings: Interner::default(),
         }
     }
 
@@ -91,7 +96,7 @@ impl Source for FileSource {
                 return Ok(false);
             };
             line.clear();
-            let read = reader.read_line(&mut line).map_err(|e| {
+            let read = reader.read_until(b'\n', &mut line).map_err(|e| {
                 JobError::User(format!("{}: reading {}: {e}", self.name, path.display()))
             })?;
             if read == 0 {
@@ -102,11 +107,20 @@ impl Source for FileSource {
                 continue;
             }
             self.line_number += 1;
-            let text = line.trim_end_matches(['\n', '\r']);
+            // Lines are read as bytes (no String per line); a line that is not UTF-8 fails the job
+            // as reading it as text did.
+            let Ok(text) = std::str::from_utf8(&line) else {
+                return Err(JobError::User(format!(
+                    "{}: reading {}: stream did not contain valid UTF-8",
+                    self.name,
+                    path.display()
+                )));
+            };
+            let text = text.trim_end_matches(['\n', '\r']);
             if text.is_empty() {
                 continue;
             }
-            match self.codec.decode(text.as_bytes()) {
+            match self.codec.decode_text(text, Some(&mut self.strings)) {
                 Ok(fields) => out.push(Record::new(Value::row(fields))),
                 Err(_) if self.ignore_parse_errors => {}
                 Err(e) => {
