@@ -13,12 +13,17 @@
 //!
 //! DECIMAL and temporal columns are read as their text (a cast after the source parses them) and
 //! written from their text; DECIMAL is written as a JSON number.
+//!
+//! A CSV codec may be told which columns the job reads ([`RowCodec::reading`]): the others decode
+//! as NULL without building their values, but a field that would not parse still fails (or, with
+//! ignore-parse-errors, nulls) its row exactly as before. Lines without quotes are split in place.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
 use sluice_types::TypeInfo;
 
+use super::bytes::find_byte;
 use super::interner::Interner;
 use crate::format::java_double;
 use crate::value::Value;
@@ -106,21 +111,20 @@ impl RowCodec {
         self.types.len()
     }
 
-    /// The fields of one message.
-    pub fn decode(&self, bytes: &[u8]) -> Result<Vec<Value>, String> {
-        self.decode_interned(bytes, None)
-    }
-
-    /// [`RowCodec::decode`] of a message already known to be UTF-8 text.
-    pub fn decode_text(&self, text: &str, strings: Option<&mut Interner>) -> Result<Vec<Value>, String> {
+    /// [`RowCodec::decode`] of a message already known to be UTF-8 text, into `row` (empty); CSV
+    /// text fields are shared through `strings`. On an error `row` holds what was decoded so far.
+    pub fn decode_into(&self, text: &str, strings: Option<&mut Interner>, row: &mut Vec<Value>) -> Result<(), String> {
         match &self.format {
-            Format::Csv { delimiter } => self.decode_csv(text, *delimiter, strings),
-            _ => self.decode_interned(text.as_bytes(), strings),
+            Format::Csv { delimiter } => self.decode_csv(text, *delimiter, strings, row),
+            _ => {
+                row.extend(self.decode(text.as_bytes())?);
+                Ok(())
+            }
         }
     }
 
-    /// [`RowCodec::decode`], CSV text fields shared through `strings`.
-    fn decode_interned(&self, bytes: &[u8], strings: Option<&mut Interner>) -> Result<Vec<Value>, String> {
+    /// The fields of one message.
+    pub fn decode(&self, bytes: &[u8]) -> Result<Vec<Value>, String> {
         match &self.format {
             Format::Raw => {
                 let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
@@ -128,7 +132,9 @@ impl RowCodec {
             }
             Format::Csv { delimiter } => {
                 let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-                self.decode_csv(text, *delimiter, strings)
+                let mut row = Vec::with_capacity(self.types.len());
+                self.decode_csv(text, *delimiter, None, &mut row)?;
+                Ok(row)
             }
             Format::Json => {
                 let parsed: serde_json::Value =
@@ -148,17 +154,23 @@ impl RowCodec {
         }
     }
 
-    fn decode_csv(&self, text: &str, delimiter: char, strings: Option<&mut Interner>) -> Result<Vec<Value>, String> {
+    fn decode_csv(
+        &self,
+        text: &str,
+        delimiter: char,
+        strings: Option<&mut Interner>,
+        row: &mut Vec<Value>,
+    ) -> Result<(), String> {
         let text = text.trim_end_matches(['\n', '\r']);
-        if text.contains('"') {
+        if find_byte(text.as_bytes(), b'"').is_some() {
             let fields = split_fields(text, delimiter);
-            self.csv_fields(fields.iter().map(String::as_str), strings)
+            self.csv_fields(fields.iter().map(String::as_str), strings, row)
         } else if let Ok(byte) = u8::try_from(delimiter) {
             // Most lines hold no quotes: their fields are read in place, split at an ASCII
-            // delimiter byte by byte.
-            self.csv_fields(AsciiSplit { text, at: Some(0), delimiter: byte }, strings)
+            // delimiter.
+            self.csv_fields(AsciiSplit { text, at: Some(0), delimiter: byte }, strings, row)
         } else {
-            self.csv_fields(text.split(delimiter), strings)
+            self.csv_fields(text.split(delimiter), strings, row)
         }
     }
 
@@ -169,8 +181,9 @@ impl RowCodec {
         &self,
         mut fields: impl Iterator<Item = &'t str>,
         mut strings: Option<&mut Interner>,
-    ) -> Result<Vec<Value>, String> {
-        let mut row = Vec::with_capacity(self.types.len());
+        row: &mut Vec<Value>,
+    ) -> Result<(), String> {
+        row.reserve(self.types.len());
         for (i, ty) in self.types.iter().enumerate() {
             let Some(text) = fields.next() else {
                 row.push(Value::Null);
@@ -204,7 +217,7 @@ impl RowCodec {
         if extra > 0 {
             return Err(self.too_many(self.types.len() + extra));
         }
-        Ok(row)
+        Ok(())
     }
 
     fn too_many(&self, found: usize) -> String {
@@ -267,7 +280,7 @@ impl<'t> Iterator for AsciiSplit<'t> {
     fn next(&mut self) -> Option<&'t str> {
         let start = self.at?;
         let rest = self.text.as_bytes().get(start..)?;
-        match rest.iter().position(|&b| b == self.delimiter) {
+        match find_byte(rest, self.delimiter) {
             Some(len) => {
                 self.at = Some(start + len + 1);
                 self.text.get(start..start + len)
@@ -339,8 +352,15 @@ fn parse_i64(text: &str) -> Option<i64> {
         _ => (false, bytes),
     };
     // Up to 18 digits cannot overflow an i64.
-    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
-        let magnitude = digits.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+    if !digits.is_empty() && digits.len() <= 18 {
+        let mut magnitude = 0i64;
+        for &d in digits {
+            let digit = d.wrapping_sub(b'0');
+            if digit > 9 {
+                return text.trim().parse().ok();
+            }
+            magnitude = magnitude * 10 + i64::from(digit);
+        }
         return Some(if negative { -magnitude } else { magnitude });
     }
     text.trim().parse().ok()
@@ -458,6 +478,29 @@ mod tests {
         let mut out = Vec::new();
         c.encode(&[Value::Str(Arc::from("x,y")), Value::Int(3), Value::Float(0.5)], &mut out);
         assert_eq!(out, b"\"x,y\",3,0.5");
+    }
+
+    #[test]
+    fn integers_read_as_str_parse_reads_them() {
+        for text in ["0", "-0", "+7", "42", " 42 ", "-9223372036854775808", "9223372036854775807",
+                     "9223372036854775808", "", "-", "+", "1_000", "12a", "٣", "000000000000000000012"] {
+            assert_eq!(parse_i64(text), text.trim().parse::<i64>().ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unread_columns_are_null_but_still_checked() {
+        let c = codec(Format::Csv { delimiter: ',' }).reading(vec![false, true, false]);
+        assert_eq!(c.decode(b"a,1,2.5").expect("valid"), vec![Value::Null, Value::Int(1), Value::Null]);
+        assert!(c.decode(b"a,1,x").expect_err("bad DOUBLE").contains("field `x`"));
+        assert!(c.decode(b"a,1,2,3").expect_err("too many").contains("expected 3 fields, found 4"));
+        let lenient = c.lenient(true);
+        assert_eq!(lenient.decode(b"a,x,y").expect("lenient"), vec![Value::Null, Value::Null, Value::Null]);
+        let mut strings = Interner::default();
+        let all = codec(Format::Csv { delimiter: ',' });
+        let mut row = Vec::new();
+        all.decode_into("b,2,1.0", Some(&mut strings), &mut row).expect("valid");
+        assert_eq!(row, vec![Value::str("b"), Value::Int(2), Value::Float(1.0)]);
     }
 
     #[test]

@@ -2,21 +2,23 @@
 //! so a repeated value (a URI, a country, a status) becomes a shared `Arc<str>` instead of a new
 //! allocation per row. Values are the same either way; only allocations differ.
 //!
-//! Each column's table is bounded, and a column whose values rarely repeat (ids, timestamps as
-//! text) stops being interned after a trial, so its memory is given back and its lookups stop.
+//! Each column's table is small and fixed, and a column whose values rarely repeat (ids, timestamps
+//! as text) stops being interned after a trial, so its memory is given back and its lookups stop.
 
+use std::hash::Hasher;
 use std::sync::Arc;
 
-use crate::fxhash::FxHashMap;
+use crate::fxhash::FxHasher;
 
-/// Distinct strings kept per column.
-const CAPACITY: usize = 1024;
+/// Strings kept per column, in a table indexed by their hash (a new string replaces the one in its
+/// slot): a few kilobytes per column, and no probing.
+const SLOTS: usize = 256;
 /// Lookups after which a column's hit rate is judged.
 const TRIAL: u32 = 4096;
 
 #[derive(Debug, Default, Clone)]
 struct Column {
-    strings: FxHashMap<Box<str>, Arc<str>>,
+    slots: Vec<Option<Arc<str>>>,
     lookups: u32,
     hits: u32,
     /// The column's values rarely repeat: no more interning.
@@ -49,14 +51,20 @@ impl Interner {
                 return Arc::from(text);
             }
         }
-        if let Some(shared) = c.strings.get(text) {
-            c.hits = c.hits.saturating_add(1);
-            return shared.clone();
+        if c.slots.is_empty() {
+            c.slots = vec![None; SLOTS];
+        }
+        let mut hasher = FxHasher::default();
+        hasher.write(text.as_bytes());
+        let slot = &mut c.slots[(hasher.finish() >> 32) as usize % SLOTS];
+        if let Some(shared) = slot {
+            if **shared == *text {
+                c.hits = c.hits.saturating_add(1);
+                return shared.clone();
+            }
         }
         let shared: Arc<str> = Arc::from(text);
-        if c.strings.len() < CAPACITY {
-            c.strings.insert(Box::from(text), shared.clone());
-        }
+        *slot = Some(shared.clone());
         shared
     }
 }
@@ -74,7 +82,7 @@ mod tests {
         for i in 0..=TRIAL {
             assert_eq!(&*interner.get(1, &i.to_string()), i.to_string());
         }
-        assert!(interner.columns[1].off && interner.columns[1].strings.is_empty());
+        assert!(interner.columns[1].off && interner.columns[1].slots.is_empty());
         assert!(!interner.columns[0].off);
     }
 }
