@@ -61,6 +61,27 @@ fn projection_fns(projection: &[Expr], read: &[bool]) -> Vec<TokenStream> {
         .collect()
 }
 
+/// `.keeping(...)` for a Calc whose output columns are partly its input's as they are (a column
+/// copied to the same place, or one no consumer reads): those stay in the row instead of being
+/// computed again. `input_width`: the Calc's input columns, if known.
+fn keep_tokens(projection: &[Expr], read: &[bool], input_width: Option<usize>) -> TokenStream {
+    let Some(width) = input_width else {
+        return quote! {};
+    };
+    let keep: Vec<bool> = projection
+        .iter()
+        .enumerate()
+        .map(|(j, e)| {
+            j < width && (read.get(j) == Some(&false) || matches!(e, Expr::Column { index, .. } if *index == j))
+        })
+        .collect();
+    if keep.contains(&true) {
+        quote! { .keeping(vec![#(#keep),*]) }
+    } else {
+        quote! {}
+    }
+}
+
 /// [`rel_stmt`] with all of the operator's inputs (a union has several); `at` is the operator.
 fn rel_stmt_on(
     id: usize,
@@ -118,10 +139,11 @@ fn rel_stmt_on(
                 .enumerate()
                 .map(|(index, f)| Expr::Column { index, ty: f.ty.connector_type() }.cast(f.ty))
                 .collect();
+            let keep = keep_tokens(&parse, &read, Some(parse.len()));
             let parse = projection_fns(&parse, &read);
             quote! {
                 let #var = #scan;
-                let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#parse),*]));
+                let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#parse),*])#keep);
                 #watermarks
             }
         }
@@ -152,10 +174,12 @@ fn rel_stmt_on(
                 }
                 None => quote! { None },
             };
-            let projection = projection_fns(projection, &physical.read_columns(at));
+            let read = physical.read_columns(at);
+            let keep = keep_tokens(projection, &read, physical.input_width(at));
+            let projection = projection_fns(projection, &read);
             quote! {
                 let #var = p.operator(#input, table::TableCalc::new(
-                    vec![#(#calls),*], #filter, vec![#(#projection),*]));
+                    vec![#(#calls),*], #filter, vec![#(#projection),*])#keep);
             }
         }
         RelOp::Aggregate {
@@ -172,9 +196,19 @@ fn rel_stmt_on(
                     let ty = keys.get(i).map(Expr::ty).or_else(|| aggs.get(i - keys.len()).map(|a| a.ty));
                     matches!(e, Expr::Column { index, ty: t } if *index == i && Some(*t) == ty)
                 });
+            let mut options = TokenStream::new();
+            let key_columns: Option<Vec<usize>> = keys
+                .iter()
+                .map(|k| match k {
+                    Expr::Column { index, .. } => Some(*index),
+                    _ => None,
+                })
+                .collect();
+            if let Some(columns) = key_columns.filter(|c| !c.is_empty()) {
+                options.extend(quote! { .key_columns(vec![#(#columns),*]) });
+            }
             let keys = keys.iter().map(scalar_fn);
             let aggs = agg_specs(id, aggs);
-            let mut options = TokenStream::new();
             let projection = if identity {
                 options.extend(quote! { .identity_projection() });
                 Vec::new()

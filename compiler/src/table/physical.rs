@@ -173,6 +173,15 @@ impl<'a> Physical<'a> {
         self.read.get(&at).cloned().unwrap_or_else(|| vec![false; width])
     }
 
+    /// The number of columns of `at`'s (first) input, when it is a relational operator's.
+    pub fn input_width(&self, at: RelRef) -> Option<usize> {
+        let producer = self.edges.iter().find_map(|e| match e.consumer {
+            Consumer::Rel { at: consumer, input: 0 } if consumer == at => Some(e.producer),
+            _ => None,
+        })?;
+        self.rel(producer).map(|r| r.schema().fields.len())
+    }
+
     /// Which of `at`'s output columns some consumer reads.
     pub fn read_columns(&self, at: RelRef) -> Vec<bool> {
         self.columns_read_vec(at)

@@ -3,7 +3,12 @@
 //! Per input row (as Flink's GroupAggFunction without mini-batch): the group's accumulators take the
 //! row (accumulate for +I/+U, retract for -U/-D); a new group emits `+I`, a changed group `-U` of its
 //! previous result then `+U` of the new one, an unchanged result nothing, and a group whose last row
-//! was retracted `-D`. The projection runs over `[keys..., aggregate values...]`.
+//! was retracted `-D`. The projection runs over `[keys..., aggregate values...]`. When no consumer
+//! needs UPDATE_BEFORE (the compiler asks, as Flink's planner asks the sinks), an update is `+U`
+//! alone, as Flink's `generateUpdateBefore = false`.
+//!
+//! Groups are updated in place, found by one lookup of the row's key columns where they lie; a row
+//! emitted reuses the allocation of the input row that caused it (see `row_pool`).
 //!
 //! With a Python aggregate function among the aggregates the operator works as PyFlink's Python group
 //! aggregate does: rows are buffered per key for a bundle (until 100000 rows, a second of wall clock,
@@ -13,11 +18,12 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::fxhash::FxHashMap;
 
 use super::py_aggregate::{PyAccumulator, PyAggCall};
-use super::{decimal, ScalarFn};
+use super::{decimal, row_pool, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
 use crate::record::{Batch, Record};
@@ -136,7 +142,7 @@ impl AggSpec {
             Some(arg) => arg(row),
             None => Value::Int(1),
         };
-        if value == Value::Null {
+        if matches!(value, Value::Null) {
             return Ok(());
         }
         if self.distinct {
@@ -280,22 +286,57 @@ impl Groups {
 struct Scratch {
     key: Vec<Value>,
     values: Vec<Value>,
+}
+
+/// Builds the changelog rows: the projection over `[keys..., aggregates...]`.
+struct ChangeRows {
+    projection: Vec<ScalarFn>,
+    /// The projection is the identity (see [`GroupAggregate::identity_projection`]).
+    identity: bool,
     /// `[keys..., values...]`, what the projection reads.
     input: Vec<Value>,
 }
 
+impl ChangeRows {
+    /// One changelog row, in `spare`'s allocation if given; with `last`, `key`'s values are moved
+    /// into it (leaving `key` empty) instead of copied.
+    fn change(&mut self, kind: RowKind, key: &mut Vec<Value>, values: &[Value], spare: Option<Box<Row>>, last: bool) -> Record {
+        let mut row = match spare {
+            Some(mut row) => {
+                row.kind = kind;
+                row.fields.clear();
+                row
+            }
+            None => Box::new(Row { kind, fields: Vec::with_capacity(key.len() + values.len()) }),
+        };
+        let target = if self.identity { &mut row.fields } else { &mut self.input };
+        target.clear();
+        if last {
+            target.append(key);
+        } else {
+            target.extend_from_slice(key);
+        }
+        target.extend_from_slice(values);
+        if !self.identity {
+            let input = &self.input;
+            row.fields.extend(self.projection.iter().map(|f| f(input)));
+        }
+        Record::new(Value::Row(row))
+    }
+}
+
 pub struct GroupAggregate {
     keys: Vec<ScalarFn>,
+    /// The keys are these columns of the input row, as they are (see [`GroupAggregate::key_columns`]).
+    key_columns: Option<Range<usize>>,
     aggs: Vec<AggSpec>,
-    projection: Vec<ScalarFn>,
+    rows: ChangeRows,
     groups: Groups,
     /// `Some` when a Python aggregate function runs here (bundled processing).
     bundle: Option<Bundle>,
     /// Whether an update emits `-U` before `+U`: Flink's planner drops `-U` when no consumer needs
     /// it (a sink taking updates as upserts, such as blackhole), and so does the compiler.
     update_before: bool,
-    /// The projection is the identity (see [`GroupAggregate::identity_projection`]).
-    identity: bool,
     scratch: Scratch,
 }
 
@@ -304,19 +345,29 @@ impl GroupAggregate {
         let bundle = aggs.iter().any(AggSpec::is_python).then(Bundle::default);
         GroupAggregate {
             keys,
+            key_columns: None,
             aggs,
-            projection,
+            rows: ChangeRows { projection, identity: false, input: Vec::new() },
             groups: Groups::default(),
             bundle,
             update_before: true,
-            identity: false,
             scratch: Scratch::default(),
         }
     }
 
     /// The projection is the identity over `[keys..., aggregates...]`: rows are built without it.
     pub fn identity_projection(mut self) -> Self {
-        self.identity = true;
+        self.rows.identity = true;
+        self
+    }
+
+    /// The keys are the input's columns `columns` as they are (adjacent, in order): a row's group
+    /// is found by them in place, without computing the keys.
+    pub fn key_columns(mut self, columns: Vec<usize>) -> Self {
+        let adjacent = columns.windows(2).all(|w| w[1] == w[0] + 1);
+        if let (Some(&first), true, true) = (columns.first(), adjacent, columns.len() == self.keys.len()) {
+            self.key_columns = Some(first..first + columns.len());
+        }
         self
     }
 
@@ -328,9 +379,9 @@ impl GroupAggregate {
 
     /// One key's rows (one row per call without Python aggregates; a bundle's rows with them): at most
     /// one change of the key's result is emitted.
-    fn process_rows<R: AsRef<[Value]>>(&mut self, key: &[Value], rows: &[(RowKind, R)], out: &mut Batch) -> Result<()> {
-        match self.accumulate(key, rows)? {
-            Some((slot, first)) => self.emit_change(key, slot, first, None, out),
+    fn process_rows<R: AsRef<[Value]>>(&mut self, mut key: Vec<Value>, rows: &[(RowKind, R)], out: &mut Batch) -> Result<()> {
+        match self.accumulate(&key, rows)? {
+            Some((slot, first)) => self.emit_change(&mut key, slot, first, None, out),
             None => Ok(()),
         }
     }
@@ -362,68 +413,76 @@ impl GroupAggregate {
     }
 
     /// Emits the change of the group in `slot` (`+I` if `first`, `-U`/`+U` if its result changed,
-    /// `-D` if it emptied); the first row emitted reuses `spare`'s allocation.
-    fn emit_change(&mut self, key: &[Value], slot: usize, first: bool, mut spare: Option<Box<Row>>, out: &mut Batch) -> Result<()> {
+    /// `-D` if it emptied); the first row emitted reuses `spare`'s allocation, and the last takes
+    /// the values of `key` (left empty) rather than copies of them.
+    fn emit_change(&mut self, key: &mut Vec<Value>, slot: usize, first: bool, mut spare: Option<Box<Row>>, out: &mut Batch) -> Result<()> {
         let group = &mut self.groups.slab[slot];
-        let values = &mut self.scratch.values;
+        let mut values = std::mem::take(&mut self.scratch.values);
         values.clear();
         for (spec, acc) in self.aggs.iter().zip(&group.accs) {
             values.push(spec.current(acc)?);
         }
-        let mut emit = |kind: RowKind, values: &[Value]| {
-            let mut row = match spare.take() {
-                Some(mut row) => {
-                    row.kind = kind;
-                    row.fields.clear();
-                    row
-                }
-                None => Box::new(Row { kind, fields: Vec::with_capacity(key.len() + values.len()) }),
-            };
-            if self.identity {
-                // The row is `[key..., values...]` itself.
-                row.fields.extend_from_slice(key);
-                row.fields.extend_from_slice(values);
-            } else {
-                let input = &mut self.scratch.input;
-                input.clear();
-                input.extend_from_slice(key);
-                input.extend_from_slice(values);
-                row.fields.extend(self.projection.iter().map(|f| f(input)));
-            }
-            out.push(Record::new(Value::Row(row)));
-        };
+        let rows = &mut self.rows;
         if group.rows <= 0 {
-            if !first {
-                emit(RowKind::Delete, &group.previous);
-            }
+            let previous = std::mem::take(&mut group.previous);
             self.groups.remove(key, slot);
+            if first {
+                if let Some(row) = spare {
+                    row_pool::give(row);
+                }
+            } else {
+                out.push(rows.change(RowKind::Delete, key, &previous, spare, true));
+            }
+            self.scratch.values = values;
             return Ok(());
         }
         if first {
-            emit(RowKind::Insert, values);
-        } else if *values != group.previous {
+            out.push(rows.change(RowKind::Insert, key, &values, spare, true));
+        } else if values != group.previous {
             if self.update_before {
-                emit(RowKind::UpdateBefore, &group.previous);
+                out.push(rows.change(RowKind::UpdateBefore, key, &group.previous, spare.take(), false));
             }
-            emit(RowKind::UpdateAfter, values);
+            out.push(rows.change(RowKind::UpdateAfter, key, &values, spare, true));
         } else {
+            if let Some(row) = spare {
+                row_pool::give(row);
+            }
+            self.scratch.values = values;
             return Ok(());
         }
-        std::mem::swap(&mut group.previous, values);
+        // The values emitted are the group's previous ones now; its old vector is the next scratch.
+        self.scratch.values = std::mem::replace(&mut group.previous, values);
         Ok(())
     }
 
     /// One input row (without Python aggregates); its allocation is reused for the row emitted.
     fn process_record(&mut self, record: Record, key: &mut Vec<Value>, out: &mut Batch) -> Result<()> {
-        let row = match record.value {
+        let mut row = match record.value {
             Value::Row(row) => row,
             other => Box::new(Row { kind: RowKind::Insert, fields: vec![other] }),
         };
-        key.clear();
-        key.extend(self.keys.iter().map(|f| f(&row.fields)));
-        match self.accumulate(key, &[(row.kind, row.fields.as_slice())])? {
+        let changed = match self.key_columns.clone() {
+            // Keys that are columns of the row are looked up where they are, then moved out of it.
+            Some(columns) if columns.end <= row.fields.len() => {
+                let changed = self.accumulate(&row.fields[columns.clone()], &[(row.kind, row.fields.as_slice())])?;
+                if changed.is_some() {
+                    key.clear();
+                    key.extend(row.fields[columns].iter_mut().map(std::mem::take));
+                }
+                changed
+            }
+            _ => {
+                key.clear();
+                key.extend(self.keys.iter().map(|f| f(&row.fields)));
+                self.accumulate(key, &[(row.kind, row.fields.as_slice())])?
+            }
+        };
+        match changed {
             Some((slot, first)) => self.emit_change(key, slot, first, Some(row), out),
-            None => Ok(()),
+            None => {
+                row_pool::give(row);
+                Ok(())
+            }
         }
     }
 
@@ -440,7 +499,7 @@ impl GroupAggregate {
         pyo3::Python::attach(|_py| {
             for key in order {
                 let key_rows = rows.remove(&key).unwrap_or_default();
-                self.process_rows(&key, &key_rows, out)?;
+                self.process_rows(key, &key_rows, out)?;
             }
             Ok(())
         })

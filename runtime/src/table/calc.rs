@@ -1,11 +1,16 @@
 //! `select` / `where`: Python scalar functions (one GIL acquisition per batch), then a native filter
 //! and projection. As in Flink's PythonCalc, each function's result is appended to the row as an extra
 //! column the compiled expressions read. Row kinds pass through unchanged.
+//!
+//! Rows are projected in place: the output columns that are the input's own at the same position
+//! (or that no consumer reads) stay as they are, the others are computed, and the row's allocation
+//! goes on downstream; a row the filter drops goes back to the row pool.
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyString, PyTuple};
 use sluice_types::TypeInfo;
 
+use super::py_strings::PyStrings;
 use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::Operator;
@@ -20,6 +25,8 @@ pub struct PyScalarCall {
     args: Vec<ScalarFn>,
     arg_types: Vec<TypeInfo>,
     result_type: TypeInfo,
+    /// Repeated string arguments and results, as the same objects.
+    strings: PyStrings,
 }
 
 impl PyScalarCall {
@@ -34,17 +41,33 @@ impl PyScalarCall {
             args,
             arg_types,
             result_type,
+            strings: PyStrings::default(),
         }
     }
 
-    fn call(&self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
+    fn call(&mut self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
         let mut args = Vec::with_capacity(self.args.len());
         for (arg, ty) in self.args.iter().zip(&self.arg_types) {
-            args.push(to_py(py, &arg(fields), ty).map_err(|e| self.function.error(py, e))?);
+            let arg = match (arg(fields), ty) {
+                (Value::Str(text), TypeInfo::String) => self.strings.to_py(py, &text).into_any(),
+                (value, ty) => to_py(py, &value, ty).map_err(|e| self.function.error(py, e))?,
+            };
+            args.push(arg);
         }
-        let result = PyTuple::new(py, args)
-            .and_then(|args| self.function.callable(py).call1(args))
-            .map_err(|e| self.function.error(py, e))?;
+        // Up to three arguments go by vectorcall, without a tuple.
+        let function = self.function.callable(py);
+        let result = match args.as_slice() {
+            [a] => function.call1((a,)),
+            [a, b] => function.call1((a, b)),
+            [a, b, c] => function.call1((a, b, c)),
+            _ => PyTuple::new(py, args).and_then(|args| function.call1(args)),
+        }
+        .map_err(|e| self.function.error(py, e))?;
+        if self.result_type == TypeInfo::String {
+            if let Ok(text) = result.downcast::<PyString>() {
+                return self.strings.from_py(text).map(Value::Str).map_err(|e| self.function.error(py, e));
+            }
+        }
         from_py(&result, &self.result_type)
             .map_err(|e| self.function.error(py, e))?
             .map_err(|e| {
@@ -63,6 +86,9 @@ pub struct TableCalc {
     /// The projection's output buffer, swapped with each row's fields: rows are projected in place,
     /// their allocations passed on rather than freed and allocated again.
     scratch: Vec<Value>,
+    /// Output columns that are the input's own at the same place (or that nothing reads): a row
+    /// keeps them as they are, and only the others are computed (empty: compute all).
+    keep: Vec<bool>,
 }
 
 impl TableCalc {
@@ -76,7 +102,42 @@ impl TableCalc {
             filter,
             projection,
             scratch: Vec::new(),
+            keep: Vec::new(),
         }
+    }
+
+    /// The output columns (by position) a row keeps from its input instead of computing them.
+    pub fn keeping(mut self, keep: Vec<bool>) -> Self {
+        if keep.len() == self.projection.len() {
+            self.keep = keep;
+        }
+        self
+    }
+
+    /// Filters a row and projects it in place (kept columns stay, the others are computed from the
+    /// row as it was); false if the filter drops it.
+    fn project_in_place(&mut self, fields: &mut Vec<Value>) -> bool {
+        if let Some(filter) = &self.filter {
+            if filter(fields) != Some(true) {
+                return false;
+            }
+        }
+        self.scratch.clear();
+        for (f, &keep) in self.projection.iter().zip(&self.keep) {
+            if !keep {
+                self.scratch.push(f(fields));
+            }
+        }
+        fields.resize(self.projection.len(), Value::Null);
+        let mut computed = self.scratch.drain(..);
+        for (field, &keep) in fields.iter_mut().zip(&self.keep) {
+            if !keep {
+                if let Some(value) = computed.next() {
+                    *field = value;
+                }
+            }
+        }
+        true
     }
 
     /// Filters and projects `fields` (of the extended row) into `self.scratch`; false if dropped.
@@ -94,10 +155,20 @@ impl TableCalc {
     /// Filters and projects a record, reusing its row.
     fn finish(&mut self, mut record: Record, out: &mut Batch) {
         if let Value::Row(row) = &mut record.value {
-            if self.project(&row.fields) {
-                std::mem::swap(&mut row.fields, &mut self.scratch);
+            let kept = if self.keep.is_empty() {
+                let kept = self.project(&row.fields);
+                if kept {
+                    std::mem::swap(&mut row.fields, &mut self.scratch);
+                }
+                kept
+            } else {
+                self.project_in_place(&mut row.fields)
+            };
+            if kept {
                 record.key = None;
                 out.push(record);
+            } else if let Value::Row(row) = record.value {
+                super::row_pool::give(row);
             }
             return;
         }
@@ -169,14 +240,14 @@ impl Operator for TableCalc {
                 // Each function's result is appended to the row it was called on.
                 if let Value::Row(row) = &mut record.value {
                     let base = row.fields.len();
-                    for call in &self.python {
+                    for call in &mut self.python {
                         let value = call.call(py, &row.fields[..base])?;
                         row.fields.push(value);
                     }
                 } else {
                     let (kind, mut fields, timestamp) = row_parts(record);
                     let base = fields.len();
-                    for call in &self.python {
+                    for call in &mut self.python {
                         let value = call.call(py, &fields[..base])?;
                         fields.push(value);
                     }

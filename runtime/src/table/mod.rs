@@ -18,6 +18,7 @@ pub mod join;
 pub mod over_aggregate;
 pub mod print_sink;
 pub mod py_aggregate;
+pub mod py_strings;
 pub mod row_pool;
 pub mod tableau;
 pub mod top_n;
