@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """sluice's benchmark suite: each job on sluice and, given a PyFlink venv, on PyFlink, in one run.
 
-    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window]
+    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window] [--rows N]
 
 Per job and engine: records/s excluding start-up (from a small and a large input: (n2-n1)/(t2-t1)),
 start-up (the whole run on 10 records: start, job, exit), peak RSS of the whole process tree (the JVM and Python workers too,
 for PyFlink), and sluice/PyFlink ratios. Results are appended to bench/results.csv with the date and
-the machine. `--small` uses tiny inputs so CI can run the suite without PyFlink (it cannot rot).
+the machine. `--small` uses tiny inputs so CI can run the suite without PyFlink (it cannot rot);
+`--rows N` measures on N records (and N/10 for the small input) instead of each job's full sizes.
 """
 import argparse
 import csv
@@ -136,6 +137,7 @@ def main():
     parser.add_argument("--debug", action="store_true", help="build jobs with the dev profile")
     parser.add_argument("--pyflink", help="a venv with apache-flink 2.3 installed")
     parser.add_argument("--jobs", default=",".join(JOBS))
+    parser.add_argument("--rows", type=int, help="records of the large input (the small one: a tenth)")
     parser.add_argument("--csv", default=os.path.join(ROOT, "bench", "results.csv"))
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "-q", "-p", "sluice"], cwd=ROOT, check=True)
@@ -145,6 +147,8 @@ def main():
     for name in args.jobs.split(","):
         job, job_args, small, full, prepare = JOBS[name]
         sizes = small if args.small else full
+        if args.rows:
+            sizes = (max(args.rows // 10, 1), args.rows)
         if prepare:
             prepare(10)
         binary = build_sluice(job, args.debug)
@@ -161,7 +165,8 @@ def main():
                   f"peak RSS {r['peak_rss_mb']:7.1f} MB  {ratio}")
             rows.append([date, machine, name, engine, r["n"], f"{r['seconds']:.3f}", f"{r['records_per_s']:.0f}",
                          f"{r['startup_s']:.3f}", f"{r['peak_rss_mb']:.1f}", ratio,
-                         "small" if args.small else "full", "debug" if args.debug else "release"])
+                         "small" if args.small else "rows" if args.rows else "full",
+                         "debug" if args.debug else "release"])
     new = not os.path.exists(args.csv)
     with open(args.csv, "a", newline="") as f:
         writer = csv.writer(f)
