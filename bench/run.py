@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """sluice's benchmark suite: each job on sluice and, given a PyFlink venv, on PyFlink, in one run.
 
-    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window] [--rows N]
+    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window] [--rows N] [--repeat K]
 
 Per job and engine: records/s excluding start-up (from a small and a large input: (n2-n1)/(t2-t1)),
 start-up (the whole run on 10 records: start, job, exit), peak RSS of the whole process tree (the JVM and Python workers too,
 for PyFlink), and sluice/PyFlink ratios. Results are appended to bench/results.csv with the date and
 the machine. `--small` uses tiny inputs so CI can run the suite without PyFlink (it cannot rot);
-`--rows N` measures on N records (and N/10 for the small input) instead of each job's full sizes.
+`--rows N` measures on N records (and N/10 for the small input) instead of each job's full sizes;
+`--repeat K` times each size K times and uses the median.
 """
 import argparse
 import csv
@@ -112,7 +113,8 @@ def build_sluice(job, debug, record_args=()):
     return out.stdout.strip().splitlines()[-1]
 
 
-def run_engine(engine, command, job_args, sizes, prepare):
+def run_engine(engine, command, job_args, sizes, prepare, repeat=1):
+    """Rates from the median of `repeat` timings per size (start-up times vary by seconds on PyFlink)."""
     if prepare:
         prepare(10)
     startup = measure(command + [a.format(n=10) for a in job_args], ROOT, engine.get("env"))[1]
@@ -121,13 +123,17 @@ def run_engine(engine, command, job_args, sizes, prepare):
         if prepare:
             prepare(n)
         args = [a.format(n=n) for a in job_args]
-        first, total, rss, code = measure(command + args, ROOT, engine.get("env"))
-        if code != 0:
-            raise SystemExit(f"{engine['name']} failed on {' '.join(command + args)} (exit {code})")
-        runs.append((n, first, total, rss))
-    (n1, _, t1, _), (n2, _, t2, _) = runs
+        totals, peak = [], 0
+        for _ in range(repeat):
+            _, total, rss, code = measure(command + args, ROOT, engine.get("env"))
+            if code != 0:
+                raise SystemExit(f"{engine['name']} failed on {' '.join(command + args)} (exit {code})")
+            totals.append(total)
+            peak = max(peak, rss)
+        runs.append((n, sorted(totals)[len(totals) // 2], peak))
+    (n1, t1, _), (n2, t2, _) = runs
     rate = (n2 - n1) / max(t2 - t1, 1e-9)
-    return {"records_per_s": rate, "startup_s": startup, "peak_rss_mb": max(r[3] for r in runs) / 1024,
+    return {"records_per_s": rate, "startup_s": startup, "peak_rss_mb": max(r[2] for r in runs) / 1024,
             "n": n2, "seconds": t2}
 
 
@@ -138,6 +144,7 @@ def main():
     parser.add_argument("--pyflink", help="a venv with apache-flink 2.3 installed")
     parser.add_argument("--jobs", default=",".join(JOBS))
     parser.add_argument("--rows", type=int, help="records of the large input (the small one: a tenth)")
+    parser.add_argument("--repeat", type=int, default=1, help="timings per size (their median is used)")
     parser.add_argument("--csv", default=os.path.join(ROOT, "bench", "results.csv"))
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "-q", "-p", "sluice"], cwd=ROOT, check=True)
@@ -152,11 +159,12 @@ def main():
         if prepare:
             prepare(10)
         binary = build_sluice(job, args.debug)
-        results = {"sluice": run_engine({"name": "sluice"}, [binary], job_args, sizes, prepare)}
+        results = {"sluice": run_engine({"name": "sluice"}, [binary], job_args, sizes, prepare, args.repeat)}
         if args.pyflink:
             env = dict(os.environ, PATH=os.path.join(args.pyflink, "bin") + os.pathsep + os.environ["PATH"])
             results["pyflink"] = run_engine({"name": "pyflink", "env": env},
-                                            [os.path.join(args.pyflink, "bin", "python"), job], job_args, sizes, prepare)
+                                            [os.path.join(args.pyflink, "bin", "python"), job], job_args, sizes, prepare,
+                                            args.repeat)
         for engine, r in results.items():
             ratio = ""
             if "pyflink" in results and engine == "sluice":
