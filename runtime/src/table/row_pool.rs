@@ -16,6 +16,8 @@ const CAPACITY: usize = 4096;
 const MAX_WIDTH: usize = 64;
 
 thread_local! {
+    // Boxed because table rows travel as `Value::Row(Box<Row>)`: the box is what is reused.
+    #[allow(clippy::vec_box)]
     static POOL: RefCell<Vec<Box<Row>>> = const { RefCell::new(Vec::new()) };
 }
 
