@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """sluice's benchmark suite: each job on sluice and, given a PyFlink venv, on PyFlink, in one run.
 
-    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window] [--sizes N1,N2]
+    python3 bench/run.py [--small] [--debug] [--pyflink VENV] [--jobs state,window] [--sizes N1,N2] [--rows N] [--repeat K]
 
 Per job and engine: records/s excluding start-up (from a small and a large input: (n2-n1)/(t2-t1)),
 start-up (the whole run on 10 records: start, job, exit), peak RSS of the whole process tree (the JVM and Python workers too,
 for PyFlink), and sluice/PyFlink ratios. Results are appended to bench/results.csv with the date and
-the machine. `--small` uses tiny inputs so CI can run the suite without PyFlink (it cannot rot).
+the machine. `--small` uses tiny inputs so CI can run the suite without PyFlink (it cannot rot);
+`--rows N` measures on N records (and N/10 for the small input) instead of each job's full sizes;
+`--repeat K` times each size K times and uses the median.
 """
 import argparse
 import csv
@@ -114,7 +116,8 @@ def build_sluice(job, debug, record_args=()):
     return out.stdout.strip().splitlines()[-1]
 
 
-def run_engine(engine, command, job_args, sizes, prepare):
+def run_engine(engine, command, job_args, sizes, prepare, repeat=1):
+    """Rates from the median of `repeat` timings per size (start-up times vary by seconds on PyFlink)."""
     if prepare:
         prepare(10)
     startup = measure(command + [a.format(n=10) for a in job_args], ROOT, engine.get("env"))[1]
@@ -123,13 +126,17 @@ def run_engine(engine, command, job_args, sizes, prepare):
         if prepare:
             prepare(n)
         args = [a.format(n=n) for a in job_args]
-        first, total, rss, code = measure(command + args, ROOT, engine.get("env"))
-        if code != 0:
-            raise SystemExit(f"{engine['name']} failed on {' '.join(command + args)} (exit {code})")
-        runs.append((n, first, total, rss))
-    (n1, _, t1, _), (n2, _, t2, _) = runs
+        totals, peak = [], 0
+        for _ in range(repeat):
+            _, total, rss, code = measure(command + args, ROOT, engine.get("env"))
+            if code != 0:
+                raise SystemExit(f"{engine['name']} failed on {' '.join(command + args)} (exit {code})")
+            totals.append(total)
+            peak = max(peak, rss)
+        runs.append((n, sorted(totals)[len(totals) // 2], peak))
+    (n1, t1, _), (n2, t2, _) = runs
     rate = (n2 - n1) / max(t2 - t1, 1e-9)
-    return {"records_per_s": rate, "startup_s": startup, "peak_rss_mb": max(r[3] for r in runs) / 1024,
+    return {"records_per_s": rate, "startup_s": startup, "peak_rss_mb": max(r[2] for r in runs) / 1024,
             "n": n2, "seconds": t2}
 
 
@@ -140,6 +147,8 @@ def main():
     parser.add_argument("--pyflink", help="a venv with apache-flink 2.3 installed")
     parser.add_argument("--jobs", default=",".join(JOBS))
     parser.add_argument("--sizes", help="the two input sizes N1,N2 instead of the job's own (a medium run)")
+    parser.add_argument("--rows", type=int, help="records of the large input (the small one: a tenth)")
+    parser.add_argument("--repeat", type=int, default=1, help="timings per size (their median is used)")
     parser.add_argument("--csv", default=os.path.join(ROOT, "bench", "results.csv"))
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "-q", "-p", "sluice"], cwd=ROOT, check=True)
@@ -149,16 +158,19 @@ def main():
     for name in args.jobs.split(","):
         job, job_args, small, full, prepare = JOBS[name]
         sizes = small if args.small else full
+        if args.rows:
+            sizes = (max(args.rows // 10, 1), args.rows)
         if args.sizes:
             sizes = tuple(int(n) for n in args.sizes.split(","))
         if prepare:
             prepare(10)
         binary = build_sluice(job, args.debug)
-        results = {"sluice": run_engine({"name": "sluice"}, [binary], job_args, sizes, prepare)}
+        results = {"sluice": run_engine({"name": "sluice"}, [binary], job_args, sizes, prepare, args.repeat)}
         if args.pyflink:
             env = dict(os.environ, PATH=os.path.join(args.pyflink, "bin") + os.pathsep + os.environ["PATH"])
             results["pyflink"] = run_engine({"name": "pyflink", "env": env},
-                                            [os.path.join(args.pyflink, "bin", "python"), job], job_args, sizes, prepare)
+                                            [os.path.join(args.pyflink, "bin", "python"), job], job_args, sizes, prepare,
+                                            args.repeat)
         for engine, r in results.items():
             ratio = ""
             if "pyflink" in results and engine == "sluice":
@@ -167,7 +179,8 @@ def main():
                   f"peak RSS {r['peak_rss_mb']:7.1f} MB  {ratio}")
             rows.append([date, machine, name, engine, r["n"], f"{r['seconds']:.3f}", f"{r['records_per_s']:.0f}",
                          f"{r['startup_s']:.3f}", f"{r['peak_rss_mb']:.1f}", ratio,
-                         args.sizes or ("small" if args.small else "full"), "debug" if args.debug else "release"])
+                         args.sizes or ("small" if args.small else "rows" if args.rows else "full"),
+                         "debug" if args.debug else "release"])
     new = not os.path.exists(args.csv)
     with open(args.csv, "a", newline="") as f:
         writer = csv.writer(f)

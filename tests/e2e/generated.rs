@@ -4,7 +4,10 @@
 use sluice_e2e::{normalize_paths, scratch_dir, sluice, text, workspace_root};
 
 fn generate(name: &str) -> std::path::PathBuf {
-    let job = workspace_root().join("examples").join(name).join("job.py");
+    generate_job(&workspace_root().join("examples").join(name).join("job.py"), name)
+}
+
+fn generate_job(job: &std::path::Path, name: &str) -> std::path::PathBuf {
     let out = scratch_dir().join("generated").join(name);
     let output = sluice(&[
         "build",
@@ -26,6 +29,18 @@ fn main_rs_snapshots() {
         let again =
             std::fs::read_to_string(generate(name).join("src/main.rs")).expect("main.rs written");
         assert_eq!(main, again);
+        insta::assert_snapshot!(format!("main_rs_{name}"), normalize_paths(&main));
+    }
+}
+
+/// The Table/SQL benchmark jobs: what the generated code leaves out (CSV columns the job never
+/// reads, projections of columns kept in place, `-U` rows a blackhole sink does not take).
+#[test]
+fn table_main_rs_snapshots() {
+    for name in ["cdn_sql", "cdn_udf"] {
+        let job = workspace_root().join("bench").join("jobs").join(format!("{name}.py"));
+        let out = generate_job(&job, name);
+        let main = std::fs::read_to_string(out.join("src/main.rs")).expect("main.rs written");
         insta::assert_snapshot!(format!("main_rs_{name}"), normalize_paths(&main));
     }
 }

@@ -93,7 +93,8 @@ fn job_fn(index: usize, job: &JobPlan) -> TokenStream {
         ordinal(index + 1)
     )];
     doc.extend(job.nodes.iter().map(|n| format!(" - {n}")));
-    let nodes: Vec<TokenStream> = job.nodes.iter().map(|node| node_stmt(job, node)).collect();
+    let physical = crate::table::physical::Physical::analyze(&job.nodes);
+    let nodes: Vec<TokenStream> = job.nodes.iter().map(|node| node_stmt(job, node, &physical)).collect();
     // Jobs without Python functions or script values never read their bindings.
     let bindings = if nodes.iter().any(|n| uses_ident(n.clone(), "b")) {
         format_ident!("b")
@@ -133,7 +134,7 @@ fn ordinal(n: usize) -> String {
     }
 }
 
-fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
+fn node_stmt(job: &JobPlan, node: &PlanNode, physical: &crate::table::physical::Physical<'_>) -> TokenStream {
     let var = format_ident!("n{}", node.id);
     let id = proc_macro2::Literal::usize_unsuffixed(node.id);
     let input = node.inputs.first().map(|i| format_ident!("n{}", i));
@@ -305,7 +306,7 @@ fn node_stmt(job: &JobPlan, node: &PlanNode) -> TokenStream {
         StreamOp::KafkaSink(spec) => crate::plan::kafka::sink_stmt(node.id, spec, input.as_ref()),
         StreamOp::Relational(rel) => {
             let inputs: Vec<proc_macro2::Ident> = node.inputs.iter().map(|i| format_ident!("n{}", i)).collect();
-            crate::table::codegen::rel_stmt(node.id, rel, &var, &inputs, &job.config)
+            crate::table::codegen::rel_stmt(node.id, rel, &var, &inputs, &job.config, physical)
         }
     }
 }

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::codegen_expr::{display_fn, scalar_fn, typed};
 use super::expr::{AggKind, Expr};
+use super::physical::{Physical, RelRef};
 use super::types::SqlType;
 use super::{RelOp, SinkConnector, SourceConnector};
 use crate::codegen::types::type_info;
@@ -37,24 +38,60 @@ fn display_type(ty: SqlType) -> TokenStream {
 }
 
 /// The statement that adds `rel` (plan node `id`) to the pipeline as `var`, fed by `inputs` (a union
-/// has several).
+/// has several); `physical` says what its consumers read of it.
 pub fn rel_stmt(
     id: usize,
     rel: &RelOp,
     var: &proc_macro2::Ident,
     inputs: &[proc_macro2::Ident],
     config: &JobConfig,
+    physical: &Physical<'_>,
 ) -> TokenStream {
-    rel_stmt_on(id, rel, var, inputs, config)
+    rel_stmt_on(id, RelRef::plan(id), rel, var, inputs, config, physical)
 }
 
-/// [`rel_stmt`] with all of the operator's inputs (a union has several).
+/// A projection's closures; those of columns no consumer reads yield NULL without computing.
+fn projection_fns(projection: &[Expr], read: &[bool]) -> Vec<TokenStream> {
+    projection
+        .iter()
+        .enumerate()
+        .map(|(i, e)| match read.get(i) {
+            Some(false) => quote! { Box::new(|_: &[table::Value]| table::Value::Null) },
+            _ => scalar_fn(e),
+        })
+        .collect()
+}
+
+/// `.keeping(...)` for a Calc whose output columns are partly its input's as they are (a column
+/// copied to the same place, or one no consumer reads): those stay in the row instead of being
+/// computed again. `input_width`: the Calc's input columns, if known.
+fn keep_tokens(projection: &[Expr], read: &[bool], input_width: Option<usize>) -> TokenStream {
+    let Some(width) = input_width else {
+        return quote! {};
+    };
+    let keep: Vec<bool> = projection
+        .iter()
+        .enumerate()
+        .map(|(j, e)| {
+            j < width && (read.get(j) == Some(&false) || matches!(e, Expr::Column { index, .. } if *index == j))
+        })
+        .collect();
+    if keep.contains(&true) {
+        quote! { .keeping(vec![#(#keep),*]) }
+    } else {
+        quote! {}
+    }
+}
+
+/// [`rel_stmt`] with all of the operator's inputs (a union has several); `at` is the operator.
 fn rel_stmt_on(
     id: usize,
+    at: RelRef,
     rel: &RelOp,
     var: &proc_macro2::Ident,
     inputs: &[proc_macro2::Ident],
     config: &JobConfig,
+    physical: &Physical<'_>,
 ) -> TokenStream {
     let input = inputs.first();
     let id_lit = Lit::usize_unsuffixed(id);
@@ -65,6 +102,11 @@ fn rel_stmt_on(
             schema,
             rowtime,
         } => {
+            // The watermark generator after the source reads the time column.
+            let mut read = physical.read_columns(at);
+            if let Some(slot) = rowtime.as_ref().and_then(|r| read.get_mut(r.column)) {
+                *slot = true;
+            }
             // DECIMAL and temporal columns are read as text and parsed by a Calc after the source.
             let scan = match source {
                 SourceConnector::File {
@@ -74,7 +116,10 @@ fn rel_stmt_on(
                     ignore_parse_errors,
                 } => {
                     let all: Vec<usize> = (0..schema.fields.len()).collect();
-                    let codec = super::formats::codec_tokens(format, *field_delimiter, schema, &all);
+                    let mut codec = super::formats::codec_tokens(format, *field_delimiter, schema, &all);
+                    if format == "csv" && read.contains(&false) {
+                        codec = quote! { #codec.reading(vec![#(#read),*]) };
+                    }
                     quote! { p.source(table::FileSource::new(#table, #path, #codec, #ignore_parse_errors)) }
                 }
                 SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema),
@@ -93,12 +138,17 @@ fn rel_stmt_on(
             if schema.fields.iter().all(|f| f.ty.connector_type() == f.ty) {
                 return quote! { let #var = #scan; #watermarks };
             }
-            let parse = schema.fields.iter().enumerate().map(|(index, f)| {
-                scalar_fn(&Expr::Column { index, ty: f.ty.connector_type() }.cast(f.ty))
-            });
+            let parse: Vec<Expr> = schema
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(index, f)| Expr::Column { index, ty: f.ty.connector_type() }.cast(f.ty))
+                .collect();
+            let keep = keep_tokens(&parse, &read, Some(parse.len()));
+            let parse = projection_fns(&parse, &read);
             quote! {
                 let #var = #scan;
-                let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#parse),*]));
+                let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#parse),*])#keep);
                 #watermarks
             }
         }
@@ -135,10 +185,12 @@ fn rel_stmt_on(
                 }
                 None => quote! { None },
             };
-            let projection = projection.iter().map(scalar_fn);
+            let read = physical.read_columns(at);
+            let keep = keep_tokens(projection, &read, physical.input_width(at));
+            let projection = projection_fns(projection, &read);
             quote! {
                 let #var = p.operator(#input, table::TableCalc::new(
-                    vec![#(#calls),*], #filter, vec![#(#projection),*]));
+                    vec![#(#calls),*], #filter, vec![#(#projection),*])#keep);
             }
         }
         RelOp::Aggregate {
@@ -147,19 +199,47 @@ fn rel_stmt_on(
             projection,
             ..
         } => {
-            let python = aggs.iter().any(|a| a.python.is_some());
-            let keys = keys.iter().map(scalar_fn);
-            let aggs = agg_specs(id, aggs);
-            let projection = projection.iter().map(scalar_fn);
+            let read = physical.read_columns(at);
+            // `[keys..., aggregates...]` as they are: the runtime builds the rows without closures.
+            // (Not when an aggregate spreads a ROW value over several columns.)
+            let identity = projection.len() == keys.len() + aggs.len()
+                && aggs.iter().all(|a| a.python.as_ref().is_none_or(|p| p.row.is_none()))
+                && !read.contains(&false)
+                && projection.iter().enumerate().all(|(i, e)| {
+                    let ty = keys.get(i).map(Expr::ty).or_else(|| aggs.get(i - keys.len()).map(|a| a.ty));
+                    matches!(e, Expr::Column { index, ty: t } if *index == i && Some(*t) == ty)
+                });
+            let mut options = TokenStream::new();
+            let key_columns: Option<Vec<usize>> = keys
+                .iter()
+                .map(|k| match k {
+                    Expr::Column { index, .. } => Some(*index),
+                    _ => None,
+                })
+                .collect();
+            if let Some(columns) = key_columns.filter(|c| !c.is_empty()) {
+                options.extend(quote! { .key_columns(vec![#(#columns),*]) });
+            }
             // PyFlink's bundle options, when the job sets them.
-            let bundle = (python && (config.bundle_size.is_some() || config.bundle_time_ms.is_some())).then(|| {
+            if aggs.iter().any(|a| a.python.is_some()) && (config.bundle_size.is_some() || config.bundle_time_ms.is_some()) {
                 let size = Lit::u64_unsuffixed(config.bundle_size.unwrap_or(100_000));
                 let millis = Lit::u64_unsuffixed(config.bundle_time_ms.unwrap_or(1_000));
-                quote! { .bundle(#size, #millis) }
-            });
+                options.extend(quote! { .bundle(#size, #millis) });
+            }
+            let keys = keys.iter().map(scalar_fn);
+            let aggs = agg_specs(id, aggs);
+            let projection = if identity {
+                options.extend(quote! { .identity_projection() });
+                Vec::new()
+            } else {
+                projection_fns(projection, &read)
+            };
+            if !physical.update_before(at) {
+                options.extend(quote! { .without_update_before() });
+            }
             quote! {
                 let #var = p.operator(#input, table::GroupAggregate::new(
-                    vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*])#bundle);
+                    vec![#(#keys),*], vec![#(#aggs),*], vec![#(#projection),*])#options);
             }
         }
         RelOp::WindowAggregate {
@@ -367,7 +447,7 @@ fn rel_stmt_on(
             let vars: Vec<proc_macro2::Ident> = (0..nodes.len()).map(|i| format_ident!("q{}", i)).collect();
             let stmts = nodes.iter().enumerate().map(|(i, node)| {
                 let ins: Vec<proc_macro2::Ident> = node.inputs.iter().filter_map(|&j| vars.get(j).cloned()).collect();
-                rel_stmt_on(id, &node.op, &vars[i], &ins, config)
+                rel_stmt_on(id, RelRef::sub(id, i), &node.op, &vars[i], &ins, config, physical)
             });
             let last = vars.last().cloned().unwrap_or_else(|| format_ident!("q0"));
             quote! { let #var = { #(#stmts)* #last }; }

@@ -27,6 +27,7 @@ pub mod lower;
 pub mod over;
 pub mod pandas;
 mod row_aggregate;
+pub mod physical;
 pub mod sql;
 pub mod strings;
 pub mod temporal;

@@ -14,12 +14,18 @@
 //!
 //! DECIMAL and temporal columns are read as their text (a cast after the source parses them) and
 //! written from their text; DECIMAL is written as a JSON number.
+//!
+//! A CSV codec may be told which columns the job reads ([`RowCodec::reading`]): the others decode
+//! as NULL without building their values, but a field that would not parse still fails (or, with
+//! ignore-parse-errors, nulls) its row exactly as before. Lines without quotes are split in place.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
 use sluice_types::TypeInfo;
 
+use super::bytes::find_byte;
+use super::interner::Interner;
 use crate::format::java_double;
 use crate::value::Value;
 
@@ -54,6 +60,8 @@ pub struct RowCodec {
     numeric_text: Vec<bool>,
     /// CSV fields that do not parse are NULL instead of failing the row.
     lenient: bool,
+    /// The columns the job reads (empty: all); the others are decoded as NULL (projection push-down).
+    read: Vec<bool>,
     /// Each column's `"name":` in JSON, escaped once here rather than per row.
     json_keys: Vec<Vec<u8>>,
 }
@@ -77,12 +85,20 @@ impl RowCodec {
             types,
             numeric_text,
             lenient: false,
+            read: Vec::new(),
         }
     }
 
     /// With `ignore-parse-errors`: a CSV field that does not parse is NULL, as in Flink.
     pub fn lenient(mut self, lenient: bool) -> Self {
         self.lenient = lenient;
+        self
+    }
+
+    /// Only the columns marked are decoded (CSV): the job reads no other, so they are NULL, which
+    /// saves allocating their text and converting their numbers.
+    pub fn reading(mut self, read: Vec<bool>) -> Self {
+        self.read = read;
         self
     }
 
@@ -96,6 +112,18 @@ impl RowCodec {
         self.types.len()
     }
 
+    /// [`RowCodec::decode`] of a message already known to be UTF-8 text, into `row` (empty); CSV
+    /// text fields are shared through `strings`. On an error `row` holds what was decoded so far.
+    pub fn decode_into(&self, text: &str, strings: Option<&mut Interner>, row: &mut Vec<Value>) -> Result<(), String> {
+        match &self.format {
+            Format::Csv { delimiter } => self.decode_csv(text, *delimiter, strings, row),
+            _ => {
+                row.extend(self.decode(text.as_bytes())?);
+                Ok(())
+            }
+        }
+    }
+
     /// The fields of one message.
     pub fn decode(&self, bytes: &[u8]) -> Result<Vec<Value>, String> {
         match &self.format {
@@ -104,36 +132,9 @@ impl RowCodec {
             Format::Raw => Ok(vec![Value::Str(Arc::from(String::from_utf8_lossy(bytes)))]),
             Format::Csv { delimiter } => {
                 let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-                let text = text.trim_end_matches(['\n', '\r']);
-                // Most lines hold no quotes: split them in place, without allocating the fields.
-                let owned;
-                let fields: Vec<&str> = if text.contains('"') {
-                    owned = split_fields(text, *delimiter);
-                    owned.iter().map(String::as_str).collect()
-                } else {
-                    text.split(*delimiter).collect()
-                };
-                if fields.len() > self.types.len() {
-                    return Err(format!(
-                        "expected {} fields, found {}",
-                        self.types.len(),
-                        fields.len()
-                    ));
-                }
-                // Missing trailing fields are NULL; with `lenient`, so is a field that does not
-                // parse (Flink's CSV reader with ignore-parse-errors keeps the row).
-                self.types
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ty)| match fields.get(i) {
-                        None => Ok(Value::Null),
-                        Some(text) => match parse_field(text, ty) {
-                            Err(_) if self.lenient => Ok(Value::Null),
-                            Err(e) => Err(format!("field `{}`: {e}", self.names.get(i).map_or("?", String::as_str))),
-                            ok => ok,
-                        },
-                    })
-                    .collect()
+                let mut row = Vec::with_capacity(self.types.len());
+                self.decode_csv(text, *delimiter, None, &mut row)?;
+                Ok(row)
             }
             Format::Json => {
                 let parsed: serde_json::Value =
@@ -151,6 +152,76 @@ impl RowCodec {
                     .collect()
             }
         }
+    }
+
+    fn decode_csv(
+        &self,
+        text: &str,
+        delimiter: char,
+        strings: Option<&mut Interner>,
+        row: &mut Vec<Value>,
+    ) -> Result<(), String> {
+        let text = text.trim_end_matches(['\n', '\r']);
+        if find_byte(text.as_bytes(), b'"').is_some() {
+            let fields = split_fields(text, delimiter);
+            self.csv_fields(fields.iter().map(String::as_str), strings, row)
+        } else if let Ok(byte) = u8::try_from(delimiter) {
+            // Most lines hold no quotes: their fields are read in place, split at an ASCII
+            // delimiter.
+            self.csv_fields(AsciiSplit { text, at: Some(0), delimiter: byte }, strings, row)
+        } else {
+            self.csv_fields(text.split(delimiter), strings, row)
+        }
+    }
+
+    /// A CSV line's fields as a row. Missing trailing fields are NULL; with `lenient`, so is a field
+    /// that does not parse (Flink's CSV reader with ignore-parse-errors keeps the row). Columns the
+    /// job never reads are NULL too, but still checked (a bad number fails the row as before).
+    fn csv_fields<'t>(
+        &self,
+        mut fields: impl Iterator<Item = &'t str>,
+        mut strings: Option<&mut Interner>,
+        row: &mut Vec<Value>,
+    ) -> Result<(), String> {
+        row.reserve(self.types.len());
+        for (i, ty) in self.types.iter().enumerate() {
+            let Some(text) = fields.next() else {
+                row.push(Value::Null);
+                continue;
+            };
+            let read = self.read.get(i).copied().unwrap_or(true);
+            let parsed = if read {
+                match (ty, strings.as_deref_mut()) {
+                    (TypeInfo::String, Some(strings)) => Ok(Value::Str(strings.get(i, text))),
+                    _ => parse_field(text, ty),
+                }
+            } else if self.lenient {
+                Ok(Value::Null)
+            } else {
+                check_field(text, ty).map(|()| Value::Null)
+            };
+            match parsed {
+                Ok(value) => row.push(value),
+                Err(_) if self.lenient => row.push(Value::Null),
+                Err(e) => {
+                    // Too many fields is the row's error, whichever field fails.
+                    let found = i + 1 + fields.count();
+                    if found > self.types.len() {
+                        return Err(self.too_many(found));
+                    }
+                    return Err(format!("field `{}`: {e}", self.names.get(i).map_or("?", String::as_str)));
+                }
+            }
+        }
+        let extra = fields.count();
+        if extra > 0 {
+            return Err(self.too_many(self.types.len() + extra));
+        }
+        Ok(())
+    }
+
+    fn too_many(&self, found: usize) -> String {
+        format!("expected {} fields, found {found}", self.types.len())
     }
 
     /// One message's bytes for `fields` (appended to `out`).
@@ -194,6 +265,34 @@ impl RowCodec {
     }
 }
 
+/// The fields of a line without quotes, split at an ASCII delimiter (a char boundary, so each
+/// field is a `str` of its own).
+struct AsciiSplit<'t> {
+    text: &'t str,
+    /// Where the next field starts; `None` after the last.
+    at: Option<usize>,
+    delimiter: u8,
+}
+
+impl<'t> Iterator for AsciiSplit<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        let start = self.at?;
+        let rest = self.text.as_bytes().get(start..)?;
+        match find_byte(rest, self.delimiter) {
+            Some(len) => {
+                self.at = Some(start + len + 1);
+                self.text.get(start..start + len)
+            }
+            None => {
+                self.at = None;
+                self.text.get(start..)
+            }
+        }
+    }
+}
+
 /// Splits one CSV line, honouring double quotes.
 fn split_fields(line: &str, delimiter: char) -> Vec<String> {
     let mut fields = Vec::new();
@@ -222,7 +321,7 @@ fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> 
     Ok(match ty {
         TypeInfo::String => Value::Str(Arc::from(text)),
         TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long => {
-            Value::Int(text.trim().parse().map_err(|_| bad())?)
+            Value::Int(parse_i64(text).ok_or_else(bad)?)
         }
         TypeInfo::Float | TypeInfo::Double => Value::Float(text.trim().parse().map_err(|_| bad())?),
         TypeInfo::Boolean => Value::Bool(text.trim().eq_ignore_ascii_case("true")),
@@ -232,6 +331,39 @@ fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> 
             ))
         }
     })
+}
+
+/// Whether a field of a column the job does not read would parse, without building its value.
+fn check_field(text: &str, ty: &TypeInfo) -> std::result::Result<(), String> {
+    match ty {
+        TypeInfo::String | TypeInfo::Boolean => Ok(()),
+        TypeInfo::Byte | TypeInfo::Short | TypeInfo::Int | TypeInfo::Long if parse_i64(text).is_some() => Ok(()),
+        _ => parse_field(text, ty).map(drop),
+    }
+}
+
+/// An integer field as `str::parse::<i64>` of its trimmed text reads it; plain digits (the common
+/// case) are converted straight from the bytes.
+fn parse_i64(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    // Up to 18 digits cannot overflow an i64.
+    if !digits.is_empty() && digits.len() <= 18 {
+        let mut magnitude = 0i64;
+        for &d in digits {
+            let digit = d.wrapping_sub(b'0');
+            if digit > 9 {
+                return text.trim().parse().ok();
+            }
+            magnitude = magnitude * 10 + i64::from(digit);
+        }
+        return Some(if negative { -magnitude } else { magnitude });
+    }
+    text.trim().parse().ok()
 }
 
 /// A JSON value as a field of type `ty`, converted as Flink's `JsonToRowDataConverters` do.
@@ -346,6 +478,29 @@ mod tests {
         let mut out = Vec::new();
         c.encode(&[Value::Str(Arc::from("x,y")), Value::Int(3), Value::Float(0.5)], &mut out);
         assert_eq!(out, b"\"x,y\",3,0.5");
+    }
+
+    #[test]
+    fn integers_read_as_str_parse_reads_them() {
+        for text in ["0", "-0", "+7", "42", " 42 ", "-9223372036854775808", "9223372036854775807",
+                     "9223372036854775808", "", "-", "+", "1_000", "12a", "٣", "000000000000000000012"] {
+            assert_eq!(parse_i64(text), text.trim().parse::<i64>().ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unread_columns_are_null_but_still_checked() {
+        let c = codec(Format::Csv { delimiter: ',' }).reading(vec![false, true, false]);
+        assert_eq!(c.decode(b"a,1,2.5").expect("valid"), vec![Value::Null, Value::Int(1), Value::Null]);
+        assert!(c.decode(b"a,1,x").expect_err("bad DOUBLE").contains("field `x`"));
+        assert!(c.decode(b"a,1,2,3").expect_err("too many").contains("expected 3 fields, found 4"));
+        let lenient = c.lenient(true);
+        assert_eq!(lenient.decode(b"a,x,y").expect("lenient"), vec![Value::Null, Value::Null, Value::Null]);
+        let mut strings = Interner::default();
+        let all = codec(Format::Csv { delimiter: ',' });
+        let mut row = Vec::new();
+        all.decode_into("b,2,1.0", Some(&mut strings), &mut row).expect("valid");
+        assert_eq!(row, vec![Value::str("b"), Value::Int(2), Value::Float(1.0)]);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! - Kafka (feature `kafka`, librdkafka through `rdkafka`): [`kafka_source`], [`kafka_sink`] (append
 //!   and upsert), sharing [`kafka`]'s client settings and [`formats`]' csv/json/raw codecs.
 
+pub mod bytes;
 pub mod formats;
+pub mod interner;
 pub mod jdbc;
 #[cfg(feature = "kafka")]
 pub mod kafka;

@@ -3,7 +3,12 @@
 //! Per input row (as Flink's GroupAggFunction without mini-batch): the group's accumulators take the
 //! row (accumulate for +I/+U, retract for -U/-D); a new group emits `+I`, a changed group `-U` of its
 //! previous result then `+U` of the new one, an unchanged result nothing, and a group whose last row
-//! was retracted `-D`. The projection runs over `[keys..., aggregate values...]`.
+//! was retracted `-D`. The projection runs over `[keys..., aggregate values...]`. When no consumer
+//! needs UPDATE_BEFORE (the compiler asks, as Flink's planner asks the sinks), an update is `+U`
+//! alone, as Flink's `generateUpdateBefore = false`.
+//!
+//! Groups are updated in place, found by one lookup of the row's key columns where they lie; a row
+//! emitted reuses the allocation of the input row that caused it (see `row_pool`).
 //!
 //! With a Python aggregate function among the aggregates the operator works as PyFlink's Python group
 //! aggregate does: rows are buffered per key for a bundle (until 100000 rows, a second of wall clock,
@@ -13,11 +18,12 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::fxhash::FxHashMap;
 
 use super::py_aggregate::{PyAccumulator, PyAggCall};
-use super::{decimal, ScalarFn};
+use super::{decimal, row_pool, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
 use crate::record::{Batch, Record};
@@ -88,6 +94,15 @@ impl AggSpec {
     pub fn expand(mut self, width: usize) -> Self {
         self.expand = Some(width);
         self
+    }
+
+    /// `value` as the columns it is in the projection's input (a ROW value spread when `expand`).
+    fn push_columns(&self, value: Value, into: &mut Vec<Value>) {
+        match (self.expand, value) {
+            (Some(_), Value::Row(row)) => into.extend(row.fields),
+            (Some(width), _) => into.extend(std::iter::repeat_n(Value::Null, width)),
+            (None, value) => into.push(value),
+        }
     }
 
     /// A Python aggregate function call.
@@ -165,7 +180,7 @@ impl AggSpec {
             Some(arg) => arg(row),
             None => Value::Int(1),
         };
-        if value == Value::Null {
+        if matches!(value, Value::Null) {
             return Ok(());
         }
         if self.distinct {
@@ -265,14 +280,102 @@ struct Bundle {
     started: i64,
 }
 
+/// The keyed state: groups live in a slab and the map holds their slots, so a row finds its group
+/// with one hash lookup by a borrowed key and updates it in place (no remove and re-insert); the
+/// slots of emptied groups are reused.
+#[derive(Default)]
+struct Groups {
+    slots: FxHashMap<Vec<Value>, usize>,
+    slab: Vec<Group>,
+    free: Vec<usize>,
+}
+
+impl Groups {
+    fn insert(&mut self, key: &[Value], width: usize) -> usize {
+        let group = Group {
+            accs: vec![Acc::default(); width],
+            rows: 0,
+            previous: Vec::with_capacity(width),
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slab[slot] = group;
+                slot
+            }
+            None => {
+                self.slab.push(group);
+                self.slab.len() - 1
+            }
+        };
+        self.slots.insert(key.to_vec(), slot);
+        slot
+    }
+
+    fn remove(&mut self, key: &[Value], slot: usize) {
+        self.slots.remove(key);
+        self.slab[slot].accs.clear();
+        self.slab[slot].previous.clear();
+        self.free.push(slot);
+    }
+}
+
+/// Buffers reused from row to row (the operator allocates only the rows it emits).
+#[derive(Default)]
+struct Scratch {
+    key: Vec<Value>,
+    values: Vec<Value>,
+}
+
+/// Builds the changelog rows: the projection over `[keys..., aggregates...]`.
+struct ChangeRows {
+    projection: Vec<ScalarFn>,
+    /// The projection is the identity (see [`GroupAggregate::identity_projection`]).
+    identity: bool,
+    /// `[keys..., values...]`, what the projection reads.
+    input: Vec<Value>,
+}
+
+impl ChangeRows {
+    /// One changelog row, in `spare`'s allocation if given; with `last`, `key`'s values are moved
+    /// into it (leaving `key` empty) instead of copied.
+    fn change(&mut self, kind: RowKind, key: &mut Vec<Value>, values: &[Value], spare: Option<Box<Row>>, last: bool) -> Record {
+        let mut row = match spare {
+            Some(mut row) => {
+                row.kind = kind;
+                row.fields.clear();
+                row
+            }
+            None => Box::new(Row { kind, fields: Vec::with_capacity(key.len() + values.len()) }),
+        };
+        let target = if self.identity { &mut row.fields } else { &mut self.input };
+        target.clear();
+        if last {
+            target.append(key);
+        } else {
+            target.extend_from_slice(key);
+        }
+        target.extend_from_slice(values);
+        if !self.identity {
+            let input = &self.input;
+            row.fields.extend(self.projection.iter().map(|f| f(input)));
+        }
+        Record::new(Value::Row(row))
+    }
+}
+
 pub struct GroupAggregate {
     keys: Vec<ScalarFn>,
+    /// The keys are these columns of the input row, as they are (see [`GroupAggregate::key_columns`]).
+    key_columns: Option<Range<usize>>,
     aggs: Vec<AggSpec>,
-    projection: Vec<ScalarFn>,
-    /// The keyed state: each group's accumulators.
-    groups: FxHashMap<Vec<Value>, Group>,
+    rows: ChangeRows,
+    groups: Groups,
     /// `Some` when a Python aggregate function runs here (bundled processing).
     bundle: Option<Bundle>,
+    /// Whether an update emits `-U` before `+U`: Flink's planner drops `-U` when no consumer needs
+    /// it (a sink taking updates as upserts, such as blackhole), and so does the compiler.
+    update_before: bool,
+    scratch: Scratch,
     /// `python.fn-execution.bundle.size` and `.time` (milliseconds).
     bundle_size: usize,
     bundle_millis: i64,
@@ -283,10 +386,13 @@ impl GroupAggregate {
         let bundle = aggs.iter().any(AggSpec::is_python).then(Bundle::default);
         GroupAggregate {
             keys,
+            key_columns: None,
             aggs,
-            projection,
-            groups: FxHashMap::default(),
+            rows: ChangeRows { projection, identity: false, input: Vec::new() },
+            groups: Groups::default(),
             bundle,
+            update_before: true,
+            scratch: Scratch::default(),
             bundle_size: BUNDLE_SIZE,
             bundle_millis: BUNDLE_MILLIS,
         }
@@ -299,86 +405,166 @@ impl GroupAggregate {
         self
     }
 
-    fn emit(&self, kind: RowKind, key: &[Value], values: &[Value], out: &mut Batch) {
-        let mut input = Vec::with_capacity(key.len() + values.len());
-        input.extend_from_slice(key);
-        for (value, spec) in values.iter().zip(&self.aggs) {
-            match (spec.expand, value) {
-                (Some(_), Value::Row(row)) => input.extend_from_slice(&row.fields),
-                (Some(width), _) => input.extend(std::iter::repeat_n(Value::Null, width)),
-                (None, value) => input.push(value.clone()),
-            }
+    /// The projection is the identity over `[keys..., aggregates...]`: rows are built without it.
+    pub fn identity_projection(mut self) -> Self {
+        self.rows.identity = true;
+        self
+    }
+
+    /// The keys are the input's columns `columns` as they are (adjacent, in order): a row's group
+    /// is found by them in place, without computing the keys.
+    pub fn key_columns(mut self, columns: Vec<usize>) -> Self {
+        let adjacent = columns.windows(2).all(|w| w[1] == w[0] + 1);
+        if let (Some(&first), true, true) = (columns.first(), adjacent, columns.len() == self.keys.len()) {
+            self.key_columns = Some(first..first + columns.len());
         }
-        let fields = self.projection.iter().map(|f| f(&input)).collect();
-        out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
+        self
+    }
+
+    /// Updates emit only `+U` (Flink's `generateUpdateBefore = false`).
+    pub fn without_update_before(mut self) -> Self {
+        self.update_before = false;
+        self
     }
 
     /// One key's rows (one row per call without Python aggregates; a bundle's rows with them): at most
     /// one change of the key's result is emitted.
-    fn process_rows(&mut self, key: Vec<Value>, rows: &[(RowKind, Vec<Value>)], out: &mut Batch) -> Result<()> {
-        let is_retract = |kind: &RowKind| matches!(kind, RowKind::UpdateBefore | RowKind::Delete);
-        let (mut group, first, rows) = match self.groups.remove(&key) {
-            Some(group) => (group, false, rows),
-            None => {
-                // A retraction of a group not (or no longer) in state is dropped, as in Flink.
-                let start = rows.iter().take_while(|(kind, _)| is_retract(kind)).count();
-                if start == rows.len() {
-                    return Ok(());
-                }
-                let group = Group {
-                    accs: vec![Acc::default(); self.aggs.len()],
-                    rows: 0,
-                    previous: Vec::new(),
-                };
-                (group, true, &rows[start..])
-            }
-        };
-        // A table aggregate (PyFlink's GroupTableAggFunction): the group's previous rows are
-        // retracted (`-D`, from `emit_value` of the accumulator before this bundle's rows), then its
-        // new rows inserted, whether or not they changed.
-        let table = self.aggs.len() == 1 && self.aggs[0].table;
-        if table && !first {
-            for row in self.aggs[0].emitted(&group.accs[0])? {
-                self.emit(RowKind::Delete, &key, &[row], out);
+    fn process_rows<R: AsRef<[Value]>>(&mut self, mut key: Vec<Value>, rows: &[(RowKind, R)], out: &mut Batch) -> Result<()> {
+        if self.aggs.len() == 1 && self.aggs[0].table {
+            return self.process_table_rows(key, rows, out);
+        }
+        match self.accumulate(&key, rows)? {
+            Some((slot, first)) => self.emit_change(&mut key, slot, first, None, out),
+            None => Ok(()),
+        }
+    }
+
+    /// A table aggregate (PyFlink's GroupTableAggFunction): the group's previous rows are retracted
+    /// (`-D`, from `emit_value` of the accumulator before these rows), then its new rows inserted,
+    /// whether or not they changed; an emptied group is dropped.
+    fn process_table_rows<R: AsRef<[Value]>>(&mut self, mut key: Vec<Value>, rows: &[(RowKind, R)], out: &mut Batch) -> Result<()> {
+        let spec = &self.aggs[0];
+        if let Some(&slot) = self.groups.slots.get(&key[..]) {
+            for row in spec.emitted(&self.groups.slab[slot].accs[0])? {
+                let mut values = Vec::new();
+                spec.push_columns(row, &mut values);
+                out.push(self.rows.change(RowKind::Delete, &mut key, &values, None, false));
             }
         }
+        let Some((slot, _)) = self.accumulate(&key, rows)? else {
+            return Ok(());
+        };
+        if self.groups.slab[slot].rows <= 0 {
+            self.groups.remove(&key, slot);
+            return Ok(());
+        }
+        let spec = &self.aggs[0];
+        for row in spec.emitted(&self.groups.slab[slot].accs[0])? {
+            let mut values = Vec::new();
+            spec.push_columns(row, &mut values);
+            out.push(self.rows.change(RowKind::Insert, &mut key, &values, None, false));
+        }
+        Ok(())
+    }
+
+    /// Applies `rows` to the key's group (created if new); `None` when they only retract a group
+    /// that is not (or no longer) in state, which Flink drops. Else the group's slot, and whether it
+    /// is new.
+    fn accumulate<R: AsRef<[Value]>>(&mut self, key: &[Value], rows: &[(RowKind, R)]) -> Result<Option<(usize, bool)>> {
+        let is_retract = |kind: &RowKind| matches!(kind, RowKind::UpdateBefore | RowKind::Delete);
+        let (slot, first, rows) = match self.groups.slots.get(key) {
+            Some(&slot) => (slot, false, rows),
+            None => {
+                let start = rows.iter().take_while(|(kind, _)| is_retract(kind)).count();
+                if start == rows.len() {
+                    return Ok(None);
+                }
+                (self.groups.insert(key, self.aggs.len()), true, &rows[start..])
+            }
+        };
+        let group = &mut self.groups.slab[slot];
         for (kind, fields) in rows {
             let retract = is_retract(kind);
             for (spec, acc) in self.aggs.iter().zip(group.accs.iter_mut()) {
-                spec.update(acc, fields, retract)?;
+                spec.update(acc, fields.as_ref(), retract)?;
             }
             group.rows += if retract { -1 } else { 1 };
         }
-        if table {
-            if group.rows > 0 {
-                for row in self.aggs[0].emitted(&group.accs[0])? {
-                    self.emit(RowKind::Insert, &key, &[row], out);
-                }
-                self.groups.insert(key, group);
-            }
-            return Ok(());
+        Ok(Some((slot, first)))
+    }
+
+    /// Emits the change of the group in `slot` (`+I` if `first`, `-U`/`+U` if its result changed,
+    /// `-D` if it emptied); the first row emitted reuses `spare`'s allocation, and the last takes
+    /// the values of `key` (left empty) rather than copies of them.
+    fn emit_change(&mut self, key: &mut Vec<Value>, slot: usize, first: bool, mut spare: Option<Box<Row>>, out: &mut Batch) -> Result<()> {
+        let group = &mut self.groups.slab[slot];
+        let mut values = std::mem::take(&mut self.scratch.values);
+        values.clear();
+        for (spec, acc) in self.aggs.iter().zip(&group.accs) {
+            spec.push_columns(spec.current(acc)?, &mut values);
         }
-        let values = self
-            .aggs
-            .iter()
-            .zip(&group.accs)
-            .map(|(spec, acc)| spec.current(acc))
-            .collect::<Result<Vec<Value>>>()?;
+        let rows = &mut self.rows;
         if group.rows <= 0 {
-            if !first {
-                self.emit(RowKind::Delete, &key, &group.previous, out);
+            let previous = std::mem::take(&mut group.previous);
+            self.groups.remove(key, slot);
+            if first {
+                if let Some(row) = spare {
+                    row_pool::give(row);
+                }
+            } else {
+                out.push(rows.change(RowKind::Delete, key, &previous, spare, true));
             }
+            self.scratch.values = values;
             return Ok(());
         }
         if first {
-            self.emit(RowKind::Insert, &key, &values, out);
+            out.push(rows.change(RowKind::Insert, key, &values, spare, true));
         } else if values != group.previous {
-            self.emit(RowKind::UpdateBefore, &key, &group.previous, out);
-            self.emit(RowKind::UpdateAfter, &key, &values, out);
+            if self.update_before {
+                out.push(rows.change(RowKind::UpdateBefore, key, &group.previous, spare.take(), false));
+            }
+            out.push(rows.change(RowKind::UpdateAfter, key, &values, spare, true));
+        } else {
+            if let Some(row) = spare {
+                row_pool::give(row);
+            }
+            self.scratch.values = values;
+            return Ok(());
         }
-        group.previous = values;
-        self.groups.insert(key, group);
+        // The values emitted are the group's previous ones now; its old vector is the next scratch.
+        self.scratch.values = std::mem::replace(&mut group.previous, values);
         Ok(())
+    }
+
+    /// One input row (without Python aggregates); its allocation is reused for the row emitted.
+    fn process_record(&mut self, record: Record, key: &mut Vec<Value>, out: &mut Batch) -> Result<()> {
+        let mut row = match record.value {
+            Value::Row(row) => row,
+            other => Box::new(Row { kind: RowKind::Insert, fields: vec![other] }),
+        };
+        let changed = match self.key_columns.clone() {
+            // Keys that are columns of the row are looked up where they are, then moved out of it.
+            Some(columns) if columns.end <= row.fields.len() => {
+                let changed = self.accumulate(&row.fields[columns.clone()], &[(row.kind, row.fields.as_slice())])?;
+                if changed.is_some() {
+                    key.clear();
+                    key.extend(row.fields[columns].iter_mut().map(std::mem::take));
+                }
+                changed
+            }
+            _ => {
+                key.clear();
+                key.extend(self.keys.iter().map(|f| f(&row.fields)));
+                self.accumulate(key, &[(row.kind, row.fields.as_slice())])?
+            }
+        };
+        match changed {
+            Some((slot, first)) => self.emit_change(key, slot, first, Some(row), out),
+            None => {
+                row_pool::give(row);
+                Ok(())
+            }
+        }
     }
 
     /// Processes the buffered bundle, key by key, inside one Python entry.
@@ -431,12 +617,10 @@ impl Operator for GroupAggregate {
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         if self.bundle.is_none() {
-            for record in input {
-                let (kind, fields) = parts(record);
-                let key: Vec<Value> = self.keys.iter().map(|f| f(&fields)).collect();
-                self.process_rows(key, &[(kind, fields)], out)?;
-            }
-            return Ok(());
+            let mut key = std::mem::take(&mut self.scratch.key);
+            let result = input.into_iter().try_for_each(|record| self.process_record(record, &mut key, out));
+            self.scratch.key = key;
+            return result;
         }
         let size = self.bundle_size;
         for record in input {

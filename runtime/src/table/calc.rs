@@ -1,16 +1,20 @@
 //! `select` / `where`: Python scalar functions (one GIL acquisition per batch), then a native filter
 //! and projection. As in Flink's PythonCalc, each function's result is appended to the row as an extra
 //! column the compiled expressions read. Row kinds pass through unchanged.
+//!
+//! Rows are projected in place: the output columns that are the input's own at the same position
+//! (or that no consumer reads) stay as they are, the others are computed, and the row's allocation
+//! goes on downstream; a row the filter drops goes back to the row pool.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::{PyString, PyTuple};
 use sluice_types::TypeInfo;
 
+use super::py_strings::PyStrings;
 use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::Operator;
-use crate::python::batch::map_calls;
-use crate::python::convert::{from_py, to_py, to_py_list};
+use crate::python::convert::{from_py, to_py};
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 use crate::value::{Row, RowKind, Value};
@@ -21,6 +25,8 @@ pub struct PyScalarCall {
     args: Vec<ScalarFn>,
     arg_types: Vec<TypeInfo>,
     result_type: TypeInfo,
+    /// Repeated string arguments and results, as the same objects.
+    strings: PyStrings,
 }
 
 impl PyScalarCall {
@@ -35,6 +41,7 @@ impl PyScalarCall {
             args,
             arg_types,
             result_type,
+            strings: PyStrings::default(),
         }
     }
 
@@ -43,33 +50,32 @@ impl PyScalarCall {
     }
 
     /// One call on one row's fields (PandasCalc calls the general functions beside its pandas ones
-    /// row by row).
-    pub(super) fn call(&self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
+    /// this way too).
+    pub(super) fn call(&mut self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
         let mut args = Vec::with_capacity(self.args.len());
         for (arg, ty) in self.args.iter().zip(&self.arg_types) {
-            args.push(to_py(py, &arg(fields), ty).map_err(|e| self.function.error(py, e))?);
+            let arg = match (arg(fields), ty) {
+                (Value::Str(text), TypeInfo::String) => self.strings.to_py(py, &text).into_any(),
+                (value, ty) => to_py(py, &value, ty).map_err(|e| self.function.error(py, e))?,
+            };
+            args.push(arg);
         }
-        let result = PyTuple::new(py, args).and_then(|args| self.function.callable(py).call1(args));
-        self.result(py, result)
-    }
-
-    /// The batch's arguments, one Python list per parameter.
-    fn argument_columns<'py>(&self, py: Python<'py>, rows: &[RowParts]) -> Result<Vec<Bound<'py, PyList>>> {
-        self.args
-            .iter()
-            .zip(&self.arg_types)
-            .map(|(arg, ty)| {
-                let values: Vec<Value> = rows.iter().map(|(_, fields, _)| arg(fields)).collect();
-                to_py_list(py, values.iter(), ty).map_err(|e| self.function.error(py, e))
-            })
-            .collect()
-    }
-
-    /// One result of the function, checked against its result type.
-    fn result(&self, py: Python<'_>, result: PyResult<Bound<'_, PyAny>>) -> Result<Value> {
-        let result = result.map_err(|e| self.function.error(py, e))?;
+        // Up to three arguments go by vectorcall, without a tuple.
+        let function = self.function.callable(py);
+        let result = match args.as_slice() {
+            [a] => function.call1((a,)),
+            [a, b] => function.call1((a, b)),
+            [a, b, c] => function.call1((a, b, c)),
+            _ => PyTuple::new(py, args).and_then(|args| function.call1(args)),
+        }
+        .map_err(|e| self.function.error(py, e))?;
+        if self.result_type == TypeInfo::String {
+            if let Ok(text) = result.downcast::<PyString>() {
+                return self.strings.from_py(text).map(Value::Str).map_err(|e| self.function.error(py, e));
+            }
+        }
         from_py(&result, &self.result_type)
-            .map_err(|e| self.function.error(result.py(), e))?
+            .map_err(|e| self.function.error(py, e))?
             .map_err(|e| {
                 JobError::User(format!(
                     "{} returned a value that does not match its result_type: {e}",
@@ -79,13 +85,16 @@ impl PyScalarCall {
     }
 }
 
-/// A row's kind, fields and timestamp.
-pub(super) type RowParts = (RowKind, Vec<Value>, Option<i64>);
-
 pub struct TableCalc {
     python: Vec<PyScalarCall>,
     filter: Option<PredicateFn>,
     projection: Vec<ScalarFn>,
+    /// The projection's output buffer, swapped with each row's fields: rows are projected in place,
+    /// their allocations passed on rather than freed and allocated again.
+    scratch: Vec<Value>,
+    /// Output columns that are the input's own at the same place (or that nothing reads): a row
+    /// keeps them as they are, and only the others are computed (empty: compute all).
+    keep: Vec<bool>,
 }
 
 impl TableCalc {
@@ -98,26 +107,93 @@ impl TableCalc {
             python,
             filter,
             projection,
+            scratch: Vec::new(),
+            keep: Vec::new(),
         }
     }
 
-    fn finish(&self, kind: RowKind, fields: &[Value], timestamp: Option<i64>, out: &mut Batch) {
+    /// The output columns (by position) a row keeps from its input instead of computing them.
+    pub fn keeping(mut self, keep: Vec<bool>) -> Self {
+        if keep.len() == self.projection.len() {
+            self.keep = keep;
+        }
+        self
+    }
+
+    /// Filters a row and projects it in place (kept columns stay, the others are computed from the
+    /// row as it was); false if the filter drops it.
+    fn project_in_place(&mut self, fields: &mut Vec<Value>) -> bool {
         if let Some(filter) = &self.filter {
             if filter(fields) != Some(true) {
-                return;
+                return false;
             }
         }
-        let projected = self.projection.iter().map(|f| f(fields)).collect();
-        out.push(Record {
-            value: Value::Row(Box::new(Row {
-                kind,
-                fields: projected,
-            })),
-            key: None,
-            timestamp,
-        });
+        self.scratch.clear();
+        for (f, &keep) in self.projection.iter().zip(&self.keep) {
+            if !keep {
+                self.scratch.push(f(fields));
+            }
+        }
+        fields.resize(self.projection.len(), Value::Null);
+        let mut computed = self.scratch.drain(..);
+        for (field, &keep) in fields.iter_mut().zip(&self.keep) {
+            if !keep {
+                if let Some(value) = computed.next() {
+                    *field = value;
+                }
+            }
+        }
+        true
+    }
+
+    /// Filters and projects `fields` (of the extended row) into `self.scratch`; false if dropped.
+    fn project(&mut self, fields: &[Value]) -> bool {
+        if let Some(filter) = &self.filter {
+            if filter(fields) != Some(true) {
+                return false;
+            }
+        }
+        self.scratch.clear();
+        self.scratch.extend(self.projection.iter().map(|f| f(fields)));
+        true
+    }
+
+    /// Filters and projects a record, reusing its row.
+    fn finish(&mut self, mut record: Record, out: &mut Batch) {
+        if let Value::Row(row) = &mut record.value {
+            let kept = if self.keep.is_empty() {
+                let kept = self.project(&row.fields);
+                if kept {
+                    std::mem::swap(&mut row.fields, &mut self.scratch);
+                }
+                kept
+            } else {
+                self.project_in_place(&mut row.fields)
+            };
+            if kept {
+                record.key = None;
+                out.push(record);
+            } else if let Value::Row(row) = record.value {
+                super::row_pool::give(row);
+            }
+            return;
+        }
+        let (kind, fields, timestamp) = row_parts(record);
+        if self.project(&fields) {
+            out.push(Record {
+                value: Value::Row(Box::new(Row {
+                    kind,
+                    fields: std::mem::take(&mut self.scratch),
+                })),
+                key: None,
+                timestamp,
+            });
+        }
     }
 }
+
+/// A row's kind, fields and timestamp.
+pub(super) type RowParts = (RowKind, Vec<Value>, Option<i64>);
 
 /// A record's row kind and fields (a non-row value is one field).
 pub(super) fn row_parts(record: Record) -> RowParts {
@@ -164,31 +240,33 @@ impl Operator for TableCalc {
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         if self.python.is_empty() {
             for record in input {
-                let (kind, fields, ts) = row_parts(record);
-                self.finish(kind, &fields, ts, out);
+                self.finish(record, out);
             }
             return Ok(());
         }
-        // Every function's arguments come from the input columns, so they are converted for the whole
-        // batch up front; the functions are then called row by row, in order (one `map` iterator per
-        // function, advanced in turn), as Flink's PythonCalc evaluates them.
-        let mut rows: Vec<RowParts> = input.into_iter().map(row_parts).collect();
         Python::attach(|py| {
-            let mut calls = Vec::with_capacity(self.python.len());
-            for call in &self.python {
-                let columns = call.argument_columns(py, &rows)?;
-                let results = map_calls(call.function.callable(py), columns)
-                    .map_err(|e| call.function.error(py, e))?;
-                calls.push((call, results));
-            }
-            for (kind, fields, ts) in &mut rows {
-                for (call, results) in &mut calls {
-                    let result = results.next().ok_or_else(|| {
-                        JobError::Internal(format!("{} returned fewer results than rows", call.function.label()))
-                    })?;
-                    fields.push(call.result(py, result)?);
+            for mut record in input {
+                // Each function's result is appended to the row it was called on.
+                if let Value::Row(row) = &mut record.value {
+                    let base = row.fields.len();
+                    for call in &mut self.python {
+                        let value = call.call(py, &row.fields[..base])?;
+                        row.fields.push(value);
+                    }
+                } else {
+                    let (kind, mut fields, timestamp) = row_parts(record);
+                    let base = fields.len();
+                    for call in &mut self.python {
+                        let value = call.call(py, &fields[..base])?;
+                        fields.push(value);
+                    }
+                    record = Record {
+                        value: Value::Row(Box::new(Row { kind, fields })),
+                        key: None,
+                        timestamp,
+                    };
                 }
-                self.finish(*kind, fields, *ts, out);
+                self.finish(record, out);
             }
             Ok(())
         })

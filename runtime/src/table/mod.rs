@@ -25,6 +25,8 @@ pub mod pandas_window;
 pub mod print_sink;
 pub mod session_window;
 pub mod py_aggregate;
+pub mod py_strings;
+pub mod row_pool;
 pub mod tableau;
 pub mod top_n;
 pub mod window;

@@ -183,7 +183,7 @@ impl PandasCalc {
         Python::attach(|py| -> Result<()> {
             let bridge = pandas::bridge(py, &label)?;
             let mut returned: Vec<Option<Bound<'_, PyAny>>> = Vec::with_capacity(self.functions.len());
-            for function in &self.functions {
+            for function in &mut self.functions {
                 match function {
                     CalcFunction::General(call) => {
                         for (_, fields, _) in rows.iter_mut() {

@@ -71,6 +71,7 @@ impl Operator for TablePrintSink {
             stdout.write_all(text.as_bytes())?;
             stdout.flush()?;
         }
+        super::row_pool::recycle(input);
         Ok(())
     }
 }
@@ -84,7 +85,8 @@ impl Operator for BlackholeSink {
         "Sink: BlackHole"
     }
 
-    fn process(&mut self, _input: Batch, _out: &mut Batch) -> Result<()> {
+    fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
+        super::row_pool::recycle(input);
         Ok(())
     }
 }
