@@ -1,9 +1,9 @@
 //! The embedded-Python harness: interpreter start-up, embedded modules, conversions, user functions.
 //!
 //! Python runs in-process through pyo3. Every binary embeds the `pyflink` shim and the job's own
-//! modules; user functions are called from Rust inside one GIL acquisition per batch, driven from C
-//! over the batch's converted values where no per-record context (keyed state) is needed
-//! ([`batch`]). Python runs on the pipeline's own thread: the runtime has no async executor whose
+//! modules; user functions are called from Rust inside one GIL acquisition per batch: DataStream
+//! operators without keyed state have `builtins.map` drive the calls from C over the batch's converted
+//! values ([`batch`]); Table scalar functions are called per row by vectorcall (`table::calc`). Python runs on the pipeline's own thread: the runtime has no async executor whose
 //! workers a long Python call could stall, and the clients that do I/O in the background (librdkafka)
 //! run their own threads.
 
