@@ -273,8 +273,8 @@ pub(crate) fn lower_table_node(
         }
         "table.window" => lower_window(&mut ctx, &input)?,
         "table.join" => lower_join(&mut ctx, nodes)?,
-        "table.add_columns" => lower_add_columns(&mut ctx, &input)?,
-        "table.rename_columns" | "table.drop_columns" => lower_column_names(&mut ctx, &input)?,
+        "table.add_columns" => super::columns::lower_add_columns(&mut ctx, &input)?,
+        "table.rename_columns" | "table.drop_columns" => super::columns::lower_column_names(&mut ctx, &input)?,
         "table.distinct" => {
             let keys: Vec<Expr> =
                 input.fields.iter().enumerate().map(|(index, f)| Expr::Column { index, ty: f.ty }).collect();
@@ -466,17 +466,7 @@ pub(super) fn python_calls(
                 ctx.internal(&format!("has no descriptor for function {}", call.function))
             })?;
         let udf = lower_udf(recorded, ctx.node, ctx.sources);
-        let arg_names = call
-            .args
-            .iter()
-            .map(|arg| match arg {
-                Expr::Column { index, .. } if *index < input.fields.len() => input.fields[*index].name.clone(),
-                _ => {
-                    computed += 1;
-                    format!("f{}", computed - 1)
-                }
-            })
-            .collect();
+        let arg_names = python_arg_names(&call.args, input, &mut computed, "f");
         out.push(PyCall {
             arg_types: call.args.iter().map(Expr::ty).collect(),
             function: call.function,
@@ -489,6 +479,20 @@ pub(super) fn python_calls(
         });
     }
     Ok(out)
+}
+
+/// The names PyFlink gives a Python function's arguments (pandas Series names): an input column's own
+/// name, else `<prefix><n>` numbered on from `computed`.
+fn python_arg_names(args: &[Expr], input: &Schema, computed: &mut usize, prefix: &str) -> Vec<String> {
+    args.iter()
+        .map(|arg| match arg {
+            Expr::Column { index, .. } if *index < input.fields.len() => input.fields[*index].name.clone(),
+            _ => {
+                *computed += 1;
+                format!("{prefix}{}", *computed - 1)
+            }
+        })
+        .collect()
 }
 
 /// The recorded Python functions of a grouped select's Python aggregate calls.
@@ -511,17 +515,7 @@ pub(super) fn attach_udafs(
             .and_then(|(_, udf)| udf.as_ref())
             .ok_or_else(|| ctx.internal(&format!("has no descriptor for function {}", py.function)))?;
         py.udf = Some(lower_udf(recorded, ctx.node, ctx.sources));
-        py.arg_names = py
-            .args
-            .iter()
-            .map(|arg| match arg {
-                Expr::Column { index, .. } if *index < input.fields.len() => input.fields[*index].name.clone(),
-                _ => {
-                    computed += 1;
-                    format!("$f{}", computed - 1)
-                }
-            })
-            .collect();
+        py.arg_names = python_arg_names(&py.args, input, &mut computed, "$f");
     }
     Ok(())
 }
@@ -602,7 +596,7 @@ fn table_api_names(fields: &mut [Field]) {
     }
 }
 
-fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
+pub(super) fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
     let functions = ctx.functions()?;
     let sigs: HashMap<String, FunctionSig> = functions
         .iter()
@@ -688,81 +682,6 @@ fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileErr
         filter,
         projection,
         schema: Schema { fields },
-    })
-}
-
-/// `add_columns(...)` / `add_or_replace_columns(...)`: the input's columns and the new expressions
-/// (a new column named like an existing one replaces it in place when `replace`).
-fn lower_add_columns(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
-    let RelOp::Calc { python, projection: added, schema: added_schema, .. } = lower_calc(ctx, input)? else {
-        return Err(ctx.internal("lowered to other than a Calc"));
-    };
-    let replace = ctx.node.params.get("replace").and_then(Json::as_bool).unwrap_or(false);
-    let mut projection: Vec<Expr> =
-        input.fields.iter().enumerate().map(|(index, f)| Expr::Column { index, ty: f.ty }).collect();
-    let mut fields = input.fields.clone();
-    for (expr, field) in added.into_iter().zip(added_schema.fields) {
-        match fields.iter().position(|f| f.name == field.name) {
-            Some(at) if replace => {
-                projection[at] = expr;
-                fields[at] = field;
-            }
-            Some(_) => {
-                return Err(CompileError::new(
-                    Category::User,
-                    format!("add_columns() adds `{}`, which the table already has (add_or_replace_columns() replaces it)", field.name),
-                )
-                .at(ctx.node.site.clone()))
-            }
-            None => {
-                projection.push(expr);
-                fields.push(field);
-            }
-        }
-    }
-    Ok(RelOp::Calc { python, filter: None, projection, schema: Schema { fields } })
-}
-
-/// `rename_columns(col("a").alias("b"), ...)` and `drop_columns(col("a"), ...)`: the input's columns
-/// renamed or without the named ones.
-fn lower_column_names(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, CompileError> {
-    let rename = ctx.node.op == "table.rename_columns";
-    let mut fields = input.fields.clone();
-    let mut dropped = vec![false; fields.len()];
-    for spec in ctx.specs("exprs")? {
-        let result = (|| {
-            for item in select_items(&spec)? {
-                let (expr, alias) = match &item {
-                    sql::SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias)),
-                    sql::SelectItem::UnnamedExpr(expr) => (expr, None),
-                    other => return Err(super::expr::error(other.span(), "expected a column")),
-                };
-                let name = match expr {
-                    sql::Expr::Identifier(i) => i.value.clone(),
-                    other => return Err(super::expr::error(other.span(), "expected a column")),
-                };
-                let index = input
-                    .index_of(&name)
-                    .ok_or_else(|| super::expr::error(expr.span(), format!("unknown column `{name}`")))?;
-                match (rename, alias) {
-                    (true, Some(alias)) => fields[index].name = alias.value.clone(),
-                    (true, None) => {
-                        return Err(super::expr::error(expr.span(), "rename_columns() takes col(\"old\").alias(\"new\")"))
-                    }
-                    (false, None) => dropped[index] = true,
-                    (false, Some(_)) => return Err(super::expr::error(expr.span(), "drop_columns() takes columns")),
-                }
-            }
-            Ok(())
-        })();
-        result.map_err(|e| ctx.error(&spec, e))?;
-    }
-    let kept: Vec<usize> = (0..fields.len()).filter(|&i| !dropped[i]).collect();
-    Ok(RelOp::Calc {
-        python: Vec::new(),
-        filter: None,
-        projection: kept.iter().map(|&index| Expr::Column { index, ty: fields[index].ty }).collect(),
-        schema: Schema { fields: kept.iter().map(|&i| fields[i].clone()).collect() },
     })
 }
 

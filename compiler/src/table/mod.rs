@@ -22,6 +22,7 @@ pub mod formats;
 pub mod join;
 pub mod kafka;
 mod map;
+mod columns;
 mod locate;
 pub mod lower;
 pub mod over;

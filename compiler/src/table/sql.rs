@@ -887,19 +887,7 @@ impl Builder<'_, '_, '_> {
 
     /// WHERE, then the OVER aggregate (the input's columns and the aggregates), then the select list.
     fn over(&mut self, select: &sql::Select, mut input_node: usize, input: &Schema) -> Result<usize, Fail> {
-        if let Some(w) = &select.selection {
-            let mut found = Vec::new();
-            let filter = {
-                let mut scope = self.scope(input);
-                scope.python = Some(&mut found);
-                condition(&mut scope, w, "WHERE")?
-            };
-            let python = self.python(found, input)?;
-            input_node = self.push(
-                RelOp::Calc { python, filter: Some(filter), projection: identity(input), schema: input.clone() },
-                vec![input_node],
-            );
-        }
+        input_node = self.where_filter(select, input_node, input)?;
         if self.updates(input_node) {
             return Err(unsupported(select.span(), "an OVER aggregation over an updating input"));
         }
@@ -941,6 +929,24 @@ impl Builder<'_, '_, '_> {
     }
 
     /// WHERE, then the group aggregate, then HAVING and the select list over `[keys..., aggs...]`.
+    /// The select's WHERE (if any) as a filtering Calc over `input_node`, which keeps its columns.
+    fn where_filter(&mut self, select: &sql::Select, input_node: usize, input: &Schema) -> Result<usize, Fail> {
+        let Some(w) = &select.selection else {
+            return Ok(input_node);
+        };
+        let mut found = Vec::new();
+        let filter = {
+            let mut scope = self.scope(input);
+            scope.python = Some(&mut found);
+            condition(&mut scope, w, "WHERE")?
+        };
+        let python = self.python(found, input)?;
+        Ok(self.push(
+            RelOp::Calc { python, filter: Some(filter), projection: identity(input), schema: input.clone() },
+            vec![input_node],
+        ))
+    }
+
     /// A GROUP BY's aggregate as the window aggregate of the windowing TVF it reads, if any.
     fn window_aggregate(&self, op: RelOp, input_node: usize, window_end: Option<usize>, select: &sql::Select) -> Result<RelOp, Fail> {
         let Some(session @ RelOp::SessionWindow { .. }) = self.nodes.get(input_node).map(|n| &n.op) else {
@@ -974,24 +980,7 @@ impl Builder<'_, '_, '_> {
         input: &Schema,
         group_exprs: &[sql::Expr],
     ) -> Result<usize, Fail> {
-        if let Some(w) = &select.selection {
-            let mut found = Vec::new();
-            let filter = {
-                let mut scope = self.scope(input);
-                scope.python = Some(&mut found);
-                condition(&mut scope, w, "WHERE")?
-            };
-            let python = self.python(found, input)?;
-            input_node = self.push(
-                RelOp::Calc {
-                    python,
-                    filter: Some(filter),
-                    projection: identity(input),
-                    schema: input.clone(),
-                },
-                vec![input_node],
-            );
-        }
+        input_node = self.where_filter(select, input_node, input)?;
         let window_end = super::window::window_end_column(&self.nodes, input_node);
         let mut keys = Vec::new();
         for e in group_exprs {

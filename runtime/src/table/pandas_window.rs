@@ -9,46 +9,25 @@
 use std::collections::HashMap;
 
 use super::pandas_aggregate::PandasAggregates;
+use super::window::WindowTimers;
 use super::ScalarFn;
 use crate::error::Result;
 use crate::operator::{Operator, StateDeclaration};
 use crate::record::{Batch, Record};
-use crate::state::timers::TimerHeap;
 use crate::value::{Row, RowKind, Value};
 
 pub struct PandasWindowAggregate {
     keys: Vec<ScalarFn>,
-    /// Which key is `window_end` (a TIMESTAMP).
-    end_key: usize,
     aggs: PandasAggregates,
     projection: Vec<ScalarFn>,
     /// Each (key, window)'s rows, projected to the functions' columns.
     groups: HashMap<Vec<Value>, Vec<Vec<Value>>>,
-    /// Groups first seen since the last watermark, in arrival order (their timers are not yet set).
-    unregistered: Vec<Vec<Value>>,
-    timers: TimerHeap<Vec<Value>>,
-    watermark: i64,
+    timers: WindowTimers,
 }
 
 impl PandasWindowAggregate {
     pub fn new(keys: Vec<ScalarFn>, end_key: usize, aggs: PandasAggregates, projection: Vec<ScalarFn>) -> Self {
-        PandasWindowAggregate {
-            keys,
-            end_key,
-            aggs,
-            projection,
-            groups: HashMap::new(),
-            unregistered: Vec::new(),
-            timers: TimerHeap::default(),
-            watermark: i64::MIN,
-        }
-    }
-
-    fn window_end(&self, key: &[Value]) -> Option<i64> {
-        match key.get(self.end_key) {
-            Some(Value::Timestamp(t) | Value::Int(t)) => Some(*t),
-            _ => None,
-        }
+        PandasWindowAggregate { keys, aggs, projection, groups: HashMap::new(), timers: WindowTimers::new(end_key) }
     }
 }
 
@@ -72,18 +51,14 @@ impl Operator for PandasWindowAggregate {
                 other => std::slice::from_ref(other),
             };
             let key: Vec<Value> = self.keys.iter().map(|f| f(row)).collect();
-            let Some(end) = self.window_end(&key) else {
-                continue;
-            };
-            // A row of a window the watermark has passed is late: Flink drops it.
-            if end - 1 <= self.watermark {
+            if !self.timers.on_time(&key) {
                 continue;
             }
             let projected = self.aggs.project(row);
             match self.groups.get_mut(&key) {
                 Some(rows) => rows.push(projected),
                 None => {
-                    self.unregistered.push(key.clone());
+                    self.timers.first_seen(key.clone());
                     self.groups.insert(key, vec![projected]);
                 }
             }
@@ -92,17 +67,11 @@ impl Operator for PandasWindowAggregate {
     }
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
-        for key in std::mem::take(&mut self.unregistered) {
-            if let Some(end) = self.window_end(&key) {
-                self.timers.add(end - 1, key);
-            }
-        }
-        self.watermark = self.watermark.max(watermark);
         // The windows due now, in firing order; their rows back to back, one frame each.
         let mut fired = Vec::new();
         let mut rows = Vec::new();
         let mut frames = Vec::new();
-        while let Some((_, key)) = self.timers.poll_due(watermark) {
+        for key in self.timers.advance(watermark) {
             let Some(group) = self.groups.remove(&key) else {
                 continue;
             };

@@ -110,19 +110,63 @@ impl Operator for RowtimeWatermarks {
     }
 }
 
-/// GROUP BY window_start, window_end, ... over a windowing TVF: one insert-only row per (key, window)
-/// when the watermark passes the window's end. The projection runs over `[keys..., aggregates...]`.
-pub struct WindowAggregate {
-    keys: Vec<ScalarFn>,
+/// The event-time bookkeeping of a window aggregate keyed by (key..., window_end, ...), shared by the
+/// built-in and the pandas window aggregates: rows of windows the watermark has passed are late, and
+/// each (key, window) gets one timer at `window_end - 1`, registered when the watermark next advances
+/// (in the order the pairs were first seen) and fired in Flink's timer-heap order.
+pub(super) struct WindowTimers {
     /// Which key is `window_end` (a TIMESTAMP).
     end_key: usize,
-    aggs: Vec<AggSpec>,
-    projection: Vec<ScalarFn>,
-    groups: HashMap<Vec<Value>, Vec<Acc>>,
     /// Groups first seen since the last watermark, in arrival order (their timers are not yet set).
     unregistered: Vec<Vec<Value>>,
     timers: TimerHeap<Vec<Value>>,
     watermark: i64,
+}
+
+impl WindowTimers {
+    pub(super) fn new(end_key: usize) -> Self {
+        WindowTimers { end_key, unregistered: Vec::new(), timers: TimerHeap::default(), watermark: i64::MIN }
+    }
+
+    /// Whether a row of `key`'s window is on time (Flink drops the rows of windows the watermark has
+    /// passed, and rows without a window end).
+    pub(super) fn on_time(&self, key: &[Value]) -> bool {
+        match key.get(self.end_key) {
+            Some(Value::Timestamp(end) | Value::Int(end)) => end - 1 > self.watermark,
+            _ => false,
+        }
+    }
+
+    /// A (key, window) seen for the first time.
+    pub(super) fn first_seen(&mut self, key: Vec<Value>) {
+        self.unregistered.push(key);
+    }
+
+    /// The watermark advanced: registers the new groups' timers and returns the groups due, in firing
+    /// order.
+    pub(super) fn advance(&mut self, watermark: i64) -> Vec<Vec<Value>> {
+        for key in std::mem::take(&mut self.unregistered) {
+            if let Some(Value::Timestamp(end) | Value::Int(end)) = key.get(self.end_key) {
+                self.timers.add(end - 1, key);
+            }
+        }
+        self.watermark = self.watermark.max(watermark);
+        let mut due = Vec::new();
+        while let Some((_, key)) = self.timers.poll_due(watermark) {
+            due.push(key);
+        }
+        due
+    }
+}
+
+/// GROUP BY window_start, window_end, ... over a windowing TVF: one insert-only row per (key, window)
+/// when the watermark passes the window's end. The projection runs over `[keys..., aggregates...]`.
+pub struct WindowAggregate {
+    keys: Vec<ScalarFn>,
+    aggs: Vec<AggSpec>,
+    projection: Vec<ScalarFn>,
+    groups: HashMap<Vec<Value>, Vec<Acc>>,
+    timers: WindowTimers,
 }
 
 impl WindowAggregate {
@@ -134,20 +178,10 @@ impl WindowAggregate {
     ) -> Self {
         WindowAggregate {
             keys,
-            end_key,
             aggs,
             projection,
             groups: HashMap::new(),
-            unregistered: Vec::new(),
-            timers: TimerHeap::default(),
-            watermark: i64::MIN,
-        }
-    }
-
-    fn window_end(&self, key: &[Value]) -> Option<i64> {
-        match key.get(self.end_key) {
-            Some(Value::Timestamp(t) | Value::Int(t)) => Some(*t),
-            _ => None,
+            timers: WindowTimers::new(end_key),
         }
     }
 }
@@ -165,17 +199,13 @@ impl Operator for WindowAggregate {
         for record in &input {
             let row = fields(&record.value);
             let key: Vec<Value> = self.keys.iter().map(|f| f(row)).collect();
-            let Some(end) = self.window_end(&key) else {
-                continue;
-            };
-            // A row of a window the watermark has passed is late: Flink drops it.
-            if end - 1 <= self.watermark {
+            if !self.timers.on_time(&key) {
                 continue;
             }
             if !self.groups.contains_key(&key) {
                 self.groups
                     .insert(key.clone(), vec![Acc::default(); self.aggs.len()]);
-                self.unregistered.push(key.clone());
+                self.timers.first_seen(key.clone());
             }
             if let Some(accs) = self.groups.get_mut(&key) {
                 for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
@@ -187,13 +217,7 @@ impl Operator for WindowAggregate {
     }
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
-        for key in std::mem::take(&mut self.unregistered) {
-            if let Some(end) = self.window_end(&key) {
-                self.timers.add(end - 1, key);
-            }
-        }
-        self.watermark = self.watermark.max(watermark);
-        while let Some((_, key)) = self.timers.poll_due(watermark) {
+        for key in self.timers.advance(watermark) {
             let Some(accs) = self.groups.remove(&key) else {
                 continue;
             };
