@@ -173,9 +173,10 @@ fn rel_stmt_on(
                 let args = call.args.iter().map(scalar_fn);
                 let arg_types = call.arg_types.iter().map(|t| type_info(&t.type_info()));
                 let result = type_info(&call.result.type_info());
+                let columns = column_args(&call.args);
                 quote! {
                     table::PyScalarCall::new(b.udf_value(#id_lit, #key, None, #label)?,
-                        vec![#(#args),*], vec![#(#arg_types),*], #result)
+                        vec![#(#args),*], vec![#(#arg_types),*], #result)#columns
                 }
             });
             let filter = match filter {
@@ -587,4 +588,24 @@ fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
             spec
         })
         .collect()
+}
+
+/// `.column_args(...)` for a Python call some of whose arguments are plain input columns (read in
+/// place by the runtime instead of computed); nothing when none is.
+pub(super) fn column_args(args: &[Expr]) -> TokenStream {
+    let columns: Vec<Option<usize>> = args
+        .iter()
+        .map(|a| match a {
+            Expr::Column { index, .. } => Some(*index),
+            _ => None,
+        })
+        .collect();
+    if columns.iter().all(Option::is_none) {
+        return TokenStream::new();
+    }
+    let columns = columns.iter().map(|c| match c {
+        Some(i) => quote! { Some(#i) },
+        None => quote! { None },
+    });
+    quote! { .column_args(vec![#(#columns),*]) }
 }

@@ -23,6 +23,9 @@ use crate::value::{Row, RowKind, Value};
 pub struct PyScalarCall {
     function: PyFunction,
     args: Vec<ScalarFn>,
+    /// For each argument that is a plain input column, its index: converted from the row's own
+    /// value, without computing (cloning) it first.
+    arg_columns: Vec<Option<usize>>,
     arg_types: Vec<TypeInfo>,
     result_type: TypeInfo,
     /// Repeated string arguments and results, as the same objects.
@@ -38,6 +41,7 @@ impl PyScalarCall {
     ) -> Self {
         PyScalarCall {
             function,
+            arg_columns: vec![None; args.len()],
             args,
             arg_types,
             result_type,
@@ -49,24 +53,52 @@ impl PyScalarCall {
         &self.function
     }
 
+    /// Marks the arguments that are plain input columns (`Some(index)`), read in place.
+    pub fn column_args(mut self, columns: Vec<Option<usize>>) -> Self {
+        if columns.len() == self.args.len() {
+            self.arg_columns = columns;
+        }
+        self
+    }
+
+    /// Argument `i` on one row, as a Python object.
+    fn arg<'py>(&mut self, py: Python<'py>, i: usize, fields: &[Value]) -> Result<Bound<'py, PyAny>> {
+        let computed;
+        let value = match self.arg_columns[i].and_then(|c| fields.get(c)) {
+            Some(value) => value,
+            None => {
+                computed = (self.args[i])(fields);
+                &computed
+            }
+        };
+        match (value, &self.arg_types[i]) {
+            (Value::Str(text), TypeInfo::String) => Ok(self.strings.to_py(py, text).into_any()),
+            (value, ty) => to_py(py, value, ty).map_err(|e| self.function.error(py, e)),
+        }
+    }
+
     /// One call on one row's fields (PandasCalc calls the general functions beside its pandas ones
     /// this way too).
     pub(super) fn call(&mut self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
-        let mut args = Vec::with_capacity(self.args.len());
-        for (arg, ty) in self.args.iter().zip(&self.arg_types) {
-            let arg = match (arg(fields), ty) {
-                (Value::Str(text), TypeInfo::String) => self.strings.to_py(py, &text).into_any(),
-                (value, ty) => to_py(py, &value, ty).map_err(|e| self.function.error(py, e))?,
-            };
-            args.push(arg);
-        }
-        // Up to three arguments go by vectorcall, without a tuple.
-        let function = self.function.callable(py);
-        let result = match args.as_slice() {
-            [a] => function.call1((a,)),
-            [a, b] => function.call1((a, b)),
-            [a, b, c] => function.call1((a, b, c)),
-            _ => PyTuple::new(py, args).and_then(|args| function.call1(args)),
+        // Up to three arguments go by vectorcall, without a tuple or a vector.
+        let result = match self.args.len() {
+            0 => self.function.callable(py).call0(),
+            1 => {
+                let a = self.arg(py, 0, fields)?;
+                self.function.callable(py).call1((a,))
+            }
+            2 => {
+                let (a, b) = (self.arg(py, 0, fields)?, self.arg(py, 1, fields)?);
+                self.function.callable(py).call1((a, b))
+            }
+            3 => {
+                let (a, b, c) = (self.arg(py, 0, fields)?, self.arg(py, 1, fields)?, self.arg(py, 2, fields)?);
+                self.function.callable(py).call1((a, b, c))
+            }
+            n => {
+                let args = (0..n).map(|i| self.arg(py, i, fields)).collect::<Result<Vec<_>>>()?;
+                PyTuple::new(py, args).and_then(|args| self.function.callable(py).call1(args))
+            }
         }
         .map_err(|e| self.function.error(py, e))?;
         if self.result_type == TypeInfo::String {
