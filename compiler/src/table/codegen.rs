@@ -317,6 +317,7 @@ fn rel_stmt_on(
             right_keys,
             condition,
             left_width,
+            interval,
             schema,
         } => {
             let left_keys = left_keys.iter().map(scalar_fn);
@@ -332,6 +333,16 @@ fn rel_stmt_on(
             let right_width = Lit::usize_unsuffixed(schema.fields.len().saturating_sub(*left_width));
             let left_width = Lit::usize_unsuffixed(*left_width);
             let (left, right) = (inputs.first(), inputs.get(1));
+            if let Some(b) = interval {
+                let (left_time, right_time) = (Lit::usize_unsuffixed(b.left_time), Lit::usize_unsuffixed(b.right_time));
+                let (lower, upper) = (Lit::i64_suffixed(b.lower_ms), Lit::i64_suffixed(b.upper_ms));
+                return quote! {
+                    let #var = p.operator_on(&[(#left, 0, None), (#right, 1, None)], table::IntervalJoin::new(
+                        vec![#(#left_keys),*], vec![#(#right_keys),*], #condition,
+                        #left_outer, #right_outer, #left_width, #right_width)
+                        .bounds(#left_time, #right_time, #lower, #upper));
+                };
+            }
             quote! {
                 let #var = p.operator_on(&[(#left, 0, None), (#right, 1, None)], table::StreamingJoin::new(
                     vec![#(#left_keys),*], vec![#(#right_keys),*], #condition,

@@ -245,9 +245,10 @@ fn rel_changelog(
             (updating, key)
         }
         RelOp::Union { .. } => ((0..inputs).any(|i| input(i).0), None),
-        // An outer join retracts its NULL-padded rows; any join passes its inputs' updates on.
-        RelOp::Join { kind, .. } => (
-            *kind != super::join::JoinKind::Inner || (0..inputs).any(|i| input(i).0),
+        // An outer join retracts its NULL-padded rows (an interval join pads them only when they
+        // expire); any join passes its inputs' updates on.
+        RelOp::Join { kind, interval, .. } => (
+            interval.is_none() && *kind != super::join::JoinKind::Inner || (0..inputs).any(|i| input(i).0),
             None,
         ),
         // Append-only Top-N deletes the rows it evicts.

@@ -143,10 +143,15 @@ impl fmt::Display for RelOp {
                 left_keys,
                 right_keys,
                 condition,
+                interval,
                 schema,
                 ..
             } => {
-                write!(f, "Join {} left_keys=[{}] right_keys=[{}]", kind.sql(), list(left_keys), list(right_keys))?;
+                let name = if interval.is_some() { "IntervalJoin" } else { "Join" };
+                write!(f, "{name} {} left_keys=[{}] right_keys=[{}]", kind.sql(), list(left_keys), list(right_keys))?;
+                if let Some(b) = interval {
+                    write!(f, " bounds=[{} <= ${} - right.${} <= {}]", b.lower_ms, b.left_time, b.right_time, b.upper_ms)?;
+                }
                 if let Some(c) = condition {
                     write!(f, " where={c}")?;
                 }

@@ -250,3 +250,78 @@ mod tests {
         assert_eq!(names, ["id", "id0", "id00", "id1"]);
     }
 }
+
+/// An interval join's bounds, as Flink's planner extracts them from the join condition: rows join
+/// when `lower_ms <= left_time - right_time <= upper_ms`, both times being rowtime attributes.
+/// `right_time` indexes the right side's own columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct IntervalBounds {
+    pub left_time: usize,
+    pub right_time: usize,
+    pub lower_ms: i64,
+    pub upper_ms: i64,
+}
+
+/// A time column with a constant offset: `ts`, `ts + INTERVAL ...`, `ts - INTERVAL ...`.
+fn time_ref(expr: &Expr) -> Option<(usize, i64)> {
+    match expr {
+        Expr::Column { index, ty: SqlType::Timestamp(_) } => Some((*index, 0)),
+        Expr::Call { func: super::builtins::Func::PlusMillis(ms), args, .. } => {
+            let [inner] = args.as_slice() else { return None };
+            time_ref(inner).map(|(i, base)| (i, base + ms))
+        }
+        Expr::Cast { expr, ty: SqlType::Timestamp(_) } => time_ref(expr),
+        _ => None,
+    }
+}
+
+/// The interval bounds in `rest` (the non-equi part of a join condition over `left_width` left
+/// columns), when it bounds the difference of a left and a right rowtime attribute from both sides;
+/// `is_rowtime(column)` says which combined columns are rowtime attributes. Strict comparisons
+/// move a bound by one millisecond, as Flink does.
+pub fn interval_bounds(rest: &Expr, left_width: usize, is_rowtime: impl Fn(usize) -> bool) -> Option<IntervalBounds> {
+    let mut parts = Vec::new();
+    conjuncts(rest.clone(), &mut parts);
+    let (mut times, mut lower, mut upper) = (None::<(usize, usize)>, None::<i64>, None::<i64>);
+    for part in &parts {
+        let Expr::Binary { op, left, right, .. } = part else { continue };
+        let (Some((a, a_off)), Some((b, b_off))) = (time_ref(left), time_ref(right)) else { continue };
+        // a + a_off OP b + b_off, as left_time - right_time OP' k.
+        let (pair, op, k) = match (a < left_width, b < left_width) {
+            (true, false) => ((a, b - left_width), *op, b_off - a_off),
+            (false, true) => ((b, a - left_width), flip(*op), a_off - b_off),
+            _ => continue,
+        };
+        if !is_rowtime(pair.0) || !is_rowtime(pair.1 + left_width) || times.is_some_and(|t| t != pair) {
+            continue;
+        }
+        let (lo, hi) = match op {
+            BinOp::GtEq => (Some(k), None),
+            BinOp::Gt => (Some(k + 1), None),
+            BinOp::LtEq => (None, Some(k)),
+            BinOp::Lt => (None, Some(k - 1)),
+            BinOp::Eq => (Some(k), Some(k)),
+            _ => continue,
+        };
+        times = Some(pair);
+        if let Some(lo) = lo {
+            lower = Some(lower.map_or(lo, |l| l.max(lo)));
+        }
+        if let Some(hi) = hi {
+            upper = Some(upper.map_or(hi, |u| u.min(hi)));
+        }
+    }
+    let ((left_time, right_time), lower_ms, upper_ms) = (times?, lower?, upper?);
+    Some(IntervalBounds { left_time, right_time, lower_ms, upper_ms })
+}
+
+/// `a OP b` as `b OP' a`.
+fn flip(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Gt,
+        BinOp::LtEq => BinOp::GtEq,
+        BinOp::Gt => BinOp::Lt,
+        BinOp::GtEq => BinOp::LtEq,
+        other => other,
+    }
+}

@@ -764,7 +764,7 @@ fn updating(nodes: &[PlanNode], node: usize) -> bool {
     fn rel_updates(rel: &RelOp) -> bool {
         match rel {
             RelOp::Aggregate { .. } => true,
-            RelOp::Join { kind, .. } => *kind != super::join::JoinKind::Inner,
+            RelOp::Join { kind, interval, .. } => interval.is_none() && *kind != super::join::JoinKind::Inner,
             RelOp::TopN { .. } => true,
             RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
             _ => false,
@@ -889,6 +889,16 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
     }
     let left_width = left.fields.len();
     let split = split_condition(condition, left_width);
+    // Flink would run an outer join bounding both sides' times as an interval join (padding rows
+    // when they expire); the Table API's inputs are views whose rowtime attributes are not traced.
+    let bounded = split.rest.as_ref().and_then(|rest| super::join::interval_bounds(rest, left_width, |_| true));
+    if kind != super::join::JoinKind::Inner && bounded.is_some() {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            "an outer join bounding both sides' times (Flink's outer interval join) is not supported by sluice yet in the Table API: write it in SQL",
+        )
+        .at(ctx.node.site.clone()));
+    }
     let query = vec![
         QueryNode { op: RelOp::Input { node: left_id, schema: left }, inputs: Vec::new() },
         QueryNode { op: RelOp::Input { node: right_id, schema: right }, inputs: Vec::new() },
@@ -899,6 +909,9 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
                 right_keys: split.right_keys,
                 condition: split.rest,
                 left_width,
+                // Table API joins read their inputs as views, whose rowtime attributes are not
+                // traced here: they run as regular joins.
+                interval: None,
                 schema: schema.clone(),
             },
             inputs: vec![0, 1],

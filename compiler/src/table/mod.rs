@@ -227,6 +227,9 @@ pub enum RelOp {
         right_keys: Vec<Expr>,
         condition: Option<Expr>,
         left_width: usize,
+        /// An interval join (both sides' rowtime attributes bounded against each other): insert-only,
+        /// rows kept only while they can still match, outer rows padded when they expire.
+        interval: Option<join::IntervalBounds>,
         schema: Schema,
     },
     /// `ORDER BY keys LIMIT limit` (or `LIMIT limit` alone, `keys` empty) over an insert-only input:

@@ -304,6 +304,24 @@ impl Builder<'_, '_, '_> {
         Ok(self.push(RelOp::TopN { keys, limit, offset: 0, schema }, vec![node]))
     }
 
+    /// Whether column `column` of `node` is a rowtime attribute: a source's `WATERMARK FOR` column,
+    /// passed on unchanged by projections.
+    fn is_rowtime(&self, node: usize, column: usize) -> bool {
+        let Some(n) = self.nodes.get(node) else {
+            return false;
+        };
+        match &n.op {
+            RelOp::Scan { rowtime, .. } => rowtime.as_ref().is_some_and(|r| r.column == column),
+            RelOp::Calc { projection, .. } => match (projection.get(column), n.inputs.first()) {
+                (Some(Expr::Column { index, .. }), Some(&input)) => {
+                    *index < self.schema(input).fields.len() && self.is_rowtime(input, *index)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view
     /// whose changelog is not known here).
     fn updates(&self, node: usize) -> bool {
@@ -312,7 +330,7 @@ impl Builder<'_, '_, '_> {
         };
         match &n.op {
             RelOp::Aggregate { .. } | RelOp::TopN { .. } => true,
-            RelOp::Join { kind, .. } if *kind != JoinKind::Inner => true,
+            RelOp::Join { kind, interval: None, .. } if *kind != JoinKind::Inner => true,
             RelOp::Input { node, .. } => self.inputs.iter().any(|(id, _)| id == node) && self.updating_inputs.contains(node),
             _ => n.inputs.iter().any(|&i| self.updates(i)),
         }
@@ -523,20 +541,16 @@ impl Builder<'_, '_, '_> {
             condition(&mut scope, on, "ON")?
         };
         let split = split_condition(Some(resolved), ls.fields.len());
-        if kind != JoinKind::Inner {
-            // Flink runs an outer join bounded by both sides' times as an interval join: it pads
-            // unmatched rows with NULLs when they expire, instead of retracting them.
-            if let Some(rest) = &split.rest {
-                let (mut left_time, mut right_time) = (false, false);
-                super::join::visit_columns(rest, &mut |index| {
-                    if matches!(schema.fields.get(index).map(|f| f.ty), Some(SqlType::Timestamp(_))) {
-                        if index < ls.fields.len() { left_time = true } else { right_time = true }
-                    }
-                });
-                if left_time && right_time {
-                    return Err(unsupported(span, "an outer join bounded by both sides' times (Flink's outer interval join)"));
-                }
-            }
+        // Flink runs a join whose condition bounds both sides' rowtime attributes against each
+        // other as an interval join: insert-only, unmatched outer rows padded when they expire.
+        let width = ls.fields.len();
+        let interval = split.rest.as_ref().and_then(|rest| {
+            super::join::interval_bounds(rest, width, |c| {
+                if c < width { self.is_rowtime(left, c) } else { self.is_rowtime(right, c - width) }
+            })
+        });
+        if interval.is_some() && (self.updates(left) || self.updates(right)) {
+            return Err(unsupported(span, "an interval join over an updating table"));
         }
         let node = self.push(
             RelOp::Join {
@@ -545,6 +559,7 @@ impl Builder<'_, '_, '_> {
                 right_keys: split.right_keys,
                 condition: split.rest,
                 left_width: ls.fields.len(),
+                interval,
                 schema,
             },
             vec![left, right],
