@@ -363,6 +363,17 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::WindowExpand::#ctor(#time, #size, #step));
             }
         }
+        RelOp::TimeSort { time, keys, .. } => {
+            let keys = keys.iter().map(|k| {
+                let f = scalar_fn(&k.expr);
+                let (descending, nulls_first) = (k.descending, k.nulls_first);
+                quote! { table::SortKey::new(#f, #descending, #nulls_first) }
+            });
+            let time = Lit::usize_unsuffixed(*time);
+            quote! {
+                let #var = p.operator(#input, table::TimeSort::new(#time, vec![#(#keys),*]));
+            }
+        }
         RelOp::TopN { keys, limit, offset, .. } => {
             let keys = keys.iter().map(|k| {
                 let f = scalar_fn(&k.expr);

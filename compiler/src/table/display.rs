@@ -119,6 +119,10 @@ impl fmt::Display for RelOp {
                 call.function,
                 list(&call.args)
             ),
+            RelOp::TimeSort { time, keys, schema } => {
+                let keys: Vec<String> = keys.iter().map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" })).collect();
+                write!(f, "TimeSort time=${time} then=[{}] schema={schema}", keys.join(", "))
+            }
             RelOp::TopN { keys, limit, offset, schema } => {
                 let keys: Vec<String> = keys
                     .iter()

@@ -242,6 +242,14 @@ pub enum RelOp {
         offset: usize,
         schema: Schema,
     },
+    /// `ORDER BY rowtime [, keys]` without LIMIT (Flink's temporal sort): rows held until the
+    /// watermark passes their time `time`, then emitted in time order, equal times ordered by `keys`;
+    /// late rows dropped. Insert-only.
+    TimeSort {
+        time: usize,
+        keys: Vec<SortSpec>,
+        schema: Schema,
+    },
     /// `join_lateral` / `left_outer_join_lateral` / `LATERAL TABLE(f(...))`: the Python table function
     /// `call` runs per input row and each row it yields (of `result_types`) is appended to the input
     /// row; with `left_outer`, an input row without results is emitted once with NULLs. Row kinds pass
@@ -296,6 +304,7 @@ impl RelOp {
             | RelOp::SessionWindow { schema, .. }
             | RelOp::SessionWindowAggregate { schema, .. }
             | RelOp::TopN { schema, .. }
+            | RelOp::TimeSort { schema, .. }
             | RelOp::Correlate { schema, .. }
             | RelOp::OverAggregate { schema, .. }
             | RelOp::Values { schema }
@@ -315,6 +324,7 @@ impl RelOp {
             RelOp::Union { .. } => "union_all",
             RelOp::Join { .. } => "join",
             RelOp::TopN { .. } => "ORDER BY ... LIMIT",
+            RelOp::TimeSort { .. } => "ORDER BY time",
             RelOp::Correlate { mode: CorrelateMode::Map { .. }, .. } => "map",
             RelOp::Correlate { mode: CorrelateMode::FlatMap { .. }, .. } => "flat_map",
             RelOp::Correlate { .. } => "join_lateral",

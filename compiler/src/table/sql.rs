@@ -273,15 +273,9 @@ impl Builder<'_, '_, '_> {
             Some(sql::OrderBy { kind: sql::OrderByKind::Expressions(exprs), interpolate: None }) => exprs,
             Some(other) => return Err(unsupported(other.span(), "this ORDER BY")),
         };
-        let Some(limit) = limit else {
-            return match order.first() {
-                None => Ok(node),
-                Some(first) => Err(unsupported(
-                    first.span(),
-                    "ORDER BY without LIMIT in a streaming query (Flink sorts only on an ascending time attribute)",
-                )),
-            };
-        };
+        if limit.is_none() && order.is_empty() {
+            return Ok(node);
+        }
         if self.updates(node) {
             return Err(unsupported(q.span(), "ORDER BY / LIMIT over an updating result (a GROUP BY, DISTINCT or outer join)"));
         }
@@ -301,6 +295,25 @@ impl Builder<'_, '_, '_> {
             };
             keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
         }
+        let Some(limit) = limit else {
+            // Without LIMIT, Flink sorts a stream only on an ascending time attribute first: rows
+            // wait for the watermark (a temporal sort).
+            let time = match keys.first() {
+                Some(super::SortSpec { expr: Expr::Column { index, .. }, descending: false, .. })
+                    if self.is_rowtime(node, *index) =>
+                {
+                    *index
+                }
+                _ => {
+                    return Err(unsupported(
+                        order.first().map_or(q.span(), |o| o.span()),
+                        "ORDER BY without LIMIT in a streaming query, other than on an ascending time attribute first (Flink: \"Sort on a non-time-attribute field is not supported\"),",
+                    ))
+                }
+            };
+            keys.remove(0);
+            return Ok(self.push(RelOp::TimeSort { time, keys, schema }, vec![node]));
+        };
         Ok(self.push(RelOp::TopN { keys, limit, offset: 0, schema }, vec![node]))
     }
 

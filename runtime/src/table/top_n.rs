@@ -30,6 +30,28 @@ impl SortKey {
     }
 }
 
+/// The sort keys' values of a row.
+pub(super) fn key_values(keys: &[SortKey], fields: &[Value]) -> Vec<Value> {
+    keys.iter().map(|k| (k.expr)(fields)).collect()
+}
+
+/// How two rows' key values (from [`key_values`]) order.
+pub(super) fn sort_order(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
+    for ((x, y), key) in a.iter().zip(b).zip(keys) {
+        let ord = match (x, y) {
+            (Value::Null, Value::Null) => Ordering::Equal,
+            (Value::Null, _) => if key.nulls_first { Ordering::Less } else { Ordering::Greater },
+            (_, Value::Null) => if key.nulls_first { Ordering::Greater } else { Ordering::Less },
+            _ if key.descending => compare(y, x),
+            _ => compare(x, y),
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    Ordering::Equal
+}
+
 pub struct TopN {
     keys: Vec<SortKey>,
     limit: usize,
@@ -52,19 +74,7 @@ impl TopN {
     }
 
     fn order(&self, a: &[Value], b: &[Value]) -> Ordering {
-        for ((x, y), key) in a.iter().zip(b).zip(&self.keys) {
-            let ord = match (x, y) {
-                (Value::Null, Value::Null) => Ordering::Equal,
-                (Value::Null, _) => if key.nulls_first { Ordering::Less } else { Ordering::Greater },
-                (_, Value::Null) => if key.nulls_first { Ordering::Greater } else { Ordering::Less },
-                _ if key.descending => compare(y, x),
-                _ => compare(x, y),
-            };
-            if ord != Ordering::Equal {
-                return ord;
-            }
-        }
-        Ordering::Equal
+        sort_order(&self.keys, a, b)
     }
 
     fn row(kind: RowKind, fields: Vec<Value>) -> Record {
