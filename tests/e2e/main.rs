@@ -4,6 +4,7 @@
 
 mod connectors_jdbc;
 mod connectors_kafka;
+mod connectors_kafka_keys;
 mod diagnostics;
 mod examples;
 mod generated;

@@ -501,7 +501,7 @@ fn rel_stmt_on(
                     upsert_key,
                 } => super::kafka::sink_stmt(
                     options,
-                    upsert_key.as_deref(),
+                    upsert_key.is_some(),
                     table,
                     schema,
                     quote! { vec![#(#casts),*] },

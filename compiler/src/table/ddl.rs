@@ -21,6 +21,8 @@ pub struct TableDef {
     pub options: BTreeMap<String, String>,
     /// The span of the `WITH` clause's first option (for connector errors).
     pub options_span: Span,
+    /// Each option's span, for errors about one option.
+    pub option_spans: BTreeMap<String, Span>,
     /// `WATERMARK FOR ts AS ts - INTERVAL ...`.
     pub rowtime: Option<super::window::Rowtime>,
     /// Metadata columns (`ts TIMESTAMP(3) METADATA FROM 'timestamp' VIRTUAL`), by column index.
@@ -146,6 +148,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
         }
     }
     let mut options = BTreeMap::new();
+    let mut option_spans = BTreeMap::new();
     let mut options_span = create.name.span();
     if let sql::CreateTableOptions::With(list) = &create.table_options {
         for option in list {
@@ -160,6 +163,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
                 if options.is_empty() && !value.is_empty() {
                     options_span = option.span();
                 }
+                option_spans.insert(key.value.clone(), option.span());
                 options.insert(key.value.clone(), value);
             }
         }
@@ -192,6 +196,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
         primary_key,
         options,
         options_span,
+        option_spans,
     })
 }
 
@@ -244,6 +249,22 @@ impl TableDef {
             .map(String::as_str)
     }
 
+    /// The span of option `key` (the first option's when it is not given).
+    fn option_span(&self, key: &str) -> Span {
+        self.option_spans.get(key).copied().unwrap_or(self.options_span)
+    }
+
+    /// Resolves a Kafka table's key columns (`key.fields`, or upsert-kafka's primary key), the
+    /// error pointing at the option it is about.
+    fn kafka_key(&self, options: &mut super::kafka::KafkaOptions, upsert: bool) -> Result<(), ExprError> {
+        let physical: Vec<bool> = (0..self.schema.fields.len())
+            .map(|i| !self.metadata.iter().any(|m| m.column == i))
+            .collect();
+        let primary_key = upsert.then_some(self.primary_key.as_slice());
+        super::kafka_key::resolve_key(options, &self.schema, &physical, primary_key)
+            .map_err(|e| err(self.option_span(e.option), e.message))
+    }
+
     fn connector(&self) -> &str {
         self.option("connector", "connector.type").unwrap_or("")
     }
@@ -289,6 +310,7 @@ impl TableDef {
                     }
                     options.metadata.push((m.column, m.key.clone()));
                 }
+                self.kafka_key(&mut options, false)?;
                 Ok(SourceConnector::Kafka(options))
             }
             ("upsert-kafka", _) => Err(err(
@@ -365,13 +387,16 @@ impl TableDef {
             }
             "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
                 .map_err(|m| err(self.options_span, m)),
-            "kafka" => super::kafka::kafka_options(&self.options)
-                .and_then(super::kafka::sink_topic)
-                .map(|options| SinkConnector::Kafka {
+            "kafka" => {
+                let mut options = super::kafka::kafka_options(&self.options)
+                    .and_then(super::kafka::sink_topic)
+                    .map_err(|m| err(self.options_span, m))?;
+                self.kafka_key(&mut options, false)?;
+                Ok(SinkConnector::Kafka {
                     options,
                     upsert_key: None,
                 })
-                .map_err(|m| err(self.options_span, m)),
+            }
             "upsert-kafka" => {
                 if self.primary_key.is_empty() {
                     return Err(err(
@@ -379,12 +404,13 @@ impl TableDef {
                         "'upsert-kafka' tables require to define a PRIMARY KEY constraint",
                     ));
                 }
-                let options = super::kafka::kafka_options(&self.options)
+                let mut options = super::kafka::kafka_options(&self.options)
                     .and_then(super::kafka::sink_topic)
                     .map_err(|m| err(self.options_span, m))?;
                 if options.key_format.is_none() {
                     return Err(err(self.options_span, "the upsert-kafka connector needs a 'key.format' option"));
                 }
+                self.kafka_key(&mut options, true)?;
                 Ok(SinkConnector::Kafka {
                     options,
                     upsert_key: Some(self.primary_key.clone()),

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::connectors::Options;
 use super::formats::{check_format, codec_tokens, field_delimiter};
+use super::kafka_key::{key_codec_tokens, value_columns};
 use super::types::Schema;
 
 /// Where a Kafka source starts reading.
@@ -34,11 +35,20 @@ pub struct KafkaOptions {
     pub bounded: bool,
     /// The value format: `csv`, `json` or `raw`.
     pub format: String,
-    /// `key.format` (upsert-kafka).
+    /// `key.format`: the message key's format (upsert-kafka, or `kafka` with `key.fields`).
     pub key_format: Option<String>,
+    /// `key.fields` as written (a `kafka` table's key columns, in the key format's order).
+    pub key_fields: Vec<String>,
+    /// `key.fields-prefix`: stripped from the key columns' names in the key format.
+    pub key_fields_prefix: String,
+    /// The key columns (indexes into the schema), resolved by `kafka_key::resolve_key`: `key.fields`
+    /// or upsert-kafka's primary key.
+    pub key_columns: Vec<usize>,
     /// `value.fields-include = 'EXCEPT_KEY'`: the value holds only the non-key columns.
     pub value_except_key: bool,
     pub field_delimiter: char,
+    /// `key.csv.field-delimiter`.
+    pub key_field_delimiter: char,
     pub ignore_parse_errors: bool,
     /// Further client properties (`properties.*` / `connector.properties.*`), passed to librdkafka.
     pub properties: Vec<(String, String)>,
@@ -50,6 +60,24 @@ pub struct KafkaOptions {
 pub const METADATA_KEYS: &[&str] = &["topic", "partition", "offset", "timestamp", "timestamp-type"];
 
 impl KafkaOptions {
+    /// ` key=[a, b] key.format=json` for a table with `key.fields` (nothing otherwise), for plans.
+    pub fn key_display(&self, schema: &Schema) -> String {
+        if self.key_fields.is_empty() {
+            return String::new();
+        }
+        let names: Vec<&str> = self
+            .key_columns
+            .iter()
+            .filter_map(|&i| schema.fields.get(i).map(|f| f.name.as_str()))
+            .collect();
+        format!(
+            " key=[{}] key.format={}{}",
+            names.join(", "),
+            self.key_format.as_deref().unwrap_or_default(),
+            if self.value_except_key { " value=EXCEPT_KEY" } else { "" }
+        )
+    }
+
     /// The table's name to the runtime's client settings.
     pub fn client_tokens(&self, table: &str) -> TokenStream {
         let topics = &self.topics;
@@ -170,9 +198,11 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
     if let Some(k) = &key_format {
         check_format(k)?;
     }
-    if o.get("key.fields", "key.fields").is_some() {
-        return Err("'key.fields' is not supported by sluice yet (upsert-kafka keys by the primary key)".into());
-    }
+    let key_fields = o
+        .get("key.fields", "key.fields")
+        .map(super::kafka_key::parse_key_fields)
+        .unwrap_or_default();
+    let key_fields_prefix = o.get("key.fields-prefix", "key.fields-prefix").unwrap_or_default().to_string();
     let value_except_key = match o.get("value.fields-include", "value.fields-include") {
         None => false,
         Some(v) if v.eq_ignore_ascii_case("ALL") => false,
@@ -188,6 +218,7 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
     .find_map(|k| options.get(*k))
     .map_or(",", String::as_str);
     let field_delimiter = field_delimiter(delimiter)?;
+    let key_field_delimiter = field_delimiter_of(options.get("key.csv.field-delimiter"))?;
     let ignore = options
         .iter()
         .filter(|(k, _)| k.ends_with("ignore-parse-errors"))
@@ -218,12 +249,21 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
         bounded,
         format,
         key_format,
+        key_fields,
+        key_fields_prefix,
+        key_columns: Vec::new(),
         value_except_key,
         field_delimiter,
+        key_field_delimiter,
         ignore_parse_errors: ignore,
         properties,
         metadata: Vec::new(),
     })
+}
+
+/// A CSV delimiter option, `,` when not given.
+fn field_delimiter_of(option: Option<&String>) -> Result<char, String> {
+    field_delimiter(option.map_or(",", String::as_str))
 }
 
 /// A sink's options: one topic, no pattern (as Flink's Kafka sinks require).
@@ -271,61 +311,69 @@ pub fn source_expr(options: &KafkaOptions, table: &str, schema: &Schema) -> Toke
             }
         }
     };
-    let physical: Vec<usize> = (0..schema.fields.len())
-        .filter(|i| !options.metadata.iter().any(|(m, _)| m == i))
-        .collect();
-    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &physical);
+    let value_columns = value_columns(options, schema);
+    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &value_columns);
     let (bounded, ignore) = (options.bounded, options.ignore_parse_errors);
-    let layout = if options.metadata.is_empty() {
+    let column = |i: usize| {
+        let key = options.metadata.iter().find(|(m, _)| *m == i).map(|(_, k)| k.as_str());
+        let position = |of: &[usize]| of.iter().position(|c| *c == i).map(Lit::usize_unsuffixed);
+        match key {
+            Some("topic") => quote! { connectors::kafka_source::KafkaColumn::Topic },
+            Some("partition") => quote! { connectors::kafka_source::KafkaColumn::Partition },
+            Some("offset") => quote! { connectors::kafka_source::KafkaColumn::Offset },
+            Some("timestamp") => quote! { connectors::kafka_source::KafkaColumn::Timestamp },
+            Some(_) => quote! { connectors::kafka_source::KafkaColumn::TimestampType },
+            // A key column the value also holds (`'value.fields-include' = 'ALL'`) is the value's,
+            // as in Flink, which sets the key's fields first and the value's over them.
+            // Every physical column is in the value or the key.
+            None => match position(&value_columns) {
+                Some(v) => quote! { connectors::kafka_source::KafkaColumn::Value(#v) },
+                None => {
+                    let k = position(&options.key_columns).unwrap_or_else(|| Lit::usize_unsuffixed(0));
+                    quote! { connectors::kafka_source::KafkaColumn::Key(#k) }
+                }
+            },
+        }
+    };
+    let reads_key = options.key_columns.iter().any(|k| !value_columns.contains(k));
+    let layout = if value_columns.iter().copied().eq(0..schema.fields.len()) {
         quote! {}
     } else {
-        let columns = (0..schema.fields.len()).map(|i| {
-            let key = options.metadata.iter().find(|(m, _)| *m == i).map(|(_, k)| k.as_str());
-            match key {
-                Some("topic") => quote! { connectors::kafka_source::KafkaColumn::Topic },
-                Some("partition") => quote! { connectors::kafka_source::KafkaColumn::Partition },
-                Some("offset") => quote! { connectors::kafka_source::KafkaColumn::Offset },
-                Some("timestamp") => quote! { connectors::kafka_source::KafkaColumn::Timestamp },
-                Some(_) => quote! { connectors::kafka_source::KafkaColumn::TimestampType },
-                None => {
-                    let v = Lit::usize_unsuffixed(physical.iter().position(|p| *p == i).unwrap_or(0));
-                    quote! { connectors::kafka_source::KafkaColumn::Value(#v) }
-                }
-            }
-        });
+        let columns = (0..schema.fields.len()).map(column);
         quote! { .with_layout(vec![#(#columns),*]) }
     };
+    let key = if reads_key {
+        let key_codec = key_codec_tokens(options, schema);
+        quote! { .with_key(#key_codec) }
+    } else {
+        quote! {}
+    };
     quote! {
-        p.source(connectors::kafka_source::KafkaSource::new(#client, #startup, #bounded, #codec, #ignore)#layout)
+        p.source(connectors::kafka_source::KafkaSource::new(#client, #startup, #bounded, #codec, #ignore)#layout #key)
     }
 }
 
-/// The statement adding the Kafka sink of `table` fed by `input`; `casts` give the table's columns
-/// (DECIMAL and temporal ones as text).
+/// The statement adding the Kafka sink of `table` fed by `input` (`upsert`: an upsert-kafka sink,
+/// keyed by its primary key); `casts` give the table's columns (DECIMAL and temporal ones as text).
 pub fn sink_stmt(
     options: &KafkaOptions,
-    upsert_key: Option<&[String]>,
+    upsert: bool,
     table: &str,
     schema: &Schema,
     casts: TokenStream,
     input: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let client = options.client_tokens(table);
-    let key: Vec<usize> = upsert_key
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|k| schema.fields.iter().position(|f| &f.name == k))
-        .collect();
-    let value_columns: Vec<usize> = (0..schema.fields.len())
-        .filter(|i| !(options.value_except_key && key.contains(i)))
-        .collect();
+    let value_columns = value_columns(options, schema);
     let codec = codec_tokens(&options.format, options.field_delimiter, schema, &value_columns);
-    let mode = match upsert_key {
-        None => quote! { connectors::kafka_sink::SinkMode::Append },
-        Some(_) => {
-            let key_format = options.key_format.as_deref().unwrap_or("json");
-            let key_codec = codec_tokens(key_format, options.field_delimiter, schema, &key);
-            let key = key.iter().map(|&i| Lit::usize_unsuffixed(i));
+    let key = options.key_columns.iter().map(|&i| Lit::usize_unsuffixed(i));
+    let key_codec = key_codec_tokens(options, schema);
+    let mode = match (upsert, options.key_columns.is_empty()) {
+        (false, true) => quote! { connectors::kafka_sink::SinkMode::Append },
+        (false, false) => {
+            quote! { connectors::kafka_sink::SinkMode::Keyed { key: vec![#(#key),*], key_codec: #key_codec } }
+        }
+        (true, _) => {
             quote! { connectors::kafka_sink::SinkMode::Upsert { key: vec![#(#key),*], key_codec: #key_codec } }
         }
     };

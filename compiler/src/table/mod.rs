@@ -21,6 +21,7 @@ pub mod expr;
 pub mod formats;
 pub mod join;
 pub mod kafka;
+pub mod kafka_key;
 mod map;
 mod columns;
 mod locate;

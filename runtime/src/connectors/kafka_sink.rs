@@ -1,4 +1,5 @@
-//! The Kafka sinks: `'connector' = 'kafka'` (append-only: each row one message),
+//! The Kafka sinks: `'connector' = 'kafka'` (append-only: each row one message, keyed by its
+//! `key.fields` columns when the table has them),
 //! `'connector' = 'upsert-kafka'` (a changelog keyed by the primary key: `+I`/`+U` write the row
 //! under its key, `-D` writes a tombstone, `-U` is dropped, as Flink's upsert-kafka sink does), and
 //! the DataStream API's `KafkaSink` (`ds.sink_to(sink)`: each element one message, its value and
@@ -32,6 +33,9 @@ use crate::value::{RowKind, Value};
 pub enum SinkMode {
     /// Insert-only rows, one message each, without a key.
     Append,
+    /// Insert-only rows, one message each, keyed by the `key` columns (`key.fields`) encoded with
+    /// `key_codec`.
+    Keyed { key: Vec<usize>, key_codec: RowCodec },
     /// Rows keyed by `key` (column indexes), encoded with `key_codec`.
     Upsert { key: Vec<usize>, key_codec: RowCodec },
     /// DataStream elements, one message each; `key_codec` (a key serialization schema) makes each
@@ -253,7 +257,7 @@ impl Operator for KafkaSink {
             };
             self.value_buf.clear();
             match &self.mode {
-                SinkMode::Append => {
+                SinkMode::Append | SinkMode::Keyed { .. } => {
                     if kind != RowKind::Insert {
                         return Err(JobError::Internal(format!(
                             "{} is append-only but received a {} change",
@@ -262,7 +266,17 @@ impl Operator for KafkaSink {
                         )));
                     }
                     self.codec.encode(value, &mut self.value_buf);
-                    self.send(None, false)?;
+                    let keyed = match &self.mode {
+                        SinkMode::Keyed { key, key_codec } => {
+                            let key_fields: Vec<Value> =
+                                key.iter().map(|&i| row.get(i).cloned().unwrap_or_default()).collect();
+                            self.key_buf.clear();
+                            key_codec.encode(&key_fields, &mut self.key_buf);
+                            Some(0)
+                        }
+                        _ => None,
+                    };
+                    self.send(keyed, false)?;
                 }
                 SinkMode::Upsert { key, key_codec } => {
                     if kind == RowKind::UpdateBefore {

@@ -18,8 +18,8 @@
 //!   queue, because the end-of-partition event names only the partition's number, which several
 //!   topics share. Otherwise the source never ends; an idle poll returns an empty batch so
 //!   processing time (sink flushes) advances.
-//! - Records: a table's row (decoded fields, and metadata columns `topic`, `partition`, `offset`,
-//!   `timestamp`, `timestamp-type` from the message), or a DataStream element (the one decoded field
+//! - Records: a table's row (decoded fields of the value and, with `key.fields`, of the key, and
+//!   metadata columns `topic`, `partition`, `offset`, `timestamp`, `timestamp-type` from the message), or a DataStream element (the one decoded field
 //!   of `SimpleStringSchema`, the row of `JsonRowDeserializationSchema`). Each record's timestamp is
 //!   the message's Kafka timestamp (event time for DataStream jobs), so `WATERMARK FOR ts` over a
 //!   `timestamp` column makes Kafka's time the event time.
@@ -68,6 +68,8 @@ pub enum StartupMode {
 pub enum KafkaColumn {
     /// The `i`-th field the format decodes.
     Value(usize),
+    /// The `i`-th field the key format decodes (`key.fields`; NULL for a message without a key).
+    Key(usize),
     Topic,
     Partition,
     Offset,
@@ -99,6 +101,8 @@ pub struct KafkaSource {
     startup: StartupMode,
     bounded: bool,
     codec: RowCodec,
+    /// The key format's codec, when some columns come from the message key (`key.fields`).
+    key_codec: Option<RowCodec>,
     /// The table's columns; empty: exactly the decoded fields.
     layout: Vec<KafkaColumn>,
     /// A DataStream element that is the one decoded field (STRING), not a row of the fields.
@@ -130,6 +134,7 @@ impl KafkaSource {
             startup,
             bounded,
             codec: codec.lenient(ignore_parse_errors),
+            key_codec: None,
             layout: Vec::new(),
             single_field: false,
             ignore_parse_errors,
@@ -157,10 +162,25 @@ impl KafkaSource {
         source
     }
 
-    /// The table's columns, when some come from the messages' metadata.
+    /// The table's columns, when some come from the messages' metadata or key.
     pub fn with_layout(mut self, layout: Vec<KafkaColumn>) -> Self {
         self.layout = layout;
         self
+    }
+
+    /// Decodes each message's key with `codec` (the layout's [`KafkaColumn::Key`] columns).
+    pub fn with_key(mut self, codec: RowCodec) -> Self {
+        self.key_codec = Some(codec.lenient(self.ignore_parse_errors));
+        self
+    }
+
+    /// The decoded key fields (none without a key codec; NULLs for a message without a key).
+    fn decode_key(&self, message: &BorrowedMessage<'_>) -> std::result::Result<Vec<Value>, String> {
+        match (&self.key_codec, message.key()) {
+            (None, _) => Ok(Vec::new()),
+            (Some(codec), None) => Ok(vec![Value::Null; codec.width()]),
+            (Some(codec), Some(key)) => codec.decode(key).map_err(|e| format!("the key: {e}")),
+        }
     }
 
     fn unreachable(&self, what: &str, e: impl std::fmt::Display) -> JobError {
@@ -332,8 +352,12 @@ impl KafkaSource {
     /// Decodes one message into `out` (or skips it, or fails, as the parse-error policy says).
     fn emit(&mut self, message: &BorrowedMessage<'_>, out: &mut Batch) -> Result<()> {
         let (topic, partition, offset) = (message.topic(), message.partition(), message.offset());
-        let fields = match self.codec.decode(message.payload().unwrap_or_default()) {
-            Ok(fields) => fields,
+        let decoded = self
+            .codec
+            .decode(message.payload().unwrap_or_default())
+            .and_then(|fields| Ok((fields, self.decode_key(message)?)));
+        let (fields, key) = match decoded {
+            Ok(decoded) => decoded,
             Err(e) if self.ignore_parse_errors => {
                 let topic = topic.to_string();
                 self.skip(&topic, partition, offset, &e);
@@ -358,6 +382,7 @@ impl KafkaSource {
                     .iter()
                     .map(|column| match *column {
                         KafkaColumn::Value(i) => fields.get(i).cloned().unwrap_or_default(),
+                        KafkaColumn::Key(i) => key.get(i).cloned().unwrap_or_default(),
                         KafkaColumn::Topic => Value::Str(Arc::from(topic)),
                         KafkaColumn::Partition => Value::Int(i64::from(partition)),
                         KafkaColumn::Offset => Value::Int(offset),
