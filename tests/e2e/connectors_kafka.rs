@@ -830,13 +830,10 @@ impl Drop for KillOnDrop {
     }
 }
 
-/// A Kafka sink whose broker goes away mid-run: the test runs a broker of its own (tansu, in memory)
-/// that advertises a proxy's address, and cuts the proxy (connections dropped, new ones refused) for
-/// three seconds while the job writes. The sink's client logs the lost connection, keeps the messages
-/// and sends them once the broker is reachable again: every row arrives.
-#[test]
-fn a_broker_gone_mid_run_loses_no_message() {
-    ensure_kafka();
+/// A broker of the test's own (tansu, in memory, logging into `dir`) that advertises the address of
+/// a proxy the test is to serve on the returned listener: the process (killed when dropped), the
+/// broker's own port and the proxy's listener.
+pub(crate) fn own_broker(dir: &Path) -> (KillOnDrop, u16, std::net::TcpListener) {
     let tansu = tansu_binary();
     assert!(tansu.exists(), "no tansu at {} (tests/services.sh installs it there)", tansu.display());
     let proxy_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
@@ -845,10 +842,9 @@ fn a_broker_gone_mid_run_loses_no_message() {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let dir = scratch_dir().join("kafka").join("outage");
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::create_dir_all(dir).expect("scratch dir");
     let broker_log = std::fs::File::create(dir.join("tansu.log")).expect("log file");
-    let _broker = KillOnDrop(
+    let broker = KillOnDrop(
         Command::new(&tansu)
             .args([
                 "broker",
@@ -869,6 +865,19 @@ fn a_broker_gone_mid_run_loses_no_message() {
         assert!(Instant::now() < deadline, "the test's tansu did not listen on {broker_port}");
         std::thread::sleep(Duration::from_millis(50));
     }
+    (broker, broker_port, proxy_listener)
+}
+
+/// A Kafka sink whose broker goes away mid-run: the test runs a broker of its own (tansu, in memory)
+/// that advertises a proxy's address, and cuts the proxy (connections dropped, new ones refused) for
+/// three seconds while the job writes. The sink's client logs the lost connection, keeps the messages
+/// and sends them once the broker is reachable again: every row arrives.
+#[test]
+fn a_broker_gone_mid_run_loses_no_message() {
+    ensure_kafka();
+    let dir = scratch_dir().join("kafka").join("outage");
+    let (_broker, broker_port, proxy_listener) = own_broker(&dir);
+    let advertised = proxy_listener.local_addr().expect("addr").port();
     let proxy = sluice_e2e::proxy::TcpProxy::serve(proxy_listener, ([127, 0, 0, 1], broker_port).into());
     let bootstrap = format!("127.0.0.1:{advertised}");
     let topic = unique("outage");

@@ -9,7 +9,7 @@ use crate::connectors_kafka::{consume_all, ensure_kafka, new_topic, produce, sor
 use sluice_e2e::{build, scratch_dir, text};
 
 /// A job's script in `dir`, returning its path.
-fn write_job(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
+pub(crate) fn write_job(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(dir).expect("scratch dir");
     let path = dir.join(format!("{name}.py"));
     let script = format!(
@@ -22,7 +22,7 @@ fn write_job(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBu
 }
 
 /// Runs `job` to its end, returning its stdout.
-fn run(job: &std::path::Path, name: &str) -> String {
+pub(crate) fn run(job: &std::path::Path, name: &str) -> String {
     let binary = build(job, name, &[]);
     let output = Command::new(&binary)
         .current_dir(job.parent().expect("dir"))

@@ -341,15 +341,68 @@ impl TableDef {
         Ok((path.to_string(), format.to_string(), field_delimiter))
     }
 
-    /// The table as a sink.
+    /// The table as INSERT INTO writes it: without its VIRTUAL metadata columns (Flink's persisted
+    /// columns), the other metadata columns' indexes moved accordingly.
+    pub fn for_writing(mut self) -> TableDef {
+        let is_virtual = |i: usize| self.metadata.iter().any(|m| m.column == i && m.is_virtual);
+        let kept: Vec<usize> = (0..self.schema.fields.len()).filter(|&i| !is_virtual(i)).collect();
+        let fields = kept.iter().filter_map(|&i| self.schema.fields.get(i).cloned()).collect();
+        self.metadata = self
+            .metadata
+            .iter()
+            .filter(|m| !m.is_virtual)
+            .filter_map(|m| {
+                let column = kept.iter().position(|&i| i == m.column)?;
+                Some(MetadataColumn { column, ..m.clone() })
+            })
+            .collect();
+        self.schema = Schema { fields };
+        self.rowtime = None;
+        self
+    }
+
+    /// A Kafka sink's metadata columns (of [`TableDef::for_writing`]): the writable ones into
+    /// `options.metadata`, a read-only one an error (Flink requires those to be VIRTUAL).
+    fn kafka_sink_metadata(&self, options: &mut super::kafka::KafkaOptions) -> Result<(), ExprError> {
+        for m in &self.metadata {
+            let name = self.schema.fields.get(m.column).map_or("", |f| f.name.as_str());
+            if !super::kafka::WRITABLE_METADATA_KEYS.contains(&m.key.as_str()) {
+                let what = if super::kafka::METADATA_KEYS.contains(&m.key.as_str()) {
+                    "is read-only: declare the column VIRTUAL to leave it out of INSERT INTO"
+                } else {
+                    "is not one sluice writes"
+                };
+                return Err(err(
+                    self.options_span,
+                    format!(
+                        "the metadata key '{}' of column `{name}` {what} (the Kafka sink writes {})",
+                        m.key,
+                        super::kafka::WRITABLE_METADATA_KEYS.join(", ")
+                    ),
+                ));
+            }
+            let ty = self.schema.fields.get(m.column).map(|f| f.ty);
+            if m.key == "timestamp" && !matches!(ty, Some(super::types::SqlType::Timestamp(_))) {
+                return Err(err(
+                    self.options_span,
+                    format!("the metadata column `{name}` FROM 'timestamp' must be a TIMESTAMP(3) column"),
+                ));
+            }
+            options.metadata.push((m.column, m.key.clone()));
+        }
+        Ok(())
+    }
+
+    /// The table as a sink (of [`TableDef::for_writing`]).
     pub fn sink(&self) -> Result<SinkConnector, ExprError> {
-        if !self.metadata.is_empty() {
+        let connector = self.connector();
+        if !self.metadata.is_empty() && !["kafka", "upsert-kafka"].contains(&connector) {
             return Err(err(
                 self.options_span,
-                "writing to a table with metadata columns is not supported by sluice yet",
+                format!("writing metadata columns of the '{connector}' connector is not supported by sluice yet"),
             ));
         }
-        match self.connector() {
+        match connector {
             "print" => {
                 if let Some(k) = self.options.keys().find(|k| {
                     !["connector", "print-identifier", "standard-error", "sink.parallelism"].contains(&k.as_str())
@@ -391,6 +444,7 @@ impl TableDef {
                 let mut options = super::kafka::kafka_options(&self.options)
                     .and_then(super::kafka::sink_topic)
                     .map_err(|m| err(self.options_span, m))?;
+                self.kafka_sink_metadata(&mut options)?;
                 self.kafka_key(&mut options, false)?;
                 Ok(SinkConnector::Kafka {
                     options,
@@ -410,6 +464,7 @@ impl TableDef {
                 if options.key_format.is_none() {
                     return Err(err(self.options_span, "the upsert-kafka connector needs a 'key.format' option"));
                 }
+                self.kafka_sink_metadata(&mut options)?;
                 self.kafka_key(&mut options, true)?;
                 Ok(SinkConnector::Kafka {
                     options,

@@ -52,12 +52,19 @@ pub struct KafkaOptions {
     pub ignore_parse_errors: bool,
     /// Further client properties (`properties.*` / `connector.properties.*`), passed to librdkafka.
     pub properties: Vec<(String, String)>,
-    /// Metadata columns of a source: (column index, key).
+    /// Metadata columns: (column index, key); of a sink, only the written ones (not VIRTUAL).
     pub metadata: Vec<(usize, String)>,
+    /// `scan.topic-partition-discovery.interval` in milliseconds (0: no discovery).
+    pub partition_discovery_ms: i64,
 }
+
+/// Flink's default partition discovery interval: 5 minutes.
+const DEFAULT_PARTITION_DISCOVERY_MS: i64 = 300_000;
 
 /// The metadata keys the Kafka source reads.
 pub const METADATA_KEYS: &[&str] = &["topic", "partition", "offset", "timestamp", "timestamp-type"];
+/// The metadata keys the Kafka sinks write (`timestamp`: the message's timestamp).
+pub const WRITABLE_METADATA_KEYS: &[&str] = &["timestamp"];
 
 impl KafkaOptions {
     /// ` key=[a, b] key.format=json` for a table with `key.fields` (nothing otherwise), for plans.
@@ -226,7 +233,19 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
     let _ = o.get("sink.partitioner", "connector.sink-partitioner");
     let _ = o.get("sink.delivery-guarantee", "sink.semantic");
     let _ = o.get("sink.transactional-id-prefix", "sink.parallelism");
-    let _ = o.get("scan.topic-partition-discovery.interval", "connector.properties.flink.partition-discovery.interval-millis");
+    let partition_discovery_ms = match o.get(
+        "scan.topic-partition-discovery.interval",
+        "connector.properties.flink.partition-discovery.interval-millis",
+    ) {
+        None => DEFAULT_PARTITION_DISCOVERY_MS,
+        // A negative interval disables discovery, as 0 does (Flink's legacy option).
+        Some(text) if text.trim().starts_with('-') => 0,
+        Some(text) => super::connectors::parse_duration_ms(text)
+            .and_then(|ms| i64::try_from(ms).ok())
+            .ok_or_else(|| {
+                format!("'scan.topic-partition-discovery.interval' = '{text}' is not a duration such as '5 min'")
+            })?,
+    };
     let mut properties = Vec::new();
     for (k, v) in options {
         let name = k
@@ -258,6 +277,7 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
         ignore_parse_errors: ignore,
         properties,
         metadata: Vec::new(),
+        partition_discovery_ms,
     })
 }
 
@@ -314,6 +334,12 @@ pub fn source_expr(options: &KafkaOptions, table: &str, schema: &Schema) -> Toke
     let value_columns = value_columns(options, schema);
     let codec = codec_tokens(&options.format, options.field_delimiter, schema, &value_columns);
     let (bounded, ignore) = (options.bounded, options.ignore_parse_errors);
+    let discovery = if bounded {
+        quote! {}
+    } else {
+        let ms = options.partition_discovery_ms;
+        quote! { .with_partition_discovery(#ms) }
+    };
     let column = |i: usize| {
         let key = options.metadata.iter().find(|(m, _)| *m == i).map(|(_, k)| k.as_str());
         let position = |of: &[usize]| of.iter().position(|c| *c == i).map(Lit::usize_unsuffixed);
@@ -349,7 +375,7 @@ pub fn source_expr(options: &KafkaOptions, table: &str, schema: &Schema) -> Toke
         quote! {}
     };
     quote! {
-        p.source(connectors::kafka_source::KafkaSource::new(#client, #startup, #bounded, #codec, #ignore)#layout #key)
+        p.source(connectors::kafka_source::KafkaSource::new(#client, #startup, #bounded, #codec, #ignore)#layout #key #discovery)
     }
 }
 
@@ -378,9 +404,16 @@ pub fn sink_stmt(
         }
     };
     let value_columns = value_columns.iter().map(|&i| Lit::usize_unsuffixed(i));
+    let timestamp = match options.metadata.iter().find(|(_, k)| k == "timestamp") {
+        Some((column, _)) => {
+            let column = Lit::usize_unsuffixed(*column);
+            quote! { .with_timestamp(#column) }
+        }
+        None => quote! {},
+    };
     quote! {
         p.operator(#input, connectors::kafka_sink::KafkaSink::new(
-            #client, #mode, #codec, vec![#(#value_columns),*], #casts));
+            #client, #mode, #codec, vec![#(#value_columns),*], #casts)#timestamp);
     }
 }
 
@@ -423,6 +456,14 @@ mod tests {
         let k = kafka_options(&m).expect("valid");
         assert_eq!(k.topics.len(), 2);
         assert_eq!(k.startup, KafkaStartup::SpecificOffsets(vec![(0, 42), (1, 7)]));
+        assert_eq!(k.partition_discovery_ms, 300_000, "Flink's default");
+        let mut every = m.clone();
+        every.insert("scan.topic-partition-discovery.interval".into(), "2 s".into());
+        assert_eq!(kafka_options(&every).expect("valid").partition_discovery_ms, 2_000);
+        every.insert("scan.topic-partition-discovery.interval".into(), "0".into());
+        assert_eq!(kafka_options(&every).expect("valid").partition_discovery_ms, 0);
+        every.insert("scan.topic-partition-discovery.interval".into(), "often".into());
+        assert!(kafka_options(&every).expect_err("bad").contains("not a duration"));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! the DataStream API's `KafkaSink` (`ds.sink_to(sink)`: each element one message, its value and
 //! optional key made by the record serializer's schemas).
 //!
+//! A table's `METADATA FROM 'timestamp'` column (not VIRTUAL) is each message's timestamp.
+//!
 //! Delivery is at-least-once: messages are handed to the client (which batches and retries them
 //! through broker outages for `message.timeout.ms`, 5 minutes by default), every checkpoint and the
 //! end of input wait until all were acknowledged, and a message the broker never took fails the job.
@@ -26,6 +28,7 @@ use super::log;
 use crate::error::{JobError, Result};
 use crate::operator::Operator;
 use crate::record::Batch;
+use crate::table::datetime::parse_timestamp;
 use crate::table::ScalarFn;
 use crate::value::{RowKind, Value};
 
@@ -86,6 +89,8 @@ pub struct KafkaSink {
     /// A table's columns from the query's (casts to the column types); empty for a DataStream sink,
     /// which writes its elements as they are.
     casts: Vec<ScalarFn>,
+    /// The column whose value is each message's timestamp (`METADATA FROM 'timestamp'`).
+    timestamp_column: Option<usize>,
     producer: Option<BaseProducer<DeliveryContext>>,
     failure: Arc<Mutex<Option<String>>>,
     key_buf: Vec<u8>,
@@ -111,6 +116,7 @@ impl KafkaSink {
             codec,
             value_columns: (!value_columns.iter().copied().eq(0..casts.len())).then_some(value_columns),
             casts,
+            timestamp_column: None,
             producer: None,
             failure: Arc::new(Mutex::new(None)),
             key_buf: Vec::new(),
@@ -131,6 +137,22 @@ impl KafkaSink {
         sink
     }
 
+    /// Writes column `column` (a TIMESTAMP(3), read as UTC as the source reads it) as each
+    /// message's timestamp; a NULL leaves the timestamp to the client (the time of sending).
+    pub fn with_timestamp(mut self, column: usize) -> Self {
+        self.timestamp_column = Some(column);
+        self
+    }
+
+    /// The message timestamp of `row` (milliseconds since the epoch), if it has one.
+    fn timestamp_of(&self, row: &[Value]) -> Option<i64> {
+        match row.get(self.timestamp_column?)? {
+            Value::Timestamp(ms) => Some(*ms),
+            Value::Str(text) => parse_timestamp(text),
+            _ => None,
+        }
+    }
+
     fn check_deliveries(&self) -> Result<()> {
         let failure = self.failure.lock().ok().and_then(|mut f| f.take());
         match failure {
@@ -140,7 +162,7 @@ impl KafkaSink {
     }
 
     /// Sends one message, waiting while the client's queue is full.
-    fn send(&mut self, key: Option<usize>, tombstone: bool) -> Result<()> {
+    fn send(&mut self, key: Option<usize>, tombstone: bool, timestamp: Option<i64>) -> Result<()> {
         let Some(producer) = &self.producer else {
             return Err(JobError::Internal(format!("{} used before start", self.name)));
         };
@@ -152,6 +174,9 @@ impl KafkaSink {
             }
             if !tombstone {
                 record = record.payload(self.value_buf.as_slice());
+            }
+            if let Some(ms) = timestamp {
+                record = record.timestamp(ms);
             }
             match producer.send(record) {
                 Ok(()) => return Ok(()),
@@ -276,7 +301,8 @@ impl Operator for KafkaSink {
                         }
                         _ => None,
                     };
-                    self.send(keyed, false)?;
+                    let timestamp = self.timestamp_of(&row);
+                    self.send(keyed, false, timestamp)?;
                 }
                 SinkMode::Upsert { key, key_codec } => {
                     if kind == RowKind::UpdateBefore {
@@ -292,7 +318,8 @@ impl Operator for KafkaSink {
                     if !tombstone {
                         self.codec.encode(value, &mut self.value_buf);
                     }
-                    self.send(Some(0), tombstone)?;
+                    let timestamp = self.timestamp_of(&row);
+                    self.send(Some(0), tombstone, timestamp)?;
                 }
                 SinkMode::Stream { key_codec } => {
                     self.codec.encode(value, &mut self.value_buf);
@@ -304,7 +331,7 @@ impl Operator for KafkaSink {
                         }
                         None => None,
                     };
-                    self.send(key, false)?;
+                    self.send(key, false, None)?;
                 }
             }
         }

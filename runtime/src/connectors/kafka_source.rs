@@ -5,8 +5,10 @@
 //! the startup mode says, and decodes each message's value with its format.
 //!
 //! - Topics: a list, or a pattern (`'topic-pattern'`, `set_topic_pattern`) that the whole topic name
-//!   matches (as Java's `Pattern.matcher(topic).matches()`), resolved once at start (no partition
-//!   discovery; internal `__` topics excluded, as Kafka's admin client lists topics).
+//!   matches (as Java's `Pattern.matcher(topic).matches()`), resolved at start (internal `__` topics
+//!   excluded, as Kafka's admin client lists topics). An unbounded source looks for new partitions
+//!   and matching topics every `scan.topic-partition-discovery.interval` (5 minutes by default, as
+//!   in Flink; 0 disables it) and reads them from their beginning.
 //! - Startup: `earliest-offset`, `latest-offset`, `group-offsets` (the group's committed offsets; a
 //!   partition without one starts as `auto.offset.reset` says, `latest` by default as in Kafka's
 //!   client, or fails with `none`), `timestamp`, `specific-offsets` (by partition; by topic and
@@ -111,6 +113,12 @@ pub struct KafkaSource {
     consumer: Option<Arc<BaseConsumer<LoggingContext>>>,
     /// For a bounded source: the partitions not yet read to their end.
     pending: Vec<PendingPartition>,
+    /// How often an unbounded source looks for new partitions (and topics matching its pattern);
+    /// `None`: never.
+    discovery: Option<Duration>,
+    last_discovery: Instant,
+    /// The partitions assigned so far.
+    assigned: std::collections::BTreeSet<(String, i32)>,
     skipped: u64,
     last_skip_report: Instant,
 }
@@ -140,6 +148,9 @@ impl KafkaSource {
             ignore_parse_errors,
             consumer: None,
             pending: Vec::new(),
+            discovery: None,
+            last_discovery: Instant::now(),
+            assigned: std::collections::BTreeSet::new(),
             skipped: 0,
             last_skip_report: Instant::now(),
         }
@@ -165,6 +176,16 @@ impl KafkaSource {
     /// The table's columns, when some come from the messages' metadata or key.
     pub fn with_layout(mut self, layout: Vec<KafkaColumn>) -> Self {
         self.layout = layout;
+        self
+    }
+
+    /// Looks for new partitions every `interval_ms` (`scan.topic-partition-discovery.interval`;
+    /// 0 or less: never), when unbounded, as Flink's source does.
+    pub fn with_partition_discovery(mut self, interval_ms: i64) -> Self {
+        self.discovery = u64::try_from(interval_ms)
+            .ok()
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis);
         self
     }
 
@@ -322,6 +343,51 @@ impl KafkaSource {
                 .map_err(|e| JobError::Internal(format!("assigning {}: {e}", element.topic())))?;
         }
         Ok(resolved)
+    }
+
+    /// Assigns the partitions of the topics (the pattern's, matched again) that appeared since the
+    /// last look, read from their beginning (Flink reads partitions discovered after the start from
+    /// the earliest offset). A broker that does not answer is logged and asked again next time.
+    fn discover(&mut self, consumer: &BaseConsumer<LoggingContext>) {
+        self.last_discovery = Instant::now();
+        let metadata = match consumer.fetch_metadata(None, METADATA_TIMEOUT) {
+            Ok(metadata) => metadata,
+            Err(e) => {
+                log(&self.name, &format!("partition discovery: cannot read the cluster's metadata: {e}"));
+                return;
+            }
+        };
+        let pattern = self
+            .client
+            .topic_pattern
+            .as_ref()
+            .and_then(|p| regex::Regex::new(&format!("^(?:{p})$")).ok());
+        let wanted = |topic: &str| match &pattern {
+            Some(regex) => !topic.starts_with("__") && regex.is_match(topic),
+            None => self.client.topics.iter().any(|t| t == topic),
+        };
+        let mut new = TopicPartitionList::new();
+        let mut found = Vec::new();
+        for topic in metadata.topics().iter().filter(|t| t.error().is_none() && wanted(t.name())) {
+            for partition in topic.partitions() {
+                let key = (topic.name().to_string(), partition.id());
+                if !self.assigned.contains(&key) {
+                    let _ = new.add_partition_offset(topic.name(), partition.id(), Offset::Beginning);
+                    found.push(key);
+                }
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        match consumer.incremental_assign(&new) {
+            Ok(()) => {
+                let names: Vec<String> = found.iter().map(|(t, p)| format!("{t}-{p}")).collect();
+                log(&self.name, &format!("discovered {} new partition(s): {}", found.len(), names.join(", ")));
+                self.assigned.extend(found);
+            }
+            Err(e) => log(&self.name, &format!("partition discovery: cannot assign new partitions: {e}")),
+        }
     }
 
     fn skip(&mut self, topic: &str, partition: i32, offset: i64, error: &str) {
@@ -503,6 +569,12 @@ impl Source for KafkaSource {
         consumer
             .assign(&assignment)
             .map_err(|e| self.unreachable("cannot assign the topics' partitions", e))?;
+        self.assigned = assignment
+            .elements()
+            .iter()
+            .map(|e| (e.topic().to_string(), e.partition()))
+            .collect();
+        self.last_discovery = Instant::now();
         if self.bounded {
             for element in assignment.elements() {
                 let (topic, partition) = (element.topic().to_string(), element.partition());
@@ -535,6 +607,9 @@ impl Source for KafkaSource {
         if self.bounded {
             self.read_partitions(&consumer, max, out)?;
         } else {
+            if self.discovery.is_some_and(|every| self.last_discovery.elapsed() >= every) {
+                self.discover(&consumer);
+            }
             self.read_consumer(&consumer, max, out)?;
         }
         if self.ignore_parse_errors && self.last_skip_report.elapsed() >= Duration::from_secs(10) {
