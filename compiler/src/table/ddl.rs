@@ -107,6 +107,33 @@ fn split_metadata(text: &str) -> (String, Vec<(String, String, bool)>) {
     (out, found)
 }
 
+/// What `MAP<STRING, BYTES>` is replaced with before parsing (sqlparser's generic dialect does not
+/// know `MAP<...>`); padded to the same length so spans stay right.
+pub const MAP_PLACEHOLDER: &str = "MAP_STR_BYTES";
+
+/// Replaces each `MAP<STRING, BYTES>` (any case and spacing; VARCHAR/VARBINARY spellings too) with
+/// [`MAP_PLACEHOLDER`] padded with spaces; other MAP types are left for the parser to reject.
+fn replace_maps(text: &str) -> String {
+    let upper = text.to_ascii_uppercase();
+    let mut out = text.to_string();
+    let mut from = 0;
+    while let Some(at) = upper[from..].find("MAP<").map(|i| i + from) {
+        let Some(end) = upper[at..].find('>').map(|i| at + i + 1) else { break };
+        let inner: String = upper[at + 4..end - 1].chars().filter(|c| !c.is_whitespace()).collect();
+        let inner = inner.replace("NOTNULL", "");
+        let parts: Vec<&str> = inner.split(',').map(|p| p.split('(').next().unwrap_or(p)).collect();
+        let key_ok = matches!(parts.first(), Some(&"STRING" | &"VARCHAR"));
+        let value_ok = matches!(parts.get(1), Some(&"BYTES" | &"VARBINARY"));
+        let word_start = at == 0 || !upper.as_bytes()[at - 1].is_ascii_alphanumeric();
+        if parts.len() == 2 && key_ok && value_ok && word_start && end - at >= MAP_PLACEHOLDER.len() {
+            let padded = format!("{MAP_PLACEHOLDER:<width$}", width = end - at);
+            out.replace_range(at..end, &padded);
+        }
+        from = end;
+    }
+    out
+}
+
 fn err(span: Span, message: impl Into<String>) -> ExprError {
     ExprError {
         message: message.into(),
@@ -118,6 +145,7 @@ fn err(span: Span, message: impl Into<String>) -> ExprError {
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     let (text, watermark) = super::window::split_watermark(text);
     let (text, metadata_clauses) = split_metadata(&text);
+    let text = replace_maps(&text);
     let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
     let [statement] = statements.as_slice() else {
         return Err(err(Span::empty(), "expected exactly one SQL statement"));
@@ -127,7 +155,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     };
     let mut fields = Vec::new();
     for column in &create.columns {
-        let ty = SqlType::parse(&column.data_type.to_string()).ok_or_else(|| {
+        let ty = SqlType::parse_column(&column.data_type.to_string()).ok_or_else(|| {
             err(
                 column.name.span,
                 format!(
@@ -269,8 +297,34 @@ impl TableDef {
         self.option("connector", "connector.type").unwrap_or("")
     }
 
+    /// BYTES and MAP<STRING, BYTES> columns are only a Kafka table's `headers` metadata (sluice's
+    /// formats do not read or write them); a `headers` column is MAP<STRING, BYTES>.
+    fn check_opaque_columns(&self) -> Result<(), ExprError> {
+        for (i, field) in self.schema.fields.iter().enumerate() {
+            let headers = self.metadata.iter().any(|m| m.column == i && m.key == "headers");
+            if headers && field.ty != SqlType::StringBytesMap {
+                return Err(err(
+                    self.options_span,
+                    format!("the headers metadata column `{}` must be MAP<STRING, BYTES>, not {}", field.name, field.ty),
+                ));
+            }
+            if field.ty.is_opaque() && !headers {
+                return Err(err(
+                    self.options_span,
+                    format!(
+                        "the column `{}` of type {} is not supported by sluice yet (BYTES and MAP<STRING, \
+                         BYTES> columns are only a Kafka table's `headers` metadata)",
+                        field.name, field.ty
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The table as a source.
     pub fn source(&self) -> Result<SourceConnector, ExprError> {
+        self.check_opaque_columns()?;
         let connector = self.connector();
         if !self.metadata.is_empty() && connector != "kafka" {
             return Err(err(
@@ -395,6 +449,7 @@ impl TableDef {
 
     /// The table as a sink (of [`TableDef::for_writing`]).
     pub fn sink(&self) -> Result<SinkConnector, ExprError> {
+        self.check_opaque_columns()?;
         let connector = self.connector();
         if !self.metadata.is_empty() && !["kafka", "upsert-kafka"].contains(&connector) {
             return Err(err(

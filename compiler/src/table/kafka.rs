@@ -62,9 +62,9 @@ pub struct KafkaOptions {
 const DEFAULT_PARTITION_DISCOVERY_MS: i64 = 300_000;
 
 /// The metadata keys the Kafka source reads.
-pub const METADATA_KEYS: &[&str] = &["topic", "partition", "offset", "timestamp", "timestamp-type"];
-/// The metadata keys the Kafka sinks write (`timestamp`: the message's timestamp).
-pub const WRITABLE_METADATA_KEYS: &[&str] = &["timestamp"];
+pub const METADATA_KEYS: &[&str] = &["topic", "partition", "offset", "timestamp", "timestamp-type", "headers"];
+/// The metadata keys the Kafka sinks write (`timestamp`: the message's timestamp; `headers`).
+pub const WRITABLE_METADATA_KEYS: &[&str] = &["headers", "timestamp"];
 
 impl KafkaOptions {
     /// ` key=[a, b] key.format=json` for a table with `key.fields` (nothing otherwise), for plans.
@@ -348,6 +348,7 @@ pub fn source_expr(options: &KafkaOptions, table: &str, schema: &Schema) -> Toke
             Some("partition") => quote! { connectors::kafka_source::KafkaColumn::Partition },
             Some("offset") => quote! { connectors::kafka_source::KafkaColumn::Offset },
             Some("timestamp") => quote! { connectors::kafka_source::KafkaColumn::Timestamp },
+            Some("headers") => quote! { connectors::kafka_source::KafkaColumn::Headers },
             Some(_) => quote! { connectors::kafka_source::KafkaColumn::TimestampType },
             // A key column the value also holds (`'value.fields-include' = 'ALL'`) is the value's,
             // as in Flink, which sets the key's fields first and the value's over them.
@@ -411,9 +412,16 @@ pub fn sink_stmt(
         }
         None => quote! {},
     };
+    let headers = match options.metadata.iter().find(|(_, k)| k == "headers") {
+        Some((column, _)) => {
+            let column = Lit::usize_unsuffixed(*column);
+            quote! { .with_headers(#column) }
+        }
+        None => quote! {},
+    };
     quote! {
         p.operator(#input, connectors::kafka_sink::KafkaSink::new(
-            #client, #mode, #codec, vec![#(#value_columns),*], #casts)#timestamp);
+            #client, #mode, #codec, vec![#(#value_columns),*], #casts)#timestamp #headers);
     }
 }
 

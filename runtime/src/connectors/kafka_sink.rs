@@ -5,7 +5,8 @@
 //! the DataStream API's `KafkaSink` (`ds.sink_to(sink)`: each element one message, its value and
 //! optional key made by the record serializer's schemas).
 //!
-//! A table's `METADATA FROM 'timestamp'` column (not VIRTUAL) is each message's timestamp.
+//! A table's `METADATA FROM 'timestamp'` column (not VIRTUAL) is each message's timestamp, its
+//! `headers` column (MAP<STRING, BYTES>) the message's headers.
 //!
 //! Delivery is at-least-once: messages are handed to the client (which batches and retries them
 //! through broker outages for `message.timeout.ms`, 5 minutes by default), every checkpoint and the
@@ -19,7 +20,7 @@ use std::time::Duration;
 use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::Message;
+use rdkafka::message::{Header, Message, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 
 use super::formats::RowCodec;
@@ -91,6 +92,8 @@ pub struct KafkaSink {
     casts: Vec<ScalarFn>,
     /// The column whose value is each message's timestamp (`METADATA FROM 'timestamp'`).
     timestamp_column: Option<usize>,
+    /// The column whose MAP<STRING, BYTES> value is each message's headers (`headers` metadata).
+    headers_column: Option<usize>,
     producer: Option<BaseProducer<DeliveryContext>>,
     failure: Arc<Mutex<Option<String>>>,
     key_buf: Vec<u8>,
@@ -117,6 +120,7 @@ impl KafkaSink {
             value_columns: (!value_columns.iter().copied().eq(0..casts.len())).then_some(value_columns),
             casts,
             timestamp_column: None,
+            headers_column: None,
             producer: None,
             failure: Arc::new(Mutex::new(None)),
             key_buf: Vec::new(),
@@ -144,6 +148,31 @@ impl KafkaSink {
         self
     }
 
+    /// Writes column `column` (a MAP<STRING, BYTES>) as each message's headers, in the map's order;
+    /// a NULL header value is a header without a value.
+    pub fn with_headers(mut self, column: usize) -> Self {
+        self.headers_column = Some(column);
+        self
+    }
+
+    /// The message headers of `row`, if the sink writes some and the row has any.
+    fn headers_of(&self, row: &[Value]) -> Option<OwnedHeaders> {
+        let Value::Map(entries) = row.get(self.headers_column?)? else {
+            return None;
+        };
+        let mut headers = OwnedHeaders::new_with_capacity(entries.len());
+        for (key, value) in entries {
+            let Value::Str(key) = key else { continue };
+            let value: Option<&[u8]> = match value {
+                Value::Bytes(b) => Some(b),
+                Value::Str(s) => Some(s.as_bytes()),
+                _ => None,
+            };
+            headers = headers.insert(Header { key: key.as_ref(), value });
+        }
+        Some(headers)
+    }
+
     /// The message timestamp of `row` (milliseconds since the epoch), if it has one.
     fn timestamp_of(&self, row: &[Value]) -> Option<i64> {
         match row.get(self.timestamp_column?)? {
@@ -162,7 +191,8 @@ impl KafkaSink {
     }
 
     /// Sends one message, waiting while the client's queue is full.
-    fn send(&mut self, key: Option<usize>, tombstone: bool, timestamp: Option<i64>) -> Result<()> {
+    fn send(&mut self, key: Option<usize>, tombstone: bool, meta: (Option<i64>, Option<OwnedHeaders>)) -> Result<()> {
+        let (timestamp, headers) = meta;
         let Some(producer) = &self.producer else {
             return Err(JobError::Internal(format!("{} used before start", self.name)));
         };
@@ -177,6 +207,9 @@ impl KafkaSink {
             }
             if let Some(ms) = timestamp {
                 record = record.timestamp(ms);
+            }
+            if let Some(headers) = &headers {
+                record = record.headers(headers.clone());
             }
             match producer.send(record) {
                 Ok(()) => return Ok(()),
@@ -301,8 +334,8 @@ impl Operator for KafkaSink {
                         }
                         _ => None,
                     };
-                    let timestamp = self.timestamp_of(&row);
-                    self.send(keyed, false, timestamp)?;
+                    let meta = (self.timestamp_of(&row), self.headers_of(&row));
+                    self.send(keyed, false, meta)?;
                 }
                 SinkMode::Upsert { key, key_codec } => {
                     if kind == RowKind::UpdateBefore {
@@ -318,8 +351,8 @@ impl Operator for KafkaSink {
                     if !tombstone {
                         self.codec.encode(value, &mut self.value_buf);
                     }
-                    let timestamp = self.timestamp_of(&row);
-                    self.send(Some(0), tombstone, timestamp)?;
+                    let meta = (self.timestamp_of(&row), self.headers_of(&row));
+                    self.send(Some(0), tombstone, meta)?;
                 }
                 SinkMode::Stream { key_codec } => {
                     self.codec.encode(value, &mut self.value_buf);
@@ -331,7 +364,7 @@ impl Operator for KafkaSink {
                         }
                         None => None,
                     };
-                    self.send(key, false, None)?;
+                    self.send(key, false, (None, None))?;
                 }
             }
         }

@@ -21,7 +21,8 @@
 //!   topics share. Otherwise the source never ends; an idle poll returns an empty batch so
 //!   processing time (sink flushes) advances.
 //! - Records: a table's row (decoded fields of the value and, with `key.fields`, of the key, and
-//!   metadata columns `topic`, `partition`, `offset`, `timestamp`, `timestamp-type` from the message), or a DataStream element (the one decoded field
+//!   metadata columns `topic`, `partition`, `offset`, `timestamp`, `timestamp-type`, `headers` from
+//!   the message), or a DataStream element (the one decoded field
 //!   of `SimpleStringSchema`, the row of `JsonRowDeserializationSchema`). Each record's timestamp is
 //!   the message's Kafka timestamp (event time for DataStream jobs), so `WATERMARK FOR ts` over a
 //!   `timestamp` column makes Kafka's time the event time.
@@ -38,7 +39,7 @@ use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
-use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::formats::RowCodec;
@@ -79,6 +80,9 @@ pub enum KafkaColumn {
     Timestamp,
     /// `CreateTime`, `LogAppendTime` or `NoTimestampType`.
     TimestampType,
+    /// The message's headers: a MAP<STRING, BYTES> (a key given twice: its last value, as Flink's
+    /// map; a header without a value: NULL).
+    Headers,
 }
 
 /// How long the start may wait for the broker's metadata before failing.
@@ -456,6 +460,7 @@ impl KafkaSource {
                             .timestamp()
                             .to_millis()
                             .map_or(Value::Null, |ms| Value::Str(ts_to_str(ms, 3))),
+                        KafkaColumn::Headers => headers(message),
                         KafkaColumn::TimestampType => Value::Str(Arc::from(match message.timestamp() {
                             rdkafka::Timestamp::CreateTime(_) => "CreateTime",
                             rdkafka::Timestamp::LogAppendTime(_) => "LogAppendTime",
@@ -537,6 +542,22 @@ impl KafkaSource {
         self.pending = pending;
         result
     }
+}
+
+/// A message's headers as a MAP<STRING, BYTES> value.
+fn headers(message: &BorrowedMessage<'_>) -> Value {
+    let mut entries: Vec<(Value, Value)> = Vec::new();
+    if let Some(headers) = message.headers() {
+        for header in headers.iter() {
+            let value = header.value.map_or(Value::Null, |v| Value::Bytes(Arc::from(v)));
+            let key = Value::str(header.key);
+            match entries.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value,
+                None => entries.push((key, value)),
+            }
+        }
+    }
+    Value::Map(entries)
 }
 
 impl Source for KafkaSource {
