@@ -77,12 +77,12 @@ fn split_metadata(text: &str) -> (String, Vec<(String, String, bool)>) {
             let (mut depth, mut start) = (0i32, 0usize);
             for (j, ch) in text[..i].char_indices().rev() {
                 match ch {
-                    ')' => depth += 1,
+                    ')' | '>' => depth += 1,
                     '(' if depth == 0 => {
                         start = j + 1;
                         break;
                     }
-                    '(' => depth -= 1,
+                    '(' | '<' => depth -= 1,
                     ',' if depth == 0 => {
                         start = j + 1;
                         break;
@@ -449,8 +449,11 @@ impl TableDef {
 
     /// The table as a sink (of [`TableDef::for_writing`]).
     pub fn sink(&self) -> Result<SinkConnector, ExprError> {
-        self.check_opaque_columns()?;
         let connector = self.connector();
+        // The print connector prints any value; the others write columns through formats.
+        if !["print", "blackhole"].contains(&connector) {
+            self.check_opaque_columns()?;
+        }
         if !self.metadata.is_empty() && !["kafka", "upsert-kafka"].contains(&connector) {
             return Err(err(
                 self.options_span,
@@ -559,6 +562,21 @@ mod tests {
             print.sink(),
             Ok(SinkConnector::Print { identifier: None, standard_error: false })
         ));
+    }
+
+    #[test]
+    fn map_string_bytes_columns_and_their_metadata() {
+        let def = parse_create_table(
+            "CREATE TABLE t (id BIGINT, hs map< varchar , BYTES > METADATA FROM 'headers', \
+             `offset` BIGINT METADATA VIRTUAL, b VARBINARY) WITH ('connector' = 'kafka')",
+        )
+        .expect("parses");
+        assert_eq!(def.schema.to_string(), "(id BIGINT, hs MAP<STRING, BYTES>, offset BIGINT, b BYTES)");
+        assert_eq!(def.metadata.first().map(|m| (m.column, m.key.as_str())), Some((1, "headers")));
+        let written = def.clone().for_writing();
+        assert_eq!(written.schema.to_string(), "(id BIGINT, hs MAP<STRING, BYTES>, b BYTES)");
+        assert_eq!(written.metadata.len(), 1);
+        assert!(replace_maps("MAP<STRING, INT>").starts_with("MAP<"), "other maps stay for the parser");
     }
 
     #[test]
