@@ -172,3 +172,59 @@ fn an_unbounded_source_discovers_new_partitions() {
         "{log}"
     );
 }
+
+/// The DataStream API's unbounded `KafkaSource` with `partition.discovery.interval.ms` set: a topic
+/// matching its pattern created while it runs is read from its beginning.
+#[test]
+fn a_datastream_source_discovers_new_topics_of_its_pattern() {
+    ensure_kafka();
+    let base = unique("ds-discover");
+    let first = format!("{base}-a");
+    crate::connectors_kafka::create_topic(BROKER, &first, 1);
+    let output = new_topic("ds-discover-copy", 1);
+    produce_to(&first, 0, &json_ids(1..=3));
+    let dir = scratch_dir().join("kafka").join("ds_discovery");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let job = dir.join("job.py");
+    std::fs::write(
+        &job,
+        r#"import sys
+from pyflink.common import Types, WatermarkStrategy
+from pyflink.common.serialization import SimpleStringSchema
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.datastream.connectors.kafka import (KafkaOffsetsInitializer, KafkaRecordSerializationSchema,
+                                                 KafkaSink, KafkaSource)
+
+servers, pattern, output = sys.argv[1:4]
+env = StreamExecutionEnvironment.get_execution_environment()
+env.set_parallelism(1)
+source = KafkaSource.builder() \
+    .set_bootstrap_servers(servers) \
+    .set_topic_pattern(pattern) \
+    .set_starting_offsets(KafkaOffsetsInitializer.earliest()) \
+    .set_property("partition.discovery.interval.ms", "1000") \
+    .set_property("fetch.wait.max.ms", "20") \
+    .set_value_only_deserializer(SimpleStringSchema()) \
+    .build()
+sink = KafkaSink.builder().set_bootstrap_servers(servers).set_record_serializer(
+    KafkaRecordSerializationSchema.builder().set_topic(output)
+    .set_value_serialization_schema(SimpleStringSchema()).build()).build()
+env.from_source(source, WatermarkStrategy.no_watermarks(), "events") \
+    .map(lambda s: s.replace('"id"', '"src":"fast","id"'), output_type=Types.STRING()) \
+    .sink_to(sink)
+env.execute("discovery")
+"#,
+    )
+    .expect("write job");
+    let args = [BROKER.to_string(), format!("{base}-.*"), output.clone()];
+    let binary = build(&job, "kafka_ds_discovery", &args);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut run = RunningJob::start(&binary, &args, &dir);
+    wait_for(&output, &expected(1..=3, 1..=0), &mut run);
+    let second = format!("{base}-b");
+    crate::connectors_kafka::create_topic(BROKER, &second, 1);
+    produce_to(&second, 0, &json_ids(4..=6));
+    wait_for(&output, &expected(1..=6, 1..=0), &mut run);
+    let log = stop(run);
+    assert!(log.contains(&format!("events: discovered 1 new partition(s): {second}-0")), "{log}");
+}
