@@ -157,4 +157,5 @@ t_env.execute_sql("INSERT INTO copy SELECT id FROM events").wait()
             .any(|l| l.contains("TableSourceScan(table=[[default_catalog, default_database, events]]): kafka")),
         "the lost connection is logged:\n{log}"
     );
+    assert!(log.contains("events]]): reading again: the broker is reachable"), "{log}");
 }

@@ -30,7 +30,7 @@
 //!   `ignore-parse-errors` it is skipped, logged (the first few) and counted (a summary line every
 //!   10 s while skipping and at the end).
 //! - The broker unreachable at start is a clear error; a broker gone mid-run is logged by the client,
-//!   which reconnects and goes on from the same offsets.
+//!   which reconnects and goes on from the same offsets (logged when messages come again).
 //! - Offsets are committed (to the group, if any) at checkpoints, as Flink does; the consumer's
 //!   position is the state a checkpoint will snapshot.
 
@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::error::KafkaError;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
@@ -125,6 +125,8 @@ pub struct KafkaSource {
     assigned: std::collections::BTreeSet<(String, i32)>,
     skipped: u64,
     last_skip_report: Instant,
+    /// The client lost every broker connection and no message came since.
+    disconnected: bool,
 }
 
 impl KafkaSource {
@@ -157,6 +159,7 @@ impl KafkaSource {
             assigned: std::collections::BTreeSet::new(),
             skipped: 0,
             last_skip_report: Instant::now(),
+            disconnected: false,
         }
     }
 
@@ -482,11 +485,23 @@ impl KafkaSource {
         while out.len() < max {
             match consumer.poll(timeout) {
                 None => break,
+                // The client context logged the lost connection already.
+                Some(Err(KafkaError::MessageConsumption(
+                    RDKafkaErrorCode::AllBrokersDown | RDKafkaErrorCode::BrokerTransportFailure,
+                ))) => {
+                    self.disconnected = true;
+                    break;
+                }
                 Some(Err(e)) => {
                     log(&self.name, &format!("kafka: {e}"));
                     break;
                 }
-                Some(Ok(message)) => self.emit(&message, out)?,
+                Some(Ok(message)) => {
+                    if std::mem::take(&mut self.disconnected) {
+                        log(&self.name, "reading again: the broker is reachable");
+                    }
+                    self.emit(&message, out)?;
+                }
             }
             timeout = Duration::ZERO;
         }
