@@ -365,7 +365,7 @@ impl TableDef {
                     options.metadata.push((m.column, m.key.clone()));
                 }
                 self.kafka_key(&mut options, false)?;
-                Ok(SourceConnector::Kafka(options))
+                Ok(SourceConnector::Kafka(Box::new(options)))
             }
             ("upsert-kafka", _) => Err(err(
                 self.options_span,

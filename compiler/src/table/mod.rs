@@ -59,7 +59,7 @@ pub enum SourceConnector {
     },
     /// `'connector' = 'kafka'` (or legacy `'connector.type' = 'kafka'`): messages of the topics in
     /// the table's format ([`kafka::KafkaOptions`]).
-    Kafka(kafka::KafkaOptions),
+    Kafka(Box<kafka::KafkaOptions>),
     /// `'connector' = 'datagen'`: generated rows ([`datagen::DatagenOptions`]).
     Datagen(datagen::DatagenOptions),
 }
