@@ -351,19 +351,8 @@ impl TableDef {
                 .map_err(|m| err(self.options_span, m)),
             ("kafka", _) => {
                 let mut options = super::kafka::kafka_options(&self.options).map_err(|m| err(self.options_span, m))?;
-                for m in &self.metadata {
-                    if !super::kafka::METADATA_KEYS.contains(&m.key.as_str()) {
-                        return Err(err(
-                            self.options_span,
-                            format!(
-                                "the Kafka metadata key '{}' is not supported by sluice yet ({} are)",
-                                m.key,
-                                super::kafka::METADATA_KEYS.join(", ")
-                            ),
-                        ));
-                    }
-                    options.metadata.push((m.column, m.key.clone()));
-                }
+                super::kafka_metadata::source_metadata(&mut options, &self.metadata)
+                    .map_err(|m| err(self.options_span, m))?;
                 self.kafka_key(&mut options, false)?;
                 Ok(SourceConnector::Kafka(Box::new(options)))
             }
@@ -413,38 +402,6 @@ impl TableDef {
         self.schema = Schema { fields };
         self.rowtime = None;
         self
-    }
-
-    /// A Kafka sink's metadata columns (of [`TableDef::for_writing`]): the writable ones into
-    /// `options.metadata`, a read-only one an error (Flink requires those to be VIRTUAL).
-    fn kafka_sink_metadata(&self, options: &mut super::kafka::KafkaOptions) -> Result<(), ExprError> {
-        for m in &self.metadata {
-            let name = self.schema.fields.get(m.column).map_or("", |f| f.name.as_str());
-            if !super::kafka::WRITABLE_METADATA_KEYS.contains(&m.key.as_str()) {
-                let what = if super::kafka::METADATA_KEYS.contains(&m.key.as_str()) {
-                    "is read-only: declare the column VIRTUAL to leave it out of INSERT INTO"
-                } else {
-                    "is not one sluice writes"
-                };
-                return Err(err(
-                    self.options_span,
-                    format!(
-                        "the metadata key '{}' of column `{name}` {what} (the Kafka sink writes {})",
-                        m.key,
-                        super::kafka::WRITABLE_METADATA_KEYS.join(", ")
-                    ),
-                ));
-            }
-            let ty = self.schema.fields.get(m.column).map(|f| f.ty);
-            if m.key == "timestamp" && !matches!(ty, Some(super::types::SqlType::Timestamp(_))) {
-                return Err(err(
-                    self.options_span,
-                    format!("the metadata column `{name}` FROM 'timestamp' must be a TIMESTAMP(3) column"),
-                ));
-            }
-            options.metadata.push((m.column, m.key.clone()));
-        }
-        Ok(())
     }
 
     /// The table as a sink (of [`TableDef::for_writing`]).
@@ -502,7 +459,8 @@ impl TableDef {
                 let mut options = super::kafka::kafka_options(&self.options)
                     .and_then(super::kafka::sink_topic)
                     .map_err(|m| err(self.options_span, m))?;
-                self.kafka_sink_metadata(&mut options)?;
+                super::kafka_metadata::sink_metadata(&mut options, &self.schema, &self.metadata)
+                    .map_err(|m| err(self.options_span, m))?;
                 self.kafka_key(&mut options, false)?;
                 Ok(SinkConnector::Kafka {
                     options,
@@ -522,7 +480,8 @@ impl TableDef {
                 if options.key_format.is_none() {
                     return Err(err(self.options_span, "the upsert-kafka connector needs a 'key.format' option"));
                 }
-                self.kafka_sink_metadata(&mut options)?;
+                super::kafka_metadata::sink_metadata(&mut options, &self.schema, &self.metadata)
+                    .map_err(|m| err(self.options_span, m))?;
                 self.kafka_key(&mut options, true)?;
                 Ok(SinkConnector::Kafka {
                     options,

@@ -61,10 +61,6 @@ pub struct KafkaOptions {
 /// Flink's default partition discovery interval: 5 minutes.
 const DEFAULT_PARTITION_DISCOVERY_MS: i64 = 300_000;
 
-/// The metadata keys the Kafka source reads.
-pub const METADATA_KEYS: &[&str] = &["topic", "partition", "offset", "timestamp", "timestamp-type", "headers"];
-/// The metadata keys the Kafka sinks write (`timestamp`: the message's timestamp; `headers`).
-pub const WRITABLE_METADATA_KEYS: &[&str] = &["headers", "timestamp"];
 
 impl KafkaOptions {
     /// ` key=[a, b] key.format=json` for a table with `key.fields` (nothing otherwise), for plans.

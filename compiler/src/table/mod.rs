@@ -22,6 +22,7 @@ pub mod formats;
 pub mod join;
 pub mod kafka;
 pub mod kafka_key;
+pub mod kafka_metadata;
 mod map;
 mod columns;
 mod locate;

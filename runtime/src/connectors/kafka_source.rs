@@ -44,6 +44,7 @@ use rdkafka::{Offset, TopicPartitionList};
 
 use super::formats::RowCodec;
 use super::kafka::{KafkaClientConfig, LoggingContext};
+use super::kafka_discovery::PartitionDiscovery;
 use super::log;
 use crate::error::{JobError, Result};
 use crate::operator::Source;
@@ -117,12 +118,8 @@ pub struct KafkaSource {
     consumer: Option<Arc<BaseConsumer<LoggingContext>>>,
     /// For a bounded source: the partitions not yet read to their end.
     pending: Vec<PendingPartition>,
-    /// How often an unbounded source looks for new partitions (and topics matching its pattern);
-    /// `None`: never.
-    discovery: Option<Duration>,
-    last_discovery: Instant,
-    /// The partitions assigned so far.
-    assigned: std::collections::BTreeSet<(String, i32)>,
+    /// An unbounded source's look for new partitions (and topics matching its pattern).
+    discovery: Option<PartitionDiscovery>,
     skipped: u64,
     last_skip_report: Instant,
     /// The client lost every broker connection and no message came since.
@@ -155,8 +152,6 @@ impl KafkaSource {
             consumer: None,
             pending: Vec::new(),
             discovery: None,
-            last_discovery: Instant::now(),
-            assigned: std::collections::BTreeSet::new(),
             skipped: 0,
             last_skip_report: Instant::now(),
             disconnected: false,
@@ -189,10 +184,7 @@ impl KafkaSource {
     /// Looks for new partitions every `interval_ms` (`scan.topic-partition-discovery.interval`;
     /// 0 or less: never), when unbounded, as Flink's source does.
     pub fn with_partition_discovery(mut self, interval_ms: i64) -> Self {
-        self.discovery = u64::try_from(interval_ms)
-            .ok()
-            .filter(|ms| *ms > 0)
-            .map(Duration::from_millis);
+        self.discovery = PartitionDiscovery::every(interval_ms);
         self
     }
 
@@ -350,51 +342,6 @@ impl KafkaSource {
                 .map_err(|e| JobError::Internal(format!("assigning {}: {e}", element.topic())))?;
         }
         Ok(resolved)
-    }
-
-    /// Assigns the partitions of the topics (the pattern's, matched again) that appeared since the
-    /// last look, read from their beginning (Flink reads partitions discovered after the start from
-    /// the earliest offset). A broker that does not answer is logged and asked again next time.
-    fn discover(&mut self, consumer: &BaseConsumer<LoggingContext>) {
-        self.last_discovery = Instant::now();
-        let metadata = match consumer.fetch_metadata(None, METADATA_TIMEOUT) {
-            Ok(metadata) => metadata,
-            Err(e) => {
-                log(&self.name, &format!("partition discovery: cannot read the cluster's metadata: {e}"));
-                return;
-            }
-        };
-        let pattern = self
-            .client
-            .topic_pattern
-            .as_ref()
-            .and_then(|p| regex::Regex::new(&format!("^(?:{p})$")).ok());
-        let wanted = |topic: &str| match &pattern {
-            Some(regex) => !topic.starts_with("__") && regex.is_match(topic),
-            None => self.client.topics.iter().any(|t| t == topic),
-        };
-        let mut new = TopicPartitionList::new();
-        let mut found = Vec::new();
-        for topic in metadata.topics().iter().filter(|t| t.error().is_none() && wanted(t.name())) {
-            for partition in topic.partitions() {
-                let key = (topic.name().to_string(), partition.id());
-                if !self.assigned.contains(&key) {
-                    let _ = new.add_partition_offset(topic.name(), partition.id(), Offset::Beginning);
-                    found.push(key);
-                }
-            }
-        }
-        if found.is_empty() {
-            return;
-        }
-        match consumer.incremental_assign(&new) {
-            Ok(()) => {
-                let names: Vec<String> = found.iter().map(|(t, p)| format!("{t}-{p}")).collect();
-                log(&self.name, &format!("discovered {} new partition(s): {}", found.len(), names.join(", ")));
-                self.assigned.extend(found);
-            }
-            Err(e) => log(&self.name, &format!("partition discovery: cannot assign new partitions: {e}")),
-        }
     }
 
     fn skip(&mut self, topic: &str, partition: i32, offset: i64, error: &str) {
@@ -605,12 +552,9 @@ impl Source for KafkaSource {
         consumer
             .assign(&assignment)
             .map_err(|e| self.unreachable("cannot assign the topics' partitions", e))?;
-        self.assigned = assignment
-            .elements()
-            .iter()
-            .map(|e| (e.topic().to_string(), e.partition()))
-            .collect();
-        self.last_discovery = Instant::now();
+        if let Some(discovery) = &mut self.discovery {
+            discovery.assigned(&assignment);
+        }
         if self.bounded {
             for element in assignment.elements() {
                 let (topic, partition) = (element.topic().to_string(), element.partition());
@@ -643,8 +587,8 @@ impl Source for KafkaSource {
         if self.bounded {
             self.read_partitions(&consumer, max, out)?;
         } else {
-            if self.discovery.is_some_and(|every| self.last_discovery.elapsed() >= every) {
-                self.discover(&consumer);
+            if let Some(discovery) = self.discovery.as_mut().filter(|d| d.due()) {
+                discovery.discover(&self.name, &self.client, &consumer);
             }
             self.read_consumer(&consumer, max, out)?;
         }
