@@ -171,7 +171,17 @@ fn headers_are_read_into_a_map_and_written_from_one() {
         &dir,
         "headers",
         &format!(
-            r#"t_env.execute_sql("""
+            r#"from pyflink.table import DataTypes
+from pyflink.table.udf import udf
+
+
+@udf(result_type=DataTypes.STRING())
+def describe(hs):
+    return ",".join(f"{{k}}:{{v!r}}" for k, v in sorted(hs.items()))
+
+
+t_env.create_temporary_function("describe", describe)
+t_env.execute_sql("""
 CREATE TABLE orders (
   id BIGINT,
   hs MAP<STRING, BYTES> METADATA FROM 'headers'
@@ -180,6 +190,8 @@ CREATE TABLE orders (
   'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', 'format' = 'json')
 """)
 t_env.execute_sql("CREATE TABLE shown (id BIGINT, hs MAP<STRING, BYTES>) WITH ('connector' = 'print')")
+t_env.execute_sql("CREATE TABLE described (id BIGINT, d STRING) "
+                  "WITH ('connector' = 'print', 'print-identifier' = 'udf')")
 t_env.execute_sql("""
 CREATE TABLE copied (
   id BIGINT,
@@ -191,14 +203,21 @@ CREATE TABLE copied (
 s = t_env.create_statement_set()
 s.add_insert_sql("INSERT INTO shown SELECT id, hs FROM orders")
 s.add_insert_sql("INSERT INTO copied SELECT id, hs FROM orders")
+s.add_insert_sql("INSERT INTO described SELECT id, describe(hs) FROM orders")
 s.execute().wait()
 "#
         ),
     );
     let shown = run(&job, "kafka_headers");
+    let (printed, described): (Vec<&str>, Vec<&str>) = shown.lines().partition(|l| !l.starts_with("udf> "));
     assert_eq!(
-        shown,
-        "+I[0, {trace=[116, 45, 48]}]\n+I[1, {}]\n+I[2, {k=[98]}]\n+I[3, {bin=[-1, 1], empty=null}]\n"
+        printed,
+        ["+I[0, {trace=[116, 45, 48]}]", "+I[1, {}]", "+I[2, {k=[98]}]", "+I[3, {bin=[-1, 1], empty=null}]"]
+    );
+    // A Python function gets the map as a dict of bytes (None for a header without a value).
+    assert_eq!(
+        described,
+        ["udf> +I[0, trace:b't-0']", "udf> +I[1, ]", "udf> +I[2, k:b'b']", r"udf> +I[3, bin:b'\xff\x01',empty:None]"]
     );
     let want: Vec<(String, HeaderList)> = vec![
         (r#"{"id":0}"#.into(), vec![header("trace", Some(b"t-0"))]),
