@@ -63,22 +63,25 @@ const DEFAULT_PARTITION_DISCOVERY_MS: i64 = 300_000;
 
 
 impl KafkaOptions {
-    /// ` key=[a, b] key.format=json` for a table with `key.fields` (nothing otherwise), for plans.
+    /// ` key=[a, b] key.format=json metadata=[ts:timestamp]` for a table with `key.fields` and
+    /// metadata columns (nothing for neither), for plans.
     pub fn key_display(&self, schema: &Schema) -> String {
-        if self.key_fields.is_empty() {
-            return String::new();
+        let name = |i: usize| schema.fields.get(i).map_or("?", |f| f.name.as_str());
+        let mut out = String::new();
+        if !self.key_fields.is_empty() {
+            let names: Vec<&str> = self.key_columns.iter().map(|&i| name(i)).collect();
+            out.push_str(&format!(
+                " key=[{}] key.format={}{}",
+                names.join(", "),
+                self.key_format.as_deref().unwrap_or_default(),
+                if self.value_except_key { " value=EXCEPT_KEY" } else { "" }
+            ));
         }
-        let names: Vec<&str> = self
-            .key_columns
-            .iter()
-            .filter_map(|&i| schema.fields.get(i).map(|f| f.name.as_str()))
-            .collect();
-        format!(
-            " key=[{}] key.format={}{}",
-            names.join(", "),
-            self.key_format.as_deref().unwrap_or_default(),
-            if self.value_except_key { " value=EXCEPT_KEY" } else { "" }
-        )
+        if !self.metadata.is_empty() {
+            let columns: Vec<String> = self.metadata.iter().map(|(i, key)| format!("{}:{key}", name(*i))).collect();
+            out.push_str(&format!(" metadata=[{}]", columns.join(", ")));
+        }
+        out
     }
 
     /// The table's name to the runtime's client settings.
