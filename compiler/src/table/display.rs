@@ -35,7 +35,7 @@ impl fmt::Display for RelOp {
                         "kafka topics={:?} format={}{}{}",
                         k.topic_pattern.as_ref().map_or_else(|| k.topics.join(";"), |p| format!("/{p}/")),
                         k.format,
-                        k.key_display(schema),
+                        k.plan_details(schema),
                         if k.bounded { " bounded" } else { "" }
                     )?,
                 }
@@ -201,7 +201,7 @@ impl fmt::Display for RelOp {
                         "kafka topic={:?} format={}{}",
                         options.topics.join(";"),
                         options.format,
-                        options.key_display(schema)
+                        options.plan_details(schema)
                     )?,
                     SinkConnector::Kafka {
                         options,

@@ -61,11 +61,10 @@ pub struct KafkaOptions {
 /// Flink's default partition discovery interval: 5 minutes.
 const DEFAULT_PARTITION_DISCOVERY_MS: i64 = 300_000;
 
-
 impl KafkaOptions {
     /// ` key=[a, b] key.format=json metadata=[ts:timestamp]` for a table with `key.fields` and
     /// metadata columns (nothing for neither), for plans.
-    pub fn key_display(&self, schema: &Schema) -> String {
+    pub fn plan_details(&self, schema: &Schema) -> String {
         let name = |i: usize| schema.fields.get(i).map_or("?", |f| f.name.as_str());
         let mut out = String::new();
         if !self.key_fields.is_empty() {
