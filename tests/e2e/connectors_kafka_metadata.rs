@@ -227,3 +227,43 @@ s.execute().wait()
     ];
     assert_eq!(with_headers(&output), want);
 }
+
+/// A TIMESTAMP_LTZ(3) `timestamp` column (Flink's type for it): printed as Java's `Instant`, and
+/// written as the message timestamp of a copy.
+#[test]
+fn a_timestamp_ltz_column_is_read_printed_and_written() {
+    ensure_kafka();
+    let input = new_topic("ltz-in", 1);
+    let output = new_topic("ltz-out", 1);
+    let first = 1_700_000_000_500_i64;
+    let messages: Vec<(Option<String>, String)> = (0..2).map(|i| (None, format!(r#"{{"id":{i}}}"#))).collect();
+    produce_at(&input, &messages, Some(first));
+    let dir = scratch_dir().join("kafka").join("ltz");
+    let job = write_job(
+        &dir,
+        "ltz",
+        &format!(
+            r#"t_env.execute_sql("""
+CREATE TABLE orders (id BIGINT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp') WITH (
+  'connector' = 'kafka', 'topic' = '{input}', 'properties.bootstrap.servers' = '{BROKER}',
+  'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', 'format' = 'json')
+""")
+t_env.execute_sql("CREATE TABLE shown (id BIGINT, ts TIMESTAMP_LTZ(3)) WITH ('connector' = 'print')")
+t_env.execute_sql("""
+CREATE TABLE copied (id BIGINT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp') WITH (
+  'connector' = 'kafka', 'topic' = '{output}', 'properties.bootstrap.servers' = '{BROKER}',
+  'format' = 'json')
+""")
+s = t_env.create_statement_set()
+s.add_insert_sql("INSERT INTO shown SELECT id, ts FROM orders")
+s.add_insert_sql("INSERT INTO copied SELECT id, ts FROM orders")
+s.execute().wait()
+"#
+        ),
+    );
+    let shown = run(&job, "kafka_ltz");
+    assert_eq!(shown, "+I[0, 2023-11-14T22:13:20.500Z]\n+I[1, 2023-11-14T22:13:21.500Z]\n");
+    let want: Vec<(Option<i64>, String)> =
+        (0..2).map(|i| (Some(first + 1000 * i), format!(r#"{{"id":{i}}}"#))).collect();
+    assert_eq!(timestamps(&output), want);
+}

@@ -26,7 +26,7 @@ fn tableau_width(field: &super::Field) -> usize {
         SqlType::Float | SqlType::Double | SqlType::String | SqlType::Bytes | SqlType::StringBytesMap => 30,
         SqlType::Date => 10,
         SqlType::Time => 8,
-        SqlType::Timestamp(p) => 19 + if p > 0 { usize::from(p) + 1 } else { 0 },
+        SqlType::Timestamp(p) | SqlType::TimestampLtz(p) => 19 + if p > 0 { usize::from(p) + 1 } else { 0 },
     };
     by_type.max(6).max(field.name.chars().count())
 }

@@ -297,23 +297,29 @@ impl TableDef {
         self.option("connector", "connector.type").unwrap_or("")
     }
 
-    /// BYTES and MAP<STRING, BYTES> columns are only a Kafka table's `headers` metadata (sluice's
-    /// formats do not read or write them); a `headers` column is MAP<STRING, BYTES>.
+    /// BYTES, MAP<STRING, BYTES> and TIMESTAMP_LTZ columns are only a Kafka table's `headers` and
+    /// `timestamp` metadata (sluice's formats do not read or write them, nor its expressions compute
+    /// with them); a `headers` column is MAP<STRING, BYTES>.
     fn check_opaque_columns(&self) -> Result<(), ExprError> {
         for (i, field) in self.schema.fields.iter().enumerate() {
-            let headers = self.metadata.iter().any(|m| m.column == i && m.key == "headers");
-            if headers && field.ty != SqlType::StringBytesMap {
+            let key = self.metadata.iter().find(|m| m.column == i).map(|m| m.key.as_str());
+            if key == Some("headers") && field.ty != SqlType::StringBytesMap {
                 return Err(err(
                     self.options_span,
                     format!("the headers metadata column `{}` must be MAP<STRING, BYTES>, not {}", field.name, field.ty),
                 ));
             }
-            if field.ty.is_opaque() && !headers {
+            let allowed = match field.ty {
+                SqlType::StringBytesMap => key == Some("headers"),
+                SqlType::TimestampLtz(_) => key == Some("timestamp"),
+                ty => !ty.is_opaque(),
+            };
+            if !allowed {
                 return Err(err(
                     self.options_span,
                     format!(
-                        "the column `{}` of type {} is not supported by sluice yet (BYTES and MAP<STRING, \
-                         BYTES> columns are only a Kafka table's `headers` metadata)",
+                        "the column `{}` of type {} is not supported by sluice yet (MAP<STRING, BYTES> and \
+                         TIMESTAMP_LTZ columns are only a Kafka table's `headers` and `timestamp` metadata)",
                         field.name, field.ty
                     ),
                 ));

@@ -336,7 +336,8 @@ pub struct Scope<'a> {
     pub qualifiers: Option<&'a super::join::Qualifiers>,
 }
 
-/// Whether `expr` computes with a BYTES or MAP column (which sluice only passes along).
+/// Whether `expr` computes with a BYTES, MAP or TIMESTAMP_LTZ column (which sluice only passes
+/// along).
 fn reads_opaque(expr: &Expr) -> bool {
     match expr {
         Expr::Column { .. } => false,
@@ -379,8 +380,8 @@ impl Scope<'_> {
             return Err(err(
                 expr.span(),
                 format!(
-                    "`{expr}` computes with a BYTES or MAP<STRING, BYTES> value, which sluice only passes \
-                     along as it is (selecting the column) yet"
+                    "`{expr}` computes with a BYTES, MAP<STRING, BYTES> or TIMESTAMP_LTZ value, which sluice \
+                     only passes along as it is (selecting the column) yet"
                 ),
             ));
         }
@@ -627,6 +628,12 @@ impl Scope<'_> {
             } else {
                 resolved.push(self.resolve(arg)?);
             }
+        }
+        if let Some(ltz) = resolved.iter().position(|a| matches!(a.ty(), SqlType::TimestampLtz(_))) {
+            return Err(err(
+                plain_arg(args[ltz], span)?.span(),
+                format!("passing a TIMESTAMP_LTZ to the Python function `{name}` is not supported by sluice yet"),
+            ));
         }
         if let Some(inputs) = &sig.input_types {
             if inputs.len() != resolved.len() {

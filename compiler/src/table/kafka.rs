@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::connectors::Options;
 use super::formats::{check_format, codec_tokens, field_delimiter};
 use super::kafka_key::{key_codec_tokens, value_columns};
-use super::types::Schema;
+use super::types::{Schema, SqlType};
 
 /// Where a Kafka source starts reading.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -345,6 +345,9 @@ pub fn source_expr(options: &KafkaOptions, table: &str, schema: &Schema) -> Toke
             Some("topic") => quote! { connectors::kafka_source::KafkaColumn::Topic },
             Some("partition") => quote! { connectors::kafka_source::KafkaColumn::Partition },
             Some("offset") => quote! { connectors::kafka_source::KafkaColumn::Offset },
+            Some("timestamp") if matches!(schema.fields.get(i).map(|f| f.ty), Some(SqlType::TimestampLtz(_))) => {
+                quote! { connectors::kafka_source::KafkaColumn::Instant }
+            }
             Some("timestamp") => quote! { connectors::kafka_source::KafkaColumn::Timestamp },
             Some("headers") => quote! { connectors::kafka_source::KafkaColumn::Headers },
             Some(_) => quote! { connectors::kafka_source::KafkaColumn::TimestampType },

@@ -45,10 +45,9 @@ pub fn sink_metadata(options: &mut KafkaOptions, schema: &Schema, metadata: &[Me
                 WRITABLE_METADATA_KEYS.join(", ")
             ));
         }
-        if m.key == "timestamp" && !matches!(field.map(|f| f.ty), Some(SqlType::Timestamp(_))) {
+        if m.key == "timestamp" && !matches!(field.map(|f| f.ty), Some(SqlType::Timestamp(_) | SqlType::TimestampLtz(_))) {
             return Err(format!(
-                "the metadata column `{name}` FROM 'timestamp' must be a TIMESTAMP(3) column \
-                 (TIMESTAMP_LTZ is not supported by sluice yet)"
+                "the metadata column `{name}` FROM 'timestamp' must be a TIMESTAMP_LTZ(3) or TIMESTAMP(3) column"
             ));
         }
         options.metadata.push((m.column, m.key.clone()));

@@ -38,7 +38,7 @@ fn column_type(ty: SqlType) -> TokenStream {
             quote! { table::ColumnType::Timestamp(#p) }
         }
         // Not reached: queries cannot pass BYTES or MAP values to functions (`expr::reads_opaque`).
-        SqlType::Bytes | SqlType::StringBytesMap => quote! { table::ColumnType::String },
+        SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_) => quote! { table::ColumnType::String },
     }
 }
 

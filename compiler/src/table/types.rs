@@ -33,6 +33,9 @@ pub enum SqlType {
     /// MAP<STRING, BYTES>, Kafka's `headers` metadata: the one MAP type sluice has, only as a DDL
     /// column type; its values are `Value::Map` of `Value::Str` keys and `Value::Bytes` values.
     StringBytesMap,
+    /// TIMESTAMP_LTZ(p), Kafka's `timestamp` metadata: only as a DDL column type; its values are
+    /// `Value::Instant`.
+    TimestampLtz(u8),
 }
 
 /// Flink's largest DECIMAL precision.
@@ -116,13 +119,20 @@ impl SqlType {
         match base {
             "BYTES" | "VARBINARY" | "BINARY VARYING" => Some(SqlType::Bytes),
             super::ddl::MAP_PLACEHOLDER => Some(SqlType::StringBytesMap),
+            "TIMESTAMP_LTZ" => {
+                let p = match upper.split_once('(') {
+                    Some((_, rest)) => rest.split(')').next()?.trim().parse::<u8>().ok()?,
+                    None => 6,
+                };
+                (p <= 9).then_some(SqlType::TimestampLtz(p))
+            }
             _ => SqlType::parse(text),
         }
     }
 
-    /// BYTES and MAP<STRING, BYTES>: values a query can select but not compute with.
+    /// BYTES, MAP<STRING, BYTES> and TIMESTAMP_LTZ: values a query can select but not compute with.
     pub fn is_opaque(self) -> bool {
-        matches!(self, SqlType::Bytes | SqlType::StringBytesMap)
+        matches!(self, SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_))
     }
 
     /// The fields of Flink's `ROW<\`name\` TYPE, ...>` spelling (as the shim renders `DataTypes.ROW`),
@@ -285,6 +295,7 @@ impl SqlType {
                 key: Box::new(TypeInfo::String),
                 value: Box::new(SqlType::Bytes.type_info()),
             },
+            SqlType::TimestampLtz(_) => TypeInfo::Instant,
         }
     }
 }
@@ -306,6 +317,7 @@ impl fmt::Display for SqlType {
             SqlType::Timestamp(p) => return write!(f, "TIMESTAMP({p})"),
             SqlType::Bytes => "BYTES",
             SqlType::StringBytesMap => "MAP<STRING, BYTES>",
+            SqlType::TimestampLtz(p) => return write!(f, "TIMESTAMP_LTZ({p})"),
         })
     }
 }

@@ -141,8 +141,9 @@ impl KafkaSink {
         sink
     }
 
-    /// Writes column `column` (a TIMESTAMP(3), read as UTC as the source reads it) as each
-    /// message's timestamp; a NULL leaves the timestamp to the client (the time of sending).
+    /// Writes column `column` (a TIMESTAMP_LTZ(3), or a TIMESTAMP(3) read as UTC as the source reads
+    /// it) as each message's timestamp; a NULL leaves the timestamp to the client (the time of
+    /// sending).
     pub fn with_timestamp(mut self, column: usize) -> Self {
         self.timestamp_column = Some(column);
         self
@@ -177,6 +178,7 @@ impl KafkaSink {
     fn timestamp_of(&self, row: &[Value]) -> Option<i64> {
         match row.get(self.timestamp_column?)? {
             Value::Timestamp(ms) => Some(*ms),
+            Value::Instant(seconds, nanos) => Some(seconds.saturating_mul(1000).saturating_add(i64::from(*nanos / 1_000_000))),
             Value::Str(text) => parse_timestamp(text),
             _ => None,
         }

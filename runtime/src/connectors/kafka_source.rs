@@ -79,6 +79,8 @@ pub enum KafkaColumn {
     Offset,
     /// The message's timestamp (as `yyyy-MM-dd HH:mm:ss.SSS` text, UTC; cast to the column's type).
     Timestamp,
+    /// The message's timestamp as an instant (a TIMESTAMP_LTZ column).
+    Instant,
     /// `CreateTime`, `LogAppendTime` or `NoTimestampType`.
     TimestampType,
     /// The message's headers: a MAP<STRING, BYTES> (a key given twice: its last value, as Flink's
@@ -411,6 +413,10 @@ impl KafkaSource {
                             .to_millis()
                             .map_or(Value::Null, |ms| Value::Str(ts_to_str(ms, 3))),
                         KafkaColumn::Headers => headers(message),
+                        KafkaColumn::Instant => message.timestamp().to_millis().map_or(Value::Null, |ms| {
+                            let nanos = u32::try_from(ms.rem_euclid(1000) * 1_000_000).unwrap_or(0);
+                            Value::Instant(ms.div_euclid(1000), nanos)
+                        }),
                         KafkaColumn::TimestampType => Value::Str(Arc::from(match message.timestamp() {
                             rdkafka::Timestamp::CreateTime(_) => "CreateTime",
                             rdkafka::Timestamp::LogAppendTime(_) => "LogAppendTime",
