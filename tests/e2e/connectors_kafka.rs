@@ -23,10 +23,10 @@ use rdkafka::{Offset, TopicPartitionList};
 use crate::connectors_jdbc::{assert_same, ensure_databases, mariadb, parse_rows, Expected};
 use sluice_e2e::{build, listening, scratch_dir, text, workspace_root, RunningJob};
 
-const BROKER: &str = "127.0.0.1:19092";
+pub(crate) const BROKER: &str = "127.0.0.1:19092";
 
 /// The broker, started by `tests/services.sh` when nothing listens on its port.
-fn ensure_kafka() {
+pub(crate) fn ensure_kafka() {
     static ONCE: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     ONCE.get_or_init(|| {
         if listening(19092) {
@@ -46,7 +46,7 @@ fn ensure_kafka() {
 }
 
 /// Runs a future of the admin client to completion on this thread.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
     struct Unpark(std::thread::Thread);
     impl std::task::Wake for Unpark {
         fn wake(self: std::sync::Arc<Self>) {
@@ -65,7 +65,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 }
 
 /// A name made unique per run (the broker outlives test runs).
-fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
@@ -74,7 +74,7 @@ fn unique(prefix: &str) -> String {
 }
 
 /// Creates `name` on `broker` (tansu does not create topics on first use).
-fn create_topic(broker: &str, name: &str, partitions: i32) {
+pub(crate) fn create_topic(broker: &str, name: &str, partitions: i32) {
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
         .set("bootstrap.servers", broker)
         .create()
@@ -90,14 +90,14 @@ fn create_topic(broker: &str, name: &str, partitions: i32) {
 }
 
 /// A fresh topic on the shared broker.
-fn new_topic(prefix: &str, partitions: i32) -> String {
+pub(crate) fn new_topic(prefix: &str, partitions: i32) -> String {
     let name = unique(prefix);
     create_topic(BROKER, &name, partitions);
     name
 }
 
 /// Produces `values` to partition `partition` of `topic`, in batches of 100 messages.
-fn produce_to(topic: &str, partition: i32, values: &[String]) {
+pub(crate) fn produce_to(topic: &str, partition: i32, values: &[String]) {
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", BROKER)
         .create()
@@ -114,7 +114,7 @@ fn produce_to(topic: &str, partition: i32, values: &[String]) {
 
 /// Every message of `topic` (partitions `0..partitions`) on `broker`, read from the beginning to the
 /// partitions' ends as they are now.
-fn consume_all(broker: &str, topic: &str, partitions: i32) -> Vec<Consumed> {
+pub(crate) fn consume_all(broker: &str, topic: &str, partitions: i32) -> Vec<Consumed> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", broker)
         .set("group.id", "sluice-test-reader")
@@ -147,18 +147,18 @@ fn consume_all(broker: &str, topic: &str, partitions: i32) -> Vec<Consumed> {
 }
 
 /// `values` sorted, to compare messages whose order across partitions is not defined.
-fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
+pub(crate) fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
     values.sort();
     values
 }
 
 /// Produces `(key, value)` messages and waits until the broker has them all.
-fn produce(topic: &str, messages: &[(Option<String>, String)]) {
+pub(crate) fn produce(topic: &str, messages: &[(Option<String>, String)]) {
     produce_at(topic, messages, None);
 }
 
 /// [`produce`] with message `i` stamped `first_timestamp + i` seconds (milliseconds since the epoch).
-fn produce_at(topic: &str, messages: &[(Option<String>, String)], first_timestamp: Option<i64>) {
+pub(crate) fn produce_at(topic: &str, messages: &[(Option<String>, String)], first_timestamp: Option<i64>) {
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", BROKER)
         .create()
@@ -178,10 +178,10 @@ fn produce_at(topic: &str, messages: &[(Option<String>, String)], first_timestam
 }
 
 /// A message as the test reads it: key and value as text (`None`: absent, a tombstone's value).
-type Consumed = (Option<String>, Option<String>);
+pub(crate) type Consumed = (Option<String>, Option<String>);
 
 /// Reads partition 0 of `topic` from the beginning until `count` messages arrived (or 30 s passed).
-fn consume(topic: &str, count: usize) -> Vec<Consumed> {
+pub(crate) fn consume(topic: &str, count: usize) -> Vec<Consumed> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", BROKER)
         .set("group.id", "sluice-test-reader")
@@ -805,7 +805,7 @@ t_env.execute_sql("INSERT INTO counts SELECT cnt, COUNT(*) FROM "
 }
 
 /// The tansu binary `tests/services.sh` installs, else one on the PATH.
-fn tansu_binary() -> std::path::PathBuf {
+pub(crate) fn tansu_binary() -> std::path::PathBuf {
     let root = std::env::var_os("SLUICE_TANSU_ROOT").map_or_else(
         || std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sluice/tansu"),
         std::path::PathBuf::from,
@@ -821,7 +821,7 @@ fn tansu_binary() -> std::path::PathBuf {
 }
 
 /// A process killed when the test ends, however it ends.
-struct KillOnDrop(std::process::Child);
+pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
@@ -830,13 +830,10 @@ impl Drop for KillOnDrop {
     }
 }
 
-/// A Kafka sink whose broker goes away mid-run: the test runs a broker of its own (tansu, in memory)
-/// that advertises a proxy's address, and cuts the proxy (connections dropped, new ones refused) for
-/// three seconds while the job writes. The sink's client logs the lost connection, keeps the messages
-/// and sends them once the broker is reachable again: every row arrives.
-#[test]
-fn a_broker_gone_mid_run_loses_no_message() {
-    ensure_kafka();
+/// A broker of the test's own (tansu, in memory, logging into `dir`) that advertises the address of
+/// a proxy the test is to serve on the returned listener: the process (killed when dropped), the
+/// broker's own port and the proxy's listener.
+pub(crate) fn own_broker(dir: &Path) -> (KillOnDrop, u16, std::net::TcpListener) {
     let tansu = tansu_binary();
     assert!(tansu.exists(), "no tansu at {} (tests/services.sh installs it there)", tansu.display());
     let proxy_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
@@ -845,10 +842,9 @@ fn a_broker_gone_mid_run_loses_no_message() {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let dir = scratch_dir().join("kafka").join("outage");
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::create_dir_all(dir).expect("scratch dir");
     let broker_log = std::fs::File::create(dir.join("tansu.log")).expect("log file");
-    let _broker = KillOnDrop(
+    let broker = KillOnDrop(
         Command::new(&tansu)
             .args([
                 "broker",
@@ -869,6 +865,19 @@ fn a_broker_gone_mid_run_loses_no_message() {
         assert!(Instant::now() < deadline, "the test's tansu did not listen on {broker_port}");
         std::thread::sleep(Duration::from_millis(50));
     }
+    (broker, broker_port, proxy_listener)
+}
+
+/// A Kafka sink whose broker goes away mid-run: the test runs a broker of its own (tansu, in memory)
+/// that advertises a proxy's address, and cuts the proxy (connections dropped, new ones refused) for
+/// three seconds while the job writes. The sink's client logs the lost connection, keeps the messages
+/// and sends them once the broker is reachable again: every row arrives.
+#[test]
+fn a_broker_gone_mid_run_loses_no_message() {
+    ensure_kafka();
+    let dir = scratch_dir().join("kafka").join("outage");
+    let (_broker, broker_port, proxy_listener) = own_broker(&dir);
+    let advertised = proxy_listener.local_addr().expect("addr").port();
     let proxy = sluice_e2e::proxy::TcpProxy::serve(proxy_listener, ([127, 0, 0, 1], broker_port).into());
     let bootstrap = format!("127.0.0.1:{advertised}");
     let topic = unique("outage");

@@ -4,6 +4,10 @@
 
 mod connectors_jdbc;
 mod connectors_kafka;
+mod connectors_kafka_keys;
+mod connectors_kafka_metadata;
+mod connectors_kafka_discovery;
+mod connectors_kafka_recovery;
 mod diagnostics;
 mod examples;
 mod generated;

@@ -259,9 +259,15 @@ pub fn source_stmt(id: usize, spec: &KafkaSourceSpec, var: &Ident) -> TokenStrea
     let codec = codec_tokens(&spec.schema);
     let single_field = spec.schema == KafkaSchema::SimpleString;
     let (name, bounded, ignore) = (&spec.name, spec.bounded, spec.ignore_parse_errors);
+    // `partition.discovery.interval.ms` (Flink's 5 minutes by default); a bounded source never looks.
+    let discovery = if bounded {
+        quote! {}
+    } else {
+        quote! { .with_partition_discovery(b.int(#lit, "discovery_ms")?) }
+    };
     quote! {
         let #var = p.source(connectors::kafka_source::KafkaSource::for_stream(
-            #name, #client, #startup, #bounded, #codec, #single_field, #ignore));
+            #name, #client, #startup, #bounded, #codec, #single_field, #ignore)#discovery);
     }
 }
 

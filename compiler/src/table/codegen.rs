@@ -23,10 +23,10 @@ fn tableau_width(field: &super::Field) -> usize {
         SqlType::BigInt => 20,
         SqlType::Decimal(p, _) => usize::from(p) + 2,
         SqlType::Boolean => 5,
-        SqlType::Float | SqlType::Double | SqlType::String => 30,
+        SqlType::Float | SqlType::Double | SqlType::String | SqlType::Bytes | SqlType::StringBytesMap => 30,
         SqlType::Date => 10,
         SqlType::Time => 8,
-        SqlType::Timestamp(p) => 19 + if p > 0 { usize::from(p) + 1 } else { 0 },
+        SqlType::Timestamp(p) | SqlType::TimestampLtz(p) => 19 + if p > 0 { usize::from(p) + 1 } else { 0 },
     };
     by_type.max(6).max(field.name.chars().count())
 }
@@ -524,7 +524,7 @@ fn rel_stmt_on(
                     upsert_key,
                 } => super::kafka::sink_stmt(
                     options,
-                    upsert_key.as_deref(),
+                    upsert_key.is_some(),
                     table,
                     schema,
                     quote! { vec![#(#casts),*] },

@@ -11,6 +11,17 @@ use super::types::SqlType;
 
 /// A `table::ScalarFn` closure computing `expr` as a runtime `Value`.
 pub fn scalar_fn(expr: &Expr) -> TokenStream {
+    if expr.ty().is_opaque() {
+        // BYTES and MAP values are only passed along (`expr::reads_opaque` keeps them out of
+        // computations): a column as it is, anything else NULL.
+        return match expr {
+            Expr::Column { index, .. } => {
+                let i = Lit::usize_unsuffixed(*index);
+                quote! { Box::new(|r: &[table::Value]| -> table::Value { r.get(#i).cloned().unwrap_or_default() }) }
+            }
+            _ => quote! { Box::new(|_: &[table::Value]| -> table::Value { table::Value::Null }) },
+        };
+    }
     let body = typed(expr);
     let wrap = match expr.ty() {
         SqlType::Boolean => quote! { table::fx::from_bool(#body) },

@@ -21,6 +21,8 @@ pub struct TableDef {
     pub options: BTreeMap<String, String>,
     /// The span of the `WITH` clause's first option (for connector errors).
     pub options_span: Span,
+    /// Each option's span, for errors about one option.
+    pub option_spans: BTreeMap<String, Span>,
     /// `WATERMARK FOR ts AS ts - INTERVAL ...`.
     pub rowtime: Option<super::window::Rowtime>,
     /// Metadata columns (`ts TIMESTAMP(3) METADATA FROM 'timestamp' VIRTUAL`), by column index.
@@ -75,12 +77,12 @@ fn split_metadata(text: &str) -> (String, Vec<(String, String, bool)>) {
             let (mut depth, mut start) = (0i32, 0usize);
             for (j, ch) in text[..i].char_indices().rev() {
                 match ch {
-                    ')' => depth += 1,
+                    ')' | '>' => depth += 1,
                     '(' if depth == 0 => {
                         start = j + 1;
                         break;
                     }
-                    '(' => depth -= 1,
+                    '(' | '<' => depth -= 1,
                     ',' if depth == 0 => {
                         start = j + 1;
                         break;
@@ -105,6 +107,33 @@ fn split_metadata(text: &str) -> (String, Vec<(String, String, bool)>) {
     (out, found)
 }
 
+/// What `MAP<STRING, BYTES>` is replaced with before parsing (sqlparser's generic dialect does not
+/// know `MAP<...>`); padded to the same length so spans stay right.
+pub const MAP_PLACEHOLDER: &str = "MAP_STR_BYTES";
+
+/// Replaces each `MAP<STRING, BYTES>` (any case and spacing; VARCHAR/VARBINARY spellings too) with
+/// [`MAP_PLACEHOLDER`] padded with spaces; other MAP types are left for the parser to reject.
+fn replace_maps(text: &str) -> String {
+    let upper = text.to_ascii_uppercase();
+    let mut out = text.to_string();
+    let mut from = 0;
+    while let Some(at) = upper[from..].find("MAP<").map(|i| i + from) {
+        let Some(end) = upper[at..].find('>').map(|i| at + i + 1) else { break };
+        let inner: String = upper[at + 4..end - 1].chars().filter(|c| !c.is_whitespace()).collect();
+        let inner = inner.replace("NOTNULL", "");
+        let parts: Vec<&str> = inner.split(',').map(|p| p.split('(').next().unwrap_or(p)).collect();
+        let key_ok = matches!(parts.first(), Some(&"STRING" | &"VARCHAR"));
+        let value_ok = matches!(parts.get(1), Some(&"BYTES" | &"VARBINARY"));
+        let word_start = at == 0 || !upper.as_bytes()[at - 1].is_ascii_alphanumeric();
+        if parts.len() == 2 && key_ok && value_ok && word_start && end - at >= MAP_PLACEHOLDER.len() {
+            let padded = format!("{MAP_PLACEHOLDER:<width$}", width = end - at);
+            out.replace_range(at..end, &padded);
+        }
+        from = end;
+    }
+    out
+}
+
 fn err(span: Span, message: impl Into<String>) -> ExprError {
     ExprError {
         message: message.into(),
@@ -116,6 +145,7 @@ fn err(span: Span, message: impl Into<String>) -> ExprError {
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     let (text, watermark) = super::window::split_watermark(text);
     let (text, metadata_clauses) = split_metadata(&text);
+    let text = replace_maps(&text);
     let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
     let [statement] = statements.as_slice() else {
         return Err(err(Span::empty(), "expected exactly one SQL statement"));
@@ -125,7 +155,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     };
     let mut fields = Vec::new();
     for column in &create.columns {
-        let ty = SqlType::parse(&column.data_type.to_string()).ok_or_else(|| {
+        let ty = SqlType::parse_column(&column.data_type.to_string()).ok_or_else(|| {
             err(
                 column.name.span,
                 format!(
@@ -146,6 +176,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
         }
     }
     let mut options = BTreeMap::new();
+    let mut option_spans = BTreeMap::new();
     let mut options_span = create.name.span();
     if let sql::CreateTableOptions::With(list) = &create.table_options {
         for option in list {
@@ -160,6 +191,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
                 if options.is_empty() && !value.is_empty() {
                     options_span = option.span();
                 }
+                option_spans.insert(key.value.clone(), option.span());
                 options.insert(key.value.clone(), value);
             }
         }
@@ -192,6 +224,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
         primary_key,
         options,
         options_span,
+        option_spans,
     })
 }
 
@@ -244,12 +277,60 @@ impl TableDef {
             .map(String::as_str)
     }
 
+    /// The span of option `key` (the first option's when it is not given).
+    fn option_span(&self, key: &str) -> Span {
+        self.option_spans.get(key).copied().unwrap_or(self.options_span)
+    }
+
+    /// Resolves a Kafka table's key columns (`key.fields`, or upsert-kafka's primary key), the
+    /// error pointing at the option it is about.
+    fn kafka_key(&self, options: &mut super::kafka::KafkaOptions, upsert: bool) -> Result<(), ExprError> {
+        let physical: Vec<bool> = (0..self.schema.fields.len())
+            .map(|i| !self.metadata.iter().any(|m| m.column == i))
+            .collect();
+        let primary_key = upsert.then_some(self.primary_key.as_slice());
+        super::kafka_key::resolve_key(options, &self.schema, &physical, primary_key)
+            .map_err(|e| err(self.option_span(e.option), e.message))
+    }
+
     fn connector(&self) -> &str {
         self.option("connector", "connector.type").unwrap_or("")
     }
 
+    /// BYTES, MAP<STRING, BYTES> and TIMESTAMP_LTZ columns are only a Kafka table's `headers` and
+    /// `timestamp` metadata (sluice's formats do not read or write them, nor its expressions compute
+    /// with them); a `headers` column is MAP<STRING, BYTES>.
+    fn check_opaque_columns(&self) -> Result<(), ExprError> {
+        for (i, field) in self.schema.fields.iter().enumerate() {
+            let key = self.metadata.iter().find(|m| m.column == i).map(|m| m.key.as_str());
+            if key == Some("headers") && field.ty != SqlType::StringBytesMap {
+                return Err(err(
+                    self.options_span,
+                    format!("the headers metadata column `{}` must be MAP<STRING, BYTES>, not {}", field.name, field.ty),
+                ));
+            }
+            let allowed = match field.ty {
+                SqlType::StringBytesMap => key == Some("headers"),
+                SqlType::TimestampLtz(_) => key == Some("timestamp"),
+                ty => !ty.is_opaque(),
+            };
+            if !allowed {
+                return Err(err(
+                    self.options_span,
+                    format!(
+                        "the column `{}` of type {} is not supported by sluice yet (MAP<STRING, BYTES> and \
+                         TIMESTAMP_LTZ columns are only a Kafka table's `headers` and `timestamp` metadata)",
+                        field.name, field.ty
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The table as a source.
     pub fn source(&self) -> Result<SourceConnector, ExprError> {
+        self.check_opaque_columns()?;
         let connector = self.connector();
         if !self.metadata.is_empty() && connector != "kafka" {
             return Err(err(
@@ -276,20 +357,10 @@ impl TableDef {
                 .map_err(|m| err(self.options_span, m)),
             ("kafka", _) => {
                 let mut options = super::kafka::kafka_options(&self.options).map_err(|m| err(self.options_span, m))?;
-                for m in &self.metadata {
-                    if !super::kafka::METADATA_KEYS.contains(&m.key.as_str()) {
-                        return Err(err(
-                            self.options_span,
-                            format!(
-                                "the Kafka metadata key '{}' is not supported by sluice yet ({} are)",
-                                m.key,
-                                super::kafka::METADATA_KEYS.join(", ")
-                            ),
-                        ));
-                    }
-                    options.metadata.push((m.column, m.key.clone()));
-                }
-                Ok(SourceConnector::Kafka(options))
+                super::kafka_metadata::source_metadata(&mut options, &self.metadata)
+                    .map_err(|m| err(self.options_span, m))?;
+                self.kafka_key(&mut options, false)?;
+                Ok(SourceConnector::Kafka(Box::new(options)))
             }
             ("upsert-kafka", _) => Err(err(
                 self.options_span,
@@ -319,15 +390,40 @@ impl TableDef {
         Ok((path.to_string(), format.to_string(), field_delimiter))
     }
 
-    /// The table as a sink.
+    /// The table as INSERT INTO writes it: without its VIRTUAL metadata columns (Flink's persisted
+    /// columns), the other metadata columns' indexes moved accordingly.
+    pub fn for_writing(mut self) -> TableDef {
+        let is_virtual = |i: usize| self.metadata.iter().any(|m| m.column == i && m.is_virtual);
+        let kept: Vec<usize> = (0..self.schema.fields.len()).filter(|&i| !is_virtual(i)).collect();
+        let fields = kept.iter().filter_map(|&i| self.schema.fields.get(i).cloned()).collect();
+        self.metadata = self
+            .metadata
+            .iter()
+            .filter(|m| !m.is_virtual)
+            .filter_map(|m| {
+                let column = kept.iter().position(|&i| i == m.column)?;
+                Some(MetadataColumn { column, ..m.clone() })
+            })
+            .collect();
+        self.schema = Schema { fields };
+        self.rowtime = None;
+        self
+    }
+
+    /// The table as a sink (of [`TableDef::for_writing`]).
     pub fn sink(&self) -> Result<SinkConnector, ExprError> {
-        if !self.metadata.is_empty() {
+        let connector = self.connector();
+        // The print connector prints any value; the others write columns through formats.
+        if !["print", "blackhole"].contains(&connector) {
+            self.check_opaque_columns()?;
+        }
+        if !self.metadata.is_empty() && !["kafka", "upsert-kafka"].contains(&connector) {
             return Err(err(
                 self.options_span,
-                "writing to a table with metadata columns is not supported by sluice yet",
+                format!("writing metadata columns of the '{connector}' connector is not supported by sluice yet"),
             ));
         }
-        match self.connector() {
+        match connector {
             "print" => {
                 if let Some(k) = self.options.keys().find(|k| {
                     !["connector", "print-identifier", "standard-error", "sink.parallelism"].contains(&k.as_str())
@@ -365,13 +461,18 @@ impl TableDef {
             }
             "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
                 .map_err(|m| err(self.options_span, m)),
-            "kafka" => super::kafka::kafka_options(&self.options)
-                .and_then(super::kafka::sink_topic)
-                .map(|options| SinkConnector::Kafka {
+            "kafka" => {
+                let mut options = super::kafka::kafka_options(&self.options)
+                    .and_then(super::kafka::sink_topic)
+                    .map_err(|m| err(self.options_span, m))?;
+                super::kafka_metadata::sink_metadata(&mut options, &self.schema, &self.metadata)
+                    .map_err(|m| err(self.options_span, m))?;
+                self.kafka_key(&mut options, false)?;
+                Ok(SinkConnector::Kafka {
                     options,
                     upsert_key: None,
                 })
-                .map_err(|m| err(self.options_span, m)),
+            }
             "upsert-kafka" => {
                 if self.primary_key.is_empty() {
                     return Err(err(
@@ -379,12 +480,15 @@ impl TableDef {
                         "'upsert-kafka' tables require to define a PRIMARY KEY constraint",
                     ));
                 }
-                let options = super::kafka::kafka_options(&self.options)
+                let mut options = super::kafka::kafka_options(&self.options)
                     .and_then(super::kafka::sink_topic)
                     .map_err(|m| err(self.options_span, m))?;
                 if options.key_format.is_none() {
                     return Err(err(self.options_span, "the upsert-kafka connector needs a 'key.format' option"));
                 }
+                super::kafka_metadata::sink_metadata(&mut options, &self.schema, &self.metadata)
+                    .map_err(|m| err(self.options_span, m))?;
+                self.kafka_key(&mut options, true)?;
                 Ok(SinkConnector::Kafka {
                     options,
                     upsert_key: Some(self.primary_key.clone()),
@@ -423,6 +527,21 @@ mod tests {
             print.sink(),
             Ok(SinkConnector::Print { identifier: None, standard_error: false })
         ));
+    }
+
+    #[test]
+    fn map_string_bytes_columns_and_their_metadata() {
+        let def = parse_create_table(
+            "CREATE TABLE t (id BIGINT, hs map< varchar , BYTES > METADATA FROM 'headers', \
+             `offset` BIGINT METADATA VIRTUAL, b VARBINARY) WITH ('connector' = 'kafka')",
+        )
+        .expect("parses");
+        assert_eq!(def.schema.to_string(), "(id BIGINT, hs MAP<STRING, BYTES>, offset BIGINT, b BYTES)");
+        assert_eq!(def.metadata.first().map(|m| (m.column, m.key.as_str())), Some((1, "headers")));
+        let written = def.clone().for_writing();
+        assert_eq!(written.schema.to_string(), "(id BIGINT, hs MAP<STRING, BYTES>, b BYTES)");
+        assert_eq!(written.metadata.len(), 1);
+        assert!(replace_maps("MAP<STRING, INT>").starts_with("MAP<"), "other maps stay for the parser");
     }
 
     #[test]

@@ -32,9 +32,10 @@ impl fmt::Display for RelOp {
                     )?,
                     SourceConnector::Kafka(k) => write!(
                         f,
-                        "kafka topics={:?} format={}{}",
+                        "kafka topics={:?} format={}{}{}",
                         k.topic_pattern.as_ref().map_or_else(|| k.topics.join(";"), |p| format!("/{p}/")),
                         k.format,
+                        k.plan_details(schema),
                         if k.bounded { " bounded" } else { "" }
                     )?,
                 }
@@ -204,7 +205,13 @@ impl fmt::Display for RelOp {
                     SinkConnector::Kafka {
                         options,
                         upsert_key: None,
-                    } => write!(f, "kafka topic={:?} format={}", options.topics.join(";"), options.format)?,
+                    } => write!(
+                        f,
+                        "kafka topic={:?} format={}{}",
+                        options.topics.join(";"),
+                        options.format,
+                        options.plan_details(schema)
+                    )?,
                     SinkConnector::Kafka {
                         options,
                         upsert_key: Some(key),

@@ -336,8 +336,59 @@ pub struct Scope<'a> {
     pub qualifiers: Option<&'a super::join::Qualifiers>,
 }
 
+/// Whether `expr` computes with a BYTES, MAP or TIMESTAMP_LTZ column (which sluice only passes
+/// along).
+fn reads_opaque(expr: &Expr) -> bool {
+    match expr {
+        Expr::Column { .. } => false,
+        other => {
+            let mut opaque = false;
+            visit_typed_columns(other, &mut |ty| opaque |= ty.is_opaque());
+            opaque
+        }
+    }
+}
+
+/// Calls `f` with the type of every column `expr` reads.
+fn visit_typed_columns(expr: &Expr, f: &mut dyn FnMut(SqlType)) {
+    match expr {
+        Expr::Column { ty, .. } => f(*ty),
+        Expr::Literal { .. } => {}
+        Expr::Binary { left, right, .. } => {
+            visit_typed_columns(left, f);
+            visit_typed_columns(right, f);
+        }
+        Expr::Not(e) | Expr::Negate(e) | Expr::IsNull { expr: e, .. } | Expr::Cast { expr: e, .. } => {
+            visit_typed_columns(e, f)
+        }
+        Expr::Call { args, .. } => args.iter().for_each(|a| visit_typed_columns(a, f)),
+        Expr::Case { branches, otherwise, .. } => {
+            for (when, then) in branches {
+                visit_typed_columns(when, f);
+                visit_typed_columns(then, f);
+            }
+            visit_typed_columns(otherwise, f);
+        }
+    }
+}
+
 impl Scope<'_> {
+    /// The typed expression of `expr`; BYTES and MAP columns can only be selected as they are.
     pub fn resolve(&mut self, expr: &sql::Expr) -> Result<Expr, ExprError> {
+        let resolved = self.resolve_any(expr)?;
+        if reads_opaque(&resolved) {
+            return Err(err(
+                expr.span(),
+                format!(
+                    "`{expr}` computes with a BYTES, MAP<STRING, BYTES> or TIMESTAMP_LTZ value, which sluice \
+                     only passes along as it is (selecting the column) yet"
+                ),
+            ));
+        }
+        Ok(resolved)
+    }
+
+    fn resolve_any(&mut self, expr: &sql::Expr) -> Result<Expr, ExprError> {
         let span = expr.span();
         if let Some(key) = self.grouped_key(expr) {
             return Ok(key);
@@ -578,6 +629,12 @@ impl Scope<'_> {
                 resolved.push(self.resolve(arg)?);
             }
         }
+        if let Some(ltz) = resolved.iter().position(|a| matches!(a.ty(), SqlType::TimestampLtz(_))) {
+            return Err(err(
+                plain_arg(args[ltz], span)?.span(),
+                format!("passing a TIMESTAMP_LTZ to the Python function `{name}` is not supported by sluice yet"),
+            ));
+        }
         if let Some(inputs) = &sig.input_types {
             if inputs.len() != resolved.len() {
                 return Err(err(
@@ -710,7 +767,7 @@ impl Scope<'_> {
             (AggKind::Sum, Some(SqlType::Decimal(_, s))) => SqlType::Decimal(38, s),
             (AggKind::Avg, Some(SqlType::Decimal(_, s))) => SqlType::Decimal(38, s.max(6)),
             (_, Some(t)) if t.is_numeric() => t,
-            (AggKind::Min | AggKind::Max, Some(t)) => t,
+            (AggKind::Min | AggKind::Max, Some(t)) if !t.is_opaque() => t,
             (_, t) => {
                 return Err(err(
                     span,

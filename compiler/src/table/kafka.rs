@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use super::connectors::Options;
 use super::formats::{check_format, codec_tokens, field_delimiter};
-use super::types::Schema;
+use super::kafka_key::{key_codec_tokens, value_columns};
+use super::types::{Schema, SqlType};
 
 /// Where a Kafka source starts reading.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,22 +35,54 @@ pub struct KafkaOptions {
     pub bounded: bool,
     /// The value format: `csv`, `json` or `raw`.
     pub format: String,
-    /// `key.format` (upsert-kafka).
+    /// `key.format`: the message key's format (upsert-kafka, or `kafka` with `key.fields`).
     pub key_format: Option<String>,
+    /// `key.fields` as written (a `kafka` table's key columns, in the key format's order).
+    pub key_fields: Vec<String>,
+    /// `key.fields-prefix`: stripped from the key columns' names in the key format.
+    pub key_fields_prefix: String,
+    /// The key columns (indexes into the schema), resolved by `kafka_key::resolve_key`: `key.fields`
+    /// or upsert-kafka's primary key.
+    pub key_columns: Vec<usize>,
     /// `value.fields-include = 'EXCEPT_KEY'`: the value holds only the non-key columns.
     pub value_except_key: bool,
     pub field_delimiter: char,
+    /// `key.csv.field-delimiter`.
+    pub key_field_delimiter: char,
     pub ignore_parse_errors: bool,
     /// Further client properties (`properties.*` / `connector.properties.*`), passed to librdkafka.
     pub properties: Vec<(String, String)>,
-    /// Metadata columns of a source: (column index, key).
+    /// Metadata columns: (column index, key); of a sink, only the written ones (not VIRTUAL).
     pub metadata: Vec<(usize, String)>,
+    /// `scan.topic-partition-discovery.interval` in milliseconds (0: no discovery).
+    pub partition_discovery_ms: i64,
 }
 
-/// The metadata keys the Kafka source reads.
-pub const METADATA_KEYS: &[&str] = &["topic", "partition", "offset", "timestamp", "timestamp-type"];
+/// Flink's default partition discovery interval: 5 minutes.
+const DEFAULT_PARTITION_DISCOVERY_MS: i64 = 300_000;
 
 impl KafkaOptions {
+    /// ` key=[a, b] key.format=json metadata=[ts:timestamp]` for a table with `key.fields` and
+    /// metadata columns (nothing for neither), for plans.
+    pub fn plan_details(&self, schema: &Schema) -> String {
+        let name = |i: usize| schema.fields.get(i).map_or("?", |f| f.name.as_str());
+        let mut out = String::new();
+        if !self.key_fields.is_empty() {
+            let names: Vec<&str> = self.key_columns.iter().map(|&i| name(i)).collect();
+            out.push_str(&format!(
+                " key=[{}] key.format={}{}",
+                names.join(", "),
+                self.key_format.as_deref().unwrap_or_default(),
+                if self.value_except_key { " value=EXCEPT_KEY" } else { "" }
+            ));
+        }
+        if !self.metadata.is_empty() {
+            let columns: Vec<String> = self.metadata.iter().map(|(i, key)| format!("{}:{key}", name(*i))).collect();
+            out.push_str(&format!(" metadata=[{}]", columns.join(", ")));
+        }
+        out
+    }
+
     /// The table's name to the runtime's client settings.
     pub fn client_tokens(&self, table: &str) -> TokenStream {
         let topics = &self.topics;
@@ -170,9 +203,11 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
     if let Some(k) = &key_format {
         check_format(k)?;
     }
-    if o.get("key.fields", "key.fields").is_some() {
-        return Err("'key.fields' is not supported by sluice yet (upsert-kafka keys by the primary key)".into());
-    }
+    let key_fields = o
+        .get("key.fields", "key.fields")
+        .map(super::kafka_key::parse_key_fields)
+        .unwrap_or_default();
+    let key_fields_prefix = o.get("key.fields-prefix", "key.fields-prefix").unwrap_or_default().to_string();
     let value_except_key = match o.get("value.fields-include", "value.fields-include") {
         None => false,
         Some(v) if v.eq_ignore_ascii_case("ALL") => false,
@@ -188,6 +223,7 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
     .find_map(|k| options.get(*k))
     .map_or(",", String::as_str);
     let field_delimiter = field_delimiter(delimiter)?;
+    let key_field_delimiter = field_delimiter_of(options.get("key.csv.field-delimiter"))?;
     let ignore = options
         .iter()
         .filter(|(k, _)| k.ends_with("ignore-parse-errors"))
@@ -195,7 +231,19 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
     let _ = o.get("sink.partitioner", "connector.sink-partitioner");
     let _ = o.get("sink.delivery-guarantee", "sink.semantic");
     let _ = o.get("sink.transactional-id-prefix", "sink.parallelism");
-    let _ = o.get("scan.topic-partition-discovery.interval", "connector.properties.flink.partition-discovery.interval-millis");
+    let partition_discovery_ms = match o.get(
+        "scan.topic-partition-discovery.interval",
+        "connector.properties.flink.partition-discovery.interval-millis",
+    ) {
+        None => DEFAULT_PARTITION_DISCOVERY_MS,
+        // A negative interval disables discovery, as 0 does (Flink's legacy option).
+        Some(text) if text.trim().starts_with('-') => 0,
+        Some(text) => super::connectors::parse_duration_ms(text)
+            .and_then(|ms| i64::try_from(ms).ok())
+            .ok_or_else(|| {
+                format!("'scan.topic-partition-discovery.interval' = '{text}' is not a duration such as '5 min'")
+            })?,
+    };
     let mut properties = Vec::new();
     for (k, v) in options {
         let name = k
@@ -218,12 +266,22 @@ pub fn kafka_options(options: &BTreeMap<String, String>) -> Result<KafkaOptions,
         bounded,
         format,
         key_format,
+        key_fields,
+        key_fields_prefix,
+        key_columns: Vec::new(),
         value_except_key,
         field_delimiter,
+        key_field_delimiter,
         ignore_parse_errors: ignore,
         properties,
         metadata: Vec::new(),
+        partition_discovery_ms,
     })
+}
+
+/// A CSV delimiter option, `,` when not given.
+fn field_delimiter_of(option: Option<&String>) -> Result<char, String> {
+    field_delimiter(option.map_or(",", String::as_str))
 }
 
 /// A sink's options: one topic, no pattern (as Flink's Kafka sinks require).
@@ -271,68 +329,100 @@ pub fn source_expr(options: &KafkaOptions, table: &str, schema: &Schema) -> Toke
             }
         }
     };
-    let physical: Vec<usize> = (0..schema.fields.len())
-        .filter(|i| !options.metadata.iter().any(|(m, _)| m == i))
-        .collect();
-    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &physical);
+    let value_columns = value_columns(options, schema);
+    let codec = codec_tokens(&options.format, options.field_delimiter, schema, &value_columns);
     let (bounded, ignore) = (options.bounded, options.ignore_parse_errors);
-    let layout = if options.metadata.is_empty() {
+    let discovery = if bounded {
         quote! {}
     } else {
-        let columns = (0..schema.fields.len()).map(|i| {
-            let key = options.metadata.iter().find(|(m, _)| *m == i).map(|(_, k)| k.as_str());
-            match key {
-                Some("topic") => quote! { connectors::kafka_source::KafkaColumn::Topic },
-                Some("partition") => quote! { connectors::kafka_source::KafkaColumn::Partition },
-                Some("offset") => quote! { connectors::kafka_source::KafkaColumn::Offset },
-                Some("timestamp") => quote! { connectors::kafka_source::KafkaColumn::Timestamp },
-                Some(_) => quote! { connectors::kafka_source::KafkaColumn::TimestampType },
-                None => {
-                    let v = Lit::usize_unsuffixed(physical.iter().position(|p| *p == i).unwrap_or(0));
-                    quote! { connectors::kafka_source::KafkaColumn::Value(#v) }
-                }
+        let ms = options.partition_discovery_ms;
+        quote! { .with_partition_discovery(#ms) }
+    };
+    let column = |i: usize| {
+        let key = options.metadata.iter().find(|(m, _)| *m == i).map(|(_, k)| k.as_str());
+        let position = |of: &[usize]| of.iter().position(|c| *c == i).map(Lit::usize_unsuffixed);
+        match key {
+            Some("topic") => quote! { connectors::kafka_source::KafkaColumn::Topic },
+            Some("partition") => quote! { connectors::kafka_source::KafkaColumn::Partition },
+            Some("offset") => quote! { connectors::kafka_source::KafkaColumn::Offset },
+            Some("timestamp") if matches!(schema.fields.get(i).map(|f| f.ty), Some(SqlType::TimestampLtz(_))) => {
+                quote! { connectors::kafka_source::KafkaColumn::Instant }
             }
-        });
+            Some("timestamp") => quote! { connectors::kafka_source::KafkaColumn::Timestamp },
+            Some("headers") => quote! { connectors::kafka_source::KafkaColumn::Headers },
+            Some(_) => quote! { connectors::kafka_source::KafkaColumn::TimestampType },
+            // A key column the value also holds (`'value.fields-include' = 'ALL'`) is the value's,
+            // as in Flink, which sets the key's fields first and the value's over them.
+            // Every physical column is in the value or the key.
+            None => match position(&value_columns) {
+                Some(v) => quote! { connectors::kafka_source::KafkaColumn::Value(#v) },
+                None => {
+                    let k = position(&options.key_columns).unwrap_or_else(|| Lit::usize_unsuffixed(0));
+                    quote! { connectors::kafka_source::KafkaColumn::Key(#k) }
+                }
+            },
+        }
+    };
+    let reads_key = options.key_columns.iter().any(|k| !value_columns.contains(k));
+    let layout = if value_columns.iter().copied().eq(0..schema.fields.len()) {
+        quote! {}
+    } else {
+        let columns = (0..schema.fields.len()).map(column);
         quote! { .with_layout(vec![#(#columns),*]) }
     };
+    let key = if reads_key {
+        let key_codec = key_codec_tokens(options, schema);
+        quote! { .with_key(#key_codec) }
+    } else {
+        quote! {}
+    };
     quote! {
-        p.source(connectors::kafka_source::KafkaSource::new(#client, #startup, #bounded, #codec, #ignore)#layout)
+        p.source(connectors::kafka_source::KafkaSource::new(#client, #startup, #bounded, #codec, #ignore)#layout #key #discovery)
     }
 }
 
-/// The statement adding the Kafka sink of `table` fed by `input`; `casts` give the table's columns
-/// (DECIMAL and temporal ones as text).
+/// The statement adding the Kafka sink of `table` fed by `input` (`upsert`: an upsert-kafka sink,
+/// keyed by its primary key); `casts` give the table's columns (DECIMAL and temporal ones as text).
 pub fn sink_stmt(
     options: &KafkaOptions,
-    upsert_key: Option<&[String]>,
+    upsert: bool,
     table: &str,
     schema: &Schema,
     casts: TokenStream,
     input: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let client = options.client_tokens(table);
-    let key: Vec<usize> = upsert_key
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|k| schema.fields.iter().position(|f| &f.name == k))
-        .collect();
-    let value_columns: Vec<usize> = (0..schema.fields.len())
-        .filter(|i| !(options.value_except_key && key.contains(i)))
-        .collect();
+    let value_columns = value_columns(options, schema);
     let codec = codec_tokens(&options.format, options.field_delimiter, schema, &value_columns);
-    let mode = match upsert_key {
-        None => quote! { connectors::kafka_sink::SinkMode::Append },
-        Some(_) => {
-            let key_format = options.key_format.as_deref().unwrap_or("json");
-            let key_codec = codec_tokens(key_format, options.field_delimiter, schema, &key);
-            let key = key.iter().map(|&i| Lit::usize_unsuffixed(i));
+    let key = options.key_columns.iter().map(|&i| Lit::usize_unsuffixed(i));
+    let key_codec = key_codec_tokens(options, schema);
+    let mode = match (upsert, options.key_columns.is_empty()) {
+        (false, true) => quote! { connectors::kafka_sink::SinkMode::Append },
+        (false, false) => {
+            quote! { connectors::kafka_sink::SinkMode::Keyed { key: vec![#(#key),*], key_codec: #key_codec } }
+        }
+        (true, _) => {
             quote! { connectors::kafka_sink::SinkMode::Upsert { key: vec![#(#key),*], key_codec: #key_codec } }
         }
     };
     let value_columns = value_columns.iter().map(|&i| Lit::usize_unsuffixed(i));
+    let timestamp = match options.metadata.iter().find(|(_, k)| k == "timestamp") {
+        Some((column, _)) => {
+            let column = Lit::usize_unsuffixed(*column);
+            quote! { .with_timestamp(#column) }
+        }
+        None => quote! {},
+    };
+    let headers = match options.metadata.iter().find(|(_, k)| k == "headers") {
+        Some((column, _)) => {
+            let column = Lit::usize_unsuffixed(*column);
+            quote! { .with_headers(#column) }
+        }
+        None => quote! {},
+    };
     quote! {
         p.operator(#input, connectors::kafka_sink::KafkaSink::new(
-            #client, #mode, #codec, vec![#(#value_columns),*], #casts));
+            #client, #mode, #codec, vec![#(#value_columns),*], #casts)#timestamp #headers);
     }
 }
 
@@ -375,6 +465,14 @@ mod tests {
         let k = kafka_options(&m).expect("valid");
         assert_eq!(k.topics.len(), 2);
         assert_eq!(k.startup, KafkaStartup::SpecificOffsets(vec![(0, 42), (1, 7)]));
+        assert_eq!(k.partition_discovery_ms, 300_000, "Flink's default");
+        let mut every = m.clone();
+        every.insert("scan.topic-partition-discovery.interval".into(), "2 s".into());
+        assert_eq!(kafka_options(&every).expect("valid").partition_discovery_ms, 2_000);
+        every.insert("scan.topic-partition-discovery.interval".into(), "0".into());
+        assert_eq!(kafka_options(&every).expect("valid").partition_discovery_ms, 0);
+        every.insert("scan.topic-partition-discovery.interval".into(), "often".into());
+        assert!(kafka_options(&every).expect_err("bad").contains("not a duration"));
     }
 
     #[test]

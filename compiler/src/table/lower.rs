@@ -1094,7 +1094,7 @@ fn lower_sink(
     input: &Schema,
     nodes: &[PlanNode],
 ) -> Result<RelOp, CompileError> {
-    let def = ctx.table()?;
+    let def = ctx.table()?.for_writing();
     let spec = ctx.spec_of_ddl();
     let mut sink = def.sink().map_err(|e| ctx.error(&spec, e))?;
     let query = ctx.node.inputs.first().copied();

@@ -21,6 +21,8 @@ pub mod expr;
 pub mod formats;
 pub mod join;
 pub mod kafka;
+pub mod kafka_key;
+pub mod kafka_metadata;
 mod map;
 mod columns;
 mod locate;
@@ -58,7 +60,7 @@ pub enum SourceConnector {
     },
     /// `'connector' = 'kafka'` (or legacy `'connector.type' = 'kafka'`): messages of the topics in
     /// the table's format ([`kafka::KafkaOptions`]).
-    Kafka(kafka::KafkaOptions),
+    Kafka(Box<kafka::KafkaOptions>),
     /// `'connector' = 'datagen'`: generated rows ([`datagen::DatagenOptions`]).
     Datagen(datagen::DatagenOptions),
 }

@@ -37,6 +37,8 @@ fn column_type(ty: SqlType) -> TokenStream {
             let p = Lit::u8_unsuffixed(p);
             quote! { table::ColumnType::Timestamp(#p) }
         }
+        // Not reached: queries cannot pass BYTES or MAP values to functions (`expr::reads_opaque`).
+        SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_) => quote! { table::ColumnType::String },
     }
 }
 

@@ -28,6 +28,14 @@ pub enum SqlType {
     /// TIMESTAMP(p) WITHOUT TIME ZONE: milliseconds since 1970-01-01T00:00 (fractions past
     /// milliseconds are cut); `p` is kept for printing.
     Timestamp(u8),
+    /// BYTES (VARBINARY): only as a DDL column type, see [`SqlType::parse_column`].
+    Bytes,
+    /// MAP<STRING, BYTES>, Kafka's `headers` metadata: the one MAP type sluice has, only as a DDL
+    /// column type; its values are `Value::Map` of `Value::Str` keys and `Value::Bytes` values.
+    StringBytesMap,
+    /// TIMESTAMP_LTZ(p), Kafka's `timestamp` metadata: only as a DDL column type; its values are
+    /// `Value::Instant`.
+    TimestampLtz(u8),
 }
 
 /// Flink's largest DECIMAL precision.
@@ -99,6 +107,32 @@ impl SqlType {
             }
             _ => return None,
         })
+    }
+
+    /// A DDL column's type: [`SqlType::parse`], and the opaque types BYTES and MAP<STRING, BYTES>
+    /// (a Kafka table's `headers`; `MAP<...>` comes as the placeholder `ddl::MAP_PLACEHOLDER`),
+    /// which queries can only pass along as they are.
+    pub fn parse_column(text: &str) -> Option<SqlType> {
+        let upper = text.trim().to_ascii_uppercase();
+        let upper = upper.trim_end_matches(" NOT NULL").trim_end_matches(" NULL");
+        let base = upper.split('(').next().unwrap_or("").trim();
+        match base {
+            "BYTES" | "VARBINARY" | "BINARY VARYING" => Some(SqlType::Bytes),
+            super::ddl::MAP_PLACEHOLDER => Some(SqlType::StringBytesMap),
+            "TIMESTAMP_LTZ" => {
+                let p = match upper.split_once('(') {
+                    Some((_, rest)) => rest.split(')').next()?.trim().parse::<u8>().ok()?,
+                    None => 6,
+                };
+                (p <= 9).then_some(SqlType::TimestampLtz(p))
+            }
+            _ => SqlType::parse(text),
+        }
+    }
+
+    /// BYTES, MAP<STRING, BYTES> and TIMESTAMP_LTZ: values a query can select but not compute with.
+    pub fn is_opaque(self) -> bool {
+        matches!(self, SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_))
     }
 
     /// The fields of Flink's `ROW<\`name\` TYPE, ...>` spelling (as the shim renders `DataTypes.ROW`),
@@ -254,6 +288,14 @@ impl SqlType {
             SqlType::Date => TypeInfo::SqlDate,
             SqlType::Time => TypeInfo::SqlTime,
             SqlType::Timestamp(_) => TypeInfo::SqlTimestamp,
+            SqlType::Bytes => TypeInfo::PrimitiveArray {
+                element: Box::new(TypeInfo::Byte),
+            },
+            SqlType::StringBytesMap => TypeInfo::Map {
+                key: Box::new(TypeInfo::String),
+                value: Box::new(SqlType::Bytes.type_info()),
+            },
+            SqlType::TimestampLtz(_) => TypeInfo::Instant,
         }
     }
 }
@@ -273,6 +315,9 @@ impl fmt::Display for SqlType {
             SqlType::Date => "DATE",
             SqlType::Time => "TIME(0)",
             SqlType::Timestamp(p) => return write!(f, "TIMESTAMP({p})"),
+            SqlType::Bytes => "BYTES",
+            SqlType::StringBytesMap => "MAP<STRING, BYTES>",
+            SqlType::TimestampLtz(p) => return write!(f, "TIMESTAMP_LTZ({p})"),
         })
     }
 }

@@ -148,6 +148,16 @@ pub fn rowtime(clause: &WatermarkClause, schema: &Schema) -> Result<Rowtime, Exp
             ),
         )
     })?;
+    if matches!(schema.fields[column].ty, SqlType::TimestampLtz(_)) {
+        return Err(error(
+            span,
+            format!(
+                "a WATERMARK on the TIMESTAMP_LTZ column `{}` is not supported by sluice yet (declare it \
+                 TIMESTAMP(3), which sluice reads in UTC)",
+                clause.column
+            ),
+        ));
+    }
     if !matches!(schema.fields[column].ty, SqlType::Timestamp(_)) {
         return Err(error(
             span,

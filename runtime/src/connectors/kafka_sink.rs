@@ -1,8 +1,12 @@
-//! The Kafka sinks: `'connector' = 'kafka'` (append-only: each row one message),
+//! The Kafka sinks: `'connector' = 'kafka'` (append-only: each row one message, keyed by its
+//! `key.fields` columns when the table has them),
 //! `'connector' = 'upsert-kafka'` (a changelog keyed by the primary key: `+I`/`+U` write the row
 //! under its key, `-D` writes a tombstone, `-U` is dropped, as Flink's upsert-kafka sink does), and
 //! the DataStream API's `KafkaSink` (`ds.sink_to(sink)`: each element one message, its value and
 //! optional key made by the record serializer's schemas).
+//!
+//! A table's `METADATA FROM 'timestamp'` column (not VIRTUAL) is each message's timestamp, its
+//! `headers` column (MAP<STRING, BYTES>) the message's headers.
 //!
 //! Delivery is at-least-once: messages are handed to the client (which batches and retries them
 //! through broker outages for `message.timeout.ms`, 5 minutes by default), every checkpoint and the
@@ -16,7 +20,7 @@ use std::time::Duration;
 use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::Message;
+use rdkafka::message::{Header, Message, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 
 use super::formats::RowCodec;
@@ -25,6 +29,7 @@ use super::log;
 use crate::error::{JobError, Result};
 use crate::operator::Operator;
 use crate::record::Batch;
+use crate::table::datetime::parse_timestamp;
 use crate::table::ScalarFn;
 use crate::value::{RowKind, Value};
 
@@ -32,6 +37,9 @@ use crate::value::{RowKind, Value};
 pub enum SinkMode {
     /// Insert-only rows, one message each, without a key.
     Append,
+    /// Insert-only rows, one message each, keyed by the `key` columns (`key.fields`) encoded with
+    /// `key_codec`.
+    Keyed { key: Vec<usize>, key_codec: RowCodec },
     /// Rows keyed by `key` (column indexes), encoded with `key_codec`.
     Upsert { key: Vec<usize>, key_codec: RowCodec },
     /// DataStream elements, one message each; `key_codec` (a key serialization schema) makes each
@@ -82,6 +90,10 @@ pub struct KafkaSink {
     /// A table's columns from the query's (casts to the column types); empty for a DataStream sink,
     /// which writes its elements as they are.
     casts: Vec<ScalarFn>,
+    /// The column whose value is each message's timestamp (`METADATA FROM 'timestamp'`).
+    timestamp_column: Option<usize>,
+    /// The column whose MAP<STRING, BYTES> value is each message's headers (`headers` metadata).
+    headers_column: Option<usize>,
     producer: Option<BaseProducer<DeliveryContext>>,
     failure: Arc<Mutex<Option<String>>>,
     key_buf: Vec<u8>,
@@ -107,6 +119,8 @@ impl KafkaSink {
             codec,
             value_columns: (!value_columns.iter().copied().eq(0..casts.len())).then_some(value_columns),
             casts,
+            timestamp_column: None,
+            headers_column: None,
             producer: None,
             failure: Arc::new(Mutex::new(None)),
             key_buf: Vec::new(),
@@ -127,6 +141,49 @@ impl KafkaSink {
         sink
     }
 
+    /// Writes column `column` (a TIMESTAMP_LTZ(3), or a TIMESTAMP(3) read as UTC as the source reads
+    /// it) as each message's timestamp; a NULL leaves the timestamp to the client (the time of
+    /// sending).
+    pub fn with_timestamp(mut self, column: usize) -> Self {
+        self.timestamp_column = Some(column);
+        self
+    }
+
+    /// Writes column `column` (a MAP<STRING, BYTES>) as each message's headers, in the map's order;
+    /// a NULL header value is a header without a value.
+    pub fn with_headers(mut self, column: usize) -> Self {
+        self.headers_column = Some(column);
+        self
+    }
+
+    /// The message headers of `row`, if the sink writes some and the row has any.
+    fn headers_of(&self, row: &[Value]) -> Option<OwnedHeaders> {
+        let Value::Map(entries) = row.get(self.headers_column?)? else {
+            return None;
+        };
+        let mut headers = OwnedHeaders::new_with_capacity(entries.len());
+        for (key, value) in entries {
+            let Value::Str(key) = key else { continue };
+            let value: Option<&[u8]> = match value {
+                Value::Bytes(b) => Some(b),
+                Value::Str(s) => Some(s.as_bytes()),
+                _ => None,
+            };
+            headers = headers.insert(Header { key: key.as_ref(), value });
+        }
+        Some(headers)
+    }
+
+    /// The message timestamp of `row` (milliseconds since the epoch), if it has one.
+    fn timestamp_of(&self, row: &[Value]) -> Option<i64> {
+        match row.get(self.timestamp_column?)? {
+            Value::Timestamp(ms) => Some(*ms),
+            Value::Instant(seconds, nanos) => Some(seconds.saturating_mul(1000).saturating_add(i64::from(*nanos / 1_000_000))),
+            Value::Str(text) => parse_timestamp(text),
+            _ => None,
+        }
+    }
+
     fn check_deliveries(&self) -> Result<()> {
         let failure = self.failure.lock().ok().and_then(|mut f| f.take());
         match failure {
@@ -136,7 +193,8 @@ impl KafkaSink {
     }
 
     /// Sends one message, waiting while the client's queue is full.
-    fn send(&mut self, key: Option<usize>, tombstone: bool) -> Result<()> {
+    fn send(&mut self, key: Option<usize>, tombstone: bool, meta: (Option<i64>, Option<OwnedHeaders>)) -> Result<()> {
+        let (timestamp, headers) = meta;
         let Some(producer) = &self.producer else {
             return Err(JobError::Internal(format!("{} used before start", self.name)));
         };
@@ -148,6 +206,12 @@ impl KafkaSink {
             }
             if !tombstone {
                 record = record.payload(self.value_buf.as_slice());
+            }
+            if let Some(ms) = timestamp {
+                record = record.timestamp(ms);
+            }
+            if let Some(headers) = &headers {
+                record = record.headers(headers.clone());
             }
             match producer.send(record) {
                 Ok(()) => return Ok(()),
@@ -253,7 +317,7 @@ impl Operator for KafkaSink {
             };
             self.value_buf.clear();
             match &self.mode {
-                SinkMode::Append => {
+                SinkMode::Append | SinkMode::Keyed { .. } => {
                     if kind != RowKind::Insert {
                         return Err(JobError::Internal(format!(
                             "{} is append-only but received a {} change",
@@ -262,7 +326,18 @@ impl Operator for KafkaSink {
                         )));
                     }
                     self.codec.encode(value, &mut self.value_buf);
-                    self.send(None, false)?;
+                    let keyed = match &self.mode {
+                        SinkMode::Keyed { key, key_codec } => {
+                            let key_fields: Vec<Value> =
+                                key.iter().map(|&i| row.get(i).cloned().unwrap_or_default()).collect();
+                            self.key_buf.clear();
+                            key_codec.encode(&key_fields, &mut self.key_buf);
+                            Some(0)
+                        }
+                        _ => None,
+                    };
+                    let meta = (self.timestamp_of(&row), self.headers_of(&row));
+                    self.send(keyed, false, meta)?;
                 }
                 SinkMode::Upsert { key, key_codec } => {
                     if kind == RowKind::UpdateBefore {
@@ -278,7 +353,8 @@ impl Operator for KafkaSink {
                     if !tombstone {
                         self.codec.encode(value, &mut self.value_buf);
                     }
-                    self.send(Some(0), tombstone)?;
+                    let meta = (self.timestamp_of(&row), self.headers_of(&row));
+                    self.send(Some(0), tombstone, meta)?;
                 }
                 SinkMode::Stream { key_codec } => {
                     self.codec.encode(value, &mut self.value_buf);
@@ -290,7 +366,7 @@ impl Operator for KafkaSink {
                         }
                         None => None,
                     };
-                    self.send(key, false)?;
+                    self.send(key, false, (None, None))?;
                 }
             }
         }

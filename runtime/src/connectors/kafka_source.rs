@@ -5,8 +5,10 @@
 //! the startup mode says, and decodes each message's value with its format.
 //!
 //! - Topics: a list, or a pattern (`'topic-pattern'`, `set_topic_pattern`) that the whole topic name
-//!   matches (as Java's `Pattern.matcher(topic).matches()`), resolved once at start (no partition
-//!   discovery; internal `__` topics excluded, as Kafka's admin client lists topics).
+//!   matches (as Java's `Pattern.matcher(topic).matches()`), resolved at start (internal `__` topics
+//!   excluded, as Kafka's admin client lists topics). An unbounded source looks for new partitions
+//!   and matching topics every `scan.topic-partition-discovery.interval` (5 minutes by default, as
+//!   in Flink; 0 disables it) and reads them from their beginning.
 //! - Startup: `earliest-offset`, `latest-offset`, `group-offsets` (the group's committed offsets; a
 //!   partition without one starts as `auto.offset.reset` says, `latest` by default as in Kafka's
 //!   client, or fails with `none`), `timestamp`, `specific-offsets` (by partition; by topic and
@@ -18,8 +20,9 @@
 //!   queue, because the end-of-partition event names only the partition's number, which several
 //!   topics share. Otherwise the source never ends; an idle poll returns an empty batch so
 //!   processing time (sink flushes) advances.
-//! - Records: a table's row (decoded fields, and metadata columns `topic`, `partition`, `offset`,
-//!   `timestamp`, `timestamp-type` from the message), or a DataStream element (the one decoded field
+//! - Records: a table's row (decoded fields of the value and, with `key.fields`, of the key, and
+//!   metadata columns `topic`, `partition`, `offset`, `timestamp`, `timestamp-type`, `headers` from
+//!   the message), or a DataStream element (the one decoded field
 //!   of `SimpleStringSchema`, the row of `JsonRowDeserializationSchema`). Each record's timestamp is
 //!   the message's Kafka timestamp (event time for DataStream jobs), so `WATERMARK FOR ts` over a
 //!   `timestamp` column makes Kafka's time the event time.
@@ -27,7 +30,7 @@
 //!   `ignore-parse-errors` it is skipped, logged (the first few) and counted (a summary line every
 //!   10 s while skipping and at the end).
 //! - The broker unreachable at start is a clear error; a broker gone mid-run is logged by the client,
-//!   which reconnects and goes on from the same offsets.
+//!   which reconnects and goes on from the same offsets (logged when messages come again).
 //! - Offsets are committed (to the group, if any) at checkpoints, as Flink does; the consumer's
 //!   position is the state a checkpoint will snapshot.
 
@@ -35,12 +38,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::error::KafkaError;
-use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::formats::RowCodec;
 use super::kafka::{KafkaClientConfig, LoggingContext};
+use super::kafka_discovery::PartitionDiscovery;
 use super::log;
 use crate::error::{JobError, Result};
 use crate::operator::Source;
@@ -68,13 +72,20 @@ pub enum StartupMode {
 pub enum KafkaColumn {
     /// The `i`-th field the format decodes.
     Value(usize),
+    /// The `i`-th field the key format decodes (`key.fields`; NULL for a message without a key).
+    Key(usize),
     Topic,
     Partition,
     Offset,
     /// The message's timestamp (as `yyyy-MM-dd HH:mm:ss.SSS` text, UTC; cast to the column's type).
     Timestamp,
+    /// The message's timestamp as an instant (a TIMESTAMP_LTZ column).
+    Instant,
     /// `CreateTime`, `LogAppendTime` or `NoTimestampType`.
     TimestampType,
+    /// The message's headers: a MAP<STRING, BYTES> (a key given twice: its last value, as Flink's
+    /// map; a header without a value: NULL).
+    Headers,
 }
 
 /// How long the start may wait for the broker's metadata before failing.
@@ -99,6 +110,8 @@ pub struct KafkaSource {
     startup: StartupMode,
     bounded: bool,
     codec: RowCodec,
+    /// The key format's codec, when some columns come from the message key (`key.fields`).
+    key_codec: Option<RowCodec>,
     /// The table's columns; empty: exactly the decoded fields.
     layout: Vec<KafkaColumn>,
     /// A DataStream element that is the one decoded field (STRING), not a row of the fields.
@@ -107,8 +120,12 @@ pub struct KafkaSource {
     consumer: Option<Arc<BaseConsumer<LoggingContext>>>,
     /// For a bounded source: the partitions not yet read to their end.
     pending: Vec<PendingPartition>,
+    /// An unbounded source's look for new partitions (and topics matching its pattern).
+    discovery: Option<PartitionDiscovery>,
     skipped: u64,
     last_skip_report: Instant,
+    /// The client lost every broker connection and no message came since.
+    disconnected: bool,
 }
 
 impl KafkaSource {
@@ -130,13 +147,16 @@ impl KafkaSource {
             startup,
             bounded,
             codec: codec.lenient(ignore_parse_errors),
+            key_codec: None,
             layout: Vec::new(),
             single_field: false,
             ignore_parse_errors,
             consumer: None,
             pending: Vec::new(),
+            discovery: None,
             skipped: 0,
             last_skip_report: Instant::now(),
+            disconnected: false,
         }
     }
 
@@ -157,10 +177,32 @@ impl KafkaSource {
         source
     }
 
-    /// The table's columns, when some come from the messages' metadata.
+    /// The table's columns, when some come from the messages' metadata or key.
     pub fn with_layout(mut self, layout: Vec<KafkaColumn>) -> Self {
         self.layout = layout;
         self
+    }
+
+    /// Looks for new partitions every `interval_ms` (`scan.topic-partition-discovery.interval`;
+    /// 0 or less: never), when unbounded, as Flink's source does.
+    pub fn with_partition_discovery(mut self, interval_ms: i64) -> Self {
+        self.discovery = PartitionDiscovery::every(interval_ms);
+        self
+    }
+
+    /// Decodes each message's key with `codec` (the layout's [`KafkaColumn::Key`] columns).
+    pub fn with_key(mut self, codec: RowCodec) -> Self {
+        self.key_codec = Some(codec.lenient(self.ignore_parse_errors));
+        self
+    }
+
+    /// The decoded key fields (none without a key codec; NULLs for a message without a key).
+    fn decode_key(&self, message: &BorrowedMessage<'_>) -> std::result::Result<Vec<Value>, String> {
+        match (&self.key_codec, message.key()) {
+            (None, _) => Ok(Vec::new()),
+            (Some(codec), None) => Ok(vec![Value::Null; codec.width()]),
+            (Some(codec), Some(key)) => codec.decode(key).map_err(|e| format!("the key: {e}")),
+        }
     }
 
     fn unreachable(&self, what: &str, e: impl std::fmt::Display) -> JobError {
@@ -332,8 +374,12 @@ impl KafkaSource {
     /// Decodes one message into `out` (or skips it, or fails, as the parse-error policy says).
     fn emit(&mut self, message: &BorrowedMessage<'_>, out: &mut Batch) -> Result<()> {
         let (topic, partition, offset) = (message.topic(), message.partition(), message.offset());
-        let fields = match self.codec.decode(message.payload().unwrap_or_default()) {
-            Ok(fields) => fields,
+        let decoded = self
+            .codec
+            .decode(message.payload().unwrap_or_default())
+            .and_then(|fields| Ok((fields, self.decode_key(message)?)));
+        let (fields, key) = match decoded {
+            Ok(decoded) => decoded,
             Err(e) if self.ignore_parse_errors => {
                 let topic = topic.to_string();
                 self.skip(&topic, partition, offset, &e);
@@ -358,6 +404,7 @@ impl KafkaSource {
                     .iter()
                     .map(|column| match *column {
                         KafkaColumn::Value(i) => fields.get(i).cloned().unwrap_or_default(),
+                        KafkaColumn::Key(i) => key.get(i).cloned().unwrap_or_default(),
                         KafkaColumn::Topic => Value::Str(Arc::from(topic)),
                         KafkaColumn::Partition => Value::Int(i64::from(partition)),
                         KafkaColumn::Offset => Value::Int(offset),
@@ -365,6 +412,11 @@ impl KafkaSource {
                             .timestamp()
                             .to_millis()
                             .map_or(Value::Null, |ms| Value::Str(ts_to_str(ms, 3))),
+                        KafkaColumn::Headers => headers(message),
+                        KafkaColumn::Instant => message.timestamp().to_millis().map_or(Value::Null, |ms| {
+                            let nanos = u32::try_from(ms.rem_euclid(1000) * 1_000_000).unwrap_or(0);
+                            Value::Instant(ms.div_euclid(1000), nanos)
+                        }),
                         KafkaColumn::TimestampType => Value::Str(Arc::from(match message.timestamp() {
                             rdkafka::Timestamp::CreateTime(_) => "CreateTime",
                             rdkafka::Timestamp::LogAppendTime(_) => "LogAppendTime",
@@ -386,11 +438,23 @@ impl KafkaSource {
         while out.len() < max {
             match consumer.poll(timeout) {
                 None => break,
+                // The client context logged the lost connection already.
+                Some(Err(KafkaError::MessageConsumption(
+                    RDKafkaErrorCode::AllBrokersDown | RDKafkaErrorCode::BrokerTransportFailure,
+                ))) => {
+                    self.disconnected = true;
+                    break;
+                }
                 Some(Err(e)) => {
                     log(&self.name, &format!("kafka: {e}"));
                     break;
                 }
-                Some(Ok(message)) => self.emit(&message, out)?,
+                Some(Ok(message)) => {
+                    if std::mem::take(&mut self.disconnected) {
+                        log(&self.name, "reading again: the broker is reachable");
+                    }
+                    self.emit(&message, out)?;
+                }
             }
             timeout = Duration::ZERO;
         }
@@ -448,6 +512,22 @@ impl KafkaSource {
     }
 }
 
+/// A message's headers as a MAP<STRING, BYTES> value.
+fn headers(message: &BorrowedMessage<'_>) -> Value {
+    let mut entries: Vec<(Value, Value)> = Vec::new();
+    if let Some(headers) = message.headers() {
+        for header in headers.iter() {
+            let value = header.value.map_or(Value::Null, |v| Value::Bytes(Arc::from(v)));
+            let key = Value::str(header.key);
+            match entries.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value,
+                None => entries.push((key, value)),
+            }
+        }
+    }
+    Value::Map(entries)
+}
+
 impl Source for KafkaSource {
     fn name(&self) -> &str {
         &self.name
@@ -478,6 +558,9 @@ impl Source for KafkaSource {
         consumer
             .assign(&assignment)
             .map_err(|e| self.unreachable("cannot assign the topics' partitions", e))?;
+        if let Some(discovery) = &mut self.discovery {
+            discovery.assigned(&assignment);
+        }
         if self.bounded {
             for element in assignment.elements() {
                 let (topic, partition) = (element.topic().to_string(), element.partition());
@@ -510,6 +593,9 @@ impl Source for KafkaSource {
         if self.bounded {
             self.read_partitions(&consumer, max, out)?;
         } else {
+            if let Some(discovery) = self.discovery.as_mut().filter(|d| d.due()) {
+                discovery.discover(&self.name, &self.client, &consumer);
+            }
             self.read_consumer(&consumer, max, out)?;
         }
         if self.ignore_parse_errors && self.last_skip_report.elapsed() >= Duration::from_secs(10) {

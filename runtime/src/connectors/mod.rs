@@ -4,8 +4,9 @@
 //!
 //! - [`jdbc`]: the JDBC sink's buffering, changelog reduction, flushing and retries, over a
 //!   [`jdbc::JdbcClient`] per database: [`jdbc_sqlite`], [`jdbc_mysql`], [`jdbc_postgres`].
-//! - Kafka (feature `kafka`, librdkafka through `rdkafka`): [`kafka_source`], [`kafka_sink`] (append
-//!   and upsert), sharing [`kafka`]'s client settings and [`formats`]' csv/json/raw codecs.
+//! - Kafka (feature `kafka`, librdkafka through `rdkafka`): [`kafka_source`] (with
+//!   [`kafka_discovery`]), [`kafka_sink`] (append and upsert), sharing [`kafka`]'s client settings
+//!   and [`formats`]' csv/json/raw codecs.
 
 pub mod bytes;
 pub mod formats;
@@ -13,6 +14,8 @@ pub mod interner;
 pub mod jdbc;
 #[cfg(feature = "kafka")]
 pub mod kafka;
+#[cfg(feature = "kafka")]
+pub mod kafka_discovery;
 #[cfg(feature = "kafka")]
 pub mod kafka_sink;
 #[cfg(feature = "kafka")]

@@ -101,6 +101,20 @@ def _initializer(value, api):
     return value
 
 
+# Flink's KafkaSource looks for new partitions every 5 minutes unless told otherwise.
+_DEFAULT_DISCOVERY_MS = 300000
+
+
+def _discovery_ms(properties):
+    """`partition.discovery.interval.ms` (0 or less: no discovery)."""
+    value = properties.get("partition.discovery.interval.ms", str(_DEFAULT_DISCOVERY_MS))
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise JobDefinitionError(f"partition.discovery.interval.ms must be milliseconds, got {value!r}",
+                                 sites.user_site(3)) from None
+
+
 class KafkaSource(object):
     def __init__(self, builder):
         self._properties = dict(builder._properties)
@@ -132,7 +146,8 @@ class KafkaSource(object):
         props["auto.offset.reset"] = self._starting._reset.name.lower()
         return {"bootstrap_servers": servers, "topics": self._topics or [], "topic_pattern": self._topic_pattern,
                 "group_id": group, "properties": sorted(props.items()),
-                "start_timestamp": self._starting._timestamp, "start_offsets": self._starting._offsets}
+                "start_timestamp": self._starting._timestamp, "start_offsets": self._starting._offsets,
+                "discovery_ms": _discovery_ms(self._properties)}
 
 
 class KafkaSourceBuilder(object):
@@ -223,6 +238,7 @@ class KafkaSourceBuilder(object):
         if self._starting._kind == "committed" and "group.id" not in self._properties:
             raise JobDefinitionError("Property group.id is required when using committed offset for offsets "
                                      "initializer", sites.user_site(2))
+        _discovery_ms(self._properties)
         return KafkaSource(self)
 
 
