@@ -81,6 +81,7 @@ impl fmt::Display for RelOp {
                 aggs,
                 projection,
                 schema,
+                ..
             } => write!(
                 f,
                 "WindowAggregate keys=[{}] window_end=$k{end_key} aggs=[{}] select=[{}] schema={schema}",

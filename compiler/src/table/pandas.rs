@@ -2,7 +2,7 @@
 //! scalar functions becomes the runtime's `PandasCalc` (rows batched per call, as Flink's
 //! ArrowPythonCalc), and a window or over aggregate of pandas aggregate functions becomes
 //! `PandasWindowAggregate` / `PandasOverAggregate`. Where pandas aggregates may appear at all is
-//! checked when lowering (`lower::check_python_aggregates`).
+//! checked when lowering (`udaf_places::check_python_aggregates`).
 
 use proc_macro2::{Ident, Literal as Lit, TokenStream};
 use quote::quote;

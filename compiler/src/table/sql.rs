@@ -94,6 +94,8 @@ struct Builder<'a, 'c, 'b> {
     expanding: Vec<String>,
     /// SESSION TVF nodes and where they are written.
     session_spans: Vec<(usize, Span)>,
+    /// The legacy group window (`GROUP BY TUMBLE(...)` / `HOP(...)`) of the select being lowered.
+    group_window: Option<super::window::GroupWindow>,
 }
 
 /// What a statement is lowered for.
@@ -131,6 +133,7 @@ pub(super) fn lower_statement(
         current: None,
         expanding: Vec::new(),
         session_spans: Vec::new(),
+        group_window: None,
     };
     let last = builder.text(spec, kind)?;
     let schema = builder.schema(last);
@@ -802,7 +805,10 @@ impl Builder<'_, '_, '_> {
             if let Some(having) = &mut rewritten.having {
                 rewrite_window_functions(having)?;
             }
-            let node = self.grouped(&rewritten, windowed, &schema, &keys)?;
+            self.group_window = Some(super::window::GroupWindow::of(self.nodes.get(windowed).map(|n| &n.op)));
+            let node = self.grouped(&rewritten, windowed, &schema, &keys);
+            self.group_window = None;
+            let node = node?;
             return Ok(if distinct { self.distinct(node) } else { node });
         }
         let node = if grouped {
@@ -906,7 +912,7 @@ impl Builder<'_, '_, '_> {
         if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| !p.pandas)) {
             return Err(unsupported(select.span(), &format!("the Python aggregate function `{}` in an OVER window", py.function)));
         }
-        // Pandas aggregate functions here are checked by `lower::check_python_aggregates`.
+        // Pandas aggregate functions here are checked by `udaf_places::check_python_aggregates`.
         super::lower::attach_udafs(self.ctx, &mut aggs, self.functions, input).map_err(Fail::Done)?;
         let mut over_fields = input.fields.clone();
         for (i, a) in aggs.iter().enumerate() {
@@ -950,7 +956,7 @@ impl Builder<'_, '_, '_> {
     /// A GROUP BY's aggregate as the window aggregate of the windowing TVF it reads, if any.
     fn window_aggregate(&self, op: RelOp, input_node: usize, window_end: Option<usize>, select: &sql::Select) -> Result<RelOp, Fail> {
         let Some(session @ RelOp::SessionWindow { .. }) = self.nodes.get(input_node).map(|n| &n.op) else {
-            return Ok(super::window::windowed(op, window_end));
+            return Ok(super::window::windowed(op, window_end, self.group_window));
         };
         let width = self.nodes[input_node].inputs.first().map_or(0, |&i| self.schema(i).fields.len());
         super::window::session_windowed(op, session, width, false).map_err(|what| unsupported(select.span(), &what))

@@ -515,9 +515,32 @@ pub fn calc_window_end(op: &RelOp) -> Option<usize> {
     })
 }
 
+/// A window aggregate that PyFlink runs as a group window aggregate (PythonGroupWindowAggregate /
+/// ArrowPythonGroupWindowAggregate when Python aggregate functions are among its aggregates): a Table
+/// API `window(Tumble | Slide ...)` or a legacy SQL `GROUP BY TUMBLE(...)` / `HOP(...)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum GroupWindow {
+    Tumble,
+    /// Sliding: PyFlink merges the window's pane accumulators into a fresh one when it fires.
+    Slide,
+}
+
+impl GroupWindow {
+    /// The group window whose rows `input` (the aggregate's input operator) produces: a HOP expansion
+    /// slides, a TUMBLE Calc tumbles.
+    pub fn of(input: Option<&RelOp>) -> GroupWindow {
+        match input {
+            Some(RelOp::WindowExpand { cumulate: false, .. }) => GroupWindow::Slide,
+            _ => GroupWindow::Tumble,
+        }
+    }
+}
+
 /// A group aggregate whose keys include the window_end column `end_column` as the window
-/// aggregate; other operators unchanged.
-pub fn windowed(op: RelOp, end_column: Option<usize>) -> RelOp {
+/// aggregate; other operators unchanged. Over a windowing TVF (`group_window` `None`) with a general
+/// Python aggregate function it stays a group aggregate: PyFlink 2.3 runs it as a PythonGroupAggregate
+/// over the TVF's rows (an updating changelog, no late rows dropped).
+pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<GroupWindow>) -> RelOp {
     let RelOp::Aggregate {
         keys,
         aggs,
@@ -531,15 +554,17 @@ pub fn windowed(op: RelOp, end_column: Option<usize>) -> RelOp {
         keys.iter()
             .position(|k| matches!(k, Expr::Column { index, .. } if *index == c))
     });
+    let general_python = aggs.iter().any(|a| a.python.as_ref().is_some_and(|p| !p.pandas));
     match end_key {
-        Some(end_key) => RelOp::WindowAggregate {
+        Some(end_key) if group_window.is_some() || !general_python => RelOp::WindowAggregate {
             keys,
             end_key,
             aggs,
             projection,
             schema,
+            group_window,
         },
-        None => RelOp::Aggregate {
+        Some(_) | None => RelOp::Aggregate {
             keys,
             aggs,
             projection,

@@ -7,11 +7,16 @@
 //! a row whose (merged) window the watermark has already passed is late and dropped. One event-time
 //! timer per window at `end - 1` (moved when windows merge) emits the window's `+I` row. A window keeps
 //! its rows until it fires and folds them into the aggregates then, in arrival order, so merging needs
-//! no accumulator merge.
+//! no accumulator merge. Python aggregate functions (`udaf(AggregateFunction)`, PyFlink's
+//! PythonGroupWindowAggregate of a `Session` group window) are folded the same way: one accumulator per
+//! session, `accumulate` per row, `get_value` when it fires; sluice never calls their `merge` (PyFlink
+//! calls it when a row bridges two sessions that both hold rows). With them, watermarks wait for the
+//! bundle in progress, as [`super::window::HeldWatermark`] explains.
 
 use std::collections::HashMap;
 
 use super::aggregate::{Acc, AggSpec};
+use super::window::HeldWatermark;
 use super::ScalarFn;
 use crate::error::Result;
 use crate::operator::{Operator, StateDeclaration};
@@ -44,6 +49,8 @@ pub struct SessionWindowAggregate {
     /// `(end - 1, (key, end))` per open session.
     timers: TimerHeap<(Vec<Value>, i64)>,
     watermark: i64,
+    /// With Python aggregate functions: watermarks wait for the bundle in progress.
+    held: Option<HeldWatermark>,
 }
 
 impl SessionWindowAggregate {
@@ -65,7 +72,25 @@ impl SessionWindowAggregate {
             sessions: HashMap::new(),
             timers: TimerHeap::default(),
             watermark: i64::MIN,
+            held: None,
         }
+        .python_bundle(super::aggregate::BUNDLE_SIZE as u64, super::aggregate::BUNDLE_MILLIS as u64)
+    }
+
+    /// PyFlink's bundle size and time, when Python aggregate functions run here.
+    pub fn python_bundle(mut self, size: u64, millis: u64) -> Self {
+        let python = self.aggs.iter().any(AggSpec::is_python);
+        self.held = python.then(|| HeldWatermark::new(size as usize, millis as i64));
+        self
+    }
+
+    /// Fires the sessions the watermark passed.
+    fn advance(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+        self.watermark = self.watermark.max(watermark);
+        while let Some((_, (key, end))) = self.timers.poll_due(watermark) {
+            self.fire(key, end, out)?;
+        }
+        Ok(())
     }
 
     /// Adds one row at event time `ts` to `key`'s sessions (or drops it as late).
@@ -128,7 +153,7 @@ impl SessionWindowAggregate {
             input.insert(position.min(input.len()), value);
         }
         for (spec, acc) in self.aggs.iter().zip(&accs) {
-            input.push(spec.value(acc));
+            input.push(spec.current(acc)?);
         }
         let fields = self.projection.iter().map(|f| f(&input)).collect();
         out.push(Record::new(Value::Row(Box::new(Row { kind: RowKind::Insert, fields }))));
@@ -141,32 +166,52 @@ impl Operator for SessionWindowAggregate {
         "SessionWindowAggregate"
     }
 
+    fn on_start(&mut self) -> Result<()> {
+        self.aggs.iter().try_for_each(AggSpec::open)
+    }
+
+    fn on_close(&mut self, _out: &mut Batch) -> Result<()> {
+        self.aggs.iter().try_for_each(AggSpec::close)
+    }
+
     fn declared_state(&self) -> Vec<StateDeclaration> {
         vec![StateDeclaration::Internal("open sessions and their rows")]
     }
 
-    fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
+    fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         for record in input {
             let row = match record.value {
                 Value::Row(row) => row.fields,
                 other => vec![other],
             };
-            let Some(Value::Timestamp(ts)) = row.get(self.time).cloned() else {
-                // Flink drops rows whose time attribute is NULL.
-                continue;
-            };
-            let key: Vec<Value> = self.keys.iter().map(|f| f(&row)).collect();
-            self.add(key, ts, row);
+            // Flink drops rows whose time attribute is NULL.
+            if let Some(Value::Timestamp(ts)) = row.get(self.time).cloned() {
+                let key: Vec<Value> = self.keys.iter().map(|f| f(&row)).collect();
+                self.add(key, ts, row);
+            }
+            if let Some(watermark) = self.held.as_mut().and_then(HeldWatermark::row) {
+                self.advance(watermark, out)?;
+            }
         }
         Ok(())
     }
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
-        self.watermark = self.watermark.max(watermark);
-        while let Some((_, (key, end))) = self.timers.poll_due(watermark) {
-            self.fire(key, end, out)?;
+        let passes = match self.held.as_mut() {
+            Some(held) => held.watermark(watermark),
+            None => Some(watermark),
+        };
+        match passes {
+            Some(watermark) => self.advance(watermark, out),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
+        match self.held.as_mut().and_then(|h| h.tick(now)) {
+            Some(watermark) => self.advance(watermark, out),
+            None => Ok(()),
+        }
     }
 }
 
