@@ -20,6 +20,7 @@ pub fn scalar_fn(expr: &Expr) -> TokenStream {
         SqlType::Date => quote! { table::datetime::from_date(#body) },
         SqlType::Time => quote! { table::datetime::from_time(#body) },
         SqlType::Timestamp(_) => quote! { table::datetime::from_ts(#body) },
+        SqlType::Row(_) => quote! { (#body).unwrap_or(table::Value::Null) },
         _ => quote! { table::fx::from_i64(#body) },
     };
     quote! { Box::new(|r: &[table::Value]| -> table::Value { #wrap }) }
@@ -59,6 +60,7 @@ fn rust_type(ty: SqlType) -> TokenStream {
         SqlType::Float | SqlType::Double => quote! { f64 },
         SqlType::String => quote! { std::sync::Arc<str> },
         SqlType::Decimal(..) => quote! { i128 },
+        SqlType::Row(_) => quote! { table::Value },
         _ => quote! { i64 },
     }
 }
@@ -83,6 +85,7 @@ pub fn typed(expr: &Expr) -> TokenStream {
                 SqlType::Float | SqlType::Double => quote! { table::fx::get_f64(r, #i) },
                 SqlType::String => quote! { table::fx::get_str(r, #i) },
                 SqlType::Decimal(..) => quote! { table::decimal::get(r, #i) },
+                SqlType::Row(_) => quote! { table::fx::get_row(r, #i) },
                 _ => quote! { table::fx::get_i64(r, #i) },
             }
         }
@@ -301,6 +304,13 @@ fn cast(expr: &Expr, to: SqlType) -> TokenStream {
     }
     let float = |t: SqlType| t.is_float();
     match (from, to) {
+        (SqlType::Row(_), SqlType::Row(_)) => e,
+        // Flink's boxed print shows a ROW as `(f0, f1, ...)`.
+        (SqlType::Row(_), SqlType::String) => quote! { (#e).map(|v| table::fx::row_to_str(&v)) },
+        (SqlType::Row(_), _) | (_, SqlType::Row(_)) => {
+            let t = rust_type(to);
+            quote! { None::<#t> }
+        }
         (f, t) if rust_type(f).to_string() == rust_type(t).to_string() => e,
         (f, t) if f.is_integer() && float(t) => quote! { (#e).map(|v: i64| v as f64) },
         (f, t) if float(f) && t.is_integer() => quote! { (#e).map(|v: f64| v as i64) },

@@ -28,6 +28,16 @@ pub enum SqlType {
     /// TIMESTAMP(p) WITHOUT TIME ZONE: milliseconds since 1970-01-01T00:00 (fractions past
     /// milliseconds are cut); `p` is kept for printing.
     Timestamp(u8),
+    /// `ROW<...>` (a Python function's `DataTypes.ROW` result): values are `Value::Row`s; the fields
+    /// are interned ([`SqlType::row`]) so that the type stays `Copy`.
+    Row(u32),
+}
+
+/// The fields of each `SqlType::Row(i)`: `ROWS[i]`.
+static ROWS: std::sync::Mutex<Vec<Vec<Field>>> = std::sync::Mutex::new(Vec::new());
+
+fn rows() -> std::sync::MutexGuard<'static, Vec<Vec<Field>>> {
+    ROWS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Flink's largest DECIMAL precision.
@@ -47,6 +57,27 @@ pub fn adjusted_decimal(precision: u32, scale: u32) -> SqlType {
 }
 
 impl SqlType {
+    /// The ROW type of these fields.
+    pub fn row(fields: Vec<Field>) -> SqlType {
+        let mut rows = rows();
+        let index = match rows.iter().position(|r| *r == fields) {
+            Some(i) => i,
+            None => {
+                rows.push(fields);
+                rows.len() - 1
+            }
+        };
+        SqlType::Row(index as u32)
+    }
+
+    /// A ROW type's fields.
+    pub fn row_fields(self) -> Option<Vec<Field>> {
+        match self {
+            SqlType::Row(i) => rows().get(i as usize).cloned(),
+            _ => None,
+        }
+    }
+
     /// The type named by Flink's SQL spelling (`VARCHAR(20)`, `BIGINT NOT NULL`), or `None` when
     /// sluice does not support it yet.
     pub fn parse(text: &str) -> Option<SqlType> {
@@ -254,6 +285,12 @@ impl SqlType {
             SqlType::Date => TypeInfo::SqlDate,
             SqlType::Time => TypeInfo::SqlTime,
             SqlType::Timestamp(_) => TypeInfo::SqlTimestamp,
+            SqlType::Row(_) => {
+                let fields = self.row_fields().unwrap_or_default();
+                // Without names: PyFlink passes a ROW argument to a Python function as a Row without
+                // field names.
+                TypeInfo::Row { fields: fields.iter().map(|f| f.ty.type_info()).collect(), names: None }
+            }
         }
     }
 }
@@ -273,6 +310,11 @@ impl fmt::Display for SqlType {
             SqlType::Date => "DATE",
             SqlType::Time => "TIME(0)",
             SqlType::Timestamp(p) => return write!(f, "TIMESTAMP({p})"),
+            SqlType::Row(_) => {
+                let fields = self.row_fields().unwrap_or_default();
+                let fields: Vec<String> = fields.iter().map(|x| format!("`{}` {}", x.name, x.ty)).collect();
+                return write!(f, "ROW<{}>", fields.join(", "));
+            }
         })
     }
 }
