@@ -256,6 +256,20 @@ impl AggSpec {
         }
     }
 
+    /// A Python aggregate function's `merge(acc, [other])` (nothing for built-in aggregates).
+    pub(super) fn merge(&self, acc: &mut Acc, other: &Acc) -> Result<()> {
+        let (Some(call), Some(other)) = (&self.python, &other.py) else {
+            return Ok(());
+        };
+        let target = match acc.py.take() {
+            Some(a) => a,
+            None => call.create()?,
+        };
+        let result = call.merge(&target, other);
+        acc.py = Some(target);
+        result
+    }
+
     /// A Python aggregate function's `open(function_context)`.
     pub(super) fn open(&self) -> Result<()> {
         self.python.as_ref().map_or(Ok(()), PyAggCall::open)

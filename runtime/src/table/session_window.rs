@@ -9,8 +9,9 @@
 //! its rows until it fires and folds them into the aggregates then, in arrival order, so merging needs
 //! no accumulator merge. Python aggregate functions (`udaf(AggregateFunction)`, PyFlink's
 //! PythonGroupWindowAggregate of a `Session` group window) are folded the same way: one accumulator per
-//! session, `accumulate` per row, `get_value` when it fires; sluice never calls their `merge` (PyFlink
-//! calls it when a row bridges two sessions that both hold rows). With them, watermarks wait for the
+//! session, `accumulate` per row, `get_value` when it fires; when a row bridged sessions that held rows,
+//! each of those sessions' rows go into an accumulator of their own, `merge`d into the first's, as
+//! PyFlink merges the sessions' accumulators (so a function without `merge` fails there as on PyFlink). With them, watermarks wait for the
 //! bundle in progress, as [`super::window::HeldWatermark`] explains.
 
 use std::collections::HashMap;
@@ -30,6 +31,9 @@ struct Session {
     start: i64,
     end: i64,
     rows: Vec<Vec<Value>>,
+    /// Where the rows of each session a bridging row merged into this one begin (`[0]` for one never
+    /// merged so): PyFlink keeps an accumulator per such session and `merge`s them.
+    segments: Vec<usize>,
 }
 
 /// The session window aggregate. `keys` (the partition) are evaluated on input rows; the GROUP BY keys
@@ -113,16 +117,21 @@ impl SessionWindowAggregate {
             return;
         }
         let mut rows = Vec::new();
+        let mut segments = Vec::new();
         let mut merged = merged;
         merged.sort_by_key(|s| s.start);
         // Rows keep their arrival order within each merged session; sessions are concatenated by start.
         for s in merged {
             self.timers.remove(s.end - 1, &(key.clone(), s.end));
+            segments.extend(s.segments.iter().map(|at| at + rows.len()));
             rows.extend(s.rows);
+        }
+        if segments.is_empty() {
+            segments.push(0);
         }
         rows.push(row);
         let mut sessions = kept;
-        sessions.push(Session { start, end, rows });
+        sessions.push(Session { start, end, rows, segments });
         *open = sessions;
         self.timers.add(end - 1, (key, end));
     }
@@ -139,11 +148,28 @@ impl SessionWindowAggregate {
             self.sessions.remove(&key);
         }
         let window = [Value::Timestamp(session.start), Value::Timestamp(session.end), Value::Timestamp(session.end - 1)];
-        let mut accs = vec![Acc::default(); self.aggs.len()];
-        for mut row in session.rows {
+        let mut rows = session.rows;
+        for row in &mut rows {
             row.extend(window.iter().cloned());
-            for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
-                spec.update(acc, &row, false)?;
+        }
+        let mut accs = vec![Acc::default(); self.aggs.len()];
+        for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
+            if !spec.is_python() {
+                rows.iter().try_for_each(|row| spec.update(acc, row, false))?;
+                continue;
+            }
+            // A Python function's accumulator per merged session, merged into the first's.
+            let mut bounds = session.segments.clone();
+            bounds.push(rows.len());
+            for (i, range) in bounds.windows(2).enumerate() {
+                let segment = rows.get(range[0]..range[1]).unwrap_or_default();
+                if i == 0 {
+                    segment.iter().try_for_each(|row| spec.update(acc, row, false))?;
+                } else {
+                    let mut other = Acc::default();
+                    segment.iter().try_for_each(|row| spec.update(&mut other, row, false))?;
+                    spec.merge(acc, &other)?;
+                }
             }
         }
         let mut input = key;
