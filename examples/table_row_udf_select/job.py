@@ -1,6 +1,7 @@
 """A Python scalar function with a DataTypes.ROW result used directly in select() and in SQL: its value is
 one ROW column, which Flink's boxed print shows as `(f0, f1, ...)`; a later select or function reads the
-ROW (a Python function gets it as a Row, without its field names)."""
+ROW (a Python function gets it as a Row, without its field names), get(field) / SQL's `f(x).field` its
+fields."""
 from pyflink.common import Row
 from pyflink.table import DataTypes, EnvironmentSettings, TableEnvironment
 from pyflink.table.expressions import col
@@ -40,7 +41,13 @@ people.select(col("id"), wrap(col("id")).alias("w")) \
     .select(col("w"), show(col("w")).alias("shown")) \
     .execute().print()
 
+# Its fields: get(name) or get(position from 0), typed as the field.
+people.select(col("id"), wrap(col("id")).get(0), wrap(col("id")).get("n") + 1,
+              describe(col("id"), col("name")).get("name").alias("name")) \
+    .execute().print()
+
 t_env.create_temporary_view("people", people)
 t_env.create_temporary_function("wrap", wrap)
 t_env.create_temporary_function("describe_id", describe)
 t_env.sql_query("SELECT id, wrap(id), describe_id(id, name) AS d FROM people WHERE id > 1").execute().print()
+t_env.sql_query("SELECT wrap(id).s, describe_id(id, name).half * 2 AS twice FROM people").execute().print()

@@ -75,20 +75,22 @@ fn ps(ty: SqlType) -> (Lit, Lit) {
     (u32_lit(p), u32_lit(s))
 }
 
+/// Tokens of type `Option<T>` (T = `rust_type(ty)`) reading column `index` of the `&[Value]` `row`.
+fn getter(ty: SqlType, row: &TokenStream, index: &Lit) -> TokenStream {
+    match ty {
+        SqlType::Boolean => quote! { table::fx::get_bool(#row, #index) },
+        SqlType::Float | SqlType::Double => quote! { table::fx::get_f64(#row, #index) },
+        SqlType::String => quote! { table::fx::get_str(#row, #index) },
+        SqlType::Decimal(..) => quote! { table::decimal::get(#row, #index) },
+        SqlType::Row(_) => quote! { table::fx::get_row(#row, #index) },
+        _ => quote! { table::fx::get_i64(#row, #index) },
+    }
+}
+
 /// Tokens of type `Option<T>` (T = `rust_type(expr.ty())`).
 pub fn typed(expr: &Expr) -> TokenStream {
     match expr {
-        Expr::Column { index, ty } => {
-            let i = Lit::usize_unsuffixed(*index);
-            match ty {
-                SqlType::Boolean => quote! { table::fx::get_bool(r, #i) },
-                SqlType::Float | SqlType::Double => quote! { table::fx::get_f64(r, #i) },
-                SqlType::String => quote! { table::fx::get_str(r, #i) },
-                SqlType::Decimal(..) => quote! { table::decimal::get(r, #i) },
-                SqlType::Row(_) => quote! { table::fx::get_row(r, #i) },
-                _ => quote! { table::fx::get_i64(r, #i) },
-            }
-        }
+        Expr::Column { index, ty } => getter(*ty, &quote! { r }, &Lit::usize_unsuffixed(*index)),
         Expr::Literal { value, ty } => match value {
             Literal::Null => {
                 let t = rust_type(*ty);
@@ -198,6 +200,15 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
     let (a0, a1, a2) = (arg(0), arg(1), arg(2));
     let arg_ty = args.first().map_or(ty, Expr::ty);
     match func {
+        Func::RowField(i) => {
+            let read = getter(ty, &quote! { fields }, &Lit::usize_unsuffixed(i as usize));
+            quote! {
+                (#a0).and_then(|v: table::Value| match &v {
+                    table::Value::Row(row) => { let fields = &row.fields[..]; #read }
+                    _ => None,
+                })
+            }
+        }
         Func::Upper => quote! { (#a0).map(|s| table::fx::upper(&s)) },
         Func::Lower => quote! { (#a0).map(|s| table::fx::lower(&s)) },
         Func::Concat => quote! { table::fx::concat(&[#(#a),*]) },

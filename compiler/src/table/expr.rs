@@ -426,7 +426,8 @@ impl Scope<'_> {
             | sql::Expr::Ceil { .. }
             | sql::Expr::Between { .. }
             | sql::Expr::InList { .. }
-            | sql::Expr::Like { .. }) => self.special(other),
+            | sql::Expr::Like { .. }
+            | sql::Expr::CompoundFieldAccess { .. }) => self.special(other),
             other => Err(err(
                 span,
                 format!("the expression `{other}` is not supported by sluice yet"),
