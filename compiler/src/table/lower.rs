@@ -666,7 +666,8 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
 
 /// The Table API's names for the unnamed items of a grouped select (Flink's AggregateOperationFactory):
 /// a bare aggregate call, and over a group window a bare `w.start` / `w.end`, is `EXPR$<n>`, `n`
-/// counting those items (named or not) in select order; any other expression is `_c<position>`.
+/// counting those items (named or not) and the aggregate calls inside other items, in select order;
+/// any other expression is `_c<position>`.
 fn aggregate_names(fields: &mut [Field], projection: &[Expr], keys: &[Expr], input: &Schema) {
     let window_column = |key: &Expr| match key {
         Expr::Column { index, .. } => input
@@ -693,8 +694,27 @@ fn aggregate_names(fields: &mut [Field], projection: &[Expr], keys: &[Expr], inp
                 field.name = format!("EXPR${counter}");
             }
             counter += 1;
-        } else if unnamed {
-            field.name = format!("_c{position}");
+        } else {
+            // The aggregate calls inside an expression take their numbers too.
+            counter += aggregate_refs(expr, keys.len());
+            if unnamed {
+                field.name = format!("_c{position}");
+            }
+        }
+    }
+}
+
+/// How many references to aggregate values (columns from `first` on) `expr` makes.
+fn aggregate_refs(expr: &Expr, first: usize) -> usize {
+    match expr {
+        Expr::Column { index, .. } => usize::from(*index >= first),
+        Expr::Literal { .. } => 0,
+        Expr::Binary { left, right, .. } => aggregate_refs(left, first) + aggregate_refs(right, first),
+        Expr::Not(e) | Expr::Negate(e) | Expr::IsNull { expr: e, .. } | Expr::Cast { expr: e, .. } => aggregate_refs(e, first),
+        Expr::Call { args, .. } => args.iter().map(|a| aggregate_refs(a, first)).sum(),
+        Expr::Case { branches, otherwise, .. } => {
+            branches.iter().map(|(w, v)| aggregate_refs(w, first) + aggregate_refs(v, first)).sum::<usize>()
+                + aggregate_refs(otherwise, first)
         }
     }
 }
