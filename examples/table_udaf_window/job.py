@@ -3,7 +3,8 @@ in streaming mode: Table API Tumble, Slide and Session group windows and SQL's l
 TUMBLE/HOP windows (PyFlink's PythonGroupWindowAggregate: one +I per window when the watermark passes
 it, late rows dropped; a sliding window's result merges its panes' accumulators, so `merge` is
 needed), also beside built-in aggregates; and the windowing TVFs TUMBLE/HOP/CUMULATE, which PyFlink
-runs as a Python group aggregate over the TVF's rows (late rows are not dropped there). Compared as a
+runs as a Python group aggregate over the TVF's rows (late rows are not dropped there, but for SESSION,
+whose table function drops them). Compared as a
 multiset: the rows of one window for several keys fire in the order of Flink's timers."""
 from pyflink.table import DataTypes, EnvironmentSettings, TableEnvironment
 from pyflink.table.expressions import col, lit
@@ -117,5 +118,11 @@ t_env.sql_query("""
 t_env.sql_query("""
     SELECT usr, window_end, top2(n) AS top2, COUNT(*) AS cnt
     FROM TABLE(CUMULATE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
+    GROUP BY usr, window_start, window_end
+""").execute().print()
+# SESSION: PyFlink aggregates each session's rows once (no merge()); late rows are dropped.
+t_env.sql_query("""
+    SELECT usr, window_start, window_end, total(n) AS total, top2(n) AS top2
+    FROM TABLE(SESSION(TABLE clicks PARTITION BY usr, DESCRIPTOR(ts), INTERVAL '5' SECOND))
     GROUP BY usr, window_start, window_end
 """).execute().print()

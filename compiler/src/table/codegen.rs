@@ -280,8 +280,10 @@ fn rel_stmt_on(
         }
         // Rows pass through: the aggregate over it computes the windows.
         RelOp::SessionWindow { .. } => quote! { let #var = #input; },
-        RelOp::SessionWindowAggregate { keys, window_positions, time, gap_ms, aggs, projection, .. } => {
-            let bundle = python_bundle(aggs, config);
+        RelOp::SessionWindowAggregate { keys, window_positions, time, gap_ms, aggs, projection, group_window, .. } => {
+            // Over the SQL SESSION table function PyFlink runs a Python group aggregate over the
+            // sessions' rows: no watermark held back (the table function is Java), no merges.
+            let bundle = if *group_window { python_bundle(aggs, config) } else { Some(quote! { .tvf() }) };
             let keys = keys.iter().map(scalar_fn);
             let aggs = agg_specs(id, aggs);
             let [start, end] = window_positions.map(Lit::usize_unsuffixed);

@@ -216,6 +216,9 @@ pub enum RelOp {
         aggs: Vec<AggCall>,
         projection: Vec<Expr>,
         schema: Schema,
+        /// The Table API's `Session` group window (PyFlink's PythonGroupWindowAggregate when Python
+        /// aggregate functions run here), rather than the SQL SESSION table function's aggregate.
+        group_window: bool,
     },
     /// `from_elements(...)`: the rows the script gave (read when the binary runs).
     Values { schema: Schema },

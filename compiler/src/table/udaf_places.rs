@@ -8,15 +8,13 @@ use crate::frontend::recording::RecordedNode;
 /// Where Python aggregate functions may be called, as PyFlink 2.3 allows them in streaming mode.
 /// General ones (`udaf(AggregateFunction)`) run in group aggregates, group windows (Table API Tumble,
 /// Slide, Session; SQL legacy `GROUP BY TUMBLE/HOP`) and windowing TVF aggregations (TUMBLE, HOP,
-/// CUMULATE: a group aggregate over the TVF's rows); PyFlink rejects them in over windows ("Non-Pandas
-/// Python UDAFs are not supported in stream mode currently"), and sluice does not run them over a
-/// SESSION TVF yet. Pandas ones run in group windows (Tumble, Slide; Table API or legacy SQL) and
+/// CUMULATE: a group aggregate over the TVF's rows; SESSION: each session's rows once); PyFlink rejects
+/// them in over windows ("Non-Pandas Python UDAFs are not supported in stream mode currently"). Pandas ones run in group windows (Tumble, Slide; Table API or legacy SQL) and
 /// bounded over windows, without built-in aggregates beside them; PyFlink rejects them in plain group
 /// aggregates and windowing TVF aggregations ("Pandas UDAFs are not supported in streaming mode
 /// currently"), in session windows and in unbounded over windows, and fails when they share a select
 /// with built-in aggregates. Each is a located error rather than output that may differ from Flink's.
 pub(super) fn check_python_aggregates(rel: &RelOp, node: &RecordedNode) -> Result<(), CompileError> {
-    let table_api = node.op == "table.aggregate";
     let mut ops = vec![rel];
     if let RelOp::Query { nodes, .. } = rel {
         ops.extend(nodes.iter().map(|n| &n.op));
@@ -38,12 +36,6 @@ pub(super) fn check_python_aggregates(rel: &RelOp, node: &RecordedNode) -> Resul
                 return error(
                     Category::User,
                     format!("the Python aggregate function `{name}` cannot be used in an over window: PyFlink 2.3 rejects it (\"Non-Pandas Python UDAFs are not supported in stream mode currently.\"); use a pandas aggregate function (func_type=\"pandas\") over a bounded window, or a group window"),
-                );
-            }
-            (Some(name), "session") if !table_api => {
-                return error(
-                    Category::Unsupported,
-                    format!("the Python aggregate function `{name}` over a SESSION table function is not supported by sluice yet (PyFlink runs it as a group aggregate over the sessions' rows; a Table API Session group window is supported)"),
                 );
             }
             _ => {}

@@ -621,6 +621,7 @@ pub fn session_windowed(op: RelOp, session: &RelOp, input_width: usize, partitio
         aggs,
         projection,
         schema,
+        group_window: partition_by_keys,
     })
 }
 

@@ -55,6 +55,9 @@ pub struct SessionWindowAggregate {
     watermark: i64,
     /// With Python aggregate functions: watermarks wait for the bundle in progress.
     held: Option<HeldWatermark>,
+    /// Python functions' accumulators of bridged sessions are merged (a group window's), or each
+    /// session's rows are folded into one (the SQL SESSION table function's aggregate).
+    merge_bridged: bool,
 }
 
 impl SessionWindowAggregate {
@@ -77,6 +80,7 @@ impl SessionWindowAggregate {
             timers: TimerHeap::default(),
             watermark: i64::MIN,
             held: None,
+            merge_bridged: true,
         }
         .python_bundle(super::aggregate::BUNDLE_SIZE as u64, super::aggregate::BUNDLE_MILLIS as u64)
     }
@@ -85,6 +89,15 @@ impl SessionWindowAggregate {
     pub fn python_bundle(mut self, size: u64, millis: u64) -> Self {
         let python = self.aggs.iter().any(AggSpec::is_python);
         self.held = python.then(|| HeldWatermark::new(size as usize, millis as i64));
+        self
+    }
+
+    /// The aggregate over the SQL SESSION table function: PyFlink runs its Python aggregate functions
+    /// as a Python group aggregate over the rows the (Java) table function emits per session, so
+    /// watermarks are not held back and no accumulators are merged.
+    pub fn tvf(mut self) -> Self {
+        self.held = None;
+        self.merge_bridged = false;
         self
     }
 
@@ -154,7 +167,7 @@ impl SessionWindowAggregate {
         }
         let mut accs = vec![Acc::default(); self.aggs.len()];
         for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
-            if !spec.is_python() {
+            if !spec.is_python() || !self.merge_bridged {
                 rows.iter().try_for_each(|row| spec.update(acc, row, false))?;
                 continue;
             }
