@@ -126,3 +126,11 @@ t_env.sql_query("""
     FROM TABLE(SESSION(TABLE clicks PARTITION BY usr, DESCRIPTOR(ts), INTERVAL '5' SECOND))
     GROUP BY usr, window_start, window_end
 """).execute().print()
+
+# SQL's legacy GROUP BY SESSION: the group window again (merge() of bridged sessions).
+t_env.sql_query("""
+    SELECT usr, SESSION_START(ts, INTERVAL '5' SECOND) AS s_start, SESSION_END(ts, INTERVAL '5' SECOND) AS s_end,
+           total(n) AS total, top2(n) AS top2, COUNT(*) AS cnt
+    FROM clicks WHERE n < 9
+    GROUP BY usr, SESSION(ts, INTERVAL '5' SECOND)
+""").execute().print()

@@ -781,12 +781,16 @@ impl Builder<'_, '_, '_> {
         if let Some((tvf, at)) = legacy_group_window(&group_exprs)? {
             // `GROUP BY TUMBLE(ts, INTERVAL ...)` (Flink's legacy group window) is the windowing TVF
             // grouped by its window, with TUMBLE_START(...) & co. reading the window columns.
+            // The WHERE filters the rows before they are windowed (a session window is computed by the
+            // aggregate right over it).
+            let input_node = self.where_filter(select, input_node, &input)?;
             let op = super::window::tvf_calc(&tvf, &input, group_exprs[at].span())?;
             let windowed = self.push(op, vec![input_node]);
             let schema = self.schema(windowed);
             let mut keys = group_exprs.clone();
             keys.splice(at..=at, [ident("window_start"), ident("window_end")]);
             let mut rewritten = select.clone();
+            rewritten.selection = None;
             for (position, item) in rewritten.projection.iter_mut().enumerate() {
                 // An unnamed TUMBLE_START(...) keeps Flink's name for it (EXPR$<position>).
                 if let sql::SelectItem::UnnamedExpr(e @ sql::Expr::Function(_)) = item {
@@ -959,7 +963,9 @@ impl Builder<'_, '_, '_> {
             return Ok(super::window::windowed(op, window_end, self.group_window));
         };
         let width = self.nodes[input_node].inputs.first().map_or(0, |&i| self.schema(i).fields.len());
-        super::window::session_windowed(op, session, width, false).map_err(|what| unsupported(select.span(), &what))
+        // A legacy GROUP BY SESSION(...) is a group window: partitioned by the other keys.
+        super::window::session_windowed(op, session, width, self.group_window.is_some())
+            .map_err(|what| unsupported(select.span(), &what))
     }
 
     /// SESSION windows are computed by the aggregate over them: a SESSION TVF read by anything else
@@ -1037,7 +1043,7 @@ fn ident(name: &str) -> sql::Expr {
 }
 
 /// A legacy group window among the GROUP BY expressions (`TUMBLE(ts, INTERVAL ...)`,
-/// `HOP(ts, slide, size)`) as the windowing TVF it equals, and its position.
+/// `HOP(ts, slide, size)`, `SESSION(ts, gap)`) as the windowing TVF it equals, and its position.
 fn legacy_group_window(group_exprs: &[sql::Expr]) -> Result<Option<(super::window::Tvf, usize)>, Fail> {
     use super::window::{interval_millis, Tvf, TvfKind};
     for (at, expr) in group_exprs.iter().enumerate() {
@@ -1069,7 +1075,7 @@ fn legacy_group_window(group_exprs: &[sql::Expr]) -> Result<Option<(super::windo
                 }
                 (time, size_ms, TvfKind::Hop { step_ms })
             }
-            ("SESSION", _) => return Err(unsupported(expr.span(), "the legacy GROUP BY SESSION(...) window (use the SESSION table function)")),
+            ("SESSION", [time, gap]) => (time, interval(gap)?, TvfKind::Session { partition: None }),
             _ => return Err(err(expr.span(), format!("{name}(time attribute, INTERVAL ...) expected"))),
         };
         let time_column = match time {
@@ -1090,10 +1096,10 @@ fn rewrite_window_functions<V: sql::VisitMut>(node: &mut V) -> Result<(), Fail> 
         if let sql::Expr::Function(f) = expr {
             let name = f.name.to_string().to_ascii_uppercase();
             let column = match name.split_once('_') {
-                Some(("TUMBLE" | "HOP", "START")) => Some("window_start"),
-                Some(("TUMBLE" | "HOP", "END")) => Some("window_end"),
-                Some(("TUMBLE" | "HOP", "ROWTIME")) => Some("window_time"),
-                Some(("TUMBLE" | "HOP", "PROCTIME")) => {
+                Some(("TUMBLE" | "HOP" | "SESSION", "START")) => Some("window_start"),
+                Some(("TUMBLE" | "HOP" | "SESSION", "END")) => Some("window_end"),
+                Some(("TUMBLE" | "HOP" | "SESSION", "ROWTIME")) => Some("window_time"),
+                Some(("TUMBLE" | "HOP" | "SESSION", "PROCTIME")) => {
                     failure = Some(unsupported(f.name.span(), &format!("{name} (processing-time windows)")));
                     None
                 }

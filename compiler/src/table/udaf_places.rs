@@ -50,7 +50,7 @@ pub(super) fn check_python_aggregates(rel: &RelOp, node: &RecordedNode) -> Resul
         if place == "session" {
             return error(
                 Category::User,
-                format!("the pandas aggregate function `{name}` cannot be used in a session window: PyFlink 2.3 rejects it; use a Tumble or Slide group window or a bounded over window"),
+                format!("the pandas aggregate function `{name}` cannot be used in a session window: PyFlink 2.3 rejects it (\"Session Group Window is currently not supported for Pandas UDAF.\"); use a Tumble or Slide group window or a bounded over window"),
             );
         }
         if place == "tvf" {
