@@ -51,3 +51,14 @@ t_env.create_temporary_function("wrap", wrap)
 t_env.create_temporary_function("describe_id", describe)
 t_env.sql_query("SELECT id, wrap(id), describe_id(id, name) AS d FROM people WHERE id > 1").execute().print()
 t_env.sql_query("SELECT wrap(id).s, describe_id(id, name).half * 2 AS twice FROM people").execute().print()
+
+# Into the print connector: a ROW column prints as +I[...] inside the row.
+t_env.execute_sql("""
+    CREATE TABLE wrapped (name STRING, r ROW<n BIGINT, s STRING>, d ROW<half DOUBLE, name STRING, even BOOLEAN>)
+    WITH ('connector' = 'print')
+""")
+people.select(col("name"), wrap(col("id")), describe(col("id"), col("name"))).execute_insert("wrapped").wait()
+t_env.execute_sql("""
+    CREATE TABLE renamed (id BIGINT, r ROW<x BIGINT, y STRING>) WITH ('connector' = 'print')
+""")
+t_env.execute_sql("INSERT INTO renamed SELECT id, wrap(id * 100) FROM people WHERE id < 3").wait()

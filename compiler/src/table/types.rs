@@ -81,6 +81,9 @@ impl SqlType {
     /// The type named by Flink's SQL spelling (`VARCHAR(20)`, `BIGINT NOT NULL`), or `None` when
     /// sluice does not support it yet.
     pub fn parse(text: &str) -> Option<SqlType> {
+        if let Some(fields) = SqlType::parse_row(text) {
+            return Some(SqlType::row(fields));
+        }
         let upper = text.trim().to_ascii_uppercase();
         let upper = upper
             .trim_end_matches(" NOT NULL")
@@ -137,14 +140,22 @@ impl SqlType {
     pub fn parse_row(text: &str) -> Option<Vec<Field>> {
         let text = text.trim();
         let text = text.strip_suffix(" NOT NULL").unwrap_or(text);
-        let inner = text.strip_prefix("ROW<")?.strip_suffix('>')?;
+        let upper = text.get(..4)?.to_ascii_uppercase();
+        let inner = (upper == "ROW<").then(|| text[4..].strip_suffix('>')).flatten()?;
         let mut fields = Vec::new();
         let mut rest = inner.trim();
         while !rest.is_empty() {
-            let after = rest.strip_prefix('`')?;
-            let end = after.find('`')?;
-            let name = after[..end].to_string();
-            let after = &after[end + 1..];
+            // A field name in backquotes (as PyFlink spells a DataTypes.ROW) or bare (as DDL may).
+            let (name, after) = match rest.strip_prefix('`') {
+                Some(quoted) => {
+                    let end = quoted.find('`')?;
+                    (quoted[..end].to_string(), &quoted[end + 1..])
+                }
+                None => {
+                    let end = rest.find(char::is_whitespace)?;
+                    (rest[..end].to_string(), &rest[end..])
+                }
+            };
             // The type runs to the next comma outside parentheses.
             let mut depth = 0i32;
             let mut cut = after.len();
@@ -265,6 +276,10 @@ impl SqlType {
 
     /// Whether a value of `self` may be written where `target` is expected (INSERT's implicit cast).
     pub fn assignable_to(self, target: SqlType) -> bool {
+        if let (Some(from), Some(to)) = (self.row_fields(), target.row_fields()) {
+            // ROWs by their fields' types, whatever the names.
+            return from.len() == to.len() && from.iter().zip(&to).all(|(f, t)| f.ty == t.ty);
+        }
         self == target
             || (self.is_numeric() && target.is_numeric())
             || matches!((self, target), (SqlType::Timestamp(_), SqlType::Timestamp(_)))
