@@ -31,14 +31,11 @@ pub(super) fn check_python_aggregates(rel: &RelOp, node: &RecordedNode) -> Resul
         };
         let pandas = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| p.pandas).map(|p| p.function.clone()));
         let general = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| !p.pandas).map(|p| p.function.clone()));
-        match (&general, place) {
-            (Some(name), "over") => {
-                return error(
-                    Category::User,
-                    format!("the Python aggregate function `{name}` cannot be used in an over window: PyFlink 2.3 rejects it (\"Non-Pandas Python UDAFs are not supported in stream mode currently.\"); use a pandas aggregate function (func_type=\"pandas\") over a bounded window, or a group window"),
-                );
-            }
-            _ => {}
+        if let (Some(name), "over") = (&general, place) {
+            return error(
+                Category::User,
+                format!("the Python aggregate function `{name}` cannot be used in an over window: PyFlink 2.3 rejects it (\"Non-Pandas Python UDAFs are not supported in stream mode currently.\"); use a pandas aggregate function (func_type=\"pandas\") over a bounded window, or a group window"),
+            );
         }
         let Some(name) = pandas else { continue };
         if place == "group" {
