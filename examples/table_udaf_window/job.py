@@ -52,8 +52,26 @@ class Top2(AggregateFunction):
         return ",".join(str(n) for n in acc)
 
 
+class Seq(AggregateFunction):
+    """The values in the order they were accumulated (and merged)."""
+
+    def create_accumulator(self):
+        return []
+
+    def accumulate(self, acc, n):
+        acc.append(n)
+
+    def merge(self, acc, others):
+        for other in others:
+            acc.extend(other)
+
+    def get_value(self, acc):
+        return " ".join(str(n) for n in acc)
+
+
 total = udaf(Total(), result_type=DataTypes.BIGINT(), accumulator_type=DataTypes.ARRAY(DataTypes.BIGINT()))
 top2 = udaf(Top2(), result_type=DataTypes.STRING(), accumulator_type=DataTypes.ARRAY(DataTypes.BIGINT()))
+seq = udaf(Seq(), result_type=DataTypes.STRING(), accumulator_type=DataTypes.ARRAY(DataTypes.BIGINT()))
 
 t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
 t_env.get_config().set("parallelism.default", "1")
@@ -66,6 +84,7 @@ t_env.execute_sql("""
 """)
 t_env.create_temporary_function("total", total)
 t_env.create_temporary_function("top2", top2)
+t_env.create_temporary_function("seq", seq)
 clicks = t_env.from_path("clicks")
 
 # Table API Tumble, unaliased columns.
@@ -78,13 +97,14 @@ clicks.window(Tumble.over(lit(10).seconds).on(col("ts")).alias("w")) \
 clicks.window(Tumble.over(lit(10).seconds).on(col("ts")).alias("w")) \
     .group_by(col("w"), col("usr")) \
     .select(col("usr"), col("w").end.alias("w_end"), total(col("n")).alias("total"),
-            top2(col("n")).alias("top2"), col("n").count.alias("cnt")) \
+            top2(col("n")).alias("top2"), col("n").count.alias("cnt"), seq(col("n")).alias("seq")) \
     .execute().print()
 
-# Slide: each window's accumulator is merged from its panes'.
+# Slide: each window's accumulator is merged from its panes' (seq shows the panes' order).
 clicks.window(Slide.over(lit(10).seconds).every(lit(5).seconds).on(col("ts")).alias("w")) \
     .group_by(col("w"), col("usr")) \
-    .select(col("usr"), col("w").end.alias("w_end"), total(col("n")).alias("total"), top2(col("n")).alias("top2")) \
+    .select(col("usr"), col("w").end.alias("w_end"), total(col("n")).alias("total"), top2(col("n")).alias("top2"),
+            seq(col("n")).alias("seq")) \
     .execute().print()
 
 # Session.
@@ -100,7 +120,7 @@ t_env.sql_query("""
     FROM clicks GROUP BY usr, TUMBLE(ts, INTERVAL '10' SECOND)
 """).execute().print()
 t_env.sql_query("""
-    SELECT usr, HOP_START(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND) AS w_start, top2(n) AS top2
+    SELECT usr, HOP_START(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND) AS w_start, top2(n) AS top2, seq(n) AS seq
     FROM clicks GROUP BY usr, HOP(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND)
 """).execute().print()
 

@@ -271,7 +271,13 @@ fn rel_stmt_on(
             let aggs = agg_specs(id, aggs);
             let end_key = Lit::usize_unsuffixed(*end_key);
             let projection = projection.iter().map(scalar_fn);
-            let merge = (*group_window == Some(super::window::GroupWindow::Slide)).then(|| quote! { .merge_on_fire() });
+            let merge = match group_window {
+                Some(super::window::GroupWindow::Slide { time, pane_ms }) => {
+                    let (time, pane) = (Lit::usize_unsuffixed(*time), Lit::i64_suffixed(*pane_ms));
+                    Some(quote! { .panes(#time, #pane) })
+                }
+                _ => None,
+            };
             let bundle = python_bundle(aggs_of, config);
             quote! {
                 let #var = p.operator(#input, table::WindowAggregate::new(

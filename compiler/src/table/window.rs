@@ -521,8 +521,9 @@ pub fn calc_window_end(op: &RelOp) -> Option<usize> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum GroupWindow {
     Tumble,
-    /// Sliding: PyFlink merges the window's pane accumulators into a fresh one when it fires.
-    Slide,
+    /// Sliding: PyFlink accumulates each pane (`pane_ms`, the gcd of size and slide, of the time
+    /// column `time`) apart and merges the window's panes into a fresh accumulator when it fires.
+    Slide { time: usize, pane_ms: i64 },
 }
 
 impl GroupWindow {
@@ -530,7 +531,15 @@ impl GroupWindow {
     /// slides, a TUMBLE Calc tumbles.
     pub fn of(input: Option<&RelOp>) -> GroupWindow {
         match input {
-            Some(RelOp::WindowExpand { cumulate: false, .. }) => GroupWindow::Slide,
+            Some(RelOp::WindowExpand { cumulate: false, time, size_ms, step_ms, .. }) => {
+                let gcd = |mut a: i64, mut b: i64| {
+                    while b != 0 {
+                        (a, b) = (b, a % b);
+                    }
+                    a
+                };
+                GroupWindow::Slide { time: *time, pane_ms: gcd(*size_ms, *step_ms).max(1) }
+            }
             _ => GroupWindow::Tumble,
         }
     }

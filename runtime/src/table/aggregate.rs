@@ -242,18 +242,18 @@ impl AggSpec {
         }
     }
 
-    /// The value of a fresh accumulator into which `acc` was merged (a Python function's
-    /// `create_accumulator`, `merge`, `get_value`), as PyFlink's sliding group window computes a
-    /// window's result from its panes; a built-in aggregate's value as it is.
-    pub(super) fn merged(&self, acc: &Acc) -> Result<Value> {
-        match (&self.python, &acc.py) {
-            (Some(call), Some(py_acc)) => {
-                let fresh = call.create()?;
-                call.merge(&fresh, py_acc)?;
-                call.value(&fresh)
-            }
-            _ => self.current(acc),
+    /// A Python function's value of a fresh accumulator into which `accs` were merged in order
+    /// (`create_accumulator`, `merge` each, `get_value`), as PyFlink's sliding group window computes
+    /// a window's result from its panes'.
+    pub(super) fn merged<'a>(&self, accs: impl Iterator<Item = &'a Acc>) -> Result<Value> {
+        let Some(call) = &self.python else {
+            return Ok(Value::Null);
+        };
+        let fresh = call.create()?;
+        for py_acc in accs.filter_map(|a| a.py.as_ref()) {
+            call.merge(&fresh, py_acc)?;
         }
+        call.value(&fresh)
     }
 
     /// A Python aggregate function's `merge(acc, [other])` (nothing for built-in aggregates).

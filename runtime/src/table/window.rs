@@ -14,10 +14,11 @@
 //! PythonGroupWindowAggregate of a Table API `Tumble` / `Slide` window or a legacy SQL `GROUP BY
 //! TUMBLE(...)` / `HOP(...)`: each (key, window) keeps the function's accumulator, `accumulate` takes
 //! the window's rows, and `get_value` gives the window's result when it fires. A sliding window's
-//! result comes, as PyFlink builds it from its panes, from a fresh accumulator into which the window's
-//! was `merge`d (so a function without `merge` fails there as it does on PyFlink).
+//! result comes, as PyFlink builds it, from a fresh accumulator into which the accumulators of its
+//! panes (slices of the gcd of size and slide) were `merge`d in time order (so a function without
+//! `merge` fails there as it does on PyFlink).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::aggregate::{Acc, AggSpec};
 use super::ScalarFn;
@@ -220,6 +221,15 @@ impl HeldWatermark {
     }
 }
 
+/// A sliding group window's panes (PyFlink's PanedWindowProcessFunction): Python aggregate functions
+/// accumulate each pane of `size_ms` of the time column apart, and a window's result comes from a fresh
+/// accumulator with its panes' merged in, in time order.
+struct Panes {
+    time: usize,
+    size_ms: i64,
+    accs: HashMap<Vec<Value>, BTreeMap<i64, Vec<Acc>>>,
+}
+
 /// GROUP BY window_start, window_end, ... over a windowing TVF: one insert-only row per (key, window)
 /// when the watermark passes the window's end. The projection runs over `[keys..., aggregates...]`.
 pub struct WindowAggregate {
@@ -228,8 +238,8 @@ pub struct WindowAggregate {
     projection: Vec<ScalarFn>,
     groups: HashMap<Vec<Value>, Vec<Acc>>,
     timers: WindowTimers,
-    /// A sliding group window's Python accumulators are merged into fresh ones when it fires.
-    merge_on_fire: bool,
+    /// A sliding group window's Python accumulators, per (key, window) and pane.
+    panes: Option<Panes>,
     /// With Python aggregate functions: watermarks wait for the bundle in progress.
     held: Option<HeldWatermark>,
 }
@@ -247,7 +257,7 @@ impl WindowAggregate {
             projection,
             groups: HashMap::new(),
             timers: WindowTimers::new(end_key),
-            merge_on_fire: false,
+            panes: None,
             held: None,
         }
         .python_bundle(super::aggregate::BUNDLE_SIZE as u64, super::aggregate::BUNDLE_MILLIS as u64)
@@ -271,9 +281,23 @@ impl WindowAggregate {
             self.groups.insert(key.clone(), vec![Acc::default(); self.aggs.len()]);
             self.timers.first_seen(key.clone());
         }
+        let mut pane_accs = match self.panes.as_mut() {
+            Some(panes) => {
+                let pane = match row.get(panes.time) {
+                    Some(Value::Timestamp(ts)) => ts - ts.rem_euclid(panes.size_ms),
+                    _ => 0,
+                };
+                let n = self.aggs.len();
+                Some(panes.accs.entry(key.clone()).or_default().entry(pane).or_insert_with(|| vec![Acc::default(); n]))
+            }
+            None => None,
+        };
         if let Some(accs) = self.groups.get_mut(&key) {
-            for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
-                spec.update(acc, row, false)?;
+            for (i, (spec, acc)) in self.aggs.iter().zip(accs.iter_mut()).enumerate() {
+                match pane_accs.as_mut().and_then(|p| p.get_mut(i)).filter(|_| spec.is_python()) {
+                    Some(pane_acc) => spec.update(pane_acc, row, false)?,
+                    None => spec.update(acc, row, false)?,
+                }
             }
         }
         Ok(())
@@ -285,9 +309,13 @@ impl WindowAggregate {
             let Some(accs) = self.groups.remove(&key) else {
                 continue;
             };
+            let panes = self.panes.as_mut().and_then(|p| p.accs.remove(&key));
             let mut input = key;
-            for (spec, acc) in self.aggs.iter().zip(&accs) {
-                input.push(if self.merge_on_fire { spec.merged(acc)? } else { spec.current(acc)? });
+            for (i, (spec, acc)) in self.aggs.iter().zip(&accs).enumerate() {
+                input.push(match &panes {
+                    Some(panes) if spec.is_python() => spec.merged(panes.values().filter_map(|p| p.get(i)))?,
+                    _ => spec.current(acc)?,
+                });
             }
             let fields = self.projection.iter().map(|f| f(&input)).collect();
             out.push(Record::new(Value::Row(Box::new(Row {
@@ -298,10 +326,10 @@ impl WindowAggregate {
         Ok(())
     }
 
-    /// A sliding group window (Table API `Slide`, SQL `GROUP BY HOP(...)`): Python aggregate functions'
-    /// results come from a fresh accumulator with the window's merged in.
-    pub fn merge_on_fire(mut self) -> Self {
-        self.merge_on_fire = true;
+    /// A sliding group window (Table API `Slide`, SQL `GROUP BY HOP(...)`) whose rows' time is column
+    /// `time`: Python aggregate functions accumulate panes of `pane_ms` and merge them when it fires.
+    pub fn panes(mut self, time: usize, pane_ms: i64) -> Self {
+        self.panes = Some(Panes { time, size_ms: pane_ms.max(1), accs: HashMap::new() });
         self
     }
 }
