@@ -1,5 +1,6 @@
-"""Flink's legacy SQL group windows: GROUP BY TUMBLE(ts, INTERVAL ...) / HOP(ts, slide, size) with
-TUMBLE_START / TUMBLE_END / HOP_START / HOP_END / TUMBLE_ROWTIME in the select list, fired by the
+"""Flink's legacy SQL group windows: GROUP BY TUMBLE(ts, INTERVAL ...) / HOP(ts, slide, size) /
+SESSION(ts, gap) with TUMBLE_START / TUMBLE_END / HOP_START / HOP_END / SESSION_START / SESSION_END in
+the select list, fired by the
 watermark. Compared as a multiset: the rows of one window for several keys fire in the order of
 Flink's key-group timer queues (hash-dependent)."""
 from pyflink.table import EnvironmentSettings, TableEnvironment
@@ -23,4 +24,11 @@ t_env.sql_query("""
     FROM clicks
     GROUP BY HOP(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND)
     HAVING COUNT(*) > 1
+""").execute().print()
+t_env.sql_query("""
+    SELECT usr, SESSION_START(ts, INTERVAL '3' SECOND) AS s_start, SESSION_END(ts, INTERVAL '3' SECOND),
+           COUNT(*) AS clicks
+    FROM clicks
+    WHERE usr <> 'nobody'
+    GROUP BY usr, SESSION(ts, INTERVAL '3' SECOND)
 """).execute().print()

@@ -70,6 +70,25 @@ fn a_result_of_the_wrong_type_is_a_clear_error() {
     );
 }
 
+#[test]
+fn a_row_result_that_is_not_a_row_fails_as_on_pyflink() {
+    let binary = build(&fixture("row_result_tuple.py"), "row_result_tuple", &[]);
+    let output = run_binary(&binary, &[], &workspace_root());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("row_result_tuple.py:11"), "{stderr}");
+    assert!(stderr.contains("'tuple' object has no attribute 'get_fields_by_names'"), "{stderr}");
+}
+
+#[test]
+fn a_udaf_without_merge_fails_in_a_sliding_window_as_on_pyflink() {
+    let binary = build(&fixture("udaf_slide_without_merge.py"), "udaf_slide_without_merge", &[]);
+    let output = run_binary(&binary, &[], &workspace_root());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("Method merge is not implemented"), "{stderr}");
+}
+
 /// A job built with a virtualenv's Python imports that venv's packages when the binary runs, though
 /// the binary links the base interpreter's libpython; `PYFLINK_PYTHON` chooses another environment.
 #[test]

@@ -52,6 +52,8 @@ pub enum Func {
     /// `ts + INTERVAL ...` / `ts - INTERVAL ...` of a day-time interval, in milliseconds (negative
     /// for `-`).
     PlusMillis(i64),
+    /// The Table API's `row.get(name | index)`: the ROW value's field at this position.
+    RowField(u32),
 }
 
 impl Func {
@@ -77,6 +79,7 @@ impl Func {
             Func::ToDate => "TO_DATE",
             Func::Window(part, _) => part.name(),
             Func::PlusMillis(_) => "PLUS_INTERVAL",
+            Func::RowField(_) => "GET",
         }
     }
 }
@@ -84,6 +87,8 @@ impl Func {
 const BUILTINS: &[&str] = &[
     "upper", "lower", "concat", "substring", "substr", "char_length", "character_length", "trim",
     "ltrim", "rtrim", "abs", "round", "floor", "ceil", "ceiling", "mod", "coalesce", "if", "nullif",
+    // The shim's spelling of the Table API's `expr.get(field)`.
+    "__sluice_get",
 ];
 
 /// Whether `name` (lower case) is a built-in function sluice compiles.
@@ -221,6 +226,25 @@ fn case(branches: Vec<(Expr, Expr)>, otherwise: Option<Expr>, span: Span) -> Res
     })
 }
 
+/// `row.get(name | index)`: the field's value, typed as the field (as Flink's GET on a ROW).
+fn row_field(args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
+    let [row, key] = <[Expr; 2]>::try_from(args).map_err(|_| error(span, "get() takes one field name or index"))?;
+    let fields = row.ty().row_fields().ok_or_else(|| error(span, format!("get() reads a field of a ROW value, not of {}", row.ty())))?;
+    let index = match &key {
+        Expr::Literal { value: Literal::String(name), .. } => fields.iter().position(|f| f.name == *name),
+        other => int_literal(other).and_then(|i| usize::try_from(i).ok()).filter(|i| *i < fields.len()),
+    };
+    let Some(index) = index else {
+        let key_type = match &key {
+            Expr::Literal { value: Literal::String(name), .. } => format!("CHAR({}) NOT NULL", name.chars().count()),
+            other => other.ty().to_string(),
+        };
+        return Err(error(span, format!("Invalid function call: get({}, {key_type}) (no such field)", row.ty())));
+    };
+    let ty = fields[index].ty;
+    Ok(call(Func::RowField(index as u32), vec![row], ty))
+}
+
 fn int_literal(e: &Expr) -> Option<i64> {
     match e {
         Expr::Literal { value: Literal::Int(i), .. } => Some(*i),
@@ -275,6 +299,7 @@ pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, E
             args.push(Expr::Literal { value: Literal::String(" ".into()), ty: SqlType::String });
             Ok(call(Func::Trim(which), args, SqlType::String))
         }
+        "__sluice_get" => row_field(args, span),
         "abs" => {
             arity(&lower, &args, 1..=1, span)?;
             need(&lower, &args[0], args[0].ty().is_numeric(), "a number", span)?;
@@ -419,6 +444,18 @@ impl Scope<'_> {
                 let name = if matches!(expr, sql::Expr::Floor { .. }) { "floor" } else { "ceil" };
                 let arg = self.resolve(inner)?;
                 typed_call(name, vec![arg], span)
+            }
+            // SQL's `f(x).field` on a ROW value (a Python function's ROW result).
+            sql::Expr::CompoundFieldAccess { root, access_chain } => {
+                let mut value = self.resolve(root)?;
+                for access in access_chain {
+                    let sql::AccessExpr::Dot(sql::Expr::Identifier(field)) = access else {
+                        return Err(error(span, format!("the field access `{access}` is not supported by sluice yet")));
+                    };
+                    let name = Expr::Literal { value: Literal::String(field.value.clone()), ty: SqlType::String };
+                    value = row_field(vec![value, name], span)?;
+                }
+                Ok(value)
             }
             sql::Expr::Between { expr, negated, low, high } => {
                 let value = self.resolve(expr)?;

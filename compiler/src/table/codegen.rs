@@ -23,7 +23,7 @@ fn tableau_width(field: &super::Field) -> usize {
         SqlType::BigInt => 20,
         SqlType::Decimal(p, _) => usize::from(p) + 2,
         SqlType::Boolean => 5,
-        SqlType::Float | SqlType::Double | SqlType::String | SqlType::Bytes | SqlType::StringBytesMap => 30,
+        SqlType::Float | SqlType::Double | SqlType::String | SqlType::Bytes | SqlType::StringBytesMap | SqlType::Row(_) => 30,
         SqlType::Date => 10,
         SqlType::Time => 8,
         SqlType::Timestamp(p) | SqlType::TimestampLtz(p) => 19 + if p > 0 { usize::from(p) + 1 } else { 0 },
@@ -264,20 +264,33 @@ fn rel_stmt_on(
             end_key,
             aggs,
             projection,
+            group_window,
             ..
         } => {
+            let aggs_of = aggs;
             let keys = keys.iter().map(scalar_fn);
             let aggs = agg_specs(id, aggs);
             let end_key = Lit::usize_unsuffixed(*end_key);
             let projection = projection.iter().map(scalar_fn);
+            let merge = match group_window {
+                Some(super::window::GroupWindow::Slide { time, pane_ms }) => {
+                    let (time, pane) = (Lit::usize_unsuffixed(*time), Lit::i64_suffixed(*pane_ms));
+                    Some(quote! { .panes(#time, #pane) })
+                }
+                _ => None,
+            };
+            let bundle = python_bundle(aggs_of, config);
             quote! {
                 let #var = p.operator(#input, table::WindowAggregate::new(
-                    vec![#(#keys),*], #end_key, vec![#(#aggs),*], vec![#(#projection),*]));
+                    vec![#(#keys),*], #end_key, vec![#(#aggs),*], vec![#(#projection),*])#merge #bundle);
             }
         }
         // Rows pass through: the aggregate over it computes the windows.
         RelOp::SessionWindow { .. } => quote! { let #var = #input; },
-        RelOp::SessionWindowAggregate { keys, window_positions, time, gap_ms, aggs, projection, .. } => {
+        RelOp::SessionWindowAggregate { keys, window_positions, time, gap_ms, aggs, projection, group_window, .. } => {
+            // Over the SQL SESSION table function PyFlink runs a Python group aggregate over the
+            // sessions' rows: no watermark held back (the table function is Java), no merges.
+            let bundle = if *group_window { python_bundle(aggs, config) } else { Some(quote! { .tvf() }) };
             let keys = keys.iter().map(scalar_fn);
             let aggs = agg_specs(id, aggs);
             let [start, end] = window_positions.map(Lit::usize_unsuffixed);
@@ -286,7 +299,7 @@ fn rel_stmt_on(
             let projection = projection.iter().map(scalar_fn);
             quote! {
                 let #var = p.operator(#input, table::SessionWindowAggregate::new(
-                    vec![#(#keys),*], [#start, #end], #time, #gap, vec![#(#aggs),*], vec![#(#projection),*]));
+                    vec![#(#keys),*], [#start, #end], #time, #gap, vec![#(#aggs),*], vec![#(#projection),*])#bundle);
             }
         }
         RelOp::Values { schema } => {
@@ -573,6 +586,17 @@ fn py_agg_spec(id: usize, py: &super::expr::PyAggCall, ty: SqlType) -> TokenStre
 }
 
 /// The runtime `AggSpec`s of aggregate calls (of plan node `id`).
+/// `.python_bundle(size, millis)` for a window aggregate of Python aggregate functions, when the job
+/// sets PyFlink's bundle options.
+fn python_bundle(aggs: &[super::expr::AggCall], config: &JobConfig) -> Option<TokenStream> {
+    if !aggs.iter().any(|a| a.python.is_some()) || (config.bundle_size.is_none() && config.bundle_time_ms.is_none()) {
+        return None;
+    }
+    let size = Lit::u64_unsuffixed(config.bundle_size.unwrap_or(100_000));
+    let millis = Lit::u64_unsuffixed(config.bundle_time_ms.unwrap_or(1_000));
+    Some(quote! { .python_bundle(#size, #millis) })
+}
+
 fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
     aggs.iter()
         .map(|agg| {

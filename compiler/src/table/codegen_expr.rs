@@ -31,6 +31,7 @@ pub fn scalar_fn(expr: &Expr) -> TokenStream {
         SqlType::Date => quote! { table::datetime::from_date(#body) },
         SqlType::Time => quote! { table::datetime::from_time(#body) },
         SqlType::Timestamp(_) => quote! { table::datetime::from_ts(#body) },
+        SqlType::Row(_) => quote! { (#body).unwrap_or(table::Value::Null) },
         _ => quote! { table::fx::from_i64(#body) },
     };
     quote! { Box::new(|r: &[table::Value]| -> table::Value { #wrap }) }
@@ -70,6 +71,7 @@ fn rust_type(ty: SqlType) -> TokenStream {
         SqlType::Float | SqlType::Double => quote! { f64 },
         SqlType::String => quote! { std::sync::Arc<str> },
         SqlType::Decimal(..) => quote! { i128 },
+        SqlType::Row(_) => quote! { table::Value },
         _ => quote! { i64 },
     }
 }
@@ -84,19 +86,22 @@ fn ps(ty: SqlType) -> (Lit, Lit) {
     (u32_lit(p), u32_lit(s))
 }
 
+/// Tokens of type `Option<T>` (T = `rust_type(ty)`) reading column `index` of the `&[Value]` `row`.
+fn getter(ty: SqlType, row: &TokenStream, index: &Lit) -> TokenStream {
+    match ty {
+        SqlType::Boolean => quote! { table::fx::get_bool(#row, #index) },
+        SqlType::Float | SqlType::Double => quote! { table::fx::get_f64(#row, #index) },
+        SqlType::String => quote! { table::fx::get_str(#row, #index) },
+        SqlType::Decimal(..) => quote! { table::decimal::get(#row, #index) },
+        SqlType::Row(_) => quote! { table::fx::get_row(#row, #index) },
+        _ => quote! { table::fx::get_i64(#row, #index) },
+    }
+}
+
 /// Tokens of type `Option<T>` (T = `rust_type(expr.ty())`).
 pub fn typed(expr: &Expr) -> TokenStream {
     match expr {
-        Expr::Column { index, ty } => {
-            let i = Lit::usize_unsuffixed(*index);
-            match ty {
-                SqlType::Boolean => quote! { table::fx::get_bool(r, #i) },
-                SqlType::Float | SqlType::Double => quote! { table::fx::get_f64(r, #i) },
-                SqlType::String => quote! { table::fx::get_str(r, #i) },
-                SqlType::Decimal(..) => quote! { table::decimal::get(r, #i) },
-                _ => quote! { table::fx::get_i64(r, #i) },
-            }
-        }
+        Expr::Column { index, ty } => getter(*ty, &quote! { r }, &Lit::usize_unsuffixed(*index)),
         Expr::Literal { value, ty } => match value {
             Literal::Null => {
                 let t = rust_type(*ty);
@@ -206,6 +211,15 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
     let (a0, a1, a2) = (arg(0), arg(1), arg(2));
     let arg_ty = args.first().map_or(ty, Expr::ty);
     match func {
+        Func::RowField(i) => {
+            let read = getter(ty, &quote! { fields }, &Lit::usize_unsuffixed(i as usize));
+            quote! {
+                (#a0).and_then(|v: table::Value| match &v {
+                    table::Value::Row(row) => { let fields = &row.fields[..]; #read }
+                    _ => None,
+                })
+            }
+        }
         Func::Upper => quote! { (#a0).map(|s| table::fx::upper(&s)) },
         Func::Lower => quote! { (#a0).map(|s| table::fx::lower(&s)) },
         Func::Concat => quote! { table::fx::concat(&[#(#a),*]) },
@@ -312,6 +326,13 @@ fn cast(expr: &Expr, to: SqlType) -> TokenStream {
     }
     let float = |t: SqlType| t.is_float();
     match (from, to) {
+        (SqlType::Row(_), SqlType::Row(_)) => e,
+        // Flink's boxed print shows a ROW as `(f0, f1, ...)`.
+        (SqlType::Row(_), SqlType::String) => quote! { (#e).map(|v| table::fx::row_to_str(&v)) },
+        (SqlType::Row(_), _) | (_, SqlType::Row(_)) => {
+            let t = rust_type(to);
+            quote! { None::<#t> }
+        }
         (f, t) if rust_type(f).to_string() == rust_type(t).to_string() => e,
         (f, t) if f.is_integer() && float(t) => quote! { (#e).map(|v: i64| v as f64) },
         (f, t) if float(f) && t.is_integer() => quote! { (#e).map(|v: f64| v as i64) },

@@ -141,11 +141,52 @@ fn err(span: Span, message: impl Into<String>) -> ExprError {
     }
 }
 
+/// `text` with each `ROW<...>` column type replaced by `ROW_<n>` and spaces (same length, line breaks
+/// kept: spans still point into the job's string), which sqlparser reads as a custom type; and the
+/// replaced types, `n` indexing them.
+fn split_row_types(text: &str) -> (String, Vec<String>) {
+    let mut out = text.to_string();
+    let mut found = Vec::new();
+    let upper = text.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(at) = upper[from..].find("ROW<").map(|i| i + from) {
+        let word_start = !upper[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        let mut depth = 0usize;
+        let mut end = None;
+        for (i, c) in text[at + 3..].char_indices() {
+            match c {
+                '<' => depth += 1,
+                '>' if depth == 1 => {
+                    end = Some(at + 3 + i + 1);
+                    break;
+                }
+                '>' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let (true, Some(end)) = (word_start, end) else {
+            from = at + 4;
+            continue;
+        };
+        let placeholder = format!("ROW_{}", found.len());
+        if placeholder.len() > end - at {
+            from = end;
+            continue;
+        }
+        found.push(text[at..end].to_string());
+        let blank: String = text.as_bytes()[at..end].iter().map(|&b| if b == b'\n' || b == b'\r' { b as char } else { ' ' }).collect();
+        out.replace_range(at..end, &format!("{placeholder}{}", &blank[placeholder.len()..]));
+        from = end;
+    }
+    (out, found)
+}
+
 /// Parses one `CREATE TABLE` statement.
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     let (text, watermark) = super::window::split_watermark(text);
     let (text, metadata_clauses) = split_metadata(&text);
     let text = replace_maps(&text);
+    let (text, row_types) = split_row_types(&text);
     let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
     let [statement] = statements.as_slice() else {
         return Err(err(Span::empty(), "expected exactly one SQL statement"));
@@ -155,13 +196,15 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     };
     let mut fields = Vec::new();
     for column in &create.columns {
-        let ty = SqlType::parse_column(&column.data_type.to_string()).ok_or_else(|| {
+        let written = column.data_type.to_string();
+        let written = match written.strip_prefix("ROW_").and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) => row_types.get(n).cloned().unwrap_or(written),
+            None => written,
+        };
+        let ty = SqlType::parse_column(&written).ok_or_else(|| {
             err(
                 column.name.span,
-                format!(
-                    "the column type {} is not supported by sluice yet",
-                    column.data_type
-                ),
+                format!("the column type {written} is not supported by sluice yet"),
             )
         })?;
         fields.push(Field {
@@ -332,6 +375,9 @@ impl TableDef {
     pub fn source(&self) -> Result<SourceConnector, ExprError> {
         self.check_opaque_columns()?;
         let connector = self.connector();
+        if let Some(f) = self.schema.fields.iter().find(|f| matches!(f.ty, SqlType::Row(_))) {
+            return Err(err(self.options_span, format!("reading the ROW column `{}` from a table is not supported by sluice yet", f.name)));
+        }
         if !self.metadata.is_empty() && connector != "kafka" {
             return Err(err(
                 self.options_span,
@@ -423,6 +469,13 @@ impl TableDef {
                 format!("writing metadata columns of the '{connector}' connector is not supported by sluice yet"),
             ));
         }
+        let row_column = self.schema.fields.iter().find(|f| matches!(f.ty, SqlType::Row(_)));
+        if let (Some(f), false) = (row_column, matches!(self.connector(), "print" | "blackhole")) {
+            return Err(err(
+                self.options_span,
+                format!("writing the ROW column `{}` to the '{}' connector is not supported by sluice yet (print and blackhole take it)", f.name, self.connector()),
+            ));
+        }
         match connector {
             "print" => {
                 if let Some(k) = self.options.keys().find(|k| {
@@ -508,6 +561,19 @@ impl TableDef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_columns_keep_their_fields_and_the_text_its_length() {
+        let ddl = "CREATE TABLE t (a STRING, r ROW<n BIGINT, s ROW<x INT>>, b INT) WITH ('connector' = 'print')";
+        let (text, rows) = split_row_types(ddl);
+        assert_eq!(text.len(), ddl.len());
+        assert_eq!(rows, vec!["ROW<n BIGINT, s ROW<x INT>>".to_string()]);
+        let def = parse_create_table(ddl).expect("parses");
+        let r = def.schema.fields[1].ty.row_fields().expect("a ROW");
+        assert_eq!((r[0].name.as_str(), r[0].ty), ("n", SqlType::BigInt));
+        assert_eq!(r[1].ty.row_fields().map(|f| f[0].ty), Some(SqlType::Int));
+        assert_eq!(def.schema.fields[2].ty, SqlType::Int);
+    }
 
     #[test]
     fn legacy_and_modern_options() {

@@ -82,6 +82,7 @@ impl fmt::Display for RelOp {
                 aggs,
                 projection,
                 schema,
+                ..
             } => write!(
                 f,
                 "WindowAggregate keys=[{}] window_end=$k{end_key} aggs=[{}] select=[{}] schema={schema}",
@@ -94,7 +95,7 @@ impl fmt::Display for RelOp {
                 "SessionWindow time=${time} gap={gap_ms}ms partition={} schema={schema}",
                 partition.as_ref().map_or("-".to_string(), |p| format!("{p:?}"))
             ),
-            RelOp::SessionWindowAggregate { keys, window_positions, time, gap_ms, aggs, projection, schema } => write!(
+            RelOp::SessionWindowAggregate { keys, window_positions, time, gap_ms, aggs, projection, schema, .. } => write!(
                 f,
                 "SessionWindowAggregate keys=[{}] window_at={window_positions:?} time=${time} gap={gap_ms}ms aggs=[{}] select=[{}] schema={schema}",
                 list(keys),

@@ -477,7 +477,8 @@ impl Scope<'_> {
             | sql::Expr::Ceil { .. }
             | sql::Expr::Between { .. }
             | sql::Expr::InList { .. }
-            | sql::Expr::Like { .. }) => self.special(other),
+            | sql::Expr::Like { .. }
+            | sql::Expr::CompoundFieldAccess { .. }) => self.special(other),
             other => Err(err(
                 span,
                 format!("the expression `{other}` is not supported by sluice yet"),
@@ -661,14 +662,23 @@ impl Scope<'_> {
                 *arg = arg.clone().cast(*ty);
             }
         }
-        if sig.row.is_some() {
-            return Err(err(
-                span,
-                format!(
-                    "Python function `{name}` with a ROW result_type here is not supported by sluice yet (use it in {})",
-                    if aggregate { "aggregate()" } else { "map()" }
-                ),
-            ));
+        // A scalar function's ROW result is one ROW column (PyFlink 2.3 prints it `(a, b)` in the boxed
+        // print, `+I[a, b]` in the print connector).
+        let result = match &sig.row {
+            Some(fields) if !aggregate && !sig.pandas => SqlType::row(fields.clone()),
+            Some(_) => {
+                return Err(err(
+                    span,
+                    format!(
+                        "Python function `{name}` with a ROW result_type here is not supported by sluice yet (use it in {})",
+                        if aggregate { "aggregate()" } else { "map()" }
+                    ),
+                ));
+            }
+            None => sig.result,
+        };
+        if sig.pandas && resolved.iter().any(|a| matches!(a.ty(), SqlType::Row(_))) {
+            return Err(err(span, format!("a ROW argument of pandas function `{name}` is not supported by sluice yet")));
         }
         if aggregate {
             return self.python_aggregate(name, resolved, sig.result, sig.pandas, span);
@@ -683,7 +693,7 @@ impl Scope<'_> {
         let call = FoundCall {
             function: name,
             args: resolved,
-            result: sig.result,
+            result,
             pandas: sig.pandas,
         };
         let index = match python.iter().position(|c| *c == call) {
@@ -695,7 +705,7 @@ impl Scope<'_> {
         };
         Ok(Expr::Column {
             index: base + index,
-            ty: sig.result,
+            ty: result,
         })
     }
 

@@ -268,7 +268,11 @@ pub(crate) fn lower_table_node(
                             .at(ctx.node.site.clone())
                     })?
                 }
-                _ => super::window::windowed(op, window.and_then(super::window::calc_window_end)),
+                _ => super::window::windowed(
+                    op,
+                    window.and_then(super::window::calc_window_end),
+                    Some(super::window::GroupWindow::of(window)),
+                ),
             }
         }
         "table.window" => lower_window(&mut ctx, &input)?,
@@ -423,7 +427,7 @@ pub(crate) fn lower_table_node(
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
-    check_python_aggregates(&rel, node)?;
+    super::udaf_places::check_python_aggregates(&rel, node)?;
     let output = rel.schema().type_info();
     Ok(Some((StreamOp::Relational(rel), output)))
 }
@@ -516,72 +520,6 @@ pub(super) fn attach_udafs(
             .ok_or_else(|| ctx.internal(&format!("has no descriptor for function {}", py.function)))?;
         py.udf = Some(lower_udf(recorded, ctx.node, ctx.sources));
         py.arg_names = python_arg_names(&py.args, input, &mut computed, "$f");
-    }
-    Ok(())
-}
-
-/// Where Python aggregate functions may be called. General ones (`udaf(AggregateFunction)`) run in
-/// group aggregates only (sluice does not run them in windows yet). Pandas ones run where PyFlink 2.3
-/// allows them in streaming mode, and nowhere else: in Table API group windows (Tumble, Slide) and
-/// bounded over windows, without built-in aggregates beside them; PyFlink rejects them in plain group
-/// aggregates and windowing TVF aggregations ("Pandas UDAFs are not supported in streaming mode
-/// currently") and in unbounded over windows, and fails when they share a select with built-in
-/// aggregates. Each is a located error rather than output that may differ from Flink's.
-fn check_python_aggregates(rel: &RelOp, node: &RecordedNode) -> Result<(), CompileError> {
-    let table_api = node.op == "table.aggregate";
-    let mut ops = vec![rel];
-    if let RelOp::Query { nodes, .. } = rel {
-        ops.extend(nodes.iter().map(|n| &n.op));
-    }
-    let error = |category, message: String| Err(CompileError::new(category, message).at(node.site.clone()));
-    for op in ops {
-        let (aggs, place) = match op {
-            RelOp::Aggregate { aggs, .. } => (aggs, "group"),
-            RelOp::WindowAggregate { aggs, .. } => (aggs, "window"),
-            RelOp::SessionWindowAggregate { aggs, .. } => (aggs, "session"),
-            RelOp::OverAggregate { aggs, .. } => (aggs, "over"),
-            _ => continue,
-        };
-        let pandas = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| p.pandas).map(|p| p.function.clone()));
-        let general = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| !p.pandas).map(|p| p.function.clone()));
-        if let (Some(name), "window" | "session" | "over") = (&general, place) {
-            let place = if place == "over" { "an over window" } else { "a window aggregate" };
-            return error(
-                Category::Unsupported,
-                format!("the Python aggregate function `{name}` in {place} is not supported by sluice yet (only in group_by / GROUP BY aggregates)"),
-            );
-        }
-        let Some(name) = pandas else { continue };
-        if place == "group" {
-            return error(
-                Category::User,
-                format!("the pandas aggregate function `{name}` cannot be used in a group aggregate in streaming mode: PyFlink 2.3 rejects it (\"Pandas UDAFs are not supported in streaming mode currently\"); use it in a Tumble or Slide group window or a bounded over window"),
-            );
-        }
-        if place == "session" {
-            return error(
-                Category::User,
-                format!("the pandas aggregate function `{name}` cannot be used in a session window: PyFlink 2.3 rejects it; use a Tumble or Slide group window or a bounded over window"),
-            );
-        }
-        if place == "window" && !table_api {
-            return error(
-                Category::User,
-                format!("the pandas aggregate function `{name}` cannot be used in a windowing TVF aggregation (TUMBLE/HOP/CUMULATE) in streaming mode: PyFlink 2.3 rejects it (\"Pandas UDAFs are not supported in streaming mode currently\"); use a Table API group window (window(Tumble...).group_by(w, ...))"),
-            );
-        }
-        if let RelOp::OverAggregate { frame: super::over::Frame::RowsUnbounded | super::over::Frame::RangeUnbounded, .. } = op {
-            return error(
-                Category::User,
-                format!("the pandas aggregate function `{name}` cannot be used in an over window with an unbounded frame: PyFlink 2.3 rejects it (\"Python UDAF is not supported to be used in UNBOUNDED PRECEDING OVER windows\"); bound the frame (row_interval(n), lit(n).seconds, ROWS/RANGE BETWEEN ... PRECEDING)"),
-            );
-        }
-        if aggs.iter().any(|a| a.python.is_none()) {
-            return error(
-                Category::User,
-                format!("the pandas aggregate function `{name}` cannot share a select with built-in aggregates: PyFlink 2.3 cannot run them together (\"Python UDAF and Java/Scala UDAF cannot be used together\"); compute them in separate selects"),
-            );
-        }
     }
     Ok(())
 }
@@ -713,7 +651,9 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
     let (mut aggs, projection, fields) = if ctx.node.params.get("row_agg").is_some_and(|a| !a.is_null()) {
         super::row_aggregate::row_aggregate(ctx, input, &sigs, &keys)?
     } else {
-        grouped_select(ctx, input, &sigs, &keys)?
+        let (aggs, projection, mut fields) = grouped_select(ctx, input, &sigs, &keys)?;
+        aggregate_names(&mut fields, &projection, &keys, input);
+        (aggs, projection, fields)
     };
     attach_udafs(ctx, &mut aggs, &functions, input)?;
     Ok(RelOp::Aggregate {
@@ -722,6 +662,61 @@ fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Result<RelOp, Compi
         projection,
         schema: Schema { fields },
     })
+}
+
+/// The Table API's names for the unnamed items of a grouped select (Flink's AggregateOperationFactory):
+/// a bare aggregate call, and over a group window a bare `w.start` / `w.end`, is `EXPR$<n>`, `n`
+/// counting those items (named or not) and the aggregate calls inside other items, in select order;
+/// any other expression is `_c<position>`.
+fn aggregate_names(fields: &mut [Field], projection: &[Expr], keys: &[Expr], input: &Schema) {
+    let window_column = |key: &Expr| match key {
+        Expr::Column { index, .. } => input
+            .fields
+            .get(*index)
+            .filter(|f| f.name == "window_start" || f.name == "window_end")
+            .filter(|_| input.fields.iter().any(|f| f.name == "window_time"))
+            .map(|f| f.name.clone()),
+        _ => None,
+    };
+    let mut counter = 0;
+    for (position, (field, expr)) in fields.iter_mut().zip(projection).enumerate() {
+        let unnamed = field.name == format!("EXPR${position}");
+        let (counted, unnamed) = match expr {
+            Expr::Column { index, .. } if *index >= keys.len() => (true, unnamed),
+            Expr::Column { index, .. } => match keys.get(*index).and_then(window_column) {
+                Some(name) => (true, field.name == name),
+                None => (false, unnamed),
+            },
+            _ => (false, unnamed),
+        };
+        if counted {
+            if unnamed {
+                field.name = format!("EXPR${counter}");
+            }
+            counter += 1;
+        } else {
+            // The aggregate calls inside an expression take their numbers too.
+            counter += aggregate_refs(expr, keys.len());
+            if unnamed {
+                field.name = format!("_c{position}");
+            }
+        }
+    }
+}
+
+/// How many references to aggregate values (columns from `first` on) `expr` makes.
+fn aggregate_refs(expr: &Expr, first: usize) -> usize {
+    match expr {
+        Expr::Column { index, .. } => usize::from(*index >= first),
+        Expr::Literal { .. } => 0,
+        Expr::Binary { left, right, .. } => aggregate_refs(left, first) + aggregate_refs(right, first),
+        Expr::Not(e) | Expr::Negate(e) | Expr::IsNull { expr: e, .. } | Expr::Cast { expr: e, .. } => aggregate_refs(e, first),
+        Expr::Call { args, .. } => args.iter().map(|a| aggregate_refs(a, first)).sum(),
+        Expr::Case { branches, otherwise, .. } => {
+            branches.iter().map(|(w, v)| aggregate_refs(w, first) + aggregate_refs(v, first)).sum::<usize>()
+                + aggregate_refs(otherwise, first)
+        }
+    }
 }
 
 /// The `exprs` of a grouped select (`group_by(...).select(...)`, an over window's select): each
@@ -954,7 +949,7 @@ fn lower_over_window(
         .map(|(index, f)| Expr::Column { index, ty: f.ty })
         .collect();
     let (mut aggs, projection, fields) = grouped_select(ctx, input, &sigs, &keys)?;
-    // Python aggregate functions here are checked by `check_python_aggregates`.
+    // Python aggregate functions here are checked by `udaf_places::check_python_aggregates`.
     attach_udafs(ctx, &mut aggs, &functions, input)?;
     let mut over_fields = input.fields.clone();
     for (i, a) in aggs.iter().enumerate() {

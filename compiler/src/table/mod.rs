@@ -36,6 +36,7 @@ pub mod strings;
 pub mod temporal;
 pub mod window;
 pub mod types;
+mod udaf_places;
 
 use serde::Serialize;
 
@@ -172,12 +173,15 @@ pub enum RelOp {
     },
     /// `GROUP BY window_start, window_end, ...` over a windowing TVF: one insert-only row per key and
     /// window when the watermark passes the window's end; `keys[end_key]` is `window_end`.
+    /// `group_window` is set for what PyFlink runs as a group window aggregate (Table API
+    /// `window(...)`, SQL legacy `GROUP BY TUMBLE/HOP(...)`), `None` for a windowing TVF's.
     WindowAggregate {
         keys: Vec<Expr>,
         end_key: usize,
         aggs: Vec<AggCall>,
         projection: Vec<Expr>,
         schema: Schema,
+        group_window: Option<window::GroupWindow>,
     },
     /// The HOP (`cumulate == false`: windows of `size_ms` starting every `step_ms`) or CUMULATE
     /// (windows from each `size_ms` boundary growing by `step_ms`) table function: each row once per
@@ -214,6 +218,9 @@ pub enum RelOp {
         aggs: Vec<AggCall>,
         projection: Vec<Expr>,
         schema: Schema,
+        /// The Table API's `Session` group window (PyFlink's PythonGroupWindowAggregate when Python
+        /// aggregate functions run here), rather than the SQL SESSION table function's aggregate.
+        group_window: bool,
     },
     /// `from_elements(...)`: the rows the script gave (read when the binary runs).
     Values { schema: Schema },

@@ -2,7 +2,7 @@
 //! scalar functions becomes the runtime's `PandasCalc` (rows batched per call, as Flink's
 //! ArrowPythonCalc), and a window or over aggregate of pandas aggregate functions becomes
 //! `PandasWindowAggregate` / `PandasOverAggregate`. Where pandas aggregates may appear at all is
-//! checked when lowering (`lower::check_python_aggregates`).
+//! checked when lowering (`udaf_places::check_python_aggregates`).
 
 use proc_macro2::{Ident, Literal as Lit, TokenStream};
 use quote::quote;
@@ -20,7 +20,7 @@ pub fn is_pandas(aggs: &[AggCall]) -> bool {
 }
 
 /// The runtime column type (and so the Arrow type) of a SQL type; DECIMAL never reaches a Python
-/// function (rejected with the function's signature).
+/// function (rejected with the function's signature), nor ROW a pandas one (rejected with its call).
 fn column_type(ty: SqlType) -> TokenStream {
     match ty {
         SqlType::TinyInt => quote! { table::ColumnType::TinyInt },
@@ -30,7 +30,7 @@ fn column_type(ty: SqlType) -> TokenStream {
         SqlType::Float => quote! { table::ColumnType::Float },
         SqlType::Double => quote! { table::ColumnType::Double },
         SqlType::Boolean => quote! { table::ColumnType::Boolean },
-        SqlType::String => quote! { table::ColumnType::String },
+        SqlType::String | SqlType::Row(_) => quote! { table::ColumnType::String },
         SqlType::Date => quote! { table::ColumnType::Date },
         SqlType::Time => quote! { table::ColumnType::Time },
         SqlType::Timestamp(p) => {

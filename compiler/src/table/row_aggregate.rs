@@ -1,7 +1,7 @@
 //! The Table API's `aggregate(f)` / `group_by(...).aggregate(f)` then `select(...)`: `f` is a Python
 //! aggregate function (`udaf`) of a `DataTypes.ROW(...)` result type, run as a Python aggregate of the
-//! group aggregate; its ROW value is spread over columns named by the ROW's fields (or the call's
-//! aliases), and the select reads the group keys and those columns. `flat_aggregate(f)` is the same
+//! group aggregate; its ROW value is spread over columns named by the call's aliases (without them,
+//! `TMP_0$<field>` as PyFlink names them), and the select reads the group keys and those columns. `flat_aggregate(f)` is the same
 //! with a table aggregate function (`udtaf`): each row its `emit_value` yields is a row of the group.
 
 use std::collections::HashMap;
@@ -174,12 +174,11 @@ fn resolve(
         }
         // flat_aggregate's columns are named by the ROW's fields.
         None if flat => {}
+        // PyFlink 2.3 names them `TMP_0$<field>` (its aggregate() names the call's result `TMP_0`).
         None => {
-            // PyFlink names them `TMP_<n>$<field>`, after a counter of its own.
-            return Err(error(
-                call.span(),
-                format!("aggregate() of `{name}` without aliases for its columns is not supported by sluice yet (alias the call with one name per ROW field: .alias(...))"),
-            ));
+            for field in &mut fields {
+                field.name = format!("TMP_0${}", field.name);
+            }
         }
     }
     let agg = AggCall {

@@ -94,6 +94,8 @@ struct Builder<'a, 'c, 'b> {
     expanding: Vec<String>,
     /// SESSION TVF nodes and where they are written.
     session_spans: Vec<(usize, Span)>,
+    /// The legacy group window (`GROUP BY TUMBLE(...)` / `HOP(...)`) of the select being lowered.
+    group_window: Option<super::window::GroupWindow>,
 }
 
 /// What a statement is lowered for.
@@ -131,6 +133,7 @@ pub(super) fn lower_statement(
         current: None,
         expanding: Vec::new(),
         session_spans: Vec::new(),
+        group_window: None,
     };
     let last = builder.text(spec, kind)?;
     let schema = builder.schema(last);
@@ -806,12 +809,16 @@ impl Builder<'_, '_, '_> {
         if let Some((tvf, at)) = legacy_group_window(&group_exprs)? {
             // `GROUP BY TUMBLE(ts, INTERVAL ...)` (Flink's legacy group window) is the windowing TVF
             // grouped by its window, with TUMBLE_START(...) & co. reading the window columns.
+            // The WHERE filters the rows before they are windowed (a session window is computed by the
+            // aggregate right over it).
+            let input_node = self.where_filter(select, input_node, &input)?;
             let op = super::window::tvf_calc(&tvf, &input, group_exprs[at].span())?;
             let windowed = self.push(op, vec![input_node]);
             let schema = self.schema(windowed);
             let mut keys = group_exprs.clone();
             keys.splice(at..=at, [ident("window_start"), ident("window_end")]);
             let mut rewritten = select.clone();
+            rewritten.selection = None;
             for (position, item) in rewritten.projection.iter_mut().enumerate() {
                 // An unnamed TUMBLE_START(...) keeps Flink's name for it (EXPR$<position>).
                 if let sql::SelectItem::UnnamedExpr(e @ sql::Expr::Function(_)) = item {
@@ -830,7 +837,10 @@ impl Builder<'_, '_, '_> {
             if let Some(having) = &mut rewritten.having {
                 rewrite_window_functions(having)?;
             }
-            let node = self.grouped(&rewritten, windowed, &schema, &keys)?;
+            self.group_window = Some(super::window::GroupWindow::of(self.nodes.get(windowed).map(|n| &n.op)));
+            let node = self.grouped(&rewritten, windowed, &schema, &keys);
+            self.group_window = None;
+            let node = node?;
             return Ok(if distinct { self.distinct(node) } else { node });
         }
         let node = if grouped {
@@ -934,7 +944,7 @@ impl Builder<'_, '_, '_> {
         if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| !p.pandas)) {
             return Err(unsupported(select.span(), &format!("the Python aggregate function `{}` in an OVER window", py.function)));
         }
-        // Pandas aggregate functions here are checked by `lower::check_python_aggregates`.
+        // Pandas aggregate functions here are checked by `udaf_places::check_python_aggregates`.
         super::lower::attach_udafs(self.ctx, &mut aggs, self.functions, input).map_err(Fail::Done)?;
         let mut over_fields = input.fields.clone();
         for (i, a) in aggs.iter().enumerate() {
@@ -978,10 +988,12 @@ impl Builder<'_, '_, '_> {
     /// A GROUP BY's aggregate as the window aggregate of the windowing TVF it reads, if any.
     fn window_aggregate(&self, op: RelOp, input_node: usize, window_end: Option<usize>, select: &sql::Select) -> Result<RelOp, Fail> {
         let Some(session @ RelOp::SessionWindow { .. }) = self.nodes.get(input_node).map(|n| &n.op) else {
-            return Ok(super::window::windowed(op, window_end));
+            return Ok(super::window::windowed(op, window_end, self.group_window));
         };
         let width = self.nodes[input_node].inputs.first().map_or(0, |&i| self.schema(i).fields.len());
-        super::window::session_windowed(op, session, width, false).map_err(|what| unsupported(select.span(), &what))
+        // A legacy GROUP BY SESSION(...) is a group window: partitioned by the other keys.
+        super::window::session_windowed(op, session, width, self.group_window.is_some())
+            .map_err(|what| unsupported(select.span(), &what))
     }
 
     /// SESSION windows are computed by the aggregate over them: a SESSION TVF read by anything else
@@ -1059,7 +1071,7 @@ fn ident(name: &str) -> sql::Expr {
 }
 
 /// A legacy group window among the GROUP BY expressions (`TUMBLE(ts, INTERVAL ...)`,
-/// `HOP(ts, slide, size)`) as the windowing TVF it equals, and its position.
+/// `HOP(ts, slide, size)`, `SESSION(ts, gap)`) as the windowing TVF it equals, and its position.
 fn legacy_group_window(group_exprs: &[sql::Expr]) -> Result<Option<(super::window::Tvf, usize)>, Fail> {
     use super::window::{interval_millis, Tvf, TvfKind};
     for (at, expr) in group_exprs.iter().enumerate() {
@@ -1091,7 +1103,7 @@ fn legacy_group_window(group_exprs: &[sql::Expr]) -> Result<Option<(super::windo
                 }
                 (time, size_ms, TvfKind::Hop { step_ms })
             }
-            ("SESSION", _) => return Err(unsupported(expr.span(), "the legacy GROUP BY SESSION(...) window (use the SESSION table function)")),
+            ("SESSION", [time, gap]) => (time, interval(gap)?, TvfKind::Session { partition: None }),
             _ => return Err(err(expr.span(), format!("{name}(time attribute, INTERVAL ...) expected"))),
         };
         let time_column = match time {
@@ -1112,10 +1124,10 @@ fn rewrite_window_functions<V: sql::VisitMut>(node: &mut V) -> Result<(), Fail> 
         if let sql::Expr::Function(f) = expr {
             let name = f.name.to_string().to_ascii_uppercase();
             let column = match name.split_once('_') {
-                Some(("TUMBLE" | "HOP", "START")) => Some("window_start"),
-                Some(("TUMBLE" | "HOP", "END")) => Some("window_end"),
-                Some(("TUMBLE" | "HOP", "ROWTIME")) => Some("window_time"),
-                Some(("TUMBLE" | "HOP", "PROCTIME")) => {
+                Some(("TUMBLE" | "HOP" | "SESSION", "START")) => Some("window_start"),
+                Some(("TUMBLE" | "HOP" | "SESSION", "END")) => Some("window_end"),
+                Some(("TUMBLE" | "HOP" | "SESSION", "ROWTIME")) => Some("window_time"),
+                Some(("TUMBLE" | "HOP" | "SESSION", "PROCTIME")) => {
                     failure = Some(unsupported(f.name.span(), &format!("{name} (processing-time windows)")));
                     None
                 }

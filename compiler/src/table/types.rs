@@ -36,6 +36,16 @@ pub enum SqlType {
     /// TIMESTAMP_LTZ(p), Kafka's `timestamp` metadata: only as a DDL column type; its values are
     /// `Value::Instant`.
     TimestampLtz(u8),
+    /// `ROW<...>` (a Python function's `DataTypes.ROW` result): values are `Value::Row`s; the fields
+    /// are interned ([`SqlType::row`]) so that the type stays `Copy`.
+    Row(u32),
+}
+
+/// The fields of each `SqlType::Row(i)`: `ROWS[i]`.
+static ROWS: std::sync::Mutex<Vec<Vec<Field>>> = std::sync::Mutex::new(Vec::new());
+
+fn rows() -> std::sync::MutexGuard<'static, Vec<Vec<Field>>> {
+    ROWS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Flink's largest DECIMAL precision.
@@ -55,9 +65,33 @@ pub fn adjusted_decimal(precision: u32, scale: u32) -> SqlType {
 }
 
 impl SqlType {
+    /// The ROW type of these fields.
+    pub fn row(fields: Vec<Field>) -> SqlType {
+        let mut rows = rows();
+        let index = match rows.iter().position(|r| *r == fields) {
+            Some(i) => i,
+            None => {
+                rows.push(fields);
+                rows.len() - 1
+            }
+        };
+        SqlType::Row(index as u32)
+    }
+
+    /// A ROW type's fields.
+    pub fn row_fields(self) -> Option<Vec<Field>> {
+        match self {
+            SqlType::Row(i) => rows().get(i as usize).cloned(),
+            _ => None,
+        }
+    }
+
     /// The type named by Flink's SQL spelling (`VARCHAR(20)`, `BIGINT NOT NULL`), or `None` when
     /// sluice does not support it yet.
     pub fn parse(text: &str) -> Option<SqlType> {
+        if let Some(fields) = SqlType::parse_row(text) {
+            return Some(SqlType::row(fields));
+        }
         let upper = text.trim().to_ascii_uppercase();
         let upper = upper
             .trim_end_matches(" NOT NULL")
@@ -140,14 +174,22 @@ impl SqlType {
     pub fn parse_row(text: &str) -> Option<Vec<Field>> {
         let text = text.trim();
         let text = text.strip_suffix(" NOT NULL").unwrap_or(text);
-        let inner = text.strip_prefix("ROW<")?.strip_suffix('>')?;
+        let upper = text.get(..4)?.to_ascii_uppercase();
+        let inner = (upper == "ROW<").then(|| text[4..].strip_suffix('>')).flatten()?;
         let mut fields = Vec::new();
         let mut rest = inner.trim();
         while !rest.is_empty() {
-            let after = rest.strip_prefix('`')?;
-            let end = after.find('`')?;
-            let name = after[..end].to_string();
-            let after = &after[end + 1..];
+            // A field name in backquotes (as PyFlink spells a DataTypes.ROW) or bare (as DDL may).
+            let (name, after) = match rest.strip_prefix('`') {
+                Some(quoted) => {
+                    let end = quoted.find('`')?;
+                    (quoted[..end].to_string(), &quoted[end + 1..])
+                }
+                None => {
+                    let end = rest.find(char::is_whitespace)?;
+                    (rest[..end].to_string(), &rest[end..])
+                }
+            };
             // The type runs to the next comma outside parentheses.
             let mut depth = 0i32;
             let mut cut = after.len();
@@ -268,6 +310,10 @@ impl SqlType {
 
     /// Whether a value of `self` may be written where `target` is expected (INSERT's implicit cast).
     pub fn assignable_to(self, target: SqlType) -> bool {
+        if let (Some(from), Some(to)) = (self.row_fields(), target.row_fields()) {
+            // ROWs by their fields' types, whatever the names.
+            return from.len() == to.len() && from.iter().zip(&to).all(|(f, t)| f.ty == t.ty);
+        }
         self == target
             || (self.is_numeric() && target.is_numeric())
             || matches!((self, target), (SqlType::Timestamp(_), SqlType::Timestamp(_)))
@@ -296,6 +342,12 @@ impl SqlType {
                 value: Box::new(SqlType::Bytes.type_info()),
             },
             SqlType::TimestampLtz(_) => TypeInfo::Instant,
+            SqlType::Row(_) => {
+                let fields = self.row_fields().unwrap_or_default();
+                // Without names: PyFlink passes a ROW argument to a Python function as a Row without
+                // field names.
+                TypeInfo::Row { fields: fields.iter().map(|f| f.ty.type_info()).collect(), names: None }
+            }
         }
     }
 }
@@ -318,6 +370,11 @@ impl fmt::Display for SqlType {
             SqlType::Bytes => "BYTES",
             SqlType::StringBytesMap => "MAP<STRING, BYTES>",
             SqlType::TimestampLtz(p) => return write!(f, "TIMESTAMP_LTZ({p})"),
+            SqlType::Row(_) => {
+                let fields = self.row_fields().unwrap_or_default();
+                let fields: Vec<String> = fields.iter().map(|x| format!("`{}` {}", x.name, x.ty)).collect();
+                return write!(f, "ROW<{}>", fields.join(", "));
+            }
         })
     }
 }

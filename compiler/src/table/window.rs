@@ -525,9 +525,41 @@ pub fn calc_window_end(op: &RelOp) -> Option<usize> {
     })
 }
 
+/// A window aggregate that PyFlink runs as a group window aggregate (PythonGroupWindowAggregate /
+/// ArrowPythonGroupWindowAggregate when Python aggregate functions are among its aggregates): a Table
+/// API `window(Tumble | Slide ...)` or a legacy SQL `GROUP BY TUMBLE(...)` / `HOP(...)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum GroupWindow {
+    Tumble,
+    /// Sliding: PyFlink accumulates each pane (`pane_ms`, the gcd of size and slide, of the time
+    /// column `time`) apart and merges the window's panes into a fresh accumulator when it fires.
+    Slide { time: usize, pane_ms: i64 },
+}
+
+impl GroupWindow {
+    /// The group window whose rows `input` (the aggregate's input operator) produces: a HOP expansion
+    /// slides, a TUMBLE Calc tumbles.
+    pub fn of(input: Option<&RelOp>) -> GroupWindow {
+        match input {
+            Some(RelOp::WindowExpand { cumulate: false, time, size_ms, step_ms, .. }) => {
+                let gcd = |mut a: i64, mut b: i64| {
+                    while b != 0 {
+                        (a, b) = (b, a % b);
+                    }
+                    a
+                };
+                GroupWindow::Slide { time: *time, pane_ms: gcd(*size_ms, *step_ms).max(1) }
+            }
+            _ => GroupWindow::Tumble,
+        }
+    }
+}
+
 /// A group aggregate whose keys include the window_end column `end_column` as the window
-/// aggregate; other operators unchanged.
-pub fn windowed(op: RelOp, end_column: Option<usize>) -> RelOp {
+/// aggregate; other operators unchanged. Over a windowing TVF (`group_window` `None`) with a general
+/// Python aggregate function it stays a group aggregate: PyFlink 2.3 runs it as a PythonGroupAggregate
+/// over the TVF's rows (an updating changelog, no late rows dropped).
+pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<GroupWindow>) -> RelOp {
     let RelOp::Aggregate {
         keys,
         aggs,
@@ -541,15 +573,17 @@ pub fn windowed(op: RelOp, end_column: Option<usize>) -> RelOp {
         keys.iter()
             .position(|k| matches!(k, Expr::Column { index, .. } if *index == c))
     });
+    let general_python = aggs.iter().any(|a| a.python.as_ref().is_some_and(|p| !p.pandas));
     match end_key {
-        Some(end_key) => RelOp::WindowAggregate {
+        Some(end_key) if group_window.is_some() || !general_python => RelOp::WindowAggregate {
             keys,
             end_key,
             aggs,
             projection,
             schema,
+            group_window,
         },
-        None => RelOp::Aggregate {
+        Some(_) | None => RelOp::Aggregate {
             keys,
             aggs,
             projection,
@@ -606,6 +640,7 @@ pub fn session_windowed(op: RelOp, session: &RelOp, input_width: usize, partitio
         aggs,
         projection,
         schema,
+        group_window: partition_by_keys,
     })
 }
 

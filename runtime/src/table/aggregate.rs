@@ -12,7 +12,8 @@
 //!
 //! With a Python aggregate function among the aggregates the operator works as PyFlink's Python group
 //! aggregate does: rows are buffered per key for a bundle (until 100000 rows, a second of wall clock,
-//! a watermark, a checkpoint or the end of input), then each key (in order of first arrival in the
+//! a checkpoint or the end of input; a watermark does not cut it, PyFlink holds watermarks back until
+//! the bundle in progress finishes), then each key (in order of first arrival in the
 //! bundle) takes all its rows and emits at most one change: `+I` for a new group, `-U`/`+U` when its
 //! result changed, `-D` when it emptied. Python is entered once per bundle.
 
@@ -241,6 +242,44 @@ impl AggSpec {
         }
     }
 
+    /// A Python function's value of a fresh accumulator into which `accs` were merged in order
+    /// (`create_accumulator`, `merge` each, `get_value`), as PyFlink's sliding group window computes
+    /// a window's result from its panes'.
+    pub(super) fn merged<'a>(&self, accs: impl Iterator<Item = &'a Acc>) -> Result<Value> {
+        let Some(call) = &self.python else {
+            return Ok(Value::Null);
+        };
+        let fresh = call.create()?;
+        for py_acc in accs.filter_map(|a| a.py.as_ref()) {
+            call.merge(&fresh, py_acc)?;
+        }
+        call.value(&fresh)
+    }
+
+    /// A Python aggregate function's `merge(acc, [other])` (nothing for built-in aggregates).
+    pub(super) fn merge(&self, acc: &mut Acc, other: &Acc) -> Result<()> {
+        let (Some(call), Some(other)) = (&self.python, &other.py) else {
+            return Ok(());
+        };
+        let target = match acc.py.take() {
+            Some(a) => a,
+            None => call.create()?,
+        };
+        let result = call.merge(&target, other);
+        acc.py = Some(target);
+        result
+    }
+
+    /// A Python aggregate function's `open(function_context)`.
+    pub(super) fn open(&self) -> Result<()> {
+        self.python.as_ref().map_or(Ok(()), PyAggCall::open)
+    }
+
+    /// A Python aggregate function's `close()`.
+    pub(super) fn close(&self) -> Result<()> {
+        self.python.as_ref().map_or(Ok(()), PyAggCall::close)
+    }
+
     pub(super) fn value(&self, acc: &Acc) -> Value {
         match self.kind {
             AggKind::Count => Value::Int(acc.count),
@@ -268,8 +307,8 @@ struct Group {
 }
 
 /// PyFlink's bundle size (`python.fn-execution.bundle.size`) and time (`python.fn-execution.bundle.time`).
-const BUNDLE_SIZE: usize = 100_000;
-const BUNDLE_MILLIS: i64 = 1_000;
+pub(super) const BUNDLE_SIZE: usize = 100_000;
+pub(super) const BUNDLE_MILLIS: i64 = 1_000;
 
 /// Rows buffered for a bundle, by key in order of first arrival.
 #[derive(Default)]
@@ -646,8 +685,13 @@ impl Operator for GroupAggregate {
         Ok(())
     }
 
-    fn on_watermark(&mut self, _watermark: i64, out: &mut Batch) -> Result<()> {
-        self.finish_bundle(out)
+    /// Only the final watermark finishes the bundle: PyFlink's Python operators hold the others back
+    /// until the bundle in progress finishes by its size or time.
+    fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+        if watermark == i64::MAX {
+            self.finish_bundle(out)?;
+        }
+        Ok(())
     }
 
     fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {

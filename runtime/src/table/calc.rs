@@ -101,6 +101,15 @@ impl PyScalarCall {
             }
         }
         .map_err(|e| self.function.error(py, e))?;
+        // PyFlink reads a ROW result through `Row.get_fields_by_names`: anything but a Row (a tuple, a
+        // list) fails there.
+        if matches!(self.result_type, TypeInfo::Row { .. }) && !result.hasattr("get_fields_by_names").unwrap_or(false) {
+            let type_name = result.get_type().name().map_or_else(|_| "value".to_string(), |n| n.to_string());
+            return Err(JobError::User(format!(
+                "{} returned a {type_name} for its ROW result_type: PyFlink 2.3 fails on it ('{type_name}' object has no attribute 'get_fields_by_names'); return a pyflink.common.Row",
+                self.function.label(),
+            )));
+        }
         if self.result_type == TypeInfo::String {
             if let Ok(text) = result.downcast::<PyString>() {
                 return self.strings.from_py(text).map(Value::Str).map_err(|e| self.function.error(py, e));

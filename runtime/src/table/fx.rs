@@ -35,6 +35,36 @@ pub fn get_str(row: &[Value], i: usize) -> Option<Arc<str>> {
     }
 }
 
+/// A ROW column (a Python function's ROW result).
+pub fn get_row(row: &[Value], i: usize) -> Option<Value> {
+    match row.get(i) {
+        Some(v @ Value::Row(_)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// A ROW as Flink's boxed print shows it: `(f0, f1, ...)`, NULL fields as `NULL`, booleans as
+/// `TRUE` / `FALSE`.
+pub fn row_to_str(v: &Value) -> Arc<str> {
+    let Value::Row(row) = v else {
+        return Arc::from("");
+    };
+    let mut out = String::from("(");
+    for (i, field) in row.fields.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match field {
+            Value::Null => out.push_str("NULL"),
+            Value::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+            Value::Row(_) => out.push_str(&row_to_str(field)),
+            other => crate::format::write_java(&mut out, other, &sluice_types::TypeInfo::Double),
+        }
+    }
+    out.push(')');
+    Arc::from(out)
+}
+
 pub fn from_i64(v: Option<i64>) -> Value {
     v.map_or(Value::Null, Value::Int)
 }

@@ -104,6 +104,18 @@ impl PyAggCall {
         })
     }
 
+    /// `merge(acc, [other])`: folds `other` into `acc` (PyFlink's sliding group windows build each
+    /// window's accumulator by merging its panes' into a fresh one).
+    pub fn merge(&self, acc: &PyAccumulator, other: &PyAccumulator) -> Result<()> {
+        Python::attach(|py| {
+            let others = pyo3::types::PyList::new(py, [other.0.clone_ref(py)]).map_err(|e| self.function.error(py, e))?;
+            self.method(py, "merge")?
+                .call1((acc.0.clone_ref(py), others))
+                .map_err(|e| self.function.error(py, e))?;
+            Ok(())
+        })
+    }
+
     /// `get_value(acc)`, converted to the result type.
     pub fn value(&self, acc: &PyAccumulator) -> Result<Value> {
         Python::attach(|py| {

@@ -7,11 +7,17 @@
 //! a row whose (merged) window the watermark has already passed is late and dropped. One event-time
 //! timer per window at `end - 1` (moved when windows merge) emits the window's `+I` row. A window keeps
 //! its rows until it fires and folds them into the aggregates then, in arrival order, so merging needs
-//! no accumulator merge.
+//! no accumulator merge. Python aggregate functions (`udaf(AggregateFunction)`, PyFlink's
+//! PythonGroupWindowAggregate of a `Session` group window) are folded the same way: one accumulator per
+//! session, `accumulate` per row, `get_value` when it fires; when a row bridged sessions that held rows,
+//! each of those sessions' rows go into an accumulator of their own, `merge`d into the first's, as
+//! PyFlink merges the sessions' accumulators (so a function without `merge` fails there as on PyFlink). With them, watermarks wait for the
+//! bundle in progress, as [`super::window::HeldWatermark`] explains.
 
 use std::collections::HashMap;
 
 use super::aggregate::{Acc, AggSpec};
+use super::window::HeldWatermark;
 use super::ScalarFn;
 use crate::error::Result;
 use crate::operator::{Operator, StateDeclaration};
@@ -25,6 +31,9 @@ struct Session {
     start: i64,
     end: i64,
     rows: Vec<Vec<Value>>,
+    /// Where the rows of each session a bridging row merged into this one begin (`[0]` for one never
+    /// merged so): PyFlink keeps an accumulator per such session and `merge`s them.
+    segments: Vec<usize>,
 }
 
 /// The session window aggregate. `keys` (the partition) are evaluated on input rows; the GROUP BY keys
@@ -44,6 +53,11 @@ pub struct SessionWindowAggregate {
     /// `(end - 1, (key, end))` per open session.
     timers: TimerHeap<(Vec<Value>, i64)>,
     watermark: i64,
+    /// With Python aggregate functions: watermarks wait for the bundle in progress.
+    held: Option<HeldWatermark>,
+    /// Python functions' accumulators of bridged sessions are merged (a group window's), or each
+    /// session's rows are folded into one (the SQL SESSION table function's aggregate).
+    merge_bridged: bool,
 }
 
 impl SessionWindowAggregate {
@@ -65,7 +79,35 @@ impl SessionWindowAggregate {
             sessions: HashMap::new(),
             timers: TimerHeap::default(),
             watermark: i64::MIN,
+            held: None,
+            merge_bridged: true,
         }
+        .python_bundle(super::aggregate::BUNDLE_SIZE as u64, super::aggregate::BUNDLE_MILLIS as u64)
+    }
+
+    /// PyFlink's bundle size and time, when Python aggregate functions run here.
+    pub fn python_bundle(mut self, size: u64, millis: u64) -> Self {
+        let python = self.aggs.iter().any(AggSpec::is_python);
+        self.held = python.then(|| HeldWatermark::new(size as usize, millis as i64));
+        self
+    }
+
+    /// The aggregate over the SQL SESSION table function: PyFlink runs its Python aggregate functions
+    /// as a Python group aggregate over the rows the (Java) table function emits per session, so
+    /// watermarks are not held back and no accumulators are merged.
+    pub fn tvf(mut self) -> Self {
+        self.held = None;
+        self.merge_bridged = false;
+        self
+    }
+
+    /// Fires the sessions the watermark passed.
+    fn advance(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+        self.watermark = self.watermark.max(watermark);
+        while let Some((_, (key, end))) = self.timers.poll_due(watermark) {
+            self.fire(key, end, out)?;
+        }
+        Ok(())
     }
 
     /// Adds one row at event time `ts` to `key`'s sessions (or drops it as late).
@@ -88,16 +130,21 @@ impl SessionWindowAggregate {
             return;
         }
         let mut rows = Vec::new();
+        let mut segments = Vec::new();
         let mut merged = merged;
         merged.sort_by_key(|s| s.start);
         // Rows keep their arrival order within each merged session; sessions are concatenated by start.
         for s in merged {
             self.timers.remove(s.end - 1, &(key.clone(), s.end));
+            segments.extend(s.segments.iter().map(|at| at + rows.len()));
             rows.extend(s.rows);
+        }
+        if segments.is_empty() {
+            segments.push(0);
         }
         rows.push(row);
         let mut sessions = kept;
-        sessions.push(Session { start, end, rows });
+        sessions.push(Session { start, end, rows, segments });
         *open = sessions;
         self.timers.add(end - 1, (key, end));
     }
@@ -114,11 +161,28 @@ impl SessionWindowAggregate {
             self.sessions.remove(&key);
         }
         let window = [Value::Timestamp(session.start), Value::Timestamp(session.end), Value::Timestamp(session.end - 1)];
-        let mut accs = vec![Acc::default(); self.aggs.len()];
-        for mut row in session.rows {
+        let mut rows = session.rows;
+        for row in &mut rows {
             row.extend(window.iter().cloned());
-            for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
-                spec.update(acc, &row, false)?;
+        }
+        let mut accs = vec![Acc::default(); self.aggs.len()];
+        for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
+            if !spec.is_python() || !self.merge_bridged {
+                rows.iter().try_for_each(|row| spec.update(acc, row, false))?;
+                continue;
+            }
+            // A Python function's accumulator per merged session, merged into the first's.
+            let mut bounds = session.segments.clone();
+            bounds.push(rows.len());
+            for (i, range) in bounds.windows(2).enumerate() {
+                let segment = rows.get(range[0]..range[1]).unwrap_or_default();
+                if i == 0 {
+                    segment.iter().try_for_each(|row| spec.update(acc, row, false))?;
+                } else {
+                    let mut other = Acc::default();
+                    segment.iter().try_for_each(|row| spec.update(&mut other, row, false))?;
+                    spec.merge(acc, &other)?;
+                }
             }
         }
         let mut input = key;
@@ -128,7 +192,7 @@ impl SessionWindowAggregate {
             input.insert(position.min(input.len()), value);
         }
         for (spec, acc) in self.aggs.iter().zip(&accs) {
-            input.push(spec.value(acc));
+            input.push(spec.current(acc)?);
         }
         let fields = self.projection.iter().map(|f| f(&input)).collect();
         out.push(Record::new(Value::Row(Box::new(Row { kind: RowKind::Insert, fields }))));
@@ -141,32 +205,52 @@ impl Operator for SessionWindowAggregate {
         "SessionWindowAggregate"
     }
 
+    fn on_start(&mut self) -> Result<()> {
+        self.aggs.iter().try_for_each(AggSpec::open)
+    }
+
+    fn on_close(&mut self, _out: &mut Batch) -> Result<()> {
+        self.aggs.iter().try_for_each(AggSpec::close)
+    }
+
     fn declared_state(&self) -> Vec<StateDeclaration> {
         vec![StateDeclaration::Internal("open sessions and their rows")]
     }
 
-    fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
+    fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         for record in input {
             let row = match record.value {
                 Value::Row(row) => row.fields,
                 other => vec![other],
             };
-            let Some(Value::Timestamp(ts)) = row.get(self.time).cloned() else {
-                // Flink drops rows whose time attribute is NULL.
-                continue;
-            };
-            let key: Vec<Value> = self.keys.iter().map(|f| f(&row)).collect();
-            self.add(key, ts, row);
+            // Flink drops rows whose time attribute is NULL.
+            if let Some(Value::Timestamp(ts)) = row.get(self.time).cloned() {
+                let key: Vec<Value> = self.keys.iter().map(|f| f(&row)).collect();
+                self.add(key, ts, row);
+            }
+            if let Some(watermark) = self.held.as_mut().and_then(HeldWatermark::row) {
+                self.advance(watermark, out)?;
+            }
         }
         Ok(())
     }
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
-        self.watermark = self.watermark.max(watermark);
-        while let Some((_, (key, end))) = self.timers.poll_due(watermark) {
-            self.fire(key, end, out)?;
+        let passes = match self.held.as_mut() {
+            Some(held) => held.watermark(watermark),
+            None => Some(watermark),
+        };
+        match passes {
+            Some(watermark) => self.advance(watermark, out),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
+        match self.held.as_mut().and_then(|h| h.tick(now)) {
+            Some(watermark) => self.advance(watermark, out),
+            None => Ok(()),
+        }
     }
 }
 

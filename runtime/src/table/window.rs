@@ -9,8 +9,16 @@
 //! window) silently, drops rows of windows the watermark has passed, registers one event-time timer at
 //! `window_end - 1` per (key, window) when the watermark advances (in the order the pairs were first
 //! seen), and emits each window's `+I` row when its timer fires, in Flink's timer-heap order.
+//!
+//! With Python aggregate functions (`udaf(AggregateFunction)`) the window aggregate is PyFlink's
+//! PythonGroupWindowAggregate of a Table API `Tumble` / `Slide` window or a legacy SQL `GROUP BY
+//! TUMBLE(...)` / `HOP(...)`: each (key, window) keeps the function's accumulator, `accumulate` takes
+//! the window's rows, and `get_value` gives the window's result when it fires. A sliding window's
+//! result comes, as PyFlink builds it, from a fresh accumulator into which the accumulators of its
+//! panes (slices of the gcd of size and slide) were `merge`d in time order (so a function without
+//! `merge` fails there as it does on PyFlink).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::aggregate::{Acc, AggSpec};
 use super::ScalarFn;
@@ -159,6 +167,69 @@ impl WindowTimers {
     }
 }
 
+/// The watermark as a PyFlink Python operator sees it: while a bundle is in progress (from its first
+/// row until `python.fn-execution.bundle.size` rows or `.bundle.time` of wall clock), a watermark is
+/// held back and passes when the bundle finishes; so a bundle's rows are on time against the watermark
+/// of the bundle before. The final watermark passes at once.
+pub(super) struct HeldWatermark {
+    size: usize,
+    millis: i64,
+    rows: usize,
+    started: i64,
+    pending: Option<i64>,
+}
+
+impl HeldWatermark {
+    pub(super) fn new(size: usize, millis: i64) -> Self {
+        HeldWatermark { size: size.max(1), millis, rows: 0, started: 0, pending: None }
+    }
+
+    /// A row joined the bundle: the held watermark when that filled it.
+    pub(super) fn row(&mut self) -> Option<i64> {
+        if self.rows == 0 {
+            self.started = now_millis();
+        }
+        self.rows += 1;
+        if self.rows >= self.size {
+            return self.finish();
+        }
+        None
+    }
+
+    fn finish(&mut self) -> Option<i64> {
+        self.rows = 0;
+        self.pending.take()
+    }
+
+    /// A watermark arrived: it passes now when no bundle is in progress (or it is the final one).
+    pub(super) fn watermark(&mut self, watermark: i64) -> Option<i64> {
+        if self.rows == 0 || watermark == i64::MAX {
+            self.rows = 0;
+            self.pending = None;
+            return Some(watermark);
+        }
+        self.pending = Some(watermark);
+        None
+    }
+
+    /// The wall clock reached `now`: the held watermark when the bundle's time is up.
+    pub(super) fn tick(&mut self, now: i64) -> Option<i64> {
+        if self.rows > 0 && now - self.started >= self.millis {
+            return self.finish();
+        }
+        None
+    }
+}
+
+/// A sliding group window's panes (PyFlink's PanedWindowProcessFunction): Python aggregate functions
+/// accumulate each pane of `size_ms` of the time column apart, and a window's result comes from a fresh
+/// accumulator with its panes' merged in, in time order.
+struct Panes {
+    time: usize,
+    size_ms: i64,
+    accs: HashMap<Vec<Value>, BTreeMap<i64, Vec<Acc>>>,
+}
+
 /// GROUP BY window_start, window_end, ... over a windowing TVF: one insert-only row per (key, window)
 /// when the watermark passes the window's end. The projection runs over `[keys..., aggregates...]`.
 pub struct WindowAggregate {
@@ -167,6 +238,10 @@ pub struct WindowAggregate {
     projection: Vec<ScalarFn>,
     groups: HashMap<Vec<Value>, Vec<Acc>>,
     timers: WindowTimers,
+    /// A sliding group window's Python accumulators, per (key, window) and pane.
+    panes: Option<Panes>,
+    /// With Python aggregate functions: watermarks wait for the bundle in progress.
+    held: Option<HeldWatermark>,
 }
 
 impl WindowAggregate {
@@ -182,52 +257,66 @@ impl WindowAggregate {
             projection,
             groups: HashMap::new(),
             timers: WindowTimers::new(end_key),
+            panes: None,
+            held: None,
         }
-    }
-}
-
-impl Operator for WindowAggregate {
-    fn name(&self) -> &str {
-        "WindowAggregate"
+        .python_bundle(super::aggregate::BUNDLE_SIZE as u64, super::aggregate::BUNDLE_MILLIS as u64)
     }
 
-    fn declared_state(&self) -> Vec<StateDeclaration> {
-        vec![StateDeclaration::Internal("window accumulators")]
+    /// PyFlink's bundle size and time (`python.fn-execution.bundle.size` / `.time`), when Python
+    /// aggregate functions run here.
+    pub fn python_bundle(mut self, size: u64, millis: u64) -> Self {
+        let python = self.aggs.iter().any(AggSpec::is_python);
+        self.held = python.then(|| HeldWatermark::new(size as usize, millis as i64));
+        self
     }
 
-    fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
-        for record in &input {
-            let row = fields(&record.value);
-            let key: Vec<Value> = self.keys.iter().map(|f| f(row)).collect();
-            if !self.timers.on_time(&key) {
-                continue;
+    /// One input row into its (key, window)'s accumulators, unless the window has fired.
+    fn accumulate(&mut self, row: &[Value]) -> Result<()> {
+        let key: Vec<Value> = self.keys.iter().map(|f| f(row)).collect();
+        if !self.timers.on_time(&key) {
+            return Ok(());
+        }
+        if !self.groups.contains_key(&key) {
+            self.groups.insert(key.clone(), vec![Acc::default(); self.aggs.len()]);
+            self.timers.first_seen(key.clone());
+        }
+        let mut pane_accs = match self.panes.as_mut() {
+            Some(panes) => {
+                let pane = match row.get(panes.time) {
+                    Some(Value::Timestamp(ts)) => ts - ts.rem_euclid(panes.size_ms),
+                    _ => 0,
+                };
+                let n = self.aggs.len();
+                Some(panes.accs.entry(key.clone()).or_default().entry(pane).or_insert_with(|| vec![Acc::default(); n]))
             }
-            if !self.groups.contains_key(&key) {
-                self.groups
-                    .insert(key.clone(), vec![Acc::default(); self.aggs.len()]);
-                self.timers.first_seen(key.clone());
-            }
-            if let Some(accs) = self.groups.get_mut(&key) {
-                for (spec, acc) in self.aggs.iter().zip(accs.iter_mut()) {
-                    spec.update(acc, row, false)?;
+            None => None,
+        };
+        if let Some(accs) = self.groups.get_mut(&key) {
+            for (i, (spec, acc)) in self.aggs.iter().zip(accs.iter_mut()).enumerate() {
+                match pane_accs.as_mut().and_then(|p| p.get_mut(i)).filter(|_| spec.is_python()) {
+                    Some(pane_acc) => spec.update(pane_acc, row, false)?,
+                    None => spec.update(acc, row, false)?,
                 }
             }
         }
         Ok(())
     }
 
-    fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+    /// Fires the windows the watermark passed.
+    fn advance(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
         for key in self.timers.advance(watermark) {
             let Some(accs) = self.groups.remove(&key) else {
                 continue;
             };
+            let panes = self.panes.as_mut().and_then(|p| p.accs.remove(&key));
             let mut input = key;
-            input.extend(
-                self.aggs
-                    .iter()
-                    .zip(&accs)
-                    .map(|(spec, acc)| spec.value(acc)),
-            );
+            for (i, (spec, acc)) in self.aggs.iter().zip(&accs).enumerate() {
+                input.push(match &panes {
+                    Some(panes) if spec.is_python() => spec.merged(panes.values().filter_map(|p| p.get(i)))?,
+                    _ => spec.current(acc)?,
+                });
+            }
             let fields = self.projection.iter().map(|f| f(&input)).collect();
             out.push(Record::new(Value::Row(Box::new(Row {
                 kind: RowKind::Insert,
@@ -235,6 +324,64 @@ impl Operator for WindowAggregate {
             }))));
         }
         Ok(())
+    }
+
+    /// A sliding group window (Table API `Slide`, SQL `GROUP BY HOP(...)`) whose rows' time is column
+    /// `time`: Python aggregate functions accumulate panes of `pane_ms` and merge them when it fires.
+    pub fn panes(mut self, time: usize, pane_ms: i64) -> Self {
+        self.panes = Some(Panes { time, size_ms: pane_ms.max(1), accs: HashMap::new() });
+        self
+    }
+}
+
+impl Operator for WindowAggregate {
+    fn name(&self) -> &str {
+        if self.aggs.iter().any(AggSpec::is_python) {
+            "PythonGroupWindowAggregate"
+        } else {
+            "WindowAggregate"
+        }
+    }
+
+    fn on_start(&mut self) -> Result<()> {
+        self.aggs.iter().try_for_each(AggSpec::open)
+    }
+
+    fn on_close(&mut self, _out: &mut Batch) -> Result<()> {
+        self.aggs.iter().try_for_each(AggSpec::close)
+    }
+
+    fn declared_state(&self) -> Vec<StateDeclaration> {
+        vec![StateDeclaration::Internal("window accumulators")]
+    }
+
+    fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
+        for record in &input {
+            self.accumulate(fields(&record.value))?;
+            // A bundle this row filled finishes after it.
+            if let Some(watermark) = self.held.as_mut().and_then(HeldWatermark::row) {
+                self.advance(watermark, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+        let passes = match self.held.as_mut() {
+            Some(held) => held.watermark(watermark),
+            None => Some(watermark),
+        };
+        match passes {
+            Some(watermark) => self.advance(watermark, out),
+            None => Ok(()),
+        }
+    }
+
+    fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
+        match self.held.as_mut().and_then(|h| h.tick(now)) {
+            Some(watermark) => self.advance(watermark, out),
+            None => Ok(()),
+        }
     }
 }
 
@@ -274,6 +421,20 @@ mod tests {
         let mut kafka = RowtimeWatermarks::new(0, 1000, false);
         kafka.process(batch(&[(5000, "a")]), &mut Batch::new()).unwrap();
         assert!(kafka.take_watermarks_within_batch().is_empty(), "a Kafka table's source only emits periodically");
+    }
+
+    #[test]
+    fn watermarks_wait_for_the_python_bundle_in_progress() {
+        let mut held = HeldWatermark::new(3, i64::MAX);
+        assert_eq!(held.watermark(5), Some(5), "no bundle in progress: it passes");
+        assert_eq!(held.row(), None);
+        assert_eq!(held.watermark(7), None);
+        assert_eq!(held.watermark(9), None);
+        assert_eq!(held.row(), None);
+        assert_eq!(held.row(), Some(9), "the third row fills the bundle: the latest held watermark passes");
+        assert_eq!(held.row(), None);
+        assert_eq!(held.tick(0), None, "the bundle's time is not up");
+        assert_eq!(held.watermark(i64::MAX), Some(i64::MAX), "the final watermark passes at once");
     }
 
     #[test]

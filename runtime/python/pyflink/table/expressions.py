@@ -114,6 +114,13 @@ class Expression(object):
     floor = property(lambda self: self._derive(f"FLOOR({self._sql})"))
     ceil = property(lambda self: self._derive(f"CEIL({self._sql})"))
 
+    def get(self, key):
+        """A field of a ROW value, by name or by position from 0."""
+        if isinstance(key, bool) or not isinstance(key, (str, int)):
+            raise TypeError(f"get() takes a field name or index, not {key!r}")
+        key_sql = str(key) if isinstance(key, int) else "'" + key.replace("'", "''") + "'"
+        return self._derive(f"__sluice_get({self._sql}, {key_sql})")
+
     def trim(self, character=None):
         if character is None:
             return self._derive(f"TRIM({self._sql})")

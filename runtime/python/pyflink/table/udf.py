@@ -155,11 +155,13 @@ class ImperativeAggregateFunction(UserDefinedFunction):
     def accumulate(self, accumulator, *args):
         raise NotImplementedError
 
+    # As PyFlink's: a job whose aggregate needs them without defining them fails when they are called
+    # (retract on an updating input, merge in sliding and session group windows).
     def retract(self, accumulator, *args):
-        pass
+        raise RuntimeError("Method retract is not implemented")
 
     def merge(self, accumulator, accumulators):
-        pass
+        raise RuntimeError("Method merge is not implemented")
 
     def get_result_type(self):
         raise NotImplementedError
