@@ -115,6 +115,13 @@ pub(crate) fn produce_to(topic: &str, partition: i32, values: &[String]) {
 /// Every message of `topic` (partitions `0..partitions`) on `broker`, read from the beginning to the
 /// partitions' ends as they are now.
 pub(crate) fn consume_all(broker: &str, topic: &str, partitions: i32) -> Vec<Consumed> {
+    let as_text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned());
+    read_to_end(broker, topic, partitions).iter().map(|m| (as_text(m.key()), as_text(m.payload()))).collect()
+}
+
+/// Every message of partitions `0..partitions` of `topic`, each partition read from its beginning to
+/// its end (failing after 30 s).
+pub(crate) fn read_to_end(broker: &str, topic: &str, partitions: i32) -> Vec<rdkafka::message::OwnedMessage> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", broker)
         .set("group.id", "sluice-test-reader")
@@ -133,10 +140,7 @@ pub(crate) fn consume_all(broker: &str, topic: &str, partitions: i32) -> Vec<Con
     while ended.len() < usize::try_from(partitions).unwrap_or(0) {
         assert!(Instant::now() < deadline, "{topic} not read to its end within 30 s");
         match consumer.poll(Duration::from_millis(200)) {
-            Some(Ok(m)) => {
-                let as_text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned());
-                out.push((as_text(m.key()), as_text(m.payload())));
-            }
+            Some(Ok(m)) => out.push(m.detach()),
             Some(Err(rdkafka::error::KafkaError::PartitionEOF(p))) => {
                 ended.insert(p);
             }

@@ -2,15 +2,13 @@
 //! sink's `METADATA FROM 'timestamp'` column is each message's timestamp, its `headers` column the
 //! message's headers; VIRTUAL metadata columns are left out of INSERT INTO.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::{Offset, TopicPartitionList};
 
-use crate::connectors_kafka::{ensure_kafka, new_topic, produce_at, BROKER};
+use crate::connectors_kafka::{ensure_kafka, new_topic, produce_at, read_to_end, BROKER};
 use crate::connectors_kafka_keys::{run, write_job};
 
 /// A message's headers as the test writes and reads them.
@@ -19,29 +17,10 @@ use sluice_e2e::scratch_dir;
 
 /// Every message of partition 0 of `topic` as (timestamp, value).
 fn timestamps(topic: &str) -> Vec<(Option<i64>, String)> {
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", BROKER)
-        .set("group.id", "sluice-test-reader")
-        .set("enable.auto.commit", "false")
-        .set("enable.partition.eof", "true")
-        .create()
-        .expect("consumer");
-    let mut tpl = TopicPartitionList::new();
-    tpl.add_partition_offset(topic, 0, Offset::Beginning).expect("tpl");
-    consumer.assign(&tpl).expect("assign");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut out = Vec::new();
-    loop {
-        assert!(Instant::now() < deadline, "{topic} not read to its end within 30 s");
-        match consumer.poll(Duration::from_millis(200)) {
-            Some(Ok(m)) => out.push((
-                m.timestamp().to_millis(),
-                String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned(),
-            )),
-            Some(Err(rdkafka::error::KafkaError::PartitionEOF(_))) => return out,
-            _ => {}
-        }
-    }
+    read_to_end(BROKER, topic, 1)
+        .iter()
+        .map(|m| (m.timestamp().to_millis(), String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned()))
+        .collect()
 }
 
 /// Messages stamped 2023-11-14T22:13:20 + i s are copied with their timestamp moved on by an hour
@@ -118,31 +97,16 @@ fn produce_with_headers(topic: &str, headers: &[HeaderList]) {
 
 /// Every message of partition 0 of `topic` as (value, headers).
 fn with_headers(topic: &str) -> Vec<(String, HeaderList)> {
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", BROKER)
-        .set("group.id", "sluice-test-reader")
-        .set("enable.partition.eof", "true")
-        .create()
-        .expect("consumer");
-    let mut tpl = TopicPartitionList::new();
-    tpl.add_partition_offset(topic, 0, Offset::Beginning).expect("tpl");
-    consumer.assign(&tpl).expect("assign");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut out = Vec::new();
-    loop {
-        assert!(Instant::now() < deadline, "{topic} not read to its end within 30 s");
-        match consumer.poll(Duration::from_millis(200)) {
-            Some(Ok(m)) => {
-                let headers = m
-                    .headers()
-                    .map(|h| h.iter().map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec))).collect())
-                    .unwrap_or_default();
-                out.push((String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned(), headers));
-            }
-            Some(Err(rdkafka::error::KafkaError::PartitionEOF(_))) => return out,
-            _ => {}
-        }
-    }
+    read_to_end(BROKER, topic, 1)
+        .iter()
+        .map(|m| {
+            let headers = m
+                .headers()
+                .map(|h| h.iter().map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec))).collect())
+                .unwrap_or_default();
+            (String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned(), headers)
+        })
+        .collect()
 }
 
 fn header(key: &str, value: Option<&[u8]>) -> (String, Option<Vec<u8>>) {

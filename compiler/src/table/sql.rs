@@ -565,9 +565,6 @@ impl Builder<'_, '_, '_> {
                 if c < width { self.is_rowtime(left, c) } else { self.is_rowtime(right, c - width) }
             })
         });
-        if interval.is_some() && (self.updates(left) || self.updates(right)) {
-            return Err(unsupported(span, "an interval join over an updating table"));
-        }
         let node = self.push(
             RelOp::Join {
                 kind,

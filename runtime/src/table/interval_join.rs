@@ -14,11 +14,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::calc::row_parts;
+use super::join::JoinedRows;
 use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
-use crate::record::{Batch, Record};
-use crate::value::{Row, RowKind, Value};
+use crate::record::Batch;
+use crate::value::{RowKind, Value};
 
 /// A cached row and whether it has joined (only tracked for an outer side).
 struct Cached {
@@ -44,12 +46,10 @@ struct KeyState {
 pub struct IntervalJoin {
     left_keys: Vec<ScalarFn>,
     right_keys: Vec<ScalarFn>,
-    /// The whole non-equi condition (time bounds included), over `[left fields..., right fields...]`.
-    condition: Option<PredicateFn>,
+    /// The output rows and the whole non-equi condition (time bounds included).
+    rows: JoinedRows,
     left_outer: bool,
     right_outer: bool,
-    left_width: usize,
-    right_width: usize,
     left_time: usize,
     right_time: usize,
     left_relative: i64,
@@ -80,11 +80,9 @@ impl IntervalJoin {
         IntervalJoin {
             left_keys,
             right_keys,
-            condition,
+            rows: JoinedRows { left_width, right_width, condition },
             left_outer,
             right_outer,
-            left_width,
-            right_width,
             left_time: 0,
             right_time: 0,
             left_relative: 0,
@@ -123,31 +121,6 @@ impl IntervalJoin {
 
     fn min_cleanup_interval(&self) -> i64 {
         (self.left_relative.saturating_add(self.right_relative) / 2).max(0)
-    }
-
-    fn joined(&self, left: &[Value], right: &[Value]) -> Record {
-        let mut fields = Vec::with_capacity(self.left_width + self.right_width);
-        fields.extend_from_slice(left);
-        fields.extend_from_slice(right);
-        Record::new(Value::Row(Box::new(Row { kind: RowKind::Insert, fields })))
-    }
-
-    fn padded(&self, row: &[Value], row_is_left: bool) -> Record {
-        if row_is_left {
-            self.joined(row, &vec![Value::Null; self.right_width])
-        } else {
-            self.joined(&vec![Value::Null; self.left_width], row)
-        }
-    }
-
-    fn matches(condition: &Option<PredicateFn>, left: &[Value], right: &[Value]) -> bool {
-        let Some(condition) = condition else {
-            return true;
-        };
-        let mut row = Vec::with_capacity(left.len() + right.len());
-        row.extend_from_slice(left);
-        row.extend_from_slice(right);
-        condition(&row) == Some(true)
     }
 
     fn key_id(&mut self, key: Vec<Value>) -> u64 {
@@ -218,7 +191,7 @@ impl IntervalJoin {
                 for rows in other.range_mut(other_lower..=other_upper).map(|(_, rows)| rows) {
                     for row in rows.iter_mut() {
                         let (l, r) = if is_left { (&fields, &row.fields) } else { (&row.fields, &fields) };
-                        if Self::matches(&self.condition, l, r) {
+                        if self.rows.matches(l, r) {
                             results.push((l.clone(), r.clone()));
                             emitted = true;
                             row.emitted = true;
@@ -230,11 +203,11 @@ impl IntervalJoin {
             let kept = other.split_off(&expiration.saturating_add(1));
             let expired = std::mem::replace(other, kept);
             for (l, r) in results {
-                out.push(self.joined(&l, &r));
+                out.push(self.rows.joined(RowKind::Insert, &l, &r));
             }
             if other_outer {
                 for row in expired.into_values().flatten().filter(|row| !row.emitted) {
-                    out.push(self.padded(&row.fields, !is_left));
+                    out.push(self.rows.padded(RowKind::Insert, &row.fields, !is_left));
                 }
             }
         }
@@ -250,7 +223,7 @@ impl IntervalJoin {
             }
         } else {
             if !emitted && this_outer {
-                out.push(self.padded(&fields, is_left));
+                out.push(self.rows.padded(RowKind::Insert, &fields, is_left));
             }
             self.forget_if_empty(id);
         }
@@ -286,7 +259,7 @@ impl IntervalJoin {
             }
         }
         for fields in pads {
-            out.push(self.padded(&fields, remove_left));
+            out.push(self.rows.padded(RowKind::Insert, &fields, remove_left));
         }
         self.forget_if_empty(id);
     }
@@ -338,10 +311,7 @@ impl Operator for IntervalJoin {
 
     fn process_input(&mut self, input: usize, batch: Batch, out: &mut Batch) -> Result<()> {
         for record in batch {
-            let fields = match record.value {
-                Value::Row(row) => row.fields,
-                other => vec![other],
-            };
+            let (_, fields, _) = row_parts(record);
             self.process_row(fields, input == 0, out)?;
         }
         Ok(())
@@ -363,6 +333,8 @@ impl Operator for IntervalJoin {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Record;
+    use crate::value::Row;
 
     fn column(i: usize) -> ScalarFn {
         Box::new(move |r: &[Value]| r[i].clone())

@@ -32,16 +32,51 @@ struct Stored {
 /// The rows of one side, by join key, in arrival order.
 type SideState = HashMap<Vec<Value>, Vec<Stored>>;
 
+/// The rows a join of two sides emits (`left_width` + `right_width` columns) and its remaining
+/// (non-equi) condition over them; shared by the regular and the interval join.
+pub(super) struct JoinedRows {
+    pub(super) left_width: usize,
+    pub(super) right_width: usize,
+    pub(super) condition: Option<PredicateFn>,
+}
+
+impl JoinedRows {
+    pub(super) fn joined(&self, kind: RowKind, left: &[Value], right: &[Value]) -> Record {
+        let mut fields = Vec::with_capacity(self.left_width + self.right_width);
+        fields.extend_from_slice(left);
+        fields.extend_from_slice(right);
+        Record::new(Value::Row(Box::new(Row { kind, fields })))
+    }
+
+    /// `row` of one side with the other side's columns NULL.
+    pub(super) fn padded(&self, kind: RowKind, row: &[Value], row_is_left: bool) -> Record {
+        if row_is_left {
+            self.joined(kind, row, &vec![Value::Null; self.right_width])
+        } else {
+            self.joined(kind, &vec![Value::Null; self.left_width], row)
+        }
+    }
+
+    /// Whether the condition holds for `left` joined with `right` (no condition: always).
+    pub(super) fn matches(&self, left: &[Value], right: &[Value]) -> bool {
+        let Some(condition) = &self.condition else {
+            return true;
+        };
+        let mut row = Vec::with_capacity(self.left_width + self.right_width);
+        row.extend_from_slice(left);
+        row.extend_from_slice(right);
+        condition(&row) == Some(true)
+    }
+}
+
 /// A streaming equi-join; input 0 is the left side, input 1 the right side.
 pub struct StreamingJoin {
     left_keys: Vec<ScalarFn>,
     right_keys: Vec<ScalarFn>,
     /// The non-equi part of the condition, over `[left fields..., right fields...]`.
-    condition: Option<PredicateFn>,
+    rows: JoinedRows,
     left_outer: bool,
     right_outer: bool,
-    left_width: usize,
-    right_width: usize,
     left: SideState,
     right: SideState,
 }
@@ -60,54 +95,29 @@ impl StreamingJoin {
         StreamingJoin {
             left_keys,
             right_keys,
-            condition,
+            rows: JoinedRows { left_width, right_width, condition },
             left_outer,
             right_outer,
-            left_width,
-            right_width,
             left: HashMap::new(),
             right: HashMap::new(),
-        }
-    }
-
-    fn joined(&self, kind: RowKind, left: &[Value], right: &[Value]) -> Record {
-        let mut fields = Vec::with_capacity(self.left_width + self.right_width);
-        fields.extend_from_slice(left);
-        fields.extend_from_slice(right);
-        Record::new(Value::Row(Box::new(Row { kind, fields })))
-    }
-
-    /// `row` of one side with the other side's columns NULL.
-    fn padded(&self, kind: RowKind, row: &[Value], row_is_left: bool) -> Record {
-        if row_is_left {
-            self.joined(kind, row, &vec![Value::Null; self.right_width])
-        } else {
-            self.joined(kind, &vec![Value::Null; self.left_width], row)
         }
     }
 
     /// `(left, right)` in output order.
     fn emit(&self, kind: RowKind, input: &[Value], other: &[Value], input_is_left: bool, out: &mut Batch) {
         out.push(if input_is_left {
-            self.joined(kind, input, other)
+            self.rows.joined(kind, input, other)
         } else {
-            self.joined(kind, other, input)
+            self.rows.joined(kind, other, input)
         });
     }
 
     fn matches(&self, input: &[Value], other: &[Value], input_is_left: bool) -> bool {
-        let Some(condition) = &self.condition else {
-            return true;
-        };
-        let mut row = Vec::with_capacity(self.left_width + self.right_width);
         if input_is_left {
-            row.extend_from_slice(input);
-            row.extend_from_slice(other);
+            self.rows.matches(input, other)
         } else {
-            row.extend_from_slice(other);
-            row.extend_from_slice(input);
+            self.rows.matches(other, input)
         }
-        condition(&row) == Some(true)
     }
 
     fn process_row(&mut self, kind: RowKind, fields: Vec<Value>, input_is_left: bool, out: &mut Batch) {
@@ -147,14 +157,14 @@ impl StreamingJoin {
             if !associated.is_empty() && other_is_outer {
                 for (&(_, before), other) in associated.iter().zip(&other_rows) {
                     if before == 0 {
-                        out.push(self.padded(RowKind::Delete, other, !input_is_left));
+                        out.push(self.rows.padded(RowKind::Delete, other, !input_is_left));
                     }
                 }
                 self.add_associations(&key, &associated, !input_is_left, 1);
             }
             if input_is_outer {
                 if associated.is_empty() {
-                    out.push(self.padded(RowKind::Insert, &fields, input_is_left));
+                    out.push(self.rows.padded(RowKind::Insert, &fields, input_is_left));
                 }
                 for other in &other_rows {
                     self.emit(RowKind::Insert, &fields, other, input_is_left, out);
@@ -170,7 +180,7 @@ impl StreamingJoin {
             self.retract(&key, &fields, input_is_left);
             if associated.is_empty() {
                 if input_is_outer {
-                    out.push(self.padded(RowKind::Delete, &fields, input_is_left));
+                    out.push(self.rows.padded(RowKind::Delete, &fields, input_is_left));
                 }
                 return;
             }
@@ -181,7 +191,7 @@ impl StreamingJoin {
             if other_is_outer {
                 for (&(_, before), other) in associated.iter().zip(&other_rows) {
                     if before == 1 {
-                        out.push(self.padded(RowKind::Insert, other, !input_is_left));
+                        out.push(self.rows.padded(RowKind::Insert, other, !input_is_left));
                     }
                 }
                 self.add_associations(&key, &associated, !input_is_left, -1);

@@ -54,7 +54,7 @@ pub struct SessionWindowAggregate {
     timers: TimerHeap<(Vec<Value>, i64)>,
     watermark: i64,
     /// With Python aggregate functions: watermarks wait for the bundle in progress.
-    held: Option<HeldWatermark>,
+    held: HeldWatermark,
     /// Python functions' accumulators of bridged sessions are merged (a group window's), or each
     /// session's rows are folded into one (the SQL SESSION table function's aggregate).
     merge_bridged: bool,
@@ -79,7 +79,7 @@ impl SessionWindowAggregate {
             sessions: HashMap::new(),
             timers: TimerHeap::default(),
             watermark: i64::MIN,
-            held: None,
+            held: HeldWatermark::passing(),
             merge_bridged: true,
         }
         .python_bundle(super::aggregate::BUNDLE_SIZE as u64, super::aggregate::BUNDLE_MILLIS as u64)
@@ -88,7 +88,9 @@ impl SessionWindowAggregate {
     /// PyFlink's bundle size and time, when Python aggregate functions run here.
     pub fn python_bundle(mut self, size: u64, millis: u64) -> Self {
         let python = self.aggs.iter().any(AggSpec::is_python);
-        self.held = python.then(|| HeldWatermark::new(size as usize, millis as i64));
+        if python {
+            self.held = HeldWatermark::new(size as usize, millis as i64);
+        }
         self
     }
 
@@ -96,7 +98,7 @@ impl SessionWindowAggregate {
     /// as a Python group aggregate over the rows the (Java) table function emits per session, so
     /// watermarks are not held back and no accumulators are merged.
     pub fn tvf(mut self) -> Self {
-        self.held = None;
+        self.held = HeldWatermark::passing();
         self.merge_bridged = false;
         self
     }
@@ -228,7 +230,7 @@ impl Operator for SessionWindowAggregate {
                 let key: Vec<Value> = self.keys.iter().map(|f| f(&row)).collect();
                 self.add(key, ts, row);
             }
-            if let Some(watermark) = self.held.as_mut().and_then(HeldWatermark::row) {
+            if let Some(watermark) = self.held.row() {
                 self.advance(watermark, out)?;
             }
         }
@@ -236,18 +238,14 @@ impl Operator for SessionWindowAggregate {
     }
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
-        let passes = match self.held.as_mut() {
-            Some(held) => held.watermark(watermark),
-            None => Some(watermark),
-        };
-        match passes {
+        match self.held.watermark(watermark) {
             Some(watermark) => self.advance(watermark, out),
             None => Ok(()),
         }
     }
 
     fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
-        match self.held.as_mut().and_then(|h| h.tick(now)) {
+        match self.held.tick(now) {
             Some(watermark) => self.advance(watermark, out),
             None => Ok(()),
         }

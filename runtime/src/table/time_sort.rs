@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::calc::row_parts;
 use super::top_n::{key_values, sort_order, SortKey};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
@@ -51,10 +52,7 @@ impl Operator for TimeSort {
 
     fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
         for record in input {
-            let fields = match record.value {
-                Value::Row(row) => row.fields,
-                other => vec![other],
-            };
+            let (_, fields, _) = row_parts(record);
             let time = match fields.get(self.time) {
                 Some(Value::Timestamp(ms)) => *ms,
                 _ => return Err(JobError::User(format!("ORDER BY's time attribute is NULL or not a TIMESTAMP (row {fields:?})"))),
@@ -83,7 +81,8 @@ impl Operator for TimeSort {
 
     fn on_close(&mut self, _out: &mut Batch) -> Result<()> {
         if self.dropped > 0 {
-            eprintln!("TemporalSort: {} late rows dropped (their time was not after the last time emitted)", self.dropped);
+            let message = format!("{} late rows dropped (their time was not after the last time emitted)", self.dropped);
+            crate::connectors::log(self.name(), &message);
         }
         Ok(())
     }

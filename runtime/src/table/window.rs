@@ -170,8 +170,11 @@ impl WindowTimers {
 /// The watermark as a PyFlink Python operator sees it: while a bundle is in progress (from its first
 /// row until `python.fn-execution.bundle.size` rows or `.bundle.time` of wall clock), a watermark is
 /// held back and passes when the bundle finishes; so a bundle's rows are on time against the watermark
-/// of the bundle before. The final watermark passes at once.
+/// of the bundle before. The final watermark passes at once. Without Python functions
+/// ([`HeldWatermark::passing`]) every watermark passes at once.
 pub(super) struct HeldWatermark {
+    /// Whether watermarks are held at all.
+    holds: bool,
     size: usize,
     millis: i64,
     rows: usize,
@@ -181,11 +184,19 @@ pub(super) struct HeldWatermark {
 
 impl HeldWatermark {
     pub(super) fn new(size: usize, millis: i64) -> Self {
-        HeldWatermark { size: size.max(1), millis, rows: 0, started: 0, pending: None }
+        HeldWatermark { holds: true, size: size.max(1), millis, rows: 0, started: 0, pending: None }
+    }
+
+    /// Holds nothing: for operators without Python functions.
+    pub(super) fn passing() -> Self {
+        HeldWatermark { holds: false, ..HeldWatermark::new(1, 0) }
     }
 
     /// A row joined the bundle: the held watermark when that filled it.
     pub(super) fn row(&mut self) -> Option<i64> {
+        if !self.holds {
+            return None;
+        }
         if self.rows == 0 {
             self.started = now_millis();
         }
@@ -241,7 +252,7 @@ pub struct WindowAggregate {
     /// A sliding group window's Python accumulators, per (key, window) and pane.
     panes: Option<Panes>,
     /// With Python aggregate functions: watermarks wait for the bundle in progress.
-    held: Option<HeldWatermark>,
+    held: HeldWatermark,
 }
 
 impl WindowAggregate {
@@ -258,7 +269,7 @@ impl WindowAggregate {
             groups: HashMap::new(),
             timers: WindowTimers::new(end_key),
             panes: None,
-            held: None,
+            held: HeldWatermark::passing(),
         }
         .python_bundle(super::aggregate::BUNDLE_SIZE as u64, super::aggregate::BUNDLE_MILLIS as u64)
     }
@@ -267,7 +278,9 @@ impl WindowAggregate {
     /// aggregate functions run here.
     pub fn python_bundle(mut self, size: u64, millis: u64) -> Self {
         let python = self.aggs.iter().any(AggSpec::is_python);
-        self.held = python.then(|| HeldWatermark::new(size as usize, millis as i64));
+        if python {
+            self.held = HeldWatermark::new(size as usize, millis as i64);
+        }
         self
     }
 
@@ -359,7 +372,7 @@ impl Operator for WindowAggregate {
         for record in &input {
             self.accumulate(fields(&record.value))?;
             // A bundle this row filled finishes after it.
-            if let Some(watermark) = self.held.as_mut().and_then(HeldWatermark::row) {
+            if let Some(watermark) = self.held.row() {
                 self.advance(watermark, out)?;
             }
         }
@@ -367,18 +380,14 @@ impl Operator for WindowAggregate {
     }
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
-        let passes = match self.held.as_mut() {
-            Some(held) => held.watermark(watermark),
-            None => Some(watermark),
-        };
-        match passes {
+        match self.held.watermark(watermark) {
             Some(watermark) => self.advance(watermark, out),
             None => Ok(()),
         }
     }
 
     fn on_processing_time(&mut self, now: i64, out: &mut Batch) -> Result<()> {
-        match self.held.as_mut().and_then(|h| h.tick(now)) {
+        match self.held.tick(now) {
             Some(watermark) => self.advance(watermark, out),
             None => Ok(()),
         }
