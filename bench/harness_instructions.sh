@@ -28,13 +28,18 @@ per_call() { # CASE -> instructions per add() call
 
 rows=$(per_call rows)
 tuples=$(per_call tuples)
+distinct_values=$(per_call distinct_values_made)
 floor=$(per_call floor)
 floor_range=$(per_call floor_range)
 printf '%-16s %12s %10s %14s\n' case instr/call 'x floor' 'x floor_range'
-for case in floor floor_range values table_select datastream_map; do
+for case in floor floor_range values values_distinct table_select table_select_distinct datastream_map; do
   n=$(per_call "$case")
   # The row cases make their input batch inside the counted loop; that is not the harness's work.
-  case $case in table_select) n=$(( n - rows )) ;; datastream_map) n=$(( n - tuples )) ;; esac
+  case $case in
+    table_select*) n=$(( n - rows )) ;;
+    values_distinct) n=$(( n - distinct_values )) ;;
+    datastream_map) n=$(( n - tuples )) ;;
+  esac
   printf '%-16s %12d %10.2f %14.2f\n' "$case" "$n" "$(echo "$n / $floor" | bc -l)" "$(echo "$n / $floor_range" | bc -l)"
 done
-echo "(making one input row / tuple, subtracted from those cases: $rows / $tuples instructions)"
+echo "(making one input row / tuple / distinct value pair, subtracted from those cases: $rows / $tuples / $distinct_values instructions)"

@@ -24,9 +24,10 @@ fn bench(c: &mut Criterion) {
     let names: std::collections::HashMap<_, _> = cases::CASES.iter().copied().collect();
     group.bench_function(names["floor"], |b| b.iter(|| harness.floor()));
     group.bench_function(names["floor_range"], |b| b.iter(|| harness.floor_range()));
-    group.bench_function(names["values"], |b| b.iter(|| harness.values()));
+    group.bench_function(names["values"], |b| b.iter(|| harness.run("values")));
+    group.bench_function(names["values_distinct"], |b| b.iter(|| harness.run("values_distinct")));
     group.bench_function(names["table_select"], |b| {
-        b.iter_batched(cases::rows, |batch| harness.table_select(batch), BatchSize::SmallInput)
+        b.iter_batched(|| cases::rows(0), |batch| harness.table_select(batch), BatchSize::SmallInput)
     });
     group.bench_function(names["datastream_map"], |b| {
         b.iter_batched(cases::tuples, |batch| harness.datastream_map(batch), BatchSize::SmallInput)

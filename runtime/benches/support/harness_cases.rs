@@ -12,6 +12,7 @@ use sluice_runtime::operators::PyMap;
 use sluice_runtime::python::batch::map_calls;
 use sluice_runtime::python::convert::{from_py, to_py_list};
 use sluice_runtime::python::install_modules;
+use sluice_runtime::python::repeats::PyInts;
 use sluice_runtime::python::udf::PyFunction;
 use sluice_runtime::record::{Batch, Record};
 use sluice_runtime::table::{row_pool, PyScalarCall, ScalarFn, TableCalc};
@@ -27,7 +28,15 @@ pub const CASES: &[(&str, &str)] = &[
     ("values", "harness: Rust values -> add(i, j) -> Rust values"),
     ("table_select", "harness: Table select(add(a, b)), rows in and out"),
     ("datastream_map", "harness: DataStream map(add_tuple) over tuples"),
+    ("values_distinct", "harness: as values, no value ever repeating"),
+    ("table_select_distinct", "harness: as table_select, no value ever repeating"),
 ];
+
+/// Batch `n`'s (i, 2i) pairs: from 0 each batch (values repeat from batch to batch, as a column of
+/// counts or sizes does), or from where the last batch ended (distinct: ids, timestamps).
+fn pairs(first: i64) -> impl Iterator<Item = (i64, i64)> {
+    (first..first + BATCH as i64).map(|i| (i, i * 2))
+}
 
 pub fn tuples() -> Batch {
     (0..BATCH as i64)
@@ -37,11 +46,11 @@ pub fn tuples() -> Batch {
 
 /// Table rows as a source makes them: from the row pool, to which the sink gives them back (so,
 /// as in a pipeline, a row's allocation already has room for the Python function's result column).
-pub fn rows() -> Batch {
-    (0..BATCH as i64)
-        .map(|i| {
+pub fn rows(first: i64) -> Batch {
+    pairs(first)
+        .map(|(i, j)| {
             let mut row = row_pool::take();
-            row.fields.extend([Value::Int(i), Value::Int(i * 2)]);
+            row.fields.extend([Value::Int(i), Value::Int(j)]);
             Record { value: Value::Row(row), key: None, timestamp: None }
         })
         .collect()
@@ -59,6 +68,10 @@ pub struct Harness {
     xs: Py<PyList>,
     ys: Py<PyList>,
     values: Vec<[Value; 2]>,
+    /// Where the next distinct batch starts.
+    next_distinct: i64,
+    /// Repeated integers as the same objects, per argument column, as the operators keep them.
+    ints: [PyInts; 2],
     calc: TableCalc,
     map: PyMap,
 }
@@ -92,7 +105,9 @@ impl Harness {
                 floor_range: get("floor_range"),
                 xs: PyList::new(py, (0..BATCH as i64).collect::<Vec<_>>()).expect("list").unbind(),
                 ys: PyList::new(py, (0..BATCH as i64).map(|i| i * 2).collect::<Vec<_>>()).expect("list").unbind(),
-                values: (0..BATCH as i64).map(|i| [Value::Int(i), Value::Int(i * 2)]).collect(),
+                values: Self::values_from(0),
+                next_distinct: 0,
+                ints: Default::default(),
                 add,
                 calc,
                 map,
@@ -112,12 +127,22 @@ impl Harness {
         })
     }
 
-    /// What TableCalc does for its Python function, without the rows: columns of Rust values to
-    /// Python lists, `builtins.map` drives the calls, results back to Rust values.
-    pub fn values(&self) -> Vec<Value> {
+    fn values_from(first: i64) -> Vec<[Value; 2]> {
+        pairs(first).map(|(i, j)| [Value::Int(i), Value::Int(j)]).collect()
+    }
+
+    /// The first value of the next batch whose values never occurred before.
+    fn distinct_start(&mut self) -> i64 {
+        self.next_distinct += BATCH as i64;
+        self.next_distinct
+    }
+
+    /// What DataStream operators do for their Python function, without the records: columns of Rust
+    /// values to Python lists, `builtins.map` drives the calls, results back to Rust values.
+    pub fn values(&mut self, values: &[[Value; 2]]) -> Vec<Value> {
         Python::attach(|py| {
             let columns = (0..2)
-                .map(|c| to_py_list(py, self.values.iter().map(|v| &v[c]), &TypeInfo::Long))
+                .map(|c| to_py_list(py, values.iter().map(|v| &v[c]), &TypeInfo::Long, &mut self.ints[c]))
                 .collect::<PyResult<Vec<_>>>()
                 .expect("lists");
             let mut out = Vec::with_capacity(BATCH);
@@ -148,10 +173,23 @@ impl Harness {
         match case {
             "floor" => self.floor(),
             "floor_range" => self.floor_range(),
-            "values" => drop(self.values()),
-            "table_select" => drop(self.table_select(rows())),
+            "values" => {
+                let values = std::mem::take(&mut self.values);
+                drop(self.values(&values));
+                self.values = values;
+            }
+            "table_select" => drop(self.table_select(rows(0))),
+            "values_distinct" => {
+                let values = Self::values_from(self.distinct_start());
+                drop(self.values(&values));
+            }
+            "table_select_distinct" => {
+                let first = self.distinct_start();
+                self.table_select(rows(first));
+            }
+            "distinct_values_made" => drop(Self::values_from(self.distinct_start())),
             "datastream_map" => drop(self.datastream_map(tuples())),
-            "rows" => row_pool::recycle(rows()),
+            "rows" => row_pool::recycle(rows(0)),
             "tuples" => drop(tuples()),
             _ => return false,
         }

@@ -24,12 +24,15 @@ pub use reduce::PyReduce;
 pub use timestamps::{TimestampsAndWatermarks, WatermarkKind};
 pub use window::{TriggerKind, WindowAssigner, WindowConfig, WindowFunctionKind, WindowOperator};
 
+use std::cell::RefCell;
+
 use pyo3::prelude::*;
 use sluice_types::TypeInfo;
 
 use crate::error::{JobError, Result};
 use crate::python::batch::call_columns;
 use crate::python::convert::{from_py, to_py, to_py_list};
+use crate::python::repeats::PyInts;
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 use crate::state::KeyedStateStore;
@@ -39,6 +42,8 @@ use crate::value::Value;
 pub struct PythonFunctionCore {
     pub udf: PyFunction,
     pub state: Option<KeyedStateStore>,
+    /// Repeated integer arguments, as the same objects.
+    ints: RefCell<PyInts>,
 }
 
 impl PythonFunctionCore {
@@ -46,6 +51,7 @@ impl PythonFunctionCore {
         PythonFunctionCore {
             udf,
             state: keyed.then(KeyedStateStore::new),
+            ints: RefCell::default(),
         }
     }
 
@@ -77,7 +83,7 @@ impl PythonFunctionCore {
         Python::attach(|py| {
             let func = self.udf.callable(py);
             if self.state.is_none() {
-                let values = to_py_list(py, input.iter().map(|record| &record.value), input_type)
+                let values = to_py_list(py, input.iter().map(|record| &record.value), input_type, &mut self.ints.borrow_mut())
                     .map_err(|e| self.udf.error(py, e))?;
                 let mut records = input.into_iter();
                 return call_columns(

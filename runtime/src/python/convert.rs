@@ -13,6 +13,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use sluice_types::TypeInfo;
 
+use crate::python::repeats::PyInts;
 use crate::temporal;
 use crate::value::{PyValue, Row, RowKind, Value};
 
@@ -124,7 +125,7 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
         }
         Value::Tuple(fields) if fields.iter().all(is_scalar) => {
             // The common case, without an intermediate vector or fallible conversions.
-            PyTuple::new(py, fields.iter().map(|f| scalar_to_py(py, f)))?.into_any()
+            PyTuple::new(py, fields.iter().map(|f| scalar_to_py(py, f, &mut PyInts::off())))?.into_any()
         }
         Value::Tuple(fields) => {
             let items = fields
@@ -179,15 +180,24 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value, ty: &TypeInfo) -> PyResult<Bou
     })
 }
 
-/// Converts a column of values to a Python list; scalars (the common case) without an intermediate
-/// vector.
+/// Converts a column of values to a Python list; scalars and tuples of scalars (the common cases)
+/// without an intermediate vector, repeated integers as the same objects (`ints`).
 pub fn to_py_list<'a, 'py>(
     py: Python<'py>,
     values: impl ExactSizeIterator<Item = &'a Value> + Clone,
     ty: &TypeInfo,
+    ints: &mut PyInts,
 ) -> PyResult<Bound<'py, PyList>> {
     if values.clone().all(is_scalar) {
-        return PyList::new(py, values.map(|v| scalar_to_py(py, v)));
+        return PyList::new(py, values.map(|v| scalar_to_py(py, v, ints)));
+    }
+    if values.clone().all(|v| matches!(v, Value::Tuple(fields) if fields.iter().all(is_scalar))) {
+        let tuple = |v: &Value, ints: &mut PyInts| match v {
+            Value::Tuple(fields) => PyTuple::new(py, fields.iter().map(|f| scalar_to_py(py, f, ints))),
+            _ => Ok(PyTuple::empty(py)),
+        };
+        let tuples = values.map(|v| tuple(v, ints)).collect::<PyResult<Vec<_>>>()?;
+        return PyList::new(py, tuples);
     }
     let converted = values.map(|v| to_py(py, v, ty)).collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, converted)
@@ -198,10 +208,10 @@ fn is_scalar(value: &Value) -> bool {
 }
 
 /// Infallible conversion of the values `is_scalar` accepts.
-fn scalar_to_py<'py>(py: Python<'py>, value: &Value) -> Bound<'py, PyAny> {
+fn scalar_to_py<'py>(py: Python<'py>, value: &Value, ints: &mut PyInts) -> Bound<'py, PyAny> {
     match value {
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Int(i) => PyInt::new(py, *i).into_any(),
+        Value::Int(i) => ints.to_py(py, *i).into_any(),
         Value::Float(f) => PyFloat::new(py, *f).into_any(),
         Value::Str(s) => PyString::new(py, s).into_any(),
         _ => py.None().into_bound(py),

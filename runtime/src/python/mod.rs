@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod convert;
 pub mod native;
+pub mod repeats;
 pub mod state;
 pub mod udf;
 

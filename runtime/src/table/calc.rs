@@ -15,6 +15,7 @@ use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::Operator;
 use crate::python::convert::{from_py, to_py};
+use crate::python::repeats::PyInts;
 use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 use crate::value::{Row, RowKind, Value};
@@ -30,6 +31,8 @@ pub struct PyScalarCall {
     result_type: TypeInfo,
     /// Repeated string arguments and results, as the same objects.
     strings: PyStrings,
+    /// Repeated integer arguments, as the same objects.
+    ints: PyInts,
 }
 
 impl PyScalarCall {
@@ -46,6 +49,7 @@ impl PyScalarCall {
             arg_types,
             result_type,
             strings: PyStrings::default(),
+            ints: PyInts::default(),
         }
     }
 
@@ -73,6 +77,7 @@ impl PyScalarCall {
         };
         match (value, &self.arg_types[i]) {
             (Value::Str(text), TypeInfo::String) => Ok(self.strings.to_py(py, text).into_any()),
+            (Value::Int(i), _) => Ok(self.ints.to_py(py, *i).into_any()),
             (value, ty) => to_py(py, value, ty).map_err(|e| self.function.error(py, e)),
         }
     }

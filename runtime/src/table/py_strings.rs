@@ -5,41 +5,16 @@
 //! made for that object last time. Strings are immutable on both sides, so only allocations differ.
 //!
 //! Each table is small and direct-mapped; one whose values rarely repeat is switched off after a
-//! trial, as the interner's columns are.
+//! trial (`python::repeats`), as the interner's columns are.
 
 use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+use crate::python::repeats::Trial;
+
 const SLOTS: usize = 64;
-/// Lookups after which a table's hit rate is judged.
-const TRIAL: u32 = 4096;
-
-/// Whether a table still pays: counts its lookups and hits during the trial.
-#[derive(Default)]
-struct Trial {
-    lookups: u32,
-    hits: u32,
-    off: bool,
-}
-
-impl Trial {
-    /// Counts a lookup; false once the table is off.
-    fn on(&mut self) -> bool {
-        if self.lookups < TRIAL {
-            self.lookups += 1;
-        } else if self.lookups == TRIAL {
-            self.lookups += 1;
-            self.off = self.hits < TRIAL / 2;
-        }
-        !self.off
-    }
-
-    fn hit(&mut self) {
-        self.hits = self.hits.saturating_add(1);
-    }
-}
 
 /// The two tables of one Python function call site.
 #[derive(Default)]
