@@ -247,8 +247,10 @@ fn days_of(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
 }
 
 /// Converts a Python object to a runtime value of the declared type.
+/// Inlined for the common results (a BIGINT int, a DOUBLE float, a STRING str), which are converted
+/// at the call site; the rest goes to the general conversion.
+#[inline]
 pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, ConvertError>> {
-    // The common results first: a BIGINT int, a DOUBLE float, a STRING str.
     match ty {
         TypeInfo::Long | TypeInfo::BigInt => {
             if let Ok(int) = obj.downcast_exact::<PyInt>() {
@@ -269,6 +271,11 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
         }
         _ => {}
     }
+    from_py_general(obj, ty)
+}
+
+#[inline(never)]
+fn from_py_general(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, ConvertError>> {
     if obj.is_none() {
         return Ok(Ok(Value::Null));
     }
