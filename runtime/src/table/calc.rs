@@ -7,129 +7,13 @@
 //! goes on downstream; a row the filter drops goes back to the row pool.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
-use sluice_types::TypeInfo;
 
-use super::py_strings::PyStrings;
+use super::py_scalar::PyScalarCall;
 use super::{PredicateFn, ScalarFn};
-use crate::error::{JobError, Result};
+use crate::error::Result;
 use crate::operator::Operator;
-use crate::python::convert::{from_py, to_py};
-use crate::python::repeats::PyInts;
-use crate::python::udf::PyFunction;
 use crate::record::{Batch, Record};
 use crate::value::{Row, RowKind, Value};
-
-/// One Python scalar function call: the function, its compiled arguments and declared types.
-pub struct PyScalarCall {
-    function: PyFunction,
-    args: Vec<ScalarFn>,
-    /// For each argument that is a plain input column, its index: converted from the row's own
-    /// value, without computing (cloning) it first.
-    arg_columns: Vec<Option<usize>>,
-    arg_types: Vec<TypeInfo>,
-    result_type: TypeInfo,
-    /// Repeated string arguments and results, as the same objects.
-    strings: PyStrings,
-    /// Repeated integer arguments, as the same objects.
-    ints: PyInts,
-}
-
-impl PyScalarCall {
-    pub fn new(
-        function: PyFunction,
-        args: Vec<ScalarFn>,
-        arg_types: Vec<TypeInfo>,
-        result_type: TypeInfo,
-    ) -> Self {
-        PyScalarCall {
-            function,
-            arg_columns: vec![None; args.len()],
-            args,
-            arg_types,
-            result_type,
-            strings: PyStrings::default(),
-            ints: PyInts::default(),
-        }
-    }
-
-    pub(super) fn function(&self) -> &PyFunction {
-        &self.function
-    }
-
-    /// Marks the arguments that are plain input columns (`Some(index)`), read in place.
-    pub fn column_args(mut self, columns: Vec<Option<usize>>) -> Self {
-        if columns.len() == self.args.len() {
-            self.arg_columns = columns;
-        }
-        self
-    }
-
-    /// Argument `i` on one row, as a Python object.
-    fn arg<'py>(&mut self, py: Python<'py>, i: usize, fields: &[Value]) -> Result<Bound<'py, PyAny>> {
-        let computed;
-        let value = match self.arg_columns[i].and_then(|c| fields.get(c)) {
-            Some(value) => value,
-            None => {
-                computed = (self.args[i])(fields);
-                &computed
-            }
-        };
-        match (value, &self.arg_types[i]) {
-            (Value::Str(text), TypeInfo::String) => Ok(self.strings.to_py(py, text).into_any()),
-            (Value::Int(i), _) => Ok(self.ints.to_py(py, *i).into_any()),
-            (value, ty) => to_py(py, value, ty).map_err(|e| self.function.error(py, e)),
-        }
-    }
-
-    /// One call on one row's fields (PandasCalc calls the general functions beside its pandas ones
-    /// this way too).
-    pub(super) fn call(&mut self, py: Python<'_>, fields: &[Value]) -> Result<Value> {
-        // Up to three arguments go by vectorcall, without a tuple or a vector.
-        let result = match self.args.len() {
-            0 => self.function.callable(py).call0(),
-            1 => {
-                let a = self.arg(py, 0, fields)?;
-                self.function.callable(py).call1((a,))
-            }
-            2 => {
-                let (a, b) = (self.arg(py, 0, fields)?, self.arg(py, 1, fields)?);
-                self.function.callable(py).call1((a, b))
-            }
-            3 => {
-                let (a, b, c) = (self.arg(py, 0, fields)?, self.arg(py, 1, fields)?, self.arg(py, 2, fields)?);
-                self.function.callable(py).call1((a, b, c))
-            }
-            n => {
-                let args = (0..n).map(|i| self.arg(py, i, fields)).collect::<Result<Vec<_>>>()?;
-                PyTuple::new(py, args).and_then(|args| self.function.callable(py).call1(args))
-            }
-        }
-        .map_err(|e| self.function.error(py, e))?;
-        // PyFlink reads a ROW result through `Row.get_fields_by_names`: anything but a Row (a tuple, a
-        // list) fails there.
-        if matches!(self.result_type, TypeInfo::Row { .. }) && !result.hasattr("get_fields_by_names").unwrap_or(false) {
-            let type_name = result.get_type().name().map_or_else(|_| "value".to_string(), |n| n.to_string());
-            return Err(JobError::User(format!(
-                "{} returned a {type_name} for its ROW result_type: PyFlink 2.3 fails on it ('{type_name}' object has no attribute 'get_fields_by_names'); return a pyflink.common.Row",
-                self.function.label(),
-            )));
-        }
-        if self.result_type == TypeInfo::String {
-            if let Ok(text) = result.downcast::<PyString>() {
-                return self.strings.from_py(text).map(Value::Str).map_err(|e| self.function.error(py, e));
-            }
-        }
-        from_py(&result, &self.result_type)
-            .map_err(|e| self.function.error(py, e))?
-            .map_err(|e| {
-                JobError::User(format!(
-                    "{} returned a value that does not match its result_type: {e}",
-                    self.function.label()
-                ))
-            })
-    }
-}
 
 pub struct TableCalc {
     python: Vec<PyScalarCall>,

@@ -26,6 +26,7 @@ pub mod pandas_window;
 pub mod print_sink;
 pub mod session_window;
 pub mod py_aggregate;
+pub mod py_scalar;
 pub mod py_strings;
 pub mod row_pool;
 pub mod tableau;
@@ -35,7 +36,8 @@ pub mod window;
 pub mod window_expand;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
-pub use calc::{PyScalarCall, TableCalc};
+pub use calc::TableCalc;
+pub use py_scalar::PyScalarCall;
 pub use correlate::TableCorrelate;
 pub use file_sink::FileSink;
 pub use file_source::FileSource;

@@ -15,7 +15,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use sluice_types::TypeInfo;
 
-use super::calc::{row_parts, PyScalarCall};
+use super::calc::row_parts;
+use super::py_scalar::PyScalarCall;
 use super::pandas::{self, ColumnType};
 use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
