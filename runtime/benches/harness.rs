@@ -24,6 +24,7 @@ fn bench(c: &mut Criterion) {
     let names: std::collections::HashMap<_, _> = cases::CASES.iter().copied().collect();
     group.bench_function(names["floor"], |b| b.iter(|| harness.floor()));
     group.bench_function(names["floor_range"], |b| b.iter(|| harness.floor_range()));
+    group.bench_function(names["floor_tuples"], |b| b.iter(|| harness.floor_tuples()));
     group.bench_function(names["values"], |b| b.iter(|| harness.run("values")));
     group.bench_function(names["values_distinct"], |b| b.iter(|| harness.run("values_distinct")));
     group.bench_function(names["table_select"], |b| {

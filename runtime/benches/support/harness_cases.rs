@@ -28,6 +28,7 @@ pub const CASES: &[(&str, &str)] = &[
     ("values", "harness: Rust values -> add(i, j) -> Rust values"),
     ("table_select", "harness: Table select(add(a, b)), rows in and out"),
     ("datastream_map", "harness: DataStream map(add_tuple) over tuples"),
+    ("floor_tuples", "pure CPython loop calling add_tuple(t) over tuples it already holds (the map's floor)"),
     ("values_distinct", "harness: as values, no value ever repeating"),
     ("table_select_distinct", "harness: as table_select, no value ever repeating"),
 ];
@@ -65,7 +66,10 @@ pub struct Harness {
     add: Py<PyAny>,
     floor: Py<PyAny>,
     floor_range: Py<PyAny>,
+    floor_tuples: Py<PyAny>,
     xs: Py<PyList>,
+    /// The (i, 2i) pairs as Python tuples, for the tuple floor.
+    ts: Py<PyList>,
     ys: Py<PyList>,
     values: Vec<[Value; 2]>,
     /// Where the next distinct batch starts.
@@ -84,7 +88,8 @@ impl Harness {
             "def add(i, j):\n    return i + j\n\n\
              def add_tuple(t):\n    return t[0] + t[1]\n\n\
              def floor(xs, ys):\n    for i, j in zip(xs, ys):\n        add(i, j)\n\n\
-             def floor_range(n):\n    for i in range(n):\n        add(i, i)\n",
+             def floor_range(n):\n    for i in range(n):\n        add(i, i)\n\n\
+             def floor_tuples(ts):\n    for t in ts:\n        add_tuple(t)\n",
         )
         .expect("no NUL");
         Python::attach(|py| {
@@ -103,6 +108,8 @@ impl Harness {
             Harness {
                 floor: get("floor"),
                 floor_range: get("floor_range"),
+                floor_tuples: get("floor_tuples"),
+                ts: PyList::new(py, (0..BATCH as i64).map(|i| (i, i * 2)).collect::<Vec<_>>()).expect("list").unbind(),
                 xs: PyList::new(py, (0..BATCH as i64).collect::<Vec<_>>()).expect("list").unbind(),
                 ys: PyList::new(py, (0..BATCH as i64).map(|i| i * 2).collect::<Vec<_>>()).expect("list").unbind(),
                 values: Self::values_from(0),
@@ -118,6 +125,12 @@ impl Harness {
     pub fn floor(&self) {
         Python::attach(|py| {
             self.floor.bind(py).call1((self.xs.bind(py), self.ys.bind(py))).expect("runs");
+        })
+    }
+
+    pub fn floor_tuples(&self) {
+        Python::attach(|py| {
+            self.floor_tuples.bind(py).call1((self.ts.bind(py),)).expect("runs");
         })
     }
 
@@ -173,6 +186,7 @@ impl Harness {
         match case {
             "floor" => self.floor(),
             "floor_range" => self.floor_range(),
+            "floor_tuples" => self.floor_tuples(),
             "values" => {
                 let values = std::mem::take(&mut self.values);
                 drop(self.values(&values));
