@@ -14,7 +14,7 @@ use super::ddl::{parse_create_table, parse_error, TableDef};
 use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionKind, FunctionSig, Scope};
 use super::locate::{locate, TextSpec};
 use super::types::{Field, Schema, SqlType};
-use super::sql::{lower_statement, Catalog, InputSchemas, StatementKind};
+use super::sql::{lower_statement, Catalog, InputFacts, InputSchemas, StatementKind};
 use super::{PyCall, RelOp};
 use crate::diagnostics::{Category, CompileError};
 use crate::frontend::recording::{RecordedNode, RecordedUdf};
@@ -421,9 +421,11 @@ pub(crate) fn lower_table_node(
             } else {
                 StatementKind::Query
             };
-            let updating_inputs: Vec<usize> =
-                node.inputs.iter().copied().filter(|&i| updating(nodes, i)).collect();
-            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs, &updating_inputs)?
+            let facts = InputFacts {
+                updating: node.inputs.iter().copied().filter(|&i| updating(nodes, i)).collect(),
+                rowtimes: super::time_attr::input_rowtimes(nodes, &node.inputs),
+            };
+            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs, &facts)?
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
@@ -884,16 +886,17 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
     }
     let left_width = left.fields.len();
     let split = split_condition(condition, left_width);
-    // Flink would run an outer join bounding both sides' times as an interval join (padding rows
-    // when they expire); the Table API's inputs are views whose rowtime attributes are not traced.
-    let bounded = split.rest.as_ref().and_then(|rest| super::join::interval_bounds(rest, left_width, |_| true));
-    if kind != super::join::JoinKind::Inner && bounded.is_some() {
-        return Err(CompileError::new(
-            Category::Unsupported,
-            "an outer join bounding both sides' times (Flink's outer interval join) is not supported by sluice yet in the Table API: write it in SQL",
-        )
-        .at(ctx.node.site.clone()));
-    }
+    // Flink runs a join whose condition bounds both sides' rowtime attributes against each other
+    // as an interval join: insert-only, unmatched outer rows padded when they expire.
+    let interval = split.rest.as_ref().and_then(|rest| {
+        super::join::interval_bounds(rest, left_width, |c| {
+            if c < left_width {
+                super::time_attr::plan_rowtime(nodes, left_id, c)
+            } else {
+                super::time_attr::plan_rowtime(nodes, right_id, c - left_width)
+            }
+        })
+    });
     let query = vec![
         QueryNode { op: RelOp::Input { node: left_id, schema: left }, inputs: Vec::new() },
         QueryNode { op: RelOp::Input { node: right_id, schema: right }, inputs: Vec::new() },
@@ -904,9 +907,7 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
                 right_keys: split.right_keys,
                 condition: split.rest,
                 left_width,
-                // Table API joins read their inputs as views, whose rowtime attributes are not
-                // traced here: they run as regular joins.
-                interval: None,
+                interval,
                 schema: schema.clone(),
             },
             inputs: vec![0, 1],

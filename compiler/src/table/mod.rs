@@ -34,6 +34,7 @@ pub mod physical;
 pub mod sql;
 pub mod strings;
 pub mod temporal;
+pub mod time_attr;
 pub mod window;
 pub mod types;
 mod udaf_places;

@@ -77,6 +77,15 @@ fn unsupported(span: Span, what: &str) -> Fail {
 /// The schemas of the recorded node's inputs, by input position: (plan node id, schema).
 pub type InputSchemas = Vec<(usize, Schema)>;
 
+/// What the plan knows about a statement's inputs beyond their schemas.
+#[derive(Debug, Default)]
+pub struct InputFacts {
+    /// The plan nodes among the inputs whose changelog has updates.
+    pub updating: Vec<usize>,
+    /// Their rowtime attributes: (plan node, column).
+    pub rowtimes: Vec<(usize, usize)>,
+}
+
 struct Builder<'a, 'c, 'b> {
     ctx: &'a mut Ctx<'c, 'b>,
     catalog: &'a Catalog,
@@ -85,6 +94,8 @@ struct Builder<'a, 'c, 'b> {
     inputs: &'a InputSchemas,
     /// The plan nodes among `inputs` whose changelog has updates.
     updating_inputs: Vec<usize>,
+    /// The rowtime attributes of `inputs`: (plan node, column).
+    rowtime_inputs: Vec<(usize, usize)>,
     nodes: Vec<QueryNode>,
     /// The names that qualify the columns of FROM items (tables, aliases, joins), by node.
     quals: HashMap<usize, Qualifiers>,
@@ -115,7 +126,7 @@ pub(super) fn lower_statement(
     catalog: &Catalog,
     functions: &Functions,
     inputs: &InputSchemas,
-    updating_inputs: &[usize],
+    facts: &InputFacts,
 ) -> Result<RelOp, CompileError> {
     let sigs = functions
         .iter()
@@ -127,7 +138,8 @@ pub(super) fn lower_statement(
         functions,
         sigs,
         inputs,
-        updating_inputs: updating_inputs.to_vec(),
+        updating_inputs: facts.updating.clone(),
+        rowtime_inputs: facts.rowtimes.clone(),
         nodes: Vec::new(),
         quals: HashMap::new(),
         current: None,
@@ -320,22 +332,10 @@ impl Builder<'_, '_, '_> {
         Ok(self.push(RelOp::TopN { keys, limit, offset: 0, schema }, vec![node]))
     }
 
-    /// Whether column `column` of `node` is a rowtime attribute: a source's `WATERMARK FOR` column,
-    /// passed on unchanged by projections.
+    /// Whether column `column` of `node` is a rowtime attribute (see [`super::time_attr`]).
     fn is_rowtime(&self, node: usize, column: usize) -> bool {
-        let Some(n) = self.nodes.get(node) else {
-            return false;
-        };
-        match &n.op {
-            RelOp::Scan { rowtime, .. } => rowtime.as_ref().is_some_and(|r| r.column == column),
-            RelOp::Calc { projection, .. } => match (projection.get(column), n.inputs.first()) {
-                (Some(Expr::Column { index, .. }), Some(&input)) => {
-                    *index < self.schema(input).fields.len() && self.is_rowtime(input, *index)
-                }
-                _ => false,
-            },
-            _ => false,
-        }
+        let view = |n: usize, c: usize| self.rowtime_inputs.contains(&(n, c));
+        super::time_attr::query_rowtime(&self.nodes, node, column, &view)
     }
 
     /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view

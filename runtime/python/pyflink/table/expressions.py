@@ -298,3 +298,11 @@ def to_date(date_str, format=None):
 
 def to_timestamp(timestamp_str, format=None):
     return _call("TO_TIMESTAMP", [timestamp_str] if format is None else [timestamp_str, format])
+
+
+def call_sql(sql_expression):
+    """A SQL expression in text (`call_sql("a = b AND ts < ts2")`), parsed by the compiler as the
+    rest of the expression is."""
+    if not isinstance(sql_expression, str):
+        raise JobDefinitionError("call_sql() takes a SQL expression string", sites.user_site(2))
+    return Expression(f"({sql_expression})")
