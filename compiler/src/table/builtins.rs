@@ -54,6 +54,9 @@ pub enum Func {
     PlusMillis(i64),
     /// The Table API's `row.get(name | index)`: the ROW value's field at this position.
     RowField(u32),
+    /// A legacy group window's rowtime (`TUMBLE_ROWTIME(...)` & co.) from its end: `end - 1 ms`, a
+    /// rowtime attribute of the window aggregate's output (see [`super::time_attr`]).
+    WindowRowtime,
 }
 
 impl Func {
@@ -80,6 +83,7 @@ impl Func {
             Func::Window(part, _) => part.name(),
             Func::PlusMillis(_) => "PLUS_INTERVAL",
             Func::RowField(_) => "GET",
+            Func::WindowRowtime => "WINDOW_ROWTIME",
         }
     }
 }
@@ -89,6 +93,8 @@ const BUILTINS: &[&str] = &[
     "ltrim", "rtrim", "abs", "round", "floor", "ceil", "ceiling", "mod", "coalesce", "if", "nullif",
     // The shim's spelling of the Table API's `expr.get(field)`.
     "__sluice_get",
+    // TUMBLE_ROWTIME(...) & co. as the legacy group window's lowering rewrites them.
+    "__sluice_window_rowtime",
 ];
 
 /// Whether `name` (lower case) is a built-in function sluice compiles.
@@ -300,6 +306,11 @@ pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, E
             Ok(call(Func::Trim(which), args, SqlType::String))
         }
         "__sluice_get" => row_field(args, span),
+        "__sluice_window_rowtime" => {
+            arity(&lower, &args, 1..=1, span)?;
+            need(&lower, &args[0], matches!(args[0].ty(), SqlType::Timestamp(_)), "a window end", span)?;
+            Ok(call(Func::WindowRowtime, args, SqlType::Timestamp(3)))
+        }
         "abs" => {
             arity(&lower, &args, 1..=1, span)?;
             need(&lower, &args[0], args[0].ty().is_numeric(), "a number", span)?;

@@ -821,7 +821,7 @@ impl Builder<'_, '_, '_> {
                 if let sql::SelectItem::UnnamedExpr(e @ sql::Expr::Function(_)) = item {
                     let mut renamed = e.clone();
                     rewrite_window_functions(&mut renamed)?;
-                    if matches!(renamed, sql::Expr::Identifier(_)) {
+                    if is_window_column(&renamed) {
                         *item = sql::SelectItem::ExprWithAlias {
                             expr: renamed,
                             alias: sql::Ident::new(format!("EXPR${position}")),
@@ -1067,6 +1067,29 @@ fn ident(name: &str) -> sql::Expr {
     sql::Expr::Identifier(sql::Ident::new(name))
 }
 
+/// `__sluice_window_rowtime(window_end)`: what `TUMBLE_ROWTIME(...)` & co. read.
+fn window_rowtime() -> sql::Expr {
+    sql::Expr::Function(sql::Function {
+        name: sql::ObjectName::from(vec![sql::Ident::new("__sluice_window_rowtime")]),
+        uses_odbc_syntax: false,
+        parameters: sql::FunctionArguments::None,
+        args: sql::FunctionArguments::List(sql::FunctionArgumentList {
+            duplicate_treatment: None,
+            args: vec![sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(ident("window_end")))],
+            clauses: Vec::new(),
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: Vec::new(),
+    })
+}
+
+/// Whether `expr` is what [`rewrite_window_functions`] made of a window function.
+fn is_window_column(expr: &sql::Expr) -> bool {
+    matches!(expr, sql::Expr::Identifier(_)) || *expr == window_rowtime()
+}
+
 /// A legacy group window among the GROUP BY expressions (`TUMBLE(ts, INTERVAL ...)`,
 /// `HOP(ts, slide, size)`, `SESSION(ts, gap)`) as the windowing TVF it equals, and its position.
 fn legacy_group_window(group_exprs: &[sql::Expr]) -> Result<Option<(super::window::Tvf, usize)>, Fail> {
@@ -1123,7 +1146,11 @@ fn rewrite_window_functions<V: sql::VisitMut>(node: &mut V) -> Result<(), Fail> 
             let column = match name.split_once('_') {
                 Some(("TUMBLE" | "HOP" | "SESSION", "START")) => Some("window_start"),
                 Some(("TUMBLE" | "HOP" | "SESSION", "END")) => Some("window_end"),
-                Some(("TUMBLE" | "HOP" | "SESSION", "ROWTIME")) => Some("window_time"),
+                Some(("TUMBLE" | "HOP" | "SESSION", "ROWTIME")) => {
+                    // The window's rowtime, `window_end - 1 ms`, stays a rowtime attribute.
+                    *expr = window_rowtime();
+                    None
+                }
                 Some(("TUMBLE" | "HOP" | "SESSION", "PROCTIME")) => {
                     failure = Some(unsupported(f.name.span(), &format!("{name} (processing-time windows)")));
                     None

@@ -23,8 +23,13 @@ pub fn rel_rowtime(
             let width = python.first().map_or(usize::MAX, |p| p.input_width);
             match projection.get(column) {
                 Some(super::Expr::Column { index, .. }) if *index < width => input(0, *index),
-                _ => false,
+                Some(e) => is_window_rowtime(e),
+                None => false,
             }
+        }
+        RelOp::WindowAggregate { projection, group_window: Some(_), .. }
+        | RelOp::SessionWindowAggregate { projection, group_window: true, .. } => {
+            projection.get(column).is_some_and(is_window_rowtime)
         }
         RelOp::Join { interval: Some(_), left_width, .. } => {
             if column < *left_width {
@@ -42,6 +47,11 @@ pub fn rel_rowtime(
             .is_some_and(|last| query_rowtime(nodes, last, column, view)),
         _ => false,
     }
+}
+
+/// `TUMBLE_ROWTIME(...)` & co.: a legacy group window's rowtime.
+fn is_window_rowtime(expr: &super::Expr) -> bool {
+    matches!(expr, super::Expr::Call { func: super::builtins::Func::WindowRowtime, .. })
 }
 
 /// [`rel_rowtime`] of node `node` of a query's nodes.
