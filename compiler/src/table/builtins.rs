@@ -233,7 +233,7 @@ fn case(branches: Vec<(Expr, Expr)>, otherwise: Option<Expr>, span: Span) -> Res
 }
 
 /// `row.get(name | index)`: the field's value, typed as the field (as Flink's GET on a ROW).
-fn row_field(args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
+pub(super) fn row_field(args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
     let [row, key] = <[Expr; 2]>::try_from(args).map_err(|_| error(span, "get() takes one field name or index"))?;
     let fields = row.ty().row_fields().ok_or_else(|| error(span, format!("get() reads a field of a ROW value, not of {}", row.ty())))?;
     let index = match &key {

@@ -375,8 +375,22 @@ impl TableDef {
     pub fn source(&self) -> Result<SourceConnector, ExprError> {
         self.check_opaque_columns()?;
         let connector = self.connector();
-        if let Some(f) = self.schema.fields.iter().find(|f| matches!(f.ty, SqlType::Row(_))) {
-            return Err(err(self.options_span, format!("reading the ROW column `{}` from a table is not supported by sluice yet", f.name)));
+        let format_name = self.option("format", "format.type").unwrap_or("");
+        for f in self.schema.fields.iter().filter(|f| matches!(f.ty, SqlType::Row(_))) {
+            // JSON objects are read into ROW values; other formats have no nesting.
+            if format_name != "json" || !matches!(connector, "filesystem" | "kafka") {
+                let key = if self.options.contains_key("format") { "format" } else { "format.type" };
+                return Err(err(
+                    self.option_span(key),
+                    format!("reading the ROW column `{}` from a '{format_name}' table is not supported by sluice yet (json tables read ROW columns)", f.name),
+                ));
+            }
+            if let Some(bad) = unreadable_row_field(f.ty) {
+                return Err(err(
+                    self.options_span,
+                    format!("reading the ROW column `{}` with a field of type {bad} is not supported by sluice yet (fields of strings, numbers, booleans and ROWs are)", f.name),
+                ));
+            }
         }
         if !self.metadata.is_empty() && connector != "kafka" {
             return Err(err(
@@ -615,4 +629,28 @@ mod tests {
         let e = parse_create_table("CREATE TABLE t (\n a VARCHAR,,\n)").expect_err("bad");
         assert_eq!(e.span.start.line, 2);
     }
+}
+
+/// The first field type (nested too) a JSON ROW column cannot be read with yet: DECIMAL and
+/// temporal fields would need the cast after the source that top-level columns get.
+fn unreadable_row_field(ty: SqlType) -> Option<SqlType> {
+    for field in ty.row_fields().unwrap_or_default() {
+        match field.ty {
+            SqlType::Row(_) => {
+                if let Some(bad) = unreadable_row_field(field.ty) {
+                    return Some(bad);
+                }
+            }
+            SqlType::Boolean
+            | SqlType::TinyInt
+            | SqlType::SmallInt
+            | SqlType::Int
+            | SqlType::BigInt
+            | SqlType::Float
+            | SqlType::Double
+            | SqlType::String => {}
+            other => return Some(other),
+        }
+    }
+    None
 }
