@@ -47,6 +47,9 @@ pub enum Func {
     ToTimestamp,
     /// `(string[, format])`.
     ToDate,
+    /// `TO_TIMESTAMP_LTZ(epoch, precision)`: epoch seconds (precision 0, `1000` ms per unit) or
+    /// milliseconds (precision 3, `1`) as a TIMESTAMP_LTZ(3).
+    ToTimestampLtz(i64),
     /// A TUMBLE window's start, end or rowtime of a row's time (the window size in ms).
     Window(super::window::WindowPart, i64),
     /// `ts + INTERVAL ...` / `ts - INTERVAL ...` of a day-time interval, in milliseconds (negative
@@ -80,6 +83,7 @@ impl Func {
             Func::DateFormat => "DATE_FORMAT",
             Func::ToTimestamp => "TO_TIMESTAMP",
             Func::ToDate => "TO_DATE",
+            Func::ToTimestampLtz(_) => "TO_TIMESTAMP_LTZ",
             Func::Window(part, _) => part.name(),
             Func::PlusMillis(_) => "PLUS_INTERVAL",
             Func::RowField(_) => "GET",

@@ -343,7 +343,9 @@ impl TableDef {
     /// BYTES, MAP<STRING, BYTES> and TIMESTAMP_LTZ columns are only a Kafka table's `headers` and
     /// `timestamp` metadata (sluice's formats do not read or write them, nor its expressions compute
     /// with them); a `headers` column is MAP<STRING, BYTES>.
-    fn check_opaque_columns(&self) -> Result<(), ExprError> {
+    /// `reading`: the table is a source, whose csv and json formats read TIMESTAMP_LTZ columns.
+    fn check_opaque_columns(&self, reading: bool) -> Result<(), ExprError> {
+        let format = self.option("format", "format.type").unwrap_or("");
         for (i, field) in self.schema.fields.iter().enumerate() {
             let key = self.metadata.iter().find(|m| m.column == i).map(|m| m.key.as_str());
             if key == Some("headers") && field.ty != SqlType::StringBytesMap {
@@ -354,15 +356,16 @@ impl TableDef {
             }
             let allowed = match field.ty {
                 SqlType::StringBytesMap => key == Some("headers"),
-                SqlType::TimestampLtz(_) => key == Some("timestamp"),
+                SqlType::TimestampLtz(_) => key == Some("timestamp") || (reading && key.is_none() && matches!(format, "csv" | "json")),
                 ty => !ty.is_opaque(),
             };
             if !allowed {
                 return Err(err(
                     self.options_span,
                     format!(
-                        "the column `{}` of type {} is not supported by sluice yet (MAP<STRING, BYTES> and \
-                         TIMESTAMP_LTZ columns are only a Kafka table's `headers` and `timestamp` metadata)",
+                        "the column `{}` of type {} is not supported by sluice yet (MAP<STRING, BYTES> columns are only \
+                         a Kafka table's `headers` metadata, TIMESTAMP_LTZ columns its `timestamp` metadata or columns \
+                         read from csv and json)",
                         field.name, field.ty
                     ),
                 ));
@@ -373,7 +376,7 @@ impl TableDef {
 
     /// The table as a source.
     pub fn source(&self) -> Result<SourceConnector, ExprError> {
-        self.check_opaque_columns()?;
+        self.check_opaque_columns(true)?;
         let connector = self.connector();
         let format_name = self.option("format", "format.type").unwrap_or("");
         for f in self.schema.fields.iter().filter(|f| matches!(f.ty, SqlType::Row(_))) {
@@ -475,7 +478,7 @@ impl TableDef {
         let connector = self.connector();
         // The print connector prints any value; the others write columns through formats.
         if !["print", "blackhole"].contains(&connector) {
-            self.check_opaque_columns()?;
+            self.check_opaque_columns(false)?;
         }
         if !self.metadata.is_empty() && !["kafka", "upsert-kafka"].contains(&connector) {
             return Err(err(

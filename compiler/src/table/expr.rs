@@ -380,7 +380,7 @@ impl Scope<'_> {
             return Err(err(
                 expr.span(),
                 format!(
-                    "`{expr}` computes with a BYTES, MAP<STRING, BYTES> or TIMESTAMP_LTZ value, which sluice \
+                    "`{expr}` computes with a BYTES or MAP<STRING, BYTES> value, which sluice \
                      only passes along as it is (selecting the column) yet"
                 ),
             ));
@@ -423,7 +423,7 @@ impl Scope<'_> {
                     err(right.span(), format!("the interval `{right}` is not supported by sluice yet (day-time intervals are)"))
                 })?;
                 let ty = l.ty();
-                if !matches!(ty, SqlType::Timestamp(_)) {
+                if !matches!(ty, SqlType::Timestamp(_) | SqlType::TimestampLtz(_)) {
                     return Err(err(span, format!("cannot apply {op} INTERVAL to {ty} (a TIMESTAMP is needed)")));
                 }
                 let ms = if matches!(op, sql::BinaryOperator::Minus) { -ms } else { ms };
@@ -448,7 +448,8 @@ impl Scope<'_> {
                         format!("the type {data_type} is not supported by sluice yet"),
                     )
                 })?;
-                let temporal = e.ty().is_temporal() || ty.is_temporal();
+                let ltz = |t: SqlType| matches!(t, SqlType::TimestampLtz(_));
+                let temporal = e.ty().is_temporal() || ty.is_temporal() || ltz(e.ty()) || ltz(ty);
                 if temporal && !super::temporal::castable(e.ty(), ty)
                     || !temporal
                         && !(e.ty() == ty

@@ -148,21 +148,11 @@ pub fn rowtime(clause: &WatermarkClause, schema: &Schema) -> Result<Rowtime, Exp
             ),
         )
     })?;
-    if matches!(schema.fields[column].ty, SqlType::TimestampLtz(_)) {
+    if !matches!(schema.fields[column].ty, SqlType::Timestamp(_) | SqlType::TimestampLtz(_)) {
         return Err(error(
             span,
             format!(
-                "a WATERMARK on the TIMESTAMP_LTZ column `{}` is not supported by sluice yet (declare it \
-                 TIMESTAMP(3), which sluice reads in UTC)",
-                clause.column
-            ),
-        ));
-    }
-    if !matches!(schema.fields[column].ty, SqlType::Timestamp(_)) {
-        return Err(error(
-            span,
-            format!(
-                "the WATERMARK column `{}` must be a TIMESTAMP(3)",
+                "the WATERMARK column `{}` must be a TIMESTAMP(3) or TIMESTAMP_LTZ(3)",
                 clause.column
             ),
         ));
@@ -425,6 +415,13 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
         )
     })?;
     let ty = input.fields[index].ty;
+    if matches!(ty, SqlType::TimestampLtz(_)) {
+        // Flink's windows over an LTZ rowtime start and end at the session zone's wall-clock times.
+        return Err(error(
+            span,
+            format!("windows over the TIMESTAMP_LTZ time attribute `{}` are not supported by sluice yet", tvf.time_column),
+        ));
+    }
     if !matches!(ty, SqlType::Timestamp(_)) {
         return Err(error(
             span,

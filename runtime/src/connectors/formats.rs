@@ -325,6 +325,10 @@ fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> 
         }
         TypeInfo::Float | TypeInfo::Double => Value::Float(text.trim().parse().map_err(|_| bad())?),
         TypeInfo::Boolean => Value::Bool(text.trim().eq_ignore_ascii_case("true")),
+        // TIMESTAMP_LTZ: `yyyy-MM-dd HH:mm:ss[.SSS]Z` (Flink fails an empty field too).
+        TypeInfo::Instant => crate::table::datetime::from_instant(Some(
+            crate::table::datetime::parse_instant_text(text).ok_or_else(bad)?,
+        )),
         other => {
             return Err(format!(
                 "columns of type {other} are not supported by the CSV format"
@@ -398,6 +402,9 @@ fn json_field(v: &serde_json::Value, ty: &TypeInfo) -> Result<Value, String> {
             J::Bool(b) => Value::Bool(*b),
             _ => Value::Bool(text().eq_ignore_ascii_case("true")),
         },
+        TypeInfo::Instant => crate::table::datetime::from_instant(Some(
+            crate::table::datetime::parse_instant_text(&text()).ok_or_else(|| format!("{v} is not a valid TIMESTAMP_LTZ"))?,
+        )),
         // A nested object: its fields by name, a missing or null one NULL (as Flink's JSON format).
         TypeInfo::Row { fields, names: Some(names) } => match v {
             J::Object(object) => Value::row(

@@ -83,10 +83,10 @@ impl Operator for RowtimeWatermarks {
         self.max_before_batch = self.max_timestamp;
         let offset = out.len();
         for (index, record) in input.iter_mut().enumerate() {
-            if let Some(Value::Timestamp(ts)) = fields(&record.value).get(self.column) {
-                record.timestamp = Some(*ts);
-                self.max_timestamp = Some(self.max_timestamp.map_or(*ts, |m| m.max(*ts)));
-                let watermark = self.max_timestamp.unwrap_or(*ts).saturating_sub(self.delay_ms);
+            if let Some(ts) = fields(&record.value).get(self.column).and_then(Value::event_millis) {
+                record.timestamp = Some(ts);
+                self.max_timestamp = Some(self.max_timestamp.map_or(ts, |m| m.max(ts)));
+                let watermark = self.max_timestamp.unwrap_or(ts).saturating_sub(self.delay_ms);
                 if self.on_event_jumps && watermark.saturating_sub(self.last_watermark) > self.interval_ms {
                     self.last_watermark = watermark;
                     self.within_batch.push((offset + index + 1, watermark));

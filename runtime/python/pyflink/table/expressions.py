@@ -306,3 +306,9 @@ def call_sql(sql_expression):
     if not isinstance(sql_expression, str):
         raise JobDefinitionError("call_sql() takes a SQL expression string", sites.user_site(2))
     return Expression(f"({sql_expression})")
+
+
+def to_timestamp_ltz(numeric_epoch_time, precision):
+    """TO_TIMESTAMP_LTZ(epoch, precision): epoch seconds (precision 0) or milliseconds (3) as a
+    TIMESTAMP_LTZ(3)."""
+    return _call("TO_TIMESTAMP_LTZ", [numeric_epoch_time, precision])
