@@ -343,9 +343,14 @@ impl TableDef {
     /// BYTES, MAP<STRING, BYTES> and TIMESTAMP_LTZ columns are only a Kafka table's `headers` and
     /// `timestamp` metadata (sluice's formats do not read or write them, nor its expressions compute
     /// with them); a `headers` column is MAP<STRING, BYTES>.
+    /// The format of the table's rows (a Kafka table's may be `value.format`).
+    fn value_format(&self) -> &str {
+        self.option("format", "format.type").or_else(|| self.option("value.format", "value.format")).unwrap_or("")
+    }
+
     /// `reading`: the table is a source, whose csv and json formats read TIMESTAMP_LTZ columns.
     fn check_opaque_columns(&self, reading: bool) -> Result<(), ExprError> {
-        let format = self.option("format", "format.type").unwrap_or("");
+        let format = self.value_format();
         for (i, field) in self.schema.fields.iter().enumerate() {
             let key = self.metadata.iter().find(|m| m.column == i).map(|m| m.key.as_str());
             if key == Some("headers") && field.ty != SqlType::StringBytesMap {
@@ -378,11 +383,14 @@ impl TableDef {
     pub fn source(&self) -> Result<SourceConnector, ExprError> {
         self.check_opaque_columns(true)?;
         let connector = self.connector();
-        let format_name = self.option("format", "format.type").unwrap_or("");
+        let format_name = self.value_format();
         for f in self.schema.fields.iter().filter(|f| matches!(f.ty, SqlType::Row(_))) {
             // JSON objects are read into ROW values; other formats have no nesting.
             if format_name != "json" || !matches!(connector, "filesystem" | "kafka") {
-                let key = if self.options.contains_key("format") { "format" } else { "format.type" };
+                let key = ["format", "format.type", "value.format"]
+                    .into_iter()
+                    .find(|k| self.options.contains_key(*k))
+                    .unwrap_or("format");
                 return Err(err(
                     self.option_span(key),
                     format!("reading the ROW column `{}` from a '{format_name}' table is not supported by sluice yet (json tables read ROW columns)", f.name),

@@ -121,6 +121,12 @@ pub fn resolve(spec: &sql::WindowSpec, scope: &mut Scope<'_>, span: Span) -> Res
             }
             match scope.resolve(&o.expr)? {
                 Expr::Column { index, ty: SqlType::Timestamp(_) } => index,
+                Expr::Column { ty: SqlType::TimestampLtz(_), .. } => {
+                    return Err(error(
+                        o.expr.span(),
+                        "an OVER window ordered by a TIMESTAMP_LTZ time attribute is not supported by sluice yet",
+                    ))
+                }
                 _ => {
                     return Err(error(
                         o.expr.span(),
