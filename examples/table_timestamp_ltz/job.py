@@ -27,7 +27,8 @@ QUERY = """
            ltz = CAST(ts AS TIMESTAMP_LTZ(3)) AS same,
            TO_TIMESTAMP_LTZ(ems, 3) >= TIMESTAMP '2024-01-15 08:00:00' AS after_eight,
            CAST('2024-01-15 08:00:00' AS TIMESTAMP_LTZ(3)) AS from_txt,
-           ltz + INTERVAL '30' MINUTE AS half_later
+           ltz + INTERVAL '30' MINUTE AS half_later, CAST(ltz AS TIME) AS clock,
+           EXTRACT(HOUR FROM ltz) AS h, DATE_FORMAT(ltz, 'yyyy-MM-dd HH:mm') AS formatted
     FROM events
 """
 t_env.sql_query(QUERY).execute().print()

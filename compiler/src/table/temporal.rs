@@ -189,6 +189,7 @@ pub fn extract(field: &sql::DateTimeField, value: Expr, span: Span) -> Result<Ex
 }
 
 fn extract_unit(unit: TimeUnit, value: Expr, span: Span) -> Result<Expr, ExprError> {
+    let value = local_time(value);
     let ok = match value.ty() {
         SqlType::Timestamp(_) => true,
         SqlType::Date => unit.is_date_part(),
@@ -208,8 +209,22 @@ fn extract_unit(unit: TimeUnit, value: Expr, span: Span) -> Result<Expr, ExprErr
     })
 }
 
+/// A TIMESTAMP_LTZ as its wall-clock time in the session zone (what EXTRACT and DATE_FORMAT read
+/// of it, as in Flink); other values as they are.
+fn local_time(value: Expr) -> Expr {
+    match value.ty() {
+        SqlType::TimestampLtz(p) => value.cast(SqlType::Timestamp(p)),
+        _ => value,
+    }
+}
+
 /// The temporal built-in functions, by lower-case name (see [`is_temporal_function`]).
 pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
+    if name == "date_format" {
+        if let Some(first) = args.first_mut() {
+            *first = local_time(first.clone());
+        }
+    }
     let want = |n: std::ops::RangeInclusive<usize>| {
         if n.contains(&args.len()) {
             Ok(())
