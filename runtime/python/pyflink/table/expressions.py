@@ -104,7 +104,8 @@ class Expression(object):
     # A group window's columns (`col("w").start`): the window's start, end and rowtime.
     start = property(lambda self: self._derive("window_start"))
     end = property(lambda self: self._derive("window_end"))
-    rowtime = property(lambda self: self._derive("window_time"))
+    # The window's rowtime (its end minus 1 ms) stays a rowtime attribute: a window over it cascades.
+    rowtime = property(lambda self: self._derive("__sluice_window_rowtime(window_end)"))
 
     # String, math and conditional methods of PyFlink's Expression, as the SQL they stand for.
     upper_case = property(lambda self: self._derive(f"UPPER({self._sql})"))
