@@ -9,10 +9,11 @@ use super::RelOp;
 use crate::plan::{PlanNode, StreamOp};
 
 /// Whether column `column` of `op` is a rowtime attribute. `input(k, c)` answers for column `c` of
-/// the operator's `k`-th input, `view(node, c)` for a plan node a [`RelOp::Input`] reads.
+/// the operator's `k`-th input (of `inputs`), `view(node, c)` for a plan node a [`RelOp::Input`] reads.
 pub fn rel_rowtime(
     op: &RelOp,
     column: usize,
+    inputs: usize,
     input: &dyn Fn(usize, usize) -> bool,
     view: &dyn Fn(usize, usize) -> bool,
 ) -> bool {
@@ -39,7 +40,7 @@ pub fn rel_rowtime(
             }
         }
         RelOp::TimeSort { .. } => input(0, column),
-        RelOp::Union { .. } => input(0, column) && input(1, column),
+        RelOp::Union { .. } => inputs > 0 && (0..inputs).all(|k| input(k, column)),
         RelOp::Input { node, .. } => view(*node, column),
         RelOp::Query { nodes, .. } => nodes
             .len()
@@ -63,7 +64,7 @@ pub fn query_rowtime(
 ) -> bool {
     let Some(n) = nodes.get(node) else { return false };
     let input = |k: usize, c: usize| n.inputs.get(k).is_some_and(|&i| i < node && query_rowtime(nodes, i, c, view));
-    rel_rowtime(&n.op, column, &input, view)
+    rel_rowtime(&n.op, column, n.inputs.len(), &input, view)
 }
 
 /// [`rel_rowtime`] of plan node `node`.
@@ -74,7 +75,7 @@ pub fn plan_rowtime(nodes: &[PlanNode], node: usize, column: usize) -> bool {
     let inputs = nodes.get(node).map(|n| n.inputs.clone()).unwrap_or_default();
     let view = |n: usize, c: usize| n < node && plan_rowtime(nodes, n, c);
     let input = |k: usize, c: usize| inputs.get(k).is_some_and(|&i| i < node && plan_rowtime(nodes, i, c));
-    rel_rowtime(rel, column, &input, &view)
+    rel_rowtime(rel, column, inputs.len(), &input, &view)
 }
 
 /// The rowtime columns of the plan nodes `inputs`: `(node, column)` pairs.
@@ -90,4 +91,40 @@ pub fn input_rowtimes(nodes: &[PlanNode], inputs: &[usize]) -> Vec<(usize, usize
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::builtins::Func;
+    use crate::table::{Expr, QueryNode, Schema, SqlType};
+
+    fn col(index: usize) -> Expr {
+        Expr::Column { index, ty: SqlType::Timestamp(3) }
+    }
+
+    fn calc(projection: Vec<Expr>) -> RelOp {
+        RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema::default() }
+    }
+
+    #[test]
+    fn projections_and_unions_keep_time_attributes_computations_do_not() {
+        // q0: a view whose column 1 is a rowtime attribute.
+        let view = |_: usize, c: usize| c == 1;
+        let shifted = Expr::Call { func: Func::PlusMillis(1000), args: vec![col(1)], ty: SqlType::Timestamp(3) };
+        let nodes = vec![
+            QueryNode { op: RelOp::Input { node: 7, schema: Schema::default() }, inputs: vec![] },
+            QueryNode { op: calc(vec![col(1), col(0), shifted]), inputs: vec![0] },
+            QueryNode { op: calc(vec![col(1), col(1), col(0)]), inputs: vec![0] },
+            QueryNode { op: RelOp::Union { schema: Schema::default() }, inputs: vec![1, 2] },
+        ];
+        assert!(query_rowtime(&nodes, 1, 0, &view));
+        assert!(!query_rowtime(&nodes, 1, 1, &view));
+        assert!(!query_rowtime(&nodes, 1, 2, &view), "ts + INTERVAL is a plain TIMESTAMP");
+        assert!(query_rowtime(&nodes, 3, 0, &view), "a union of rowtime attributes");
+        assert!(!query_rowtime(&nodes, 3, 1, &view), "a union of a plain column and a rowtime");
+        let window_rowtime = Expr::Call { func: Func::WindowRowtime, args: vec![col(0)], ty: SqlType::Timestamp(3) };
+        let nodes = vec![QueryNode { op: calc(vec![window_rowtime]), inputs: vec![] }];
+        assert!(query_rowtime(&nodes, 0, 0, &view), "TUMBLE_ROWTIME(...) is a rowtime attribute");
+    }
 }
