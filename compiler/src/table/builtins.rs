@@ -58,8 +58,10 @@ pub enum Func {
     /// The Table API's `row.get(name | index)`: the ROW value's field at this position.
     RowField(u32),
     /// A legacy group window's rowtime (`TUMBLE_ROWTIME(...)` & co.) from its end: `end - 1 ms`, a
-    /// rowtime attribute of the window aggregate's output (see [`super::time_attr`]).
-    WindowRowtime,
+    /// rowtime attribute of the window aggregate's output (see [`super::time_attr`]); `true` for a
+    /// window of a TIMESTAMP_LTZ rowtime, whose end is a wall-clock time of the session zone and whose
+    /// rowtime is the instant (a TIMESTAMP_LTZ).
+    WindowRowtime(bool),
 }
 
 impl Func {
@@ -87,7 +89,7 @@ impl Func {
             Func::Window(part, _) => part.name(),
             Func::PlusMillis(_) => "PLUS_INTERVAL",
             Func::RowField(_) => "GET",
-            Func::WindowRowtime => "WINDOW_ROWTIME",
+            Func::WindowRowtime(_) => "WINDOW_ROWTIME",
         }
     }
 }
@@ -313,7 +315,7 @@ pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, E
         "__sluice_window_rowtime" => {
             arity(&lower, &args, 1..=1, span)?;
             need(&lower, &args[0], matches!(args[0].ty(), SqlType::Timestamp(_)), "a window end", span)?;
-            Ok(call(Func::WindowRowtime, args, SqlType::Timestamp(3)))
+            Ok(call(Func::WindowRowtime(false), args, SqlType::Timestamp(3)))
         }
         "abs" => {
             arity(&lower, &args, 1..=1, span)?;

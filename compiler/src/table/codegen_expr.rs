@@ -286,7 +286,8 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
             let ms = Lit::i64_suffixed(ms);
             quote! { (#a0).map(|t: i64| t.saturating_add(#ms)) }
         }
-        Func::WindowRowtime => quote! { (#a0).map(|t: i64| t - 1) },
+        Func::WindowRowtime(false) => quote! { (#a0).map(|t: i64| t - 1) },
+        Func::WindowRowtime(true) => quote! { (#a0).map(|t: i64| table::time_zone::to_instant(t - 1)) },
         Func::Extract(_) | Func::DateFormat | Func::ToTimestamp | Func::ToDate | Func::ToTimestampLtz(_) => {
             super::temporal::call(func, args, &a)
         }

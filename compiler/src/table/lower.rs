@@ -272,6 +272,7 @@ pub(crate) fn lower_table_node(
                     op,
                     window.and_then(super::window::calc_window_end),
                     Some(super::window::GroupWindow::of(window)),
+                    super::window::zoned_windows(&input),
                 ),
             }
         }

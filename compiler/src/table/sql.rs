@@ -985,7 +985,8 @@ impl Builder<'_, '_, '_> {
     /// A GROUP BY's aggregate as the window aggregate of the windowing TVF it reads, if any.
     fn window_aggregate(&self, op: RelOp, input_node: usize, window_end: Option<usize>, select: &sql::Select) -> Result<RelOp, Fail> {
         let Some(session @ RelOp::SessionWindow { .. }) = self.nodes.get(input_node).map(|n| &n.op) else {
-            return Ok(super::window::windowed(op, window_end, self.group_window));
+            let zoned = super::window::zoned_windows(&self.schema(input_node));
+            return Ok(super::window::windowed(op, window_end, self.group_window, zoned));
         };
         let width = self.nodes[input_node].inputs.first().map_or(0, |&i| self.schema(i).fields.len());
         // A legacy GROUP BY SESSION(...) is a group window: partitioned by the other keys.

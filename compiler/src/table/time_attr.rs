@@ -52,7 +52,7 @@ pub fn rel_rowtime(
 
 /// `TUMBLE_ROWTIME(...)` & co.: a legacy group window's rowtime.
 fn is_window_rowtime(expr: &super::Expr) -> bool {
-    matches!(expr, super::Expr::Call { func: super::builtins::Func::WindowRowtime, .. })
+    matches!(expr, super::Expr::Call { func: super::builtins::Func::WindowRowtime(_), .. })
 }
 
 /// [`rel_rowtime`] of node `node` of a query's nodes.
@@ -123,7 +123,7 @@ mod tests {
         assert!(!query_rowtime(&nodes, 1, 2, &view), "ts + INTERVAL is a plain TIMESTAMP");
         assert!(query_rowtime(&nodes, 3, 0, &view), "a union of rowtime attributes");
         assert!(!query_rowtime(&nodes, 3, 1, &view), "a union of a plain column and a rowtime");
-        let window_rowtime = Expr::Call { func: Func::WindowRowtime, args: vec![col(0)], ty: SqlType::Timestamp(3) };
+        let window_rowtime = Expr::Call { func: Func::WindowRowtime(false), args: vec![col(0)], ty: SqlType::Timestamp(3) };
         let nodes = vec![QueryNode { op: calc(vec![window_rowtime]), inputs: vec![] }];
         assert!(query_rowtime(&nodes, 0, 0, &view), "TUMBLE_ROWTIME(...) is a rowtime attribute");
     }

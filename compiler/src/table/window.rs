@@ -415,14 +415,19 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
         )
     })?;
     let ty = input.fields[index].ty;
-    if matches!(ty, SqlType::TimestampLtz(_)) {
-        // Flink's windows over an LTZ rowtime start and end at the session zone's wall-clock times.
+    // Flink's windows over an LTZ rowtime start and end at the session zone's wall-clock times: the
+    // window columns are TIMESTAMPs of the local time, window_time the instant of the window's end.
+    let zoned = matches!(ty, SqlType::TimestampLtz(_));
+    if zoned && tvf.kind != TvfKind::Tumble {
         return Err(error(
             span,
-            format!("windows over the TIMESTAMP_LTZ time attribute `{}` are not supported by sluice yet", tvf.time_column),
+            format!(
+                "HOP, CUMULATE and SESSION windows over the TIMESTAMP_LTZ time attribute `{}` are not supported by sluice yet (TUMBLE windows are)",
+                tvf.time_column
+            ),
         ));
     }
-    if !matches!(ty, SqlType::Timestamp(_)) {
+    if !zoned && !matches!(ty, SqlType::Timestamp(_)) {
         return Err(error(
             span,
             format!(
@@ -433,7 +438,8 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
     }
     let mut fields = input.fields.clone();
     for name in ["window_start", "window_end", "window_time"] {
-        fields.push(Field { name: name.into(), ty: SqlType::Timestamp(3) });
+        let ty = if zoned && name == "window_time" { SqlType::TimestampLtz(3) } else { SqlType::Timestamp(3) };
+        fields.push(Field { name: name.into(), ty });
     }
     if let TvfKind::Session { partition } = &tvf.kind {
         let partition = match partition {
@@ -461,6 +467,7 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
         });
     }
     let time = Expr::Column { index, ty };
+    let time = if zoned { time.cast(SqlType::Timestamp(3)) } else { time };
     let mut projection: Vec<Expr> = (0..input.fields.len())
         .map(|index| Expr::Column {
             index,
@@ -468,11 +475,12 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
         })
         .collect();
     for part in [WindowPart::Start, WindowPart::End, WindowPart::Time] {
-        projection.push(Expr::Call {
+        let window = Expr::Call {
             func: Func::Window(part, tvf.size_ms),
             args: vec![time.clone()],
             ty: SqlType::Timestamp(3),
-        });
+        };
+        projection.push(if zoned && part == WindowPart::Time { window.cast(SqlType::TimestampLtz(3)) } else { window });
     }
     Ok(RelOp::Calc {
         python: Vec::new(),
@@ -522,6 +530,26 @@ pub fn calc_window_end(op: &RelOp) -> Option<usize> {
     })
 }
 
+/// A select list's window rowtimes (`TUMBLE_ROWTIME(...)`, `col("w").rowtime`) over windows of a
+/// TIMESTAMP_LTZ rowtime: the instant of the window's last millisecond, a TIMESTAMP_LTZ(3) column.
+fn zoned_rowtimes(mut projection: Vec<Expr>, mut schema: Schema) -> (Vec<Expr>, Schema) {
+    for (e, field) in projection.iter_mut().zip(schema.fields.iter_mut()) {
+        if let Expr::Call { func: func @ Func::WindowRowtime(false), ty, .. } = e {
+            *func = Func::WindowRowtime(true);
+            *ty = SqlType::TimestampLtz(3);
+            field.ty = SqlType::TimestampLtz(3);
+        }
+    }
+    (projection, schema)
+}
+
+/// Whether rows of `schema` carry windows of a TIMESTAMP_LTZ rowtime (a `window_time` of type
+/// TIMESTAMP_LTZ): their ends are wall-clock times of the session zone, which fire when the watermark
+/// passes their instant.
+pub fn zoned_windows(schema: &Schema) -> bool {
+    schema.fields.iter().any(|f| f.name == "window_time" && matches!(f.ty, SqlType::TimestampLtz(_)))
+}
+
 /// A window aggregate that PyFlink runs as a group window aggregate (PythonGroupWindowAggregate /
 /// ArrowPythonGroupWindowAggregate when Python aggregate functions are among its aggregates): a Table
 /// API `window(Tumble | Slide ...)` or a legacy SQL `GROUP BY TUMBLE(...)` / `HOP(...)`.
@@ -556,7 +584,8 @@ impl GroupWindow {
 /// aggregate; other operators unchanged. Over a windowing TVF (`group_window` `None`) with a general
 /// Python aggregate function it stays a group aggregate: PyFlink 2.3 runs it as a PythonGroupAggregate
 /// over the TVF's rows (an updating changelog, no late rows dropped).
-pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<GroupWindow>) -> RelOp {
+/// `zoned`: the windows are of an LTZ rowtime's local time ([`zoned_windows`]).
+pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<GroupWindow>, zoned: bool) -> RelOp {
     let RelOp::Aggregate {
         keys,
         aggs,
@@ -571,6 +600,7 @@ pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<Group
             .position(|k| matches!(k, Expr::Column { index, .. } if *index == c))
     });
     let general_python = aggs.iter().any(|a| a.python.as_ref().is_some_and(|p| !p.pandas));
+    let (projection, schema) = if zoned { zoned_rowtimes(projection, schema) } else { (projection, schema) };
     match end_key {
         Some(end_key) if group_window.is_some() || !general_python => RelOp::WindowAggregate {
             keys,
@@ -579,6 +609,7 @@ pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<Group
             projection,
             schema,
             group_window,
+            zoned,
         },
         Some(_) | None => RelOp::Aggregate {
             keys,

@@ -129,20 +129,29 @@ pub(super) struct WindowTimers {
     unregistered: Vec<Vec<Value>>,
     timers: TimerHeap<Vec<Value>>,
     watermark: i64,
+    /// `window_end` is a wall-clock time of the session zone (windows of a TIMESTAMP_LTZ rowtime).
+    pub(super) zoned: bool,
 }
 
 impl WindowTimers {
     pub(super) fn new(end_key: usize) -> Self {
-        WindowTimers { end_key, unregistered: Vec::new(), timers: TimerHeap::default(), watermark: i64::MIN }
+        WindowTimers { end_key, unregistered: Vec::new(), timers: TimerHeap::default(), watermark: i64::MIN, zoned: false }
+    }
+
+    /// The event time of `key`'s window's last millisecond: `window_end - 1`, as an instant when the
+    /// end is a wall-clock time of the session zone (as Flink's `toEpochMillsForTimer`).
+    fn max_timestamp(&self, key: &[Value]) -> Option<i64> {
+        let end = match key.get(self.end_key) {
+            Some(Value::Timestamp(end) | Value::Int(end)) => *end,
+            _ => return None,
+        };
+        Some(if self.zoned { super::time_zone::to_instant(end - 1) } else { end - 1 })
     }
 
     /// Whether a row of `key`'s window is on time (Flink drops the rows of windows the watermark has
     /// passed, and rows without a window end).
     pub(super) fn on_time(&self, key: &[Value]) -> bool {
-        match key.get(self.end_key) {
-            Some(Value::Timestamp(end) | Value::Int(end)) => end - 1 > self.watermark,
-            _ => false,
-        }
+        self.max_timestamp(key).is_some_and(|max| max > self.watermark)
     }
 
     /// A (key, window) seen for the first time.
@@ -154,8 +163,8 @@ impl WindowTimers {
     /// order.
     pub(super) fn advance(&mut self, watermark: i64) -> Vec<Vec<Value>> {
         for key in std::mem::take(&mut self.unregistered) {
-            if let Some(Value::Timestamp(end) | Value::Int(end)) = key.get(self.end_key) {
-                self.timers.add(end - 1, key);
+            if let Some(max) = self.max_timestamp(&key) {
+                self.timers.add(max, key);
             }
         }
         self.watermark = self.watermark.max(watermark);
@@ -343,6 +352,13 @@ impl WindowAggregate {
     /// `time`: Python aggregate functions accumulate panes of `pane_ms` and merge them when it fires.
     pub fn panes(mut self, time: usize, pane_ms: i64) -> Self {
         self.panes = Some(Panes { time, size_ms: pane_ms.max(1), accs: HashMap::new() });
+        self
+    }
+
+    /// Windows of a TIMESTAMP_LTZ rowtime: their `window_end` is a wall-clock time of the session
+    /// zone, due when the watermark passes its instant.
+    pub fn zoned(mut self) -> Self {
+        self.timers.zoned = true;
         self
     }
 }
