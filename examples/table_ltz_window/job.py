@@ -1,7 +1,9 @@
-"""Tumbling windows over a TIMESTAMP_LTZ time attribute: windows are aligned to the session zone's
-wall-clock time (window_start and window_end are its TIMESTAMPs, window_time and TUMBLE_ROWTIME the
-instant of the window's last millisecond, a TIMESTAMP_LTZ) and fire when the watermark passes that
-instant; in UTC, then in Asia/Kolkata (+05:30), whose hours start at half past UTC's."""
+"""Windows over a TIMESTAMP_LTZ time attribute: TUMBLE, HOP and CUMULATE windows are aligned to the
+session zone's wall-clock time (window_start and window_end are its TIMESTAMPs, window_time,
+TUMBLE_ROWTIME and w.rowtime the instant of the window's last millisecond, a TIMESTAMP_LTZ) and fire
+when the watermark passes that instant; OVER windows order by the instant. In UTC, then in
+Asia/Kolkata (+05:30), whose hours start at half past UTC's. Compared as a multiset: HOP and
+CUMULATE windows ending together fire in Flink's timer order."""
 from pyflink.table import EnvironmentSettings, TableEnvironment
 from pyflink.table.expressions import col, lit
 from pyflink.table.window import Tumble
@@ -22,6 +24,20 @@ TVF = """
     FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ltz), INTERVAL '1' HOUR))
     GROUP BY window_start, window_end, window_time
 """
+HOP = """
+    SELECT window_start, window_end, window_time, COUNT(*) AS n
+    FROM TABLE(HOP(TABLE events, DESCRIPTOR(ltz), INTERVAL '1' HOUR, INTERVAL '2' HOUR))
+    GROUP BY window_start, window_end, window_time
+"""
+CUMULATE = """
+    SELECT window_start, window_end, COUNT(*) AS n
+    FROM TABLE(CUMULATE(TABLE events, DESCRIPTOR(ltz), INTERVAL '2' HOUR, INTERVAL '6' HOUR))
+    GROUP BY window_start, window_end
+"""
+OVER = """
+    SELECT id, ltz, COUNT(*) OVER (ORDER BY ltz RANGE BETWEEN INTERVAL '2' HOUR PRECEDING AND CURRENT ROW) AS recent
+    FROM events
+"""
 LEGACY = """
     INSERT INTO out_w
     SELECT TUMBLE_START(ltz, INTERVAL '2' HOUR), TUMBLE_END(ltz, INTERVAL '2' HOUR),
@@ -30,6 +46,9 @@ LEGACY = """
 """
 t_env.sql_query(TVF).execute().print()
 t_env.execute_sql(LEGACY).wait()
+t_env.sql_query(HOP).execute().print()
+t_env.sql_query(CUMULATE).execute().print()
+t_env.sql_query(OVER).execute().print()
 (
     t_env.from_path("events")
     .window(Tumble.over(lit(30).minutes).on(col("ltz")).alias("w"))
@@ -42,3 +61,5 @@ t_env.execute_sql(LEGACY).wait()
 t_env.get_config().set("table.local-time-zone", "Asia/Kolkata")
 t_env.sql_query(TVF).execute().print()
 t_env.execute_sql(LEGACY).wait()
+t_env.sql_query(HOP).execute().print()
+t_env.sql_query(CUMULATE).execute().print()

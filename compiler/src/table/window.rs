@@ -418,11 +418,11 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
     // Flink's windows over an LTZ rowtime start and end at the session zone's wall-clock times: the
     // window columns are TIMESTAMPs of the local time, window_time the instant of the window's end.
     let zoned = matches!(ty, SqlType::TimestampLtz(_));
-    if zoned && tvf.kind != TvfKind::Tumble {
+    if zoned && matches!(tvf.kind, TvfKind::Session { .. }) {
         return Err(error(
             span,
             format!(
-                "HOP, CUMULATE and SESSION windows over the TIMESTAMP_LTZ time attribute `{}` are not supported by sluice yet (TUMBLE windows are)",
+                "SESSION windows over the TIMESTAMP_LTZ time attribute `{}` are not supported by sluice yet (TUMBLE, HOP and CUMULATE windows are)",
                 tvf.time_column
             ),
         ));

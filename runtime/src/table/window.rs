@@ -305,10 +305,13 @@ impl WindowAggregate {
         }
         let mut pane_accs = match self.panes.as_mut() {
             Some(panes) => {
-                let pane = match row.get(panes.time) {
-                    Some(Value::Timestamp(ts)) => ts - ts.rem_euclid(panes.size_ms),
-                    _ => 0,
+                // An LTZ time is paned by its wall-clock time, as its windows are aligned.
+                let local = match row.get(panes.time) {
+                    Some(Value::Timestamp(ts)) => Some(*ts),
+                    Some(instant @ Value::Instant(..)) => instant.event_millis().map(super::time_zone::to_local),
+                    _ => None,
                 };
+                let pane = local.map_or(0, |ts| ts - ts.rem_euclid(panes.size_ms));
                 let n = self.aggs.len();
                 Some(panes.accs.entry(key.clone()).or_default().entry(pane).or_insert_with(|| vec![Acc::default(); n]))
             }
