@@ -1,6 +1,6 @@
-"""Windows over a TIMESTAMP_LTZ time attribute: TUMBLE, HOP and CUMULATE windows are aligned to the
+"""Windows over a TIMESTAMP_LTZ time attribute: TUMBLE, HOP, CUMULATE and SESSION windows are of the
 session zone's wall-clock time (window_start and window_end are its TIMESTAMPs, window_time,
-TUMBLE_ROWTIME and w.rowtime the instant of the window's last millisecond, a TIMESTAMP_LTZ) and fire
+TUMBLE_ROWTIME, SESSION_ROWTIME and w.rowtime the instant of the window's last millisecond, a TIMESTAMP_LTZ) and fire
 when the watermark passes that instant; OVER windows order by the instant. In UTC, then in
 Asia/Kolkata (+05:30), whose hours start at half past UTC's. Compared as a multiset: HOP and
 CUMULATE windows ending together fire in Flink's timer order."""
@@ -34,6 +34,17 @@ CUMULATE = """
     FROM TABLE(CUMULATE(TABLE events, DESCRIPTOR(ltz), INTERVAL '2' HOUR, INTERVAL '6' HOUR))
     GROUP BY window_start, window_end
 """
+SESSION = """
+    INSERT INTO out_w
+    SELECT SESSION_START(ltz, INTERVAL '90' MINUTE), SESSION_END(ltz, INTERVAL '90' MINUTE),
+           SESSION_ROWTIME(ltz, INTERVAL '90' MINUTE), COUNT(*)
+    FROM events GROUP BY SESSION(ltz, INTERVAL '90' MINUTE)
+"""
+SESSION_TVF = """
+    SELECT window_start, window_end, COUNT(*) AS n
+    FROM TABLE(SESSION(TABLE events, DESCRIPTOR(ltz), INTERVAL '90' MINUTE))
+    GROUP BY window_start, window_end
+"""
 OVER = """
     SELECT id, ltz, COUNT(*) OVER (ORDER BY ltz RANGE BETWEEN INTERVAL '2' HOUR PRECEDING AND CURRENT ROW) AS recent
     FROM events
@@ -49,6 +60,8 @@ t_env.execute_sql(LEGACY).wait()
 t_env.sql_query(HOP).execute().print()
 t_env.sql_query(CUMULATE).execute().print()
 t_env.sql_query(OVER).execute().print()
+t_env.execute_sql(SESSION).wait()
+t_env.sql_query(SESSION_TVF).execute().print()
 (
     t_env.from_path("events")
     .window(Tumble.over(lit(30).minutes).on(col("ltz")).alias("w"))
@@ -63,3 +76,4 @@ t_env.sql_query(TVF).execute().print()
 t_env.execute_sql(LEGACY).wait()
 t_env.sql_query(HOP).execute().print()
 t_env.sql_query(CUMULATE).execute().print()
+t_env.execute_sql(SESSION).wait()

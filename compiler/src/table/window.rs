@@ -418,15 +418,6 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
     // Flink's windows over an LTZ rowtime start and end at the session zone's wall-clock times: the
     // window columns are TIMESTAMPs of the local time, window_time the instant of the window's end.
     let zoned = matches!(ty, SqlType::TimestampLtz(_));
-    if zoned && matches!(tvf.kind, TvfKind::Session { .. }) {
-        return Err(error(
-            span,
-            format!(
-                "SESSION windows over the TIMESTAMP_LTZ time attribute `{}` are not supported by sluice yet (TUMBLE, HOP and CUMULATE windows are)",
-                tvf.time_column
-            ),
-        ));
-    }
     if !zoned && !matches!(ty, SqlType::Timestamp(_)) {
         return Err(error(
             span,
@@ -660,6 +651,9 @@ pub fn session_windowed(op: RelOp, session: &RelOp, input_width: usize, partitio
             );
         }
     }
+    // A session of a TIMESTAMP_LTZ rowtime: SESSION_ROWTIME / w.rowtime is the instant of its end.
+    let (projection, schema) =
+        if zoned_windows(session.schema()) { zoned_rowtimes(projection, schema) } else { (projection, schema) };
     Ok(RelOp::SessionWindowAggregate {
         keys: partition_keys,
         window_positions: [start, end],
