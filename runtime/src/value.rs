@@ -92,6 +92,16 @@ impl Value {
         Value::Str(Arc::from(s))
     }
 
+    /// A rowtime attribute's milliseconds: a TIMESTAMP's (naive, read as UTC) or a TIMESTAMP_LTZ's
+    /// instant.
+    pub fn event_millis(&self) -> Option<i64> {
+        match self {
+            Value::Timestamp(ms) => Some(*ms),
+            Value::Instant(s, ns) => Some(s.saturating_mul(1000).saturating_add(i64::from(*ns / 1_000_000))),
+            _ => None,
+        }
+    }
+
     pub fn row(fields: Vec<Value>) -> Value {
         Value::Row(Box::new(Row {
             kind: RowKind::Insert,

@@ -101,9 +101,15 @@ fn job_fn(index: usize, job: &JobPlan) -> TokenStream {
     } else {
         format_ident!("_b")
     };
+    // TIMESTAMP_LTZ values are shown in the session zone; Flink's default is UTC here.
+    let time_zone = match &job.config.local_time_zone {
+        Some(zone) if zone != "default" => quote! { sluice_runtime::table::time_zone::set(#zone)?; },
+        _ => quote! {},
+    };
     quote! {
         #(#[doc = #doc])*
         fn #name(#bindings: &mut JobBindings<'_>) -> Result<Pipeline> {
+            #time_zone
             let mut p = PipelineBuilder::new();
             #(#nodes)*
             p.build()

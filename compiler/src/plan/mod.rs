@@ -71,6 +71,10 @@ pub struct JobConfig {
     /// `python.fn-execution.bundle.time`, in milliseconds.
     #[serde(default)]
     pub bundle_time_ms: Option<u64>,
+    /// `table.local-time-zone` (`set_local_timezone`): the session zone of TIMESTAMP_LTZ values;
+    /// `None` is UTC.
+    #[serde(default)]
+    pub local_time_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

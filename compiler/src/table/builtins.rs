@@ -47,6 +47,9 @@ pub enum Func {
     ToTimestamp,
     /// `(string[, format])`.
     ToDate,
+    /// `TO_TIMESTAMP_LTZ(epoch, precision)`: epoch seconds (precision 0, `1000` ms per unit) or
+    /// milliseconds (precision 3, `1`) as a TIMESTAMP_LTZ(3).
+    ToTimestampLtz(i64),
     /// A TUMBLE window's start, end or rowtime of a row's time (the window size in ms).
     Window(super::window::WindowPart, i64),
     /// `ts + INTERVAL ...` / `ts - INTERVAL ...` of a day-time interval, in milliseconds (negative
@@ -54,6 +57,11 @@ pub enum Func {
     PlusMillis(i64),
     /// The Table API's `row.get(name | index)`: the ROW value's field at this position.
     RowField(u32),
+    /// A legacy group window's rowtime (`TUMBLE_ROWTIME(...)` & co.) from its end: `end - 1 ms`, a
+    /// rowtime attribute of the window aggregate's output (see [`super::time_attr`]); `true` for a
+    /// window of a TIMESTAMP_LTZ rowtime, whose end is a wall-clock time of the session zone and whose
+    /// rowtime is the instant (a TIMESTAMP_LTZ).
+    WindowRowtime(bool),
 }
 
 impl Func {
@@ -77,9 +85,11 @@ impl Func {
             Func::DateFormat => "DATE_FORMAT",
             Func::ToTimestamp => "TO_TIMESTAMP",
             Func::ToDate => "TO_DATE",
+            Func::ToTimestampLtz(_) => "TO_TIMESTAMP_LTZ",
             Func::Window(part, _) => part.name(),
             Func::PlusMillis(_) => "PLUS_INTERVAL",
             Func::RowField(_) => "GET",
+            Func::WindowRowtime(_) => "WINDOW_ROWTIME",
         }
     }
 }
@@ -89,6 +99,8 @@ const BUILTINS: &[&str] = &[
     "ltrim", "rtrim", "abs", "round", "floor", "ceil", "ceiling", "mod", "coalesce", "if", "nullif",
     // The shim's spelling of the Table API's `expr.get(field)`.
     "__sluice_get",
+    // TUMBLE_ROWTIME(...) & co. as the legacy group window's lowering rewrites them.
+    "__sluice_window_rowtime",
 ];
 
 /// Whether `name` (lower case) is a built-in function sluice compiles.
@@ -227,7 +239,7 @@ fn case(branches: Vec<(Expr, Expr)>, otherwise: Option<Expr>, span: Span) -> Res
 }
 
 /// `row.get(name | index)`: the field's value, typed as the field (as Flink's GET on a ROW).
-fn row_field(args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
+pub(super) fn row_field(args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
     let [row, key] = <[Expr; 2]>::try_from(args).map_err(|_| error(span, "get() takes one field name or index"))?;
     let fields = row.ty().row_fields().ok_or_else(|| error(span, format!("get() reads a field of a ROW value, not of {}", row.ty())))?;
     let index = match &key {
@@ -300,6 +312,11 @@ pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, E
             Ok(call(Func::Trim(which), args, SqlType::String))
         }
         "__sluice_get" => row_field(args, span),
+        "__sluice_window_rowtime" => {
+            arity(&lower, &args, 1..=1, span)?;
+            need(&lower, &args[0], matches!(args[0].ty(), SqlType::Timestamp(_)), "a window end", span)?;
+            Ok(call(Func::WindowRowtime(false), args, SqlType::Timestamp(3)))
+        }
         "abs" => {
             arity(&lower, &args, 1..=1, span)?;
             need(&lower, &args[0], args[0].ty().is_numeric(), "a number", span)?;

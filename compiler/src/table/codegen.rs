@@ -248,15 +248,17 @@ fn rel_stmt_on(
             end_key,
             aggs,
             projection,
+            zoned,
             ..
         } if super::pandas::is_pandas(aggs) => {
+            let zoned = zoned.then(|| quote! { .zoned() });
             let keys = keys.iter().map(scalar_fn);
             let aggs = super::pandas::aggregates(id, aggs);
             let end_key = Lit::usize_unsuffixed(*end_key);
             let projection = projection.iter().map(scalar_fn);
             quote! {
                 let #var = p.operator(#input, table::PandasWindowAggregate::new(
-                    vec![#(#keys),*], #end_key, #aggs, vec![#(#projection),*]));
+                    vec![#(#keys),*], #end_key, #aggs, vec![#(#projection),*])#zoned);
             }
         }
         RelOp::WindowAggregate {
@@ -265,9 +267,11 @@ fn rel_stmt_on(
             aggs,
             projection,
             group_window,
+            zoned,
             ..
         } => {
             let aggs_of = aggs;
+            let zoned = zoned.then(|| quote! { .zoned() });
             let keys = keys.iter().map(scalar_fn);
             let aggs = agg_specs(id, aggs);
             let end_key = Lit::usize_unsuffixed(*end_key);
@@ -282,7 +286,7 @@ fn rel_stmt_on(
             let bundle = python_bundle(aggs_of, config);
             quote! {
                 let #var = p.operator(#input, table::WindowAggregate::new(
-                    vec![#(#keys),*], #end_key, vec![#(#aggs),*], vec![#(#projection),*])#merge #bundle);
+                    vec![#(#keys),*], #end_key, vec![#(#aggs),*], vec![#(#projection),*])#merge #bundle #zoned);
             }
         }
         // Rows pass through: the aggregate over it computes the windows.

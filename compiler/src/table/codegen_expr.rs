@@ -31,6 +31,7 @@ pub fn scalar_fn(expr: &Expr) -> TokenStream {
         SqlType::Date => quote! { table::datetime::from_date(#body) },
         SqlType::Time => quote! { table::datetime::from_time(#body) },
         SqlType::Timestamp(_) => quote! { table::datetime::from_ts(#body) },
+        SqlType::TimestampLtz(_) => quote! { table::datetime::from_instant(#body) },
         SqlType::Row(_) => quote! { (#body).unwrap_or(table::Value::Null) },
         _ => quote! { table::fx::from_i64(#body) },
     };
@@ -285,7 +286,9 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
             let ms = Lit::i64_suffixed(ms);
             quote! { (#a0).map(|t: i64| t.saturating_add(#ms)) }
         }
-        Func::Extract(_) | Func::DateFormat | Func::ToTimestamp | Func::ToDate => {
+        Func::WindowRowtime(false) => quote! { (#a0).map(|t: i64| t - 1) },
+        Func::WindowRowtime(true) => quote! { (#a0).map(|t: i64| table::time_zone::to_instant(t - 1)) },
+        Func::Extract(_) | Func::DateFormat | Func::ToTimestamp | Func::ToDate | Func::ToTimestampLtz(_) => {
             super::temporal::call(func, args, &a)
         }
     }
@@ -294,7 +297,8 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
 fn cast(expr: &Expr, to: SqlType) -> TokenStream {
     let e = typed(expr);
     let from = expr.ty();
-    if from.is_temporal() || to.is_temporal() {
+    let ltz = |t: SqlType| matches!(t, SqlType::TimestampLtz(_));
+    if from.is_temporal() || to.is_temporal() || ltz(from) || ltz(to) {
         if let Some(folded) = super::temporal::fold_literal_cast(expr, to) {
             return folded;
         }

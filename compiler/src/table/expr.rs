@@ -380,7 +380,7 @@ impl Scope<'_> {
             return Err(err(
                 expr.span(),
                 format!(
-                    "`{expr}` computes with a BYTES, MAP<STRING, BYTES> or TIMESTAMP_LTZ value, which sluice \
+                    "`{expr}` computes with a BYTES or MAP<STRING, BYTES> value, which sluice \
                      only passes along as it is (selecting the column) yet"
                 ),
             ));
@@ -395,11 +395,7 @@ impl Scope<'_> {
         }
         match expr {
             sql::Expr::Identifier(ident) => self.column(&ident.value, ident.span),
-            sql::Expr::CompoundIdentifier(parts) => match (self.qualifiers, parts.as_slice()) {
-                (Some(_), [qualifier, name]) => self.qualified_column(&qualifier.value, &name.value, span),
-                (_, [.., last]) => self.column(&last.value, last.span),
-                (_, []) => Err(err(span, "empty identifier")),
-            },
+            sql::Expr::CompoundIdentifier(parts) => self.compound(parts, span),
             sql::Expr::Nested(inner) => self.resolve(inner),
             sql::Expr::Value(value) => literal(&value.value, value.span, self.sql),
             sql::Expr::UnaryOp { op, expr: inner } => {
@@ -427,7 +423,7 @@ impl Scope<'_> {
                     err(right.span(), format!("the interval `{right}` is not supported by sluice yet (day-time intervals are)"))
                 })?;
                 let ty = l.ty();
-                if !matches!(ty, SqlType::Timestamp(_)) {
+                if !matches!(ty, SqlType::Timestamp(_) | SqlType::TimestampLtz(_)) {
                     return Err(err(span, format!("cannot apply {op} INTERVAL to {ty} (a TIMESTAMP is needed)")));
                 }
                 let ms = if matches!(op, sql::BinaryOperator::Minus) { -ms } else { ms };
@@ -452,7 +448,8 @@ impl Scope<'_> {
                         format!("the type {data_type} is not supported by sluice yet"),
                     )
                 })?;
-                let temporal = e.ty().is_temporal() || ty.is_temporal();
+                let ltz = |t: SqlType| matches!(t, SqlType::TimestampLtz(_));
+                let temporal = e.ty().is_temporal() || ty.is_temporal() || ltz(e.ty()) || ltz(ty);
                 if temporal && !super::temporal::castable(e.ty(), ty)
                     || !temporal
                         && !(e.ty() == ty
@@ -484,6 +481,33 @@ impl Scope<'_> {
                 format!("the expression `{other}` is not supported by sluice yet"),
             )),
         }
+    }
+
+    /// `qualifier.column`, `column.field[.field...]` (a ROW column's fields) or
+    /// `qualifier.column.field...`; a qualifier names a table or alias of the FROM clause (a column
+    /// of that name wins, as in Flink, where the FROM has one table).
+    fn compound(&mut self, parts: &[sql::Ident], span: Span) -> Result<Expr, ExprError> {
+        let (first, rest) = parts.split_first().ok_or_else(|| err(span, "empty identifier"))?;
+        let quals = self.qualifiers.map(Vec::as_slice).unwrap_or_default();
+        let is_qualifier = quals.iter().any(|(q, _)| q.eq_ignore_ascii_case(&first.value));
+        let is_column = self.input.index_of(&first.value).is_some();
+        let (mut value, fields) = match rest.split_first() {
+            Some((column, fields)) if is_qualifier && (!is_column || quals.len() > 1) => {
+                (self.qualified_column(&first.value, &column.value, span)?, fields)
+            }
+            _ if is_column => (self.column(&first.value, first.span)?, rest),
+            Some((column, fields)) if self.qualifiers.is_some() => {
+                (self.qualified_column(&first.value, &column.value, span)?, fields)
+            }
+            // Without FROM qualifiers (the Table API), `t.column` reads the column.
+            Some((column, fields)) => (self.column(&column.value, column.span)?, fields),
+            None => (self.column(&first.value, first.span)?, rest),
+        };
+        for field in fields {
+            let name = Expr::Literal { value: Literal::String(field.value.clone()), ty: SqlType::String };
+            value = super::builtins::row_field(vec![value, name], span)?;
+        }
+        Ok(value)
     }
 
     /// `qualifier.name`: the column `name` of the table or alias `qualifier`.

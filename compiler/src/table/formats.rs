@@ -42,10 +42,22 @@ pub fn codec_tokens(format: &str, delimiter: char, schema: &Schema, columns: &[u
     let format = format_tokens(format, delimiter);
     let fields: Vec<&super::Field> = columns.iter().filter_map(|&i| schema.fields.get(i)).collect();
     let names = fields.iter().map(|f| f.name.as_str());
-    let types = fields.iter().map(|f| type_info(&f.ty.connector_type().type_info()));
+    let types = fields.iter().map(|f| type_info(&codec_type(f.ty)));
     let numeric = fields.iter().map(|f| matches!(f.ty, SqlType::Decimal(..)));
     quote! {
         connectors::formats::RowCodec::new(#format, vec![#(#names.to_string()),*], vec![#(#types),*])
             .with_numeric_text(vec![#(#numeric),*])
+    }
+}
+
+/// The type a codec reads and writes a column as: its [`SqlType::connector_type`]; a ROW with its
+/// field names, which JSON objects are read by.
+fn codec_type(ty: SqlType) -> sluice_types::TypeInfo {
+    match ty.row_fields() {
+        Some(fields) => sluice_types::TypeInfo::Row {
+            names: Some(fields.iter().map(|f| f.name.clone()).collect()),
+            fields: fields.iter().map(|f| codec_type(f.ty)).collect(),
+        },
+        None => ty.connector_type().type_info(),
     }
 }

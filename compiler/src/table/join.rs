@@ -265,12 +265,17 @@ pub struct IntervalBounds {
 /// A time column with a constant offset: `ts`, `ts + INTERVAL ...`, `ts - INTERVAL ...`.
 fn time_ref(expr: &Expr) -> Option<(usize, i64)> {
     match expr {
-        Expr::Column { index, ty: SqlType::Timestamp(_) } => Some((*index, 0)),
+        Expr::Column { index, ty: SqlType::Timestamp(_) | SqlType::TimestampLtz(_) } => Some((*index, 0)),
         Expr::Call { func: super::builtins::Func::PlusMillis(ms), args, .. } => {
             let [inner] = args.as_slice() else { return None };
             time_ref(inner).map(|(i, base)| (i, base + ms))
         }
-        Expr::Cast { expr, ty: SqlType::Timestamp(_) } => time_ref(expr),
+        // A precision change keeps the time; a cast between TIMESTAMP and TIMESTAMP_LTZ does not.
+        Expr::Cast { expr, ty: to @ (SqlType::Timestamp(_) | SqlType::TimestampLtz(_)) }
+            if matches!(expr.ty(), SqlType::Timestamp(_)) == matches!(to, SqlType::Timestamp(_)) =>
+        {
+            time_ref(expr)
+        }
         _ => None,
     }
 }

@@ -14,7 +14,7 @@ use super::ddl::{parse_create_table, parse_error, TableDef};
 use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionKind, FunctionSig, Scope};
 use super::locate::{locate, TextSpec};
 use super::types::{Field, Schema, SqlType};
-use super::sql::{lower_statement, Catalog, InputSchemas, StatementKind};
+use super::sql::{lower_statement, Catalog, InputFacts, InputSchemas, StatementKind};
 use super::{PyCall, RelOp};
 use crate::diagnostics::{Category, CompileError};
 use crate::frontend::recording::{RecordedNode, RecordedUdf};
@@ -272,6 +272,7 @@ pub(crate) fn lower_table_node(
                     op,
                     window.and_then(super::window::calc_window_end),
                     Some(super::window::GroupWindow::of(window)),
+                    super::window::zoned_windows(&input),
                 ),
             }
         }
@@ -314,7 +315,9 @@ pub(crate) fn lower_table_node(
         }
         "table.sort" => {
             let over_updates = node.inputs.first().is_some_and(|&i| updating(nodes, i));
-            lower_sort(&mut ctx, &input, over_updates)?
+            let input_id = node.inputs.first().copied();
+            let is_rowtime = |c: usize| input_id.is_some_and(|i| super::time_attr::plan_rowtime(nodes, i, c));
+            lower_sort(&mut ctx, &input, over_updates, &is_rowtime)?
         }
         "table.from_stream" => {
             let ty = node.inputs.first().and_then(|&i| nodes.get(i)).map(|n| n.output.clone());
@@ -421,9 +424,11 @@ pub(crate) fn lower_table_node(
             } else {
                 StatementKind::Query
             };
-            let updating_inputs: Vec<usize> =
-                node.inputs.iter().copied().filter(|&i| updating(nodes, i)).collect();
-            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs, &updating_inputs)?
+            let facts = InputFacts {
+                updating: node.inputs.iter().copied().filter(|&i| updating(nodes, i)).collect(),
+                rowtimes: super::time_attr::input_rowtimes(nodes, &node.inputs),
+            };
+            lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs, &facts)?
         }
         other => return Err(ctx.internal(&format!("has an unknown table operation {other}"))),
     };
@@ -884,16 +889,17 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
     }
     let left_width = left.fields.len();
     let split = split_condition(condition, left_width);
-    // Flink would run an outer join bounding both sides' times as an interval join (padding rows
-    // when they expire); the Table API's inputs are views whose rowtime attributes are not traced.
-    let bounded = split.rest.as_ref().and_then(|rest| super::join::interval_bounds(rest, left_width, |_| true));
-    if kind != super::join::JoinKind::Inner && bounded.is_some() {
-        return Err(CompileError::new(
-            Category::Unsupported,
-            "an outer join bounding both sides' times (Flink's outer interval join) is not supported by sluice yet in the Table API: write it in SQL",
-        )
-        .at(ctx.node.site.clone()));
-    }
+    // Flink runs a join whose condition bounds both sides' rowtime attributes against each other
+    // as an interval join: insert-only, unmatched outer rows padded when they expire.
+    let interval = split.rest.as_ref().and_then(|rest| {
+        super::join::interval_bounds(rest, left_width, |c| {
+            if c < left_width {
+                super::time_attr::plan_rowtime(nodes, left_id, c)
+            } else {
+                super::time_attr::plan_rowtime(nodes, right_id, c - left_width)
+            }
+        })
+    });
     let query = vec![
         QueryNode { op: RelOp::Input { node: left_id, schema: left }, inputs: Vec::new() },
         QueryNode { op: RelOp::Input { node: right_id, schema: right }, inputs: Vec::new() },
@@ -904,9 +910,7 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
                 right_keys: split.right_keys,
                 condition: split.rest,
                 left_width,
-                // Table API joins read their inputs as views, whose rowtime attributes are not
-                // traced here: they run as regular joins.
-                interval: None,
+                interval,
                 schema: schema.clone(),
             },
             inputs: vec![0, 1],
@@ -978,25 +982,27 @@ fn lower_over_window(
     Ok(RelOp::Query { nodes: query, schema })
 }
 
-/// `order_by(keys).fetch(n)` / `.limit(n[, offset])` / `.offset(m)`: Flink's streaming Top-N.
-fn lower_sort(ctx: &mut Ctx<'_, '_>, input: &Schema, over_updates: bool) -> Result<RelOp, CompileError> {
+/// `order_by(keys).fetch(n)` / `.limit(n[, offset])` / `.offset(m)`: Flink's streaming Top-N;
+/// `order_by(rowtime[, keys])` alone: Flink's temporal sort (`is_rowtime` says which input columns
+/// are rowtime attributes).
+fn lower_sort(
+    ctx: &mut Ctx<'_, '_>,
+    input: &Schema,
+    over_updates: bool,
+    is_rowtime: &dyn Fn(usize) -> bool,
+) -> Result<RelOp, CompileError> {
     let site = ctx
         .node
         .params
         .get("site")
         .and_then(|s| serde_json::from_value(s.clone()).ok())
         .or_else(|| ctx.node.site.clone());
-    let Some(limit) = ctx.node.params.get("fetch").and_then(Json::as_u64) else {
-        return Err(CompileError::new(
-            Category::Unsupported,
-            "order_by() without fetch() or limit() over a streaming table is not supported (Flink sorts a stream only on an ascending time attribute)",
-        )
-        .at(site));
-    };
+    let fetch = ctx.node.params.get("fetch").and_then(Json::as_u64);
     if over_updates {
+        let what = if fetch.is_some() { "order_by().fetch()" } else { "order_by()" };
         return Err(CompileError::new(
             Category::Unsupported,
-            "order_by().fetch() over an updating table (a group_by or outer join result) is not supported by sluice yet",
+            format!("{what} over an updating table (a group_by or outer join result) is not supported by sluice yet"),
         )
         .at(site));
     }
@@ -1004,6 +1010,7 @@ fn lower_sort(ctx: &mut Ctx<'_, '_>, input: &Schema, over_updates: bool) -> Resu
     let functions = ctx.functions()?;
     let sigs: HashMap<String, FunctionSig> = functions.iter().map(|(n, (s, _))| (n.clone(), s.clone())).collect();
     let mut keys = Vec::new();
+    let mut first_key = None;
     for spec in ctx.specs("keys")? {
         let result = (|| {
             let mut parser = Parser::new(&GenericDialect).try_with_sql(&spec.text).map_err(|e| parse_error(&e))?;
@@ -1012,12 +1019,31 @@ fn lower_sort(ctx: &mut Ctx<'_, '_>, input: &Schema, over_updates: bool) -> Resu
                 let descending = matches!(o.options.sort, Some(sql::OrderBySort::Desc));
                 let mut scope = Scope { input, functions: &sigs, grouping: None, python: None, sql: false, qualifiers: None };
                 let expr = scope.resolve(&o.expr)?;
+                if keys.is_empty() {
+                    first_key = Some((spec.clone(), o.expr.span()));
+                }
                 keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
             }
             Ok(())
         })();
         result.map_err(|e| ctx.error(&spec, e))?;
     }
+    let Some(limit) = fetch else {
+        // Without fetch/limit, Flink sorts a stream only on an ascending time attribute first:
+        // rows wait for the watermark (a temporal sort).
+        let time = match keys.first() {
+            Some(super::SortSpec { expr: Expr::Column { index, .. }, descending: false, .. }) if is_rowtime(*index) => *index,
+            _ => {
+                let message = "order_by() without fetch() or limit() over a streaming table, other than on an ascending time attribute first, is not supported (Flink: \"Sort on a non-time-attribute field is not supported\")";
+                return Err(match first_key {
+                    Some((spec, span)) => ctx.error(&spec, super::expr::error(span, message)),
+                    None => CompileError::new(Category::Unsupported, message).at(site),
+                });
+            }
+        };
+        keys.remove(0);
+        return Ok(RelOp::TimeSort { time, keys, schema: input.clone() });
+    };
     let too_big = |n: u64| usize::try_from(n).ok();
     let (Some(limit), Some(offset)) = (too_big(limit), too_big(offset)) else {
         return Err(CompileError::new(Category::User, "the row count is too large").at(site));

@@ -34,6 +34,7 @@ pub mod physical;
 pub mod sql;
 pub mod strings;
 pub mod temporal;
+pub mod time_attr;
 pub mod window;
 pub mod types;
 mod udaf_places;
@@ -182,6 +183,9 @@ pub enum RelOp {
         projection: Vec<Expr>,
         schema: Schema,
         group_window: Option<window::GroupWindow>,
+        /// The windows are of a TIMESTAMP_LTZ rowtime: `window_end` is a wall-clock time of the
+        /// session zone, due when the watermark passes its instant.
+        zoned: bool,
     },
     /// The HOP (`cumulate == false`: windows of `size_ms` starting every `step_ms`) or CUMULATE
     /// (windows from each `size_ms` boundary growing by `step_ms`) table function: each row once per

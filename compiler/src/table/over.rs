@@ -120,7 +120,8 @@ pub fn resolve(spec: &sql::WindowSpec, scope: &mut Scope<'_>, span: Span) -> Res
                 return Err(error(o.span(), "an OVER window must be ordered by an ascending time attribute"));
             }
             match scope.resolve(&o.expr)? {
-                Expr::Column { index, ty: SqlType::Timestamp(_) } => index,
+                // A TIMESTAMP_LTZ's instant orders the rows and measures RANGE frames.
+                Expr::Column { index, ty: SqlType::Timestamp(_) | SqlType::TimestampLtz(_) } => index,
                 _ => {
                     return Err(error(
                         o.expr.span(),

@@ -77,6 +77,15 @@ fn unsupported(span: Span, what: &str) -> Fail {
 /// The schemas of the recorded node's inputs, by input position: (plan node id, schema).
 pub type InputSchemas = Vec<(usize, Schema)>;
 
+/// What the plan knows about a statement's inputs beyond their schemas.
+#[derive(Debug, Default)]
+pub struct InputFacts {
+    /// The plan nodes among the inputs whose changelog has updates.
+    pub updating: Vec<usize>,
+    /// Their rowtime attributes: (plan node, column).
+    pub rowtimes: Vec<(usize, usize)>,
+}
+
 struct Builder<'a, 'c, 'b> {
     ctx: &'a mut Ctx<'c, 'b>,
     catalog: &'a Catalog,
@@ -85,6 +94,8 @@ struct Builder<'a, 'c, 'b> {
     inputs: &'a InputSchemas,
     /// The plan nodes among `inputs` whose changelog has updates.
     updating_inputs: Vec<usize>,
+    /// The rowtime attributes of `inputs`: (plan node, column).
+    rowtime_inputs: Vec<(usize, usize)>,
     nodes: Vec<QueryNode>,
     /// The names that qualify the columns of FROM items (tables, aliases, joins), by node.
     quals: HashMap<usize, Qualifiers>,
@@ -115,7 +126,7 @@ pub(super) fn lower_statement(
     catalog: &Catalog,
     functions: &Functions,
     inputs: &InputSchemas,
-    updating_inputs: &[usize],
+    facts: &InputFacts,
 ) -> Result<RelOp, CompileError> {
     let sigs = functions
         .iter()
@@ -127,7 +138,8 @@ pub(super) fn lower_statement(
         functions,
         sigs,
         inputs,
-        updating_inputs: updating_inputs.to_vec(),
+        updating_inputs: facts.updating.clone(),
+        rowtime_inputs: facts.rowtimes.clone(),
         nodes: Vec::new(),
         quals: HashMap::new(),
         current: None,
@@ -320,22 +332,10 @@ impl Builder<'_, '_, '_> {
         Ok(self.push(RelOp::TopN { keys, limit, offset: 0, schema }, vec![node]))
     }
 
-    /// Whether column `column` of `node` is a rowtime attribute: a source's `WATERMARK FOR` column,
-    /// passed on unchanged by projections.
+    /// Whether column `column` of `node` is a rowtime attribute (see [`super::time_attr`]).
     fn is_rowtime(&self, node: usize, column: usize) -> bool {
-        let Some(n) = self.nodes.get(node) else {
-            return false;
-        };
-        match &n.op {
-            RelOp::Scan { rowtime, .. } => rowtime.as_ref().is_some_and(|r| r.column == column),
-            RelOp::Calc { projection, .. } => match (projection.get(column), n.inputs.first()) {
-                (Some(Expr::Column { index, .. }), Some(&input)) => {
-                    *index < self.schema(input).fields.len() && self.is_rowtime(input, *index)
-                }
-                _ => false,
-            },
-            _ => false,
-        }
+        let view = |n: usize, c: usize| self.rowtime_inputs.contains(&(n, c));
+        super::time_attr::query_rowtime(&self.nodes, node, column, &view)
     }
 
     /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view
@@ -821,7 +821,7 @@ impl Builder<'_, '_, '_> {
                 if let sql::SelectItem::UnnamedExpr(e @ sql::Expr::Function(_)) = item {
                     let mut renamed = e.clone();
                     rewrite_window_functions(&mut renamed)?;
-                    if matches!(renamed, sql::Expr::Identifier(_)) {
+                    if is_window_column(&renamed) {
                         *item = sql::SelectItem::ExprWithAlias {
                             expr: renamed,
                             alias: sql::Ident::new(format!("EXPR${position}")),
@@ -985,7 +985,8 @@ impl Builder<'_, '_, '_> {
     /// A GROUP BY's aggregate as the window aggregate of the windowing TVF it reads, if any.
     fn window_aggregate(&self, op: RelOp, input_node: usize, window_end: Option<usize>, select: &sql::Select) -> Result<RelOp, Fail> {
         let Some(session @ RelOp::SessionWindow { .. }) = self.nodes.get(input_node).map(|n| &n.op) else {
-            return Ok(super::window::windowed(op, window_end, self.group_window));
+            let zoned = super::window::zoned_windows(&self.schema(input_node));
+            return Ok(super::window::windowed(op, window_end, self.group_window, zoned));
         };
         let width = self.nodes[input_node].inputs.first().map_or(0, |&i| self.schema(i).fields.len());
         // A legacy GROUP BY SESSION(...) is a group window: partitioned by the other keys.
@@ -1067,6 +1068,29 @@ fn ident(name: &str) -> sql::Expr {
     sql::Expr::Identifier(sql::Ident::new(name))
 }
 
+/// `__sluice_window_rowtime(window_end)`: what `TUMBLE_ROWTIME(...)` & co. read.
+fn window_rowtime() -> sql::Expr {
+    sql::Expr::Function(sql::Function {
+        name: sql::ObjectName::from(vec![sql::Ident::new("__sluice_window_rowtime")]),
+        uses_odbc_syntax: false,
+        parameters: sql::FunctionArguments::None,
+        args: sql::FunctionArguments::List(sql::FunctionArgumentList {
+            duplicate_treatment: None,
+            args: vec![sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(ident("window_end")))],
+            clauses: Vec::new(),
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: Vec::new(),
+    })
+}
+
+/// Whether `expr` is what [`rewrite_window_functions`] made of a window function.
+fn is_window_column(expr: &sql::Expr) -> bool {
+    matches!(expr, sql::Expr::Identifier(_)) || *expr == window_rowtime()
+}
+
 /// A legacy group window among the GROUP BY expressions (`TUMBLE(ts, INTERVAL ...)`,
 /// `HOP(ts, slide, size)`, `SESSION(ts, gap)`) as the windowing TVF it equals, and its position.
 fn legacy_group_window(group_exprs: &[sql::Expr]) -> Result<Option<(super::window::Tvf, usize)>, Fail> {
@@ -1123,7 +1147,11 @@ fn rewrite_window_functions<V: sql::VisitMut>(node: &mut V) -> Result<(), Fail> 
             let column = match name.split_once('_') {
                 Some(("TUMBLE" | "HOP" | "SESSION", "START")) => Some("window_start"),
                 Some(("TUMBLE" | "HOP" | "SESSION", "END")) => Some("window_end"),
-                Some(("TUMBLE" | "HOP" | "SESSION", "ROWTIME")) => Some("window_time"),
+                Some(("TUMBLE" | "HOP" | "SESSION", "ROWTIME")) => {
+                    // The window's rowtime, `window_end - 1 ms`, stays a rowtime attribute.
+                    *expr = window_rowtime();
+                    None
+                }
                 Some(("TUMBLE" | "HOP" | "SESSION", "PROCTIME")) => {
                     failure = Some(unsupported(f.name.span(), &format!("{name} (processing-time windows)")));
                     None

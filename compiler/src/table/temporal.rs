@@ -189,6 +189,7 @@ pub fn extract(field: &sql::DateTimeField, value: Expr, span: Span) -> Result<Ex
 }
 
 fn extract_unit(unit: TimeUnit, value: Expr, span: Span) -> Result<Expr, ExprError> {
+    let value = local_time(value);
     let ok = match value.ty() {
         SqlType::Timestamp(_) => true,
         SqlType::Date => unit.is_date_part(),
@@ -208,8 +209,22 @@ fn extract_unit(unit: TimeUnit, value: Expr, span: Span) -> Result<Expr, ExprErr
     })
 }
 
+/// A TIMESTAMP_LTZ as its wall-clock time in the session zone (what EXTRACT and DATE_FORMAT read
+/// of it, as in Flink); other values as they are.
+fn local_time(value: Expr) -> Expr {
+    match value.ty() {
+        SqlType::TimestampLtz(p) => value.cast(SqlType::Timestamp(p)),
+        _ => value,
+    }
+}
+
 /// The temporal built-in functions, by lower-case name (see [`is_temporal_function`]).
-pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
+pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
+    if name == "date_format" {
+        if let Some(first) = args.first_mut() {
+            *first = local_time(first.clone());
+        }
+    }
     let want = |n: std::ops::RangeInclusive<usize>| {
         if n.contains(&args.len()) {
             Ok(())
@@ -252,6 +267,22 @@ pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprE
             }
             (Func::ToTimestamp, SqlType::Timestamp(3))
         }
+        "to_timestamp_ltz" => {
+            want(2..=2)?;
+            let precision = match &args[1] {
+                Expr::Literal { value: Literal::Int(p @ (0 | 3)), .. } => *p,
+                _ => return Err(error(span, "TO_TIMESTAMP_LTZ(epoch, precision) takes a precision of 0 (seconds) or 3 (milliseconds)")),
+            };
+            if !args[0].ty().is_integer() {
+                return Err(error(
+                    span,
+                    format!("TO_TIMESTAMP_LTZ() of a {} is not supported by sluice yet (integer epochs are)", args[0].ty()),
+                ));
+            }
+            let unit = if precision == 0 { 1000 } else { 1 };
+            args.truncate(1);
+            (Func::ToTimestampLtz(unit), SqlType::TimestampLtz(3))
+        }
         "to_date" => {
             want(1..=2)?;
             if !strings(0) {
@@ -267,7 +298,7 @@ pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprE
 /// Whether the compiler knows `name` as a temporal function.
 pub fn is_temporal_function(name: &str) -> bool {
     TimeUnit::of_function(name).is_some()
-        || matches!(name, "date_format" | "to_timestamp" | "to_date")
+        || matches!(name, "date_format" | "to_timestamp" | "to_date" | "to_timestamp_ltz")
 }
 
 /// Whether CAST from `from` to `to` is allowed when either is temporal.
@@ -279,6 +310,8 @@ pub fn castable(from: SqlType, to: SqlType) -> bool {
             | (_, T::String)
             | (T::Timestamp(_), T::Date | T::Time | T::Timestamp(_))
             | (T::Date, T::Timestamp(_))
+            | (T::TimestampLtz(_), T::Date | T::Time | T::Timestamp(_) | T::TimestampLtz(_))
+            | (T::Date | T::Timestamp(_), T::TimestampLtz(_))
     ) || from == to
 }
 
@@ -320,6 +353,11 @@ pub fn call(func: Func, args: &[Expr], a: &[TokenStream]) -> TokenStream {
             } else {
                 parsed
             }
+        }
+        Func::ToTimestampLtz(unit) => {
+            let unit = Lit::i64_suffixed(unit);
+            let epoch = arg(0);
+            quote! { (#epoch).map(|v: i64| v.saturating_mul(#unit)) }
         }
         _ => quote! { None::<i64> },
     }
@@ -377,9 +415,22 @@ pub fn cast(e: TokenStream, from: SqlType, to: SqlType) -> TokenStream {
         (T::Timestamp(_), T::Date) => quote! { (#e).map(|v: i64| v.div_euclid(#day)) },
         (T::Timestamp(_), T::Time) => quote! { (#e).map(|v: i64| v.rem_euclid(#day)) },
         (T::Date, T::Timestamp(_)) => quote! { (#e).map(|d: i64| d * #day) },
-        (T::Timestamp(p), T::Timestamp(q)) if q < p && q < 3 => {
+        (T::Timestamp(p), T::Timestamp(q)) | (T::TimestampLtz(p), T::TimestampLtz(q)) if q < p && q < 3 => {
             let unit = Lit::i64_suffixed(10i64.pow(3 - u32::from(q)));
             quote! { (#e).map(|v: i64| v - v.rem_euclid(#unit)) }
+        }
+        // TIMESTAMP_LTZ (an instant) to and from wall-clock times of the session zone.
+        (T::TimestampLtz(_), T::Timestamp(_) | T::Date | T::Time | T::String) => {
+            let local = quote! { (#e).map(table::time_zone::to_local) };
+            let as_ts = match from {
+                T::TimestampLtz(p) => T::Timestamp(p),
+                _ => T::Timestamp(3),
+            };
+            cast(local, as_ts, to)
+        }
+        (T::Timestamp(_) | T::Date | T::String, T::TimestampLtz(_)) => {
+            let local = cast(e, from, T::Timestamp(3));
+            quote! { (#local).map(table::time_zone::to_instant) }
         }
         (f, t) if f == t || (f.is_temporal() && t.is_temporal()) => e,
         (_, t) if t.is_temporal() => quote! { None::<i64> },

@@ -97,6 +97,13 @@ impl SqlType {
             .trim_end_matches(" NOT NULL")
             .trim_end_matches(" NULL");
         let base = upper.split('(').next().unwrap_or("").trim();
+        if base == "TIMESTAMP_LTZ" || upper.ends_with("WITH LOCAL TIME ZONE") {
+            let p = match upper.split_once('(') {
+                Some((_, rest)) => rest.split(')').next()?.trim().parse::<u8>().ok()?,
+                None => 6,
+            };
+            return (p <= 9).then_some(SqlType::TimestampLtz(p));
+        }
         if matches!(base, "DECIMAL" | "DEC" | "NUMERIC") {
             let args: Vec<u32> = upper
                 .split_once('(')
@@ -153,20 +160,13 @@ impl SqlType {
         match base {
             "BYTES" | "VARBINARY" | "BINARY VARYING" => Some(SqlType::Bytes),
             super::ddl::MAP_PLACEHOLDER => Some(SqlType::StringBytesMap),
-            "TIMESTAMP_LTZ" => {
-                let p = match upper.split_once('(') {
-                    Some((_, rest)) => rest.split(')').next()?.trim().parse::<u8>().ok()?,
-                    None => 6,
-                };
-                (p <= 9).then_some(SqlType::TimestampLtz(p))
-            }
             _ => SqlType::parse(text),
         }
     }
 
-    /// BYTES, MAP<STRING, BYTES> and TIMESTAMP_LTZ: values a query can select but not compute with.
+    /// BYTES and MAP<STRING, BYTES>: values a query can select but not compute with.
     pub fn is_opaque(self) -> bool {
-        matches!(self, SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_))
+        matches!(self, SqlType::Bytes | SqlType::StringBytesMap)
     }
 
     /// The fields of Flink's `ROW<\`name\` TYPE, ...>` spelling (as the shim renders `DataTypes.ROW`),
@@ -269,6 +269,12 @@ impl SqlType {
         }
         if let (SqlType::Timestamp(p), SqlType::Timestamp(q)) = (a, b) {
             return Some(SqlType::Timestamp(p.max(q)));
+        }
+        // A TIMESTAMP meets a TIMESTAMP_LTZ as the instant of its wall-clock time in the session zone.
+        match (a, b) {
+            (SqlType::TimestampLtz(p), SqlType::TimestampLtz(q) | SqlType::Timestamp(q))
+            | (SqlType::Timestamp(q), SqlType::TimestampLtz(p)) => return Some(SqlType::TimestampLtz(p.max(q))),
+            _ => {}
         }
         if !a.is_numeric() || !b.is_numeric() {
             return None;

@@ -148,21 +148,11 @@ pub fn rowtime(clause: &WatermarkClause, schema: &Schema) -> Result<Rowtime, Exp
             ),
         )
     })?;
-    if matches!(schema.fields[column].ty, SqlType::TimestampLtz(_)) {
+    if !matches!(schema.fields[column].ty, SqlType::Timestamp(_) | SqlType::TimestampLtz(_)) {
         return Err(error(
             span,
             format!(
-                "a WATERMARK on the TIMESTAMP_LTZ column `{}` is not supported by sluice yet (declare it \
-                 TIMESTAMP(3), which sluice reads in UTC)",
-                clause.column
-            ),
-        ));
-    }
-    if !matches!(schema.fields[column].ty, SqlType::Timestamp(_)) {
-        return Err(error(
-            span,
-            format!(
-                "the WATERMARK column `{}` must be a TIMESTAMP(3)",
+                "the WATERMARK column `{}` must be a TIMESTAMP(3) or TIMESTAMP_LTZ(3)",
                 clause.column
             ),
         ));
@@ -425,7 +415,10 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
         )
     })?;
     let ty = input.fields[index].ty;
-    if !matches!(ty, SqlType::Timestamp(_)) {
+    // Flink's windows over an LTZ rowtime start and end at the session zone's wall-clock times: the
+    // window columns are TIMESTAMPs of the local time, window_time the instant of the window's end.
+    let zoned = matches!(ty, SqlType::TimestampLtz(_));
+    if !zoned && !matches!(ty, SqlType::Timestamp(_)) {
         return Err(error(
             span,
             format!(
@@ -436,7 +429,8 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
     }
     let mut fields = input.fields.clone();
     for name in ["window_start", "window_end", "window_time"] {
-        fields.push(Field { name: name.into(), ty: SqlType::Timestamp(3) });
+        let ty = if zoned && name == "window_time" { SqlType::TimestampLtz(3) } else { SqlType::Timestamp(3) };
+        fields.push(Field { name: name.into(), ty });
     }
     if let TvfKind::Session { partition } = &tvf.kind {
         let partition = match partition {
@@ -464,6 +458,7 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
         });
     }
     let time = Expr::Column { index, ty };
+    let time = if zoned { time.cast(SqlType::Timestamp(3)) } else { time };
     let mut projection: Vec<Expr> = (0..input.fields.len())
         .map(|index| Expr::Column {
             index,
@@ -471,11 +466,12 @@ pub fn tvf_calc(tvf: &Tvf, input: &Schema, span: Span) -> Result<RelOp, ExprErro
         })
         .collect();
     for part in [WindowPart::Start, WindowPart::End, WindowPart::Time] {
-        projection.push(Expr::Call {
+        let window = Expr::Call {
             func: Func::Window(part, tvf.size_ms),
             args: vec![time.clone()],
             ty: SqlType::Timestamp(3),
-        });
+        };
+        projection.push(if zoned && part == WindowPart::Time { window.cast(SqlType::TimestampLtz(3)) } else { window });
     }
     Ok(RelOp::Calc {
         python: Vec::new(),
@@ -525,6 +521,26 @@ pub fn calc_window_end(op: &RelOp) -> Option<usize> {
     })
 }
 
+/// A select list's window rowtimes (`TUMBLE_ROWTIME(...)`, `col("w").rowtime`) over windows of a
+/// TIMESTAMP_LTZ rowtime: the instant of the window's last millisecond, a TIMESTAMP_LTZ(3) column.
+fn zoned_rowtimes(mut projection: Vec<Expr>, mut schema: Schema) -> (Vec<Expr>, Schema) {
+    for (e, field) in projection.iter_mut().zip(schema.fields.iter_mut()) {
+        if let Expr::Call { func: func @ Func::WindowRowtime(false), ty, .. } = e {
+            *func = Func::WindowRowtime(true);
+            *ty = SqlType::TimestampLtz(3);
+            field.ty = SqlType::TimestampLtz(3);
+        }
+    }
+    (projection, schema)
+}
+
+/// Whether rows of `schema` carry windows of a TIMESTAMP_LTZ rowtime (a `window_time` of type
+/// TIMESTAMP_LTZ): their ends are wall-clock times of the session zone, which fire when the watermark
+/// passes their instant.
+pub fn zoned_windows(schema: &Schema) -> bool {
+    schema.fields.iter().any(|f| f.name == "window_time" && matches!(f.ty, SqlType::TimestampLtz(_)))
+}
+
 /// A window aggregate that PyFlink runs as a group window aggregate (PythonGroupWindowAggregate /
 /// ArrowPythonGroupWindowAggregate when Python aggregate functions are among its aggregates): a Table
 /// API `window(Tumble | Slide ...)` or a legacy SQL `GROUP BY TUMBLE(...)` / `HOP(...)`.
@@ -559,7 +575,8 @@ impl GroupWindow {
 /// aggregate; other operators unchanged. Over a windowing TVF (`group_window` `None`) with a general
 /// Python aggregate function it stays a group aggregate: PyFlink 2.3 runs it as a PythonGroupAggregate
 /// over the TVF's rows (an updating changelog, no late rows dropped).
-pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<GroupWindow>) -> RelOp {
+/// `zoned`: the windows are of an LTZ rowtime's local time ([`zoned_windows`]).
+pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<GroupWindow>, zoned: bool) -> RelOp {
     let RelOp::Aggregate {
         keys,
         aggs,
@@ -574,6 +591,7 @@ pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<Group
             .position(|k| matches!(k, Expr::Column { index, .. } if *index == c))
     });
     let general_python = aggs.iter().any(|a| a.python.as_ref().is_some_and(|p| !p.pandas));
+    let (projection, schema) = if zoned { zoned_rowtimes(projection, schema) } else { (projection, schema) };
     match end_key {
         Some(end_key) if group_window.is_some() || !general_python => RelOp::WindowAggregate {
             keys,
@@ -582,6 +600,7 @@ pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<Group
             projection,
             schema,
             group_window,
+            zoned,
         },
         Some(_) | None => RelOp::Aggregate {
             keys,
@@ -632,6 +651,9 @@ pub fn session_windowed(op: RelOp, session: &RelOp, input_width: usize, partitio
             );
         }
     }
+    // A session of a TIMESTAMP_LTZ rowtime: SESSION_ROWTIME / w.rowtime is the instant of its end.
+    let (projection, schema) =
+        if zoned_windows(session.schema()) { zoned_rowtimes(projection, schema) } else { (projection, schema) };
     Ok(RelOp::SessionWindowAggregate {
         keys: partition_keys,
         window_positions: [start, end],

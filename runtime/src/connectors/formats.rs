@@ -325,6 +325,10 @@ fn parse_field(text: &str, ty: &TypeInfo) -> std::result::Result<Value, String> 
         }
         TypeInfo::Float | TypeInfo::Double => Value::Float(text.trim().parse().map_err(|_| bad())?),
         TypeInfo::Boolean => Value::Bool(text.trim().eq_ignore_ascii_case("true")),
+        // TIMESTAMP_LTZ: `yyyy-MM-dd HH:mm:ss[.SSS]Z` (Flink fails an empty field too).
+        TypeInfo::Instant => crate::table::datetime::from_instant(Some(
+            crate::table::datetime::parse_instant_text(text).ok_or_else(bad)?,
+        )),
         other => {
             return Err(format!(
                 "columns of type {other} are not supported by the CSV format"
@@ -398,6 +402,23 @@ fn json_field(v: &serde_json::Value, ty: &TypeInfo) -> Result<Value, String> {
             J::Bool(b) => Value::Bool(*b),
             _ => Value::Bool(text().eq_ignore_ascii_case("true")),
         },
+        TypeInfo::Instant => crate::table::datetime::from_instant(Some(
+            crate::table::datetime::parse_instant_text(&text()).ok_or_else(|| format!("{v} is not a valid TIMESTAMP_LTZ"))?,
+        )),
+        // A nested object: its fields by name, a missing or null one NULL (as Flink's JSON format).
+        TypeInfo::Row { fields, names: Some(names) } => match v {
+            J::Object(object) => Value::row(
+                names
+                    .iter()
+                    .zip(fields)
+                    .map(|(name, ty)| match object.get(name) {
+                        None | Some(J::Null) => Ok(Value::Null),
+                        Some(v) => json_field(v, ty).map_err(|e| format!("field `{name}`: {e}")),
+                    })
+                    .collect::<Result<_, String>>()?,
+            ),
+            other => return Err(format!("{other} is not a JSON object")),
+        },
         other => return Err(format!("columns of type {other} are not supported by the JSON format")),
     })
 }
@@ -464,6 +485,17 @@ mod tests {
         let mut out = Vec::new();
         c.encode(&row, &mut out);
         assert_eq!(String::from_utf8(out).expect("utf8"), r#"{"name":"a\"b","n":42,"x":1.0}"#);
+    }
+
+    #[test]
+    fn json_objects_read_into_rows() {
+        let inner = TypeInfo::Row { fields: vec![TypeInfo::String], names: Some(vec!["city".into()]) };
+        let usr = TypeInfo::Row { fields: vec![TypeInfo::Int, inner], names: Some(vec!["age".into(), "addr".into()]) };
+        let c = RowCodec::new(Format::Json, vec!["usr".into()], vec![usr]);
+        let row = c.decode(br#"{"usr":{"age":"41","addr":{"city":"Rome"},"x":1}}"#).expect("valid");
+        assert_eq!(row, vec![Value::row(vec![Value::Int(41), Value::row(vec![Value::str("Rome")])])]);
+        assert_eq!(c.decode(br#"{"usr":{"addr":null}}"#).expect("valid"), vec![Value::row(vec![Value::Null, Value::Null])]);
+        assert!(c.decode(br#"{"usr":[1]}"#).expect_err("not an object").contains("field `usr`"));
     }
 
     #[test]

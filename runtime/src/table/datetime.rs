@@ -18,6 +18,21 @@ pub fn from_ts(v: Option<i64>) -> Value {
     v.map_or(Value::Null, Value::Timestamp)
 }
 
+/// A TIMESTAMP_LTZ's milliseconds since the epoch as a `Value::Instant`.
+pub fn from_instant(v: Option<i64>) -> Value {
+    v.map_or(Value::Null, |ms| Value::Instant(ms.div_euclid(1000), (ms.rem_euclid(1000) * 1_000_000) as u32))
+}
+
+/// Flink's csv and json text of a TIMESTAMP_LTZ: `yyyy-MM-dd HH:mm:ss[.SSS]Z` (UTC; the `Z` is
+/// required).
+pub fn parse_instant_text(s: &str) -> Option<i64> {
+    let s = s.trim().strip_suffix('Z')?;
+    if s.contains('T') {
+        return None;
+    }
+    parse_timestamp(s)
+}
+
 pub fn from_date(v: Option<i64>) -> Value {
     v.map_or(Value::Null, Value::Date)
 }

@@ -9,8 +9,15 @@ use crate::value::Value;
 pub fn get_i64(row: &[Value], i: usize) -> Option<i64> {
     match row.get(i) {
         Some(Value::Int(v) | Value::Timestamp(v) | Value::Date(v) | Value::Time(v)) => Some(*v),
+        // TIMESTAMP_LTZ: milliseconds since the epoch (sub-millisecond fractions are cut).
+        Some(Value::Instant(s, ns)) => Some(instant_millis(*s, *ns)),
         _ => None,
     }
+}
+
+/// A `Value::Instant`'s milliseconds since the epoch.
+pub fn instant_millis(seconds: i64, nanos: u32) -> i64 {
+    seconds.saturating_mul(1000).saturating_add(i64::from(nanos / 1_000_000))
 }
 
 pub fn get_f64(row: &[Value], i: usize) -> Option<f64> {

@@ -153,8 +153,8 @@ impl IntervalJoin {
 
     fn process_row(&mut self, fields: Vec<Value>, is_left: bool, out: &mut Batch) -> Result<()> {
         let time_column = if is_left { self.left_time } else { self.right_time };
-        let time = match fields.get(time_column) {
-            Some(Value::Timestamp(ms)) => *ms,
+        let time = match fields.get(time_column).and_then(Value::event_millis) {
+            Some(ms) => ms,
             _ => {
                 return Err(JobError::User(format!(
                     "the interval join's {} time attribute is NULL or not a TIMESTAMP (row {fields:?})",

@@ -31,6 +31,7 @@ pub mod py_strings;
 pub mod row_pool;
 pub mod tableau;
 pub mod time_sort;
+pub mod time_zone;
 pub mod top_n;
 pub mod window;
 pub mod window_expand;

@@ -53,6 +53,8 @@ pub struct OverAggregate {
     /// The keyed state: each partition's rows and accumulators.
     partitions: HashMap<Vec<Value>, Partition>,
     timers: TimerHeap<Vec<Value>>,
+    /// The current watermark: Flink's row-time over functions drop rows at or before it as late.
+    watermark: i64,
 }
 
 impl OverAggregate {
@@ -64,6 +66,7 @@ impl OverAggregate {
             aggs,
             partitions: HashMap::new(),
             timers: TimerHeap::default(),
+            watermark: i64::MIN,
         }
     }
 
@@ -165,10 +168,13 @@ impl Operator for OverAggregate {
                 Value::Row(row) => row.fields,
                 other => vec![other],
             };
-            let Some(Value::Timestamp(ts)) = fields.get(self.time).cloned() else {
+            let Some(ts) = fields.get(self.time).and_then(Value::event_millis) else {
                 // A NULL time attribute has no place in event time.
                 continue;
             };
+            if ts <= self.watermark {
+                continue;
+            }
             let key: Vec<Value> = self.partition.iter().map(|f| f(&fields)).collect();
             let part = self.partitions.entry(key.clone()).or_default();
             if part.last.is_some_and(|last| ts <= last) {
@@ -181,6 +187,7 @@ impl Operator for OverAggregate {
     }
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
+        self.watermark = self.watermark.max(watermark);
         while let Some((ts, key)) = self.timers.poll_due(watermark) {
             self.fire(&key, ts, out)?;
         }

@@ -76,7 +76,7 @@ impl Operator for PandasOverAggregate {
                 Value::Row(row) => row.fields,
                 other => vec![other],
             };
-            let Some(Value::Timestamp(ts)) = fields.get(self.time).cloned() else {
+            let Some(ts) = fields.get(self.time).and_then(Value::event_millis) else {
                 // A NULL time attribute has no place in event time.
                 continue;
             };

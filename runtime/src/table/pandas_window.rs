@@ -29,6 +29,12 @@ impl PandasWindowAggregate {
     pub fn new(keys: Vec<ScalarFn>, end_key: usize, aggs: PandasAggregates, projection: Vec<ScalarFn>) -> Self {
         PandasWindowAggregate { keys, aggs, projection, groups: HashMap::new(), timers: WindowTimers::new(end_key) }
     }
+
+    /// Windows of a TIMESTAMP_LTZ rowtime (see `WindowAggregate::zoned`).
+    pub fn zoned(mut self) -> Self {
+        self.timers.zoned = true;
+        self
+    }
 }
 
 impl Operator for PandasWindowAggregate {

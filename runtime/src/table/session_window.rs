@@ -58,6 +58,9 @@ pub struct SessionWindowAggregate {
     /// Python functions' accumulators of bridged sessions are merged (a group window's), or each
     /// session's rows are folded into one (the SQL SESSION table function's aggregate).
     merge_bridged: bool,
+    /// The time column is a TIMESTAMP_LTZ: sessions are of its wall-clock times in the session zone
+    /// (the times kept here), due when the watermark passes the instant of their last millisecond.
+    zoned: bool,
 }
 
 impl SessionWindowAggregate {
@@ -81,6 +84,7 @@ impl SessionWindowAggregate {
             watermark: i64::MIN,
             held: HeldWatermark::passing(),
             merge_bridged: true,
+            zoned: false,
         }
         .python_bundle(super::aggregate::BUNDLE_SIZE as u64, super::aggregate::BUNDLE_MILLIS as u64)
     }
@@ -112,6 +116,11 @@ impl SessionWindowAggregate {
         Ok(())
     }
 
+    /// The event time of a session's last millisecond `last` (a wall-clock time when `zoned`).
+    fn instant(zoned: bool, last: i64) -> i64 {
+        if zoned { super::time_zone::to_instant(last) } else { last }
+    }
+
     /// Adds one row at event time `ts` to `key`'s sessions (or drops it as late).
     fn add(&mut self, key: Vec<Value>, ts: i64, row: Vec<Value>) {
         let (mut start, mut end) = (ts, ts.saturating_add(self.gap_ms));
@@ -122,7 +131,7 @@ impl SessionWindowAggregate {
             start = start.min(s.start);
             end = end.max(s.end);
         }
-        if end - 1 <= self.watermark {
+        if Self::instant(self.zoned, end - 1) <= self.watermark {
             // Late: only possible without an open session to merge with (an open one ends later).
             *open = kept;
             open.extend(merged);
@@ -137,7 +146,7 @@ impl SessionWindowAggregate {
         merged.sort_by_key(|s| s.start);
         // Rows keep their arrival order within each merged session; sessions are concatenated by start.
         for s in merged {
-            self.timers.remove(s.end - 1, &(key.clone(), s.end));
+            self.timers.remove(Self::instant(self.zoned, s.end - 1), &(key.clone(), s.end));
             segments.extend(s.segments.iter().map(|at| at + rows.len()));
             rows.extend(s.rows);
         }
@@ -148,7 +157,7 @@ impl SessionWindowAggregate {
         let mut sessions = kept;
         sessions.push(Session { start, end, rows, segments });
         *open = sessions;
-        self.timers.add(end - 1, (key, end));
+        self.timers.add(Self::instant(self.zoned, end - 1), (key, end));
     }
 
     fn fire(&mut self, key: Vec<Value>, end: i64, out: &mut Batch) -> Result<()> {
@@ -162,7 +171,12 @@ impl SessionWindowAggregate {
         if open.is_empty() {
             self.sessions.remove(&key);
         }
-        let window = [Value::Timestamp(session.start), Value::Timestamp(session.end), Value::Timestamp(session.end - 1)];
+        let time = if self.zoned {
+            super::datetime::from_instant(Some(super::time_zone::to_instant(session.end - 1)))
+        } else {
+            Value::Timestamp(session.end - 1)
+        };
+        let window = [Value::Timestamp(session.start), Value::Timestamp(session.end), time];
         let mut rows = session.rows;
         for row in &mut rows {
             row.extend(window.iter().cloned());
@@ -226,7 +240,15 @@ impl Operator for SessionWindowAggregate {
                 other => vec![other],
             };
             // Flink drops rows whose time attribute is NULL.
-            if let Some(Value::Timestamp(ts)) = row.get(self.time).cloned() {
+            let ts = match row.get(self.time) {
+                Some(Value::Timestamp(ts)) => Some(*ts),
+                Some(instant @ Value::Instant(..)) => {
+                    self.zoned = true;
+                    instant.event_millis().map(super::time_zone::to_local)
+                }
+                _ => None,
+            };
+            if let Some(ts) = ts {
                 let key: Vec<Value> = self.keys.iter().map(|f| f(&row)).collect();
                 self.add(key, ts, row);
             }

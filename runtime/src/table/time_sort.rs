@@ -53,8 +53,8 @@ impl Operator for TimeSort {
     fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
         for record in input {
             let (_, fields, _) = row_parts(record);
-            let time = match fields.get(self.time) {
-                Some(Value::Timestamp(ms)) => *ms,
+            let time = match fields.get(self.time).and_then(Value::event_millis) {
+                Some(ms) => ms,
                 _ => return Err(JobError::User(format!("ORDER BY's time attribute is NULL or not a TIMESTAMP (row {fields:?})"))),
             };
             if time > self.last_emitted {

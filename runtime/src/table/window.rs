@@ -83,10 +83,10 @@ impl Operator for RowtimeWatermarks {
         self.max_before_batch = self.max_timestamp;
         let offset = out.len();
         for (index, record) in input.iter_mut().enumerate() {
-            if let Some(Value::Timestamp(ts)) = fields(&record.value).get(self.column) {
-                record.timestamp = Some(*ts);
-                self.max_timestamp = Some(self.max_timestamp.map_or(*ts, |m| m.max(*ts)));
-                let watermark = self.max_timestamp.unwrap_or(*ts).saturating_sub(self.delay_ms);
+            if let Some(ts) = fields(&record.value).get(self.column).and_then(Value::event_millis) {
+                record.timestamp = Some(ts);
+                self.max_timestamp = Some(self.max_timestamp.map_or(ts, |m| m.max(ts)));
+                let watermark = self.max_timestamp.unwrap_or(ts).saturating_sub(self.delay_ms);
                 if self.on_event_jumps && watermark.saturating_sub(self.last_watermark) > self.interval_ms {
                     self.last_watermark = watermark;
                     self.within_batch.push((offset + index + 1, watermark));
@@ -129,20 +129,29 @@ pub(super) struct WindowTimers {
     unregistered: Vec<Vec<Value>>,
     timers: TimerHeap<Vec<Value>>,
     watermark: i64,
+    /// `window_end` is a wall-clock time of the session zone (windows of a TIMESTAMP_LTZ rowtime).
+    pub(super) zoned: bool,
 }
 
 impl WindowTimers {
     pub(super) fn new(end_key: usize) -> Self {
-        WindowTimers { end_key, unregistered: Vec::new(), timers: TimerHeap::default(), watermark: i64::MIN }
+        WindowTimers { end_key, unregistered: Vec::new(), timers: TimerHeap::default(), watermark: i64::MIN, zoned: false }
+    }
+
+    /// The event time of `key`'s window's last millisecond: `window_end - 1`, as an instant when the
+    /// end is a wall-clock time of the session zone (as Flink's `toEpochMillsForTimer`).
+    fn max_timestamp(&self, key: &[Value]) -> Option<i64> {
+        let end = match key.get(self.end_key) {
+            Some(Value::Timestamp(end) | Value::Int(end)) => *end,
+            _ => return None,
+        };
+        Some(if self.zoned { super::time_zone::to_instant(end - 1) } else { end - 1 })
     }
 
     /// Whether a row of `key`'s window is on time (Flink drops the rows of windows the watermark has
     /// passed, and rows without a window end).
     pub(super) fn on_time(&self, key: &[Value]) -> bool {
-        match key.get(self.end_key) {
-            Some(Value::Timestamp(end) | Value::Int(end)) => end - 1 > self.watermark,
-            _ => false,
-        }
+        self.max_timestamp(key).is_some_and(|max| max > self.watermark)
     }
 
     /// A (key, window) seen for the first time.
@@ -154,8 +163,8 @@ impl WindowTimers {
     /// order.
     pub(super) fn advance(&mut self, watermark: i64) -> Vec<Vec<Value>> {
         for key in std::mem::take(&mut self.unregistered) {
-            if let Some(Value::Timestamp(end) | Value::Int(end)) = key.get(self.end_key) {
-                self.timers.add(end - 1, key);
+            if let Some(max) = self.max_timestamp(&key) {
+                self.timers.add(max, key);
             }
         }
         self.watermark = self.watermark.max(watermark);
@@ -296,10 +305,13 @@ impl WindowAggregate {
         }
         let mut pane_accs = match self.panes.as_mut() {
             Some(panes) => {
-                let pane = match row.get(panes.time) {
-                    Some(Value::Timestamp(ts)) => ts - ts.rem_euclid(panes.size_ms),
-                    _ => 0,
+                // An LTZ time is paned by its wall-clock time, as its windows are aligned.
+                let local = match row.get(panes.time) {
+                    Some(Value::Timestamp(ts)) => Some(*ts),
+                    Some(instant @ Value::Instant(..)) => instant.event_millis().map(super::time_zone::to_local),
+                    _ => None,
                 };
+                let pane = local.map_or(0, |ts| ts - ts.rem_euclid(panes.size_ms));
                 let n = self.aggs.len();
                 Some(panes.accs.entry(key.clone()).or_default().entry(pane).or_insert_with(|| vec![Acc::default(); n]))
             }
@@ -343,6 +355,13 @@ impl WindowAggregate {
     /// `time`: Python aggregate functions accumulate panes of `pane_ms` and merge them when it fires.
     pub fn panes(mut self, time: usize, pane_ms: i64) -> Self {
         self.panes = Some(Panes { time, size_ms: pane_ms.max(1), accs: HashMap::new() });
+        self
+    }
+
+    /// Windows of a TIMESTAMP_LTZ rowtime: their `window_end` is a wall-clock time of the session
+    /// zone, due when the watermark passes its instant.
+    pub fn zoned(mut self) -> Self {
+        self.timers.zoned = true;
         self
     }
 }

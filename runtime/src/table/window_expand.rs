@@ -68,12 +68,24 @@ impl Operator for WindowExpand {
                 Value::Row(row) => (row.kind, row.fields),
                 other => (RowKind::Insert, vec![other]),
             };
-            let Some(Value::Timestamp(t)) = fields.get(self.time) else {
-                continue;
+            // A TIMESTAMP_LTZ time is windowed by its wall-clock time in the session zone; its
+            // window_time is the instant of the window's last millisecond.
+            let (t, zoned) = match fields.get(self.time) {
+                Some(Value::Timestamp(t)) => (*t, false),
+                Some(instant @ Value::Instant(..)) => match instant.event_millis() {
+                    Some(ms) => (super::time_zone::to_local(ms), true),
+                    None => continue,
+                },
+                _ => continue,
             };
-            for (start, end) in self.windows(*t) {
+            for (start, end) in self.windows(t) {
                 let mut row = fields.clone();
-                row.extend([Value::Timestamp(start), Value::Timestamp(end), Value::Timestamp(end - 1)]);
+                let time = if zoned {
+                    super::datetime::from_instant(Some(super::time_zone::to_instant(end - 1)))
+                } else {
+                    Value::Timestamp(end - 1)
+                };
+                row.extend([Value::Timestamp(start), Value::Timestamp(end), time]);
                 let mut copy = Record::new(Value::Row(Box::new(Row { kind, fields: row })));
                 copy.timestamp = record.timestamp;
                 out.push(copy);

@@ -104,7 +104,8 @@ class Expression(object):
     # A group window's columns (`col("w").start`): the window's start, end and rowtime.
     start = property(lambda self: self._derive("window_start"))
     end = property(lambda self: self._derive("window_end"))
-    rowtime = property(lambda self: self._derive("window_time"))
+    # The window's rowtime (its end minus 1 ms) stays a rowtime attribute: a window over it cascades.
+    rowtime = property(lambda self: self._derive("__sluice_window_rowtime(window_end)"))
 
     # String, math and conditional methods of PyFlink's Expression, as the SQL they stand for.
     upper_case = property(lambda self: self._derive(f"UPPER({self._sql})"))
@@ -298,3 +299,17 @@ def to_date(date_str, format=None):
 
 def to_timestamp(timestamp_str, format=None):
     return _call("TO_TIMESTAMP", [timestamp_str] if format is None else [timestamp_str, format])
+
+
+def call_sql(sql_expression):
+    """A SQL expression in text (`call_sql("a = b AND ts < ts2")`), parsed by the compiler as the
+    rest of the expression is."""
+    if not isinstance(sql_expression, str):
+        raise JobDefinitionError("call_sql() takes a SQL expression string", sites.user_site(2))
+    return Expression(f"({sql_expression})")
+
+
+def to_timestamp_ltz(numeric_epoch_time, precision):
+    """TO_TIMESTAMP_LTZ(epoch, precision): epoch seconds (precision 0) or milliseconds (3) as a
+    TIMESTAMP_LTZ(3)."""
+    return _call("TO_TIMESTAMP_LTZ", [numeric_epoch_time, precision])

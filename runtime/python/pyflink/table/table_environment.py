@@ -118,6 +118,9 @@ class _Configuration(object):
             if number <= 0:
                 raise JobDefinitionError(f"{key} must be a positive integer, got {value!r}", sites.user_site(2))
             self._t_env._config[_PYTHON_OPTIONS[key]] = number
+        elif key == "table.local-time-zone":
+            # The session time zone of TIMESTAMP_LTZ values: the compiled job sets it when it starts.
+            self._t_env._config["local_time_zone"] = value
         self._data[key] = value
         return self
 
@@ -166,7 +169,10 @@ class TableConfig(UnsupportedMethods):
         return None
 
     def set_local_timezone(self, timezone_id):
-        return None
+        self._configuration.set_string("table.local-time-zone", timezone_id)
+
+    def get_local_timezone(self):
+        return self._configuration.get("table.local-time-zone", "default")
 
 
 class TableResult(object):
