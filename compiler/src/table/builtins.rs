@@ -62,6 +62,8 @@ pub enum Func {
     /// window of a TIMESTAMP_LTZ rowtime, whose end is a wall-clock time of the session zone and whose
     /// rowtime is the instant (a TIMESTAMP_LTZ).
     WindowRowtime(bool),
+    /// The long tail of string, math and conditional functions ([`super::library`]).
+    Lib(super::library::LibFn),
 }
 
 impl Func {
@@ -90,6 +92,7 @@ impl Func {
             Func::PlusMillis(_) => "PLUS_INTERVAL",
             Func::RowField(_) => "GET",
             Func::WindowRowtime(_) => "WINDOW_ROWTIME",
+            Func::Lib(f) => f.name(),
         }
     }
 }
@@ -105,7 +108,7 @@ const BUILTINS: &[&str] = &[
 
 /// Whether `name` (lower case) is a built-in function sluice compiles.
 pub fn is_builtin(name: &str) -> bool {
-    BUILTINS.contains(&name) || super::temporal::is_temporal_function(name)
+    BUILTINS.contains(&name) || super::temporal::is_temporal_function(name) || super::library::is_library_function(name)
 }
 
 /// A SQL decimal literal (`12.50`): its unscaled value and type `DECIMAL(digits, scale)`.
@@ -271,6 +274,9 @@ pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, E
     let string = |e: &Expr| e.ty() == SqlType::String;
     if super::temporal::is_temporal_function(&lower) {
         return super::temporal::typed_call(&lower, args, span);
+    }
+    if super::library::is_library_function(&lower) {
+        return super::library::typed_call(&lower, args, span);
     }
     match lower.as_str() {
         "upper" | "lower" => {
@@ -473,6 +479,10 @@ impl Scope<'_> {
                     value = row_field(vec![value, name], span)?;
                 }
                 Ok(value)
+            }
+            sql::Expr::Position { expr: needle, r#in } => {
+                let args = vec![self.resolve(needle)?, self.resolve(r#in)?];
+                typed_call("position", args, span)
             }
             sql::Expr::Between { expr, negated, low, high } => {
                 let value = self.resolve(expr)?;

@@ -291,6 +291,7 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
         Func::Extract(_) | Func::DateFormat | Func::ToTimestamp | Func::ToDate | Func::ToTimestampLtz(_) => {
             super::temporal::call(func, args, &a)
         }
+        Func::Lib(f) => super::library::call(f, args, &a, ty),
     }
 }
 

@@ -473,6 +473,7 @@ impl Scope<'_> {
             | sql::Expr::Floor { .. }
             | sql::Expr::Ceil { .. }
             | sql::Expr::Between { .. }
+            | sql::Expr::Position { .. }
             | sql::Expr::InList { .. }
             | sql::Expr::Like { .. }
             | sql::Expr::CompoundFieldAccess { .. }) => self.special(other),

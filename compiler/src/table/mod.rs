@@ -26,6 +26,7 @@ pub mod kafka_metadata;
 mod map;
 mod columns;
 mod locate;
+pub mod library;
 pub mod lower;
 pub mod over;
 pub mod pandas;

@@ -15,6 +15,8 @@ pub mod decimal;
 pub mod file_sink;
 pub mod file_source;
 pub mod fx;
+pub mod fx_math;
+pub mod fx_strings;
 pub mod interval_join;
 pub mod join;
 pub mod over_aggregate;
