@@ -598,8 +598,14 @@ impl Scope<'_> {
         }
         if super::builtins::is_builtin(&lower) && !self.functions.contains_key(&name) {
             let mut resolved = Vec::new();
-            for arg in &args {
-                resolved.push(self.resolve(plain_arg(arg, span)?)?);
+            for (i, arg) in args.iter().enumerate() {
+                let arg = plain_arg(arg, span)?;
+                // TIMESTAMPADD(DAY, ...) / TIMESTAMPDIFF(DAY, ...): the unit is a name, not a column.
+                if let (0, "timestampadd" | "timestampdiff", sql::Expr::Identifier(unit)) = (i, lower.as_str(), arg) {
+                    resolved.push(Expr::Literal { value: Literal::String(unit.value.clone()), ty: SqlType::String });
+                    continue;
+                }
+                resolved.push(self.resolve(arg)?);
             }
             return super::builtins::typed_call(&lower, resolved, span);
         }

@@ -50,6 +50,64 @@ pub enum LibFn {
     Truncate,
     Greatest,
     Least,
+    /// FROM_UNIXTIME(seconds[, format]).
+    FromUnixtime,
+    /// UNIX_TIMESTAMP([text[, format]]).
+    UnixTimestamp,
+    TimestampAdd(TimeUnit),
+    TimestampDiff(TimeUnit),
+    /// CURRENT_TIMESTAMP / NOW(): TIMESTAMP_LTZ(3).
+    CurrentTimestamp,
+    /// LOCALTIMESTAMP: TIMESTAMP(3).
+    LocalTimestamp,
+    CurrentDate,
+    /// CURRENT_TIME / LOCALTIME.
+    CurrentTime,
+}
+
+/// A unit of TIMESTAMPADD / TIMESTAMPDIFF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TimeUnit {
+    Millisecond,
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl TimeUnit {
+    fn of(name: &str) -> Option<TimeUnit> {
+        Some(match name.to_ascii_uppercase().as_str() {
+            "MILLISECOND" => TimeUnit::Millisecond,
+            "SECOND" => TimeUnit::Second,
+            "MINUTE" => TimeUnit::Minute,
+            "HOUR" => TimeUnit::Hour,
+            "DAY" => TimeUnit::Day,
+            "WEEK" => TimeUnit::Week,
+            "MONTH" => TimeUnit::Month,
+            "QUARTER" => TimeUnit::Quarter,
+            "YEAR" => TimeUnit::Year,
+            _ => return None,
+        })
+    }
+
+    fn tokens(self) -> TokenStream {
+        match self {
+            TimeUnit::Millisecond => quote! { table::fx_time::Unit::Millisecond },
+            TimeUnit::Second => quote! { table::fx_time::Unit::Second },
+            TimeUnit::Minute => quote! { table::fx_time::Unit::Minute },
+            TimeUnit::Hour => quote! { table::fx_time::Unit::Hour },
+            TimeUnit::Day => quote! { table::fx_time::Unit::Day },
+            TimeUnit::Week => quote! { table::fx_time::Unit::Week },
+            TimeUnit::Month => quote! { table::fx_time::Unit::Month },
+            TimeUnit::Quarter => quote! { table::fx_time::Unit::Quarter },
+            TimeUnit::Year => quote! { table::fx_time::Unit::Year },
+        }
+    }
 }
 
 /// The DOUBLE functions of one argument.
@@ -179,6 +237,15 @@ impl LibFn {
             "truncate" => LibFn::Truncate,
             "greatest" => LibFn::Greatest,
             "least" => LibFn::Least,
+            "from_unixtime" => LibFn::FromUnixtime,
+            "unix_timestamp" => LibFn::UnixTimestamp,
+            // The unit is the call's first argument; typing reads it.
+            "timestampadd" => LibFn::TimestampAdd(TimeUnit::Day),
+            "timestampdiff" => LibFn::TimestampDiff(TimeUnit::Day),
+            "current_timestamp" | "now" => LibFn::CurrentTimestamp,
+            "localtimestamp" => LibFn::LocalTimestamp,
+            "current_date" => LibFn::CurrentDate,
+            "current_time" | "localtime" => LibFn::CurrentTime,
             _ => return None,
         })
     }
@@ -214,6 +281,14 @@ impl LibFn {
             LibFn::Truncate => "TRUNCATE",
             LibFn::Greatest => "GREATEST",
             LibFn::Least => "LEAST",
+            LibFn::FromUnixtime => "FROM_UNIXTIME",
+            LibFn::UnixTimestamp => "UNIX_TIMESTAMP",
+            LibFn::TimestampAdd(_) => "TIMESTAMPADD",
+            LibFn::TimestampDiff(_) => "TIMESTAMPDIFF",
+            LibFn::CurrentTimestamp => "CURRENT_TIMESTAMP",
+            LibFn::LocalTimestamp => "LOCALTIMESTAMP",
+            LibFn::CurrentDate => "CURRENT_DATE",
+            LibFn::CurrentTime => "CURRENT_TIME",
         }
     }
 }
@@ -333,6 +408,13 @@ pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprE
             }
             lib(f, args, ty)
         }
+        LibFn::FromUnixtime => lib(f, check(upper, args, &[I, T], 1, span)?, string),
+        LibFn::UnixTimestamp => lib(f, check(upper, args, &[T, T], 2, span)?, SqlType::BigInt),
+        LibFn::CurrentTimestamp => lib(f, check(upper, args, &[], 0, span)?, SqlType::TimestampLtz(3)),
+        LibFn::LocalTimestamp => lib(f, check(upper, args, &[], 0, span)?, SqlType::Timestamp(3)),
+        LibFn::CurrentDate => lib(f, check(upper, args, &[], 0, span)?, SqlType::Date),
+        LibFn::CurrentTime => lib(f, check(upper, args, &[], 0, span)?, SqlType::Time),
+        LibFn::TimestampAdd(_) | LibFn::TimestampDiff(_) => timestamp_arithmetic(f, args, span)?,
         LibFn::Greatest | LibFn::Least => {
             if args.is_empty() {
                 return Err(error(span, format!("{upper}() takes at least 1 argument, but is called with 0")));
@@ -354,6 +436,37 @@ pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprE
             }
             lib(f, args.into_iter().map(|a| a.cast(ty)).collect(), ty)
         }
+    })
+}
+
+/// TIMESTAMPADD(unit, n, ts) (of ts's type) and TIMESTAMPDIFF(unit, ts1, ts2) (INT); the unit
+/// arrives as a string literal (the parser reads it as a name), DATEs are read as their midnight.
+fn timestamp_arithmetic(f: LibFn, mut args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> {
+    let name = f.name();
+    if args.len() != 3 {
+        return Err(error(span, format!("{name}() takes 3 arguments, but is called with {}", args.len())));
+    }
+    let unit = match args.remove(0) {
+        Expr::Literal { value: Literal::String(unit), .. } => TimeUnit::of(&unit),
+        _ => None,
+    }
+    .ok_or_else(|| error(span, format!("{name}()'s first argument is a unit: SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR")))?;
+    let time = |e: Expr| match e.ty() {
+        SqlType::Timestamp(_) => Ok(e),
+        SqlType::Date => Ok(e.cast(SqlType::Timestamp(3))),
+        ty => Err(error(span, format!("{name}() of {ty} is not supported by sluice yet (TIMESTAMP and DATE are)"))),
+    };
+    let [a, b] = <[Expr; 2]>::try_from(args).map_err(|_| error(span, format!("{name}() takes 3 arguments")))?;
+    Ok(match f {
+        LibFn::TimestampAdd(_) => {
+            if !a.ty().is_integer() {
+                return Err(error(span, format!("{name}() adds an integer, got {}", a.ty())));
+            }
+            let b = time(b)?;
+            let ty = b.ty();
+            lib(LibFn::TimestampAdd(unit), vec![a.cast(SqlType::BigInt), b], ty)
+        }
+        _ => lib(LibFn::TimestampDiff(unit), vec![time(a)?, time(b)?], SqlType::Int),
     })
 }
 
@@ -421,6 +534,21 @@ pub fn call(f: LibFn, args: &[Expr], a: &[TokenStream], ty: SqlType) -> TokenStr
                 quote! { (#a0).map(|n| table::fx_math::truncate_i64(n, #digits)) }
             }
         }
+        LibFn::FromUnixtime => quote! { table::fx_time::from_unixtime(#a0, #a1) },
+        LibFn::UnixTimestamp if a.is_empty() => quote! { table::fx_time::unix_timestamp_now() },
+        LibFn::UnixTimestamp => quote! { table::fx_time::unix_timestamp(#a0, #a1) },
+        LibFn::TimestampAdd(unit) => {
+            let unit = unit.tokens();
+            quote! { table::fx_time::timestamp_add(#unit, #a0, #a1) }
+        }
+        LibFn::TimestampDiff(unit) => {
+            let unit = unit.tokens();
+            quote! { table::fx_time::timestamp_diff(#unit, #a0, #a1) }
+        }
+        LibFn::CurrentTimestamp => quote! { table::fx_time::current_timestamp() },
+        LibFn::LocalTimestamp => quote! { table::fx_time::local_timestamp() },
+        LibFn::CurrentDate => quote! { table::fx_time::current_date() },
+        LibFn::CurrentTime => quote! { table::fx_time::current_time() },
         LibFn::Greatest => quote! { table::fx_math::extreme(&[#(#a),*], true) },
         LibFn::Least => quote! { table::fx_math::extreme(&[#(#a),*], false) },
     }

@@ -17,6 +17,7 @@ pub mod file_source;
 pub mod fx;
 pub mod fx_math;
 pub mod fx_strings;
+pub mod fx_time;
 pub mod interval_join;
 pub mod join;
 pub mod over_aggregate;
