@@ -63,6 +63,12 @@ pub enum LibFn {
     CurrentDate,
     /// CURRENT_TIME / LOCALTIME.
     CurrentTime,
+    JsonValue,
+    JsonExists,
+    Md5,
+    Sha1,
+    /// SHA2(s, bits), and SHA224 ... SHA512(s) with their bits.
+    Sha2,
 }
 
 /// A unit of TIMESTAMPADD / TIMESTAMPDIFF.
@@ -246,6 +252,11 @@ impl LibFn {
             "localtimestamp" => LibFn::LocalTimestamp,
             "current_date" => LibFn::CurrentDate,
             "current_time" | "localtime" => LibFn::CurrentTime,
+            "json_value" => LibFn::JsonValue,
+            "json_exists" => LibFn::JsonExists,
+            "md5" => LibFn::Md5,
+            "sha1" => LibFn::Sha1,
+            "sha2" | "sha224" | "sha256" | "sha384" | "sha512" => LibFn::Sha2,
             _ => return None,
         })
     }
@@ -289,6 +300,11 @@ impl LibFn {
             LibFn::LocalTimestamp => "LOCALTIMESTAMP",
             LibFn::CurrentDate => "CURRENT_DATE",
             LibFn::CurrentTime => "CURRENT_TIME",
+            LibFn::JsonValue => "JSON_VALUE",
+            LibFn::JsonExists => "JSON_EXISTS",
+            LibFn::Md5 => "MD5",
+            LibFn::Sha1 => "SHA1",
+            LibFn::Sha2 => "SHA2",
         }
     }
 }
@@ -415,6 +431,17 @@ pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprE
         LibFn::CurrentDate => lib(f, check(upper, args, &[], 0, span)?, SqlType::Date),
         LibFn::CurrentTime => lib(f, check(upper, args, &[], 0, span)?, SqlType::Time),
         LibFn::TimestampAdd(_) | LibFn::TimestampDiff(_) => timestamp_arithmetic(f, args, span)?,
+        LibFn::JsonValue => lib(f, check(upper, args, &[T, T], 0, span)?, string),
+        LibFn::JsonExists => lib(f, check(upper, args, &[T, T], 0, span)?, SqlType::Boolean),
+        LibFn::Md5 | LibFn::Sha1 => lib(f, check(upper, args, &[T], 0, span)?, string),
+        LibFn::Sha2 => match name.strip_prefix("sha").and_then(|bits| bits.parse::<i64>().ok()) {
+            Some(bits) if bits != 2 => {
+                let mut args = check(&name.to_uppercase(), args, &[T], 0, span)?;
+                args.push(int(bits).cast(SqlType::BigInt));
+                lib(f, args, string)
+            }
+            _ => lib(f, check(upper, args, &[T, I], 0, span)?, string),
+        },
         LibFn::Greatest | LibFn::Least => {
             if args.is_empty() {
                 return Err(error(span, format!("{upper}() takes at least 1 argument, but is called with 0")));
@@ -549,6 +576,11 @@ pub fn call(f: LibFn, args: &[Expr], a: &[TokenStream], ty: SqlType) -> TokenStr
         LibFn::LocalTimestamp => quote! { table::fx_time::local_timestamp() },
         LibFn::CurrentDate => quote! { table::fx_time::current_date() },
         LibFn::CurrentTime => quote! { table::fx_time::current_time() },
+        LibFn::JsonValue => quote! { table::fx_json_hash::json_value(#a0, #a1) },
+        LibFn::JsonExists => quote! { table::fx_json_hash::json_exists(#a0, #a1) },
+        LibFn::Md5 => quote! { table::fx_json_hash::md5(#a0) },
+        LibFn::Sha1 => quote! { table::fx_json_hash::sha1(#a0) },
+        LibFn::Sha2 => quote! { table::fx_json_hash::sha2(#a0, #a1) },
         LibFn::Greatest => quote! { table::fx_math::extreme(&[#(#a),*], true) },
         LibFn::Least => quote! { table::fx_math::extreme(&[#(#a),*], false) },
     }

@@ -16,6 +16,7 @@ pub mod file_sink;
 pub mod file_source;
 pub mod fx;
 pub mod fx_math;
+pub mod fx_json_hash;
 pub mod fx_strings;
 pub mod fx_time;
 pub mod interval_join;

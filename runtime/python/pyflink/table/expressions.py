@@ -142,6 +142,28 @@ class Expression(object):
     ascii = property(lambda self: self._derive(f"ASCII({self._sql})"))
     chr = property(lambda self: self._derive(f"CHR({self._sql})"))
 
+    md5 = property(lambda self: self._derive(f"MD5({self._sql})"))
+    sha1 = property(lambda self: self._derive(f"SHA1({self._sql})"))
+    sha224 = property(lambda self: self._derive(f"SHA224({self._sql})"))
+    sha256 = property(lambda self: self._derive(f"SHA256({self._sql})"))
+    sha384 = property(lambda self: self._derive(f"SHA384({self._sql})"))
+    sha512 = property(lambda self: self._derive(f"SHA512({self._sql})"))
+
+    def sha2(self, hash_length):
+        return _call("SHA2", [self, hash_length])
+
+    def json_value(self, path, *options, **kw_options):
+        if options or kw_options:
+            raise JobDefinitionError("json_value() with a returning type or ON EMPTY / ON ERROR behaviour is not "
+                                     "supported by sluice yet", sites.user_site(2))
+        return _call("JSON_VALUE", [self, path])
+
+    def json_exists(self, path, on_error=None):
+        if on_error is not None:
+            raise JobDefinitionError("json_exists() with ON ERROR behaviour is not supported by sluice yet",
+                                     sites.user_site(2))
+        return _call("JSON_EXISTS", [self, path])
+
     def __pow__(self, o): return _call("POWER", [self, o])
     def __rpow__(self, o): return _call("POWER", [o, self])
 
