@@ -135,7 +135,9 @@ fn rel_stmt_on(
                 }
                 None => quote! {},
             };
-            if schema.fields.iter().all(|f| f.ty.connector_type() == f.ty) {
+            // datagen makes typed values; the other connectors read temporal and DECIMAL columns as
+            // text, parsed by a Calc after the scan.
+            if matches!(source, SourceConnector::Datagen(_)) || schema.fields.iter().all(|f| f.ty.connector_type() == f.ty) {
                 return quote! { let #var = #scan; #watermarks };
             }
             let parse: Vec<Expr> = schema
