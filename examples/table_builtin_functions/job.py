@@ -2,7 +2,7 @@
 DSL: CONCAT_WS, LPAD/RPAD, REPEAT, REVERSE, INITCAP, LOCATE/POSITION, ASCII, CHR, LEFT/RIGHT,
 SPLIT_INDEX, TO_BASE64/FROM_BASE64, IS_DIGIT/IS_ALPHA, REGEXP_REPLACE/REGEXP_EXTRACT/REGEXP, POWER,
 SQRT, LN, LOG10, LOG2, LOG, EXP, trigonometry, DEGREES/RADIANS, PI, E, SIGN, TRUNCATE, GREATEST,
-LEAST and IFNULL, with NULL arguments."""
+LEAST, IFNULL and REPLACE, with NULL arguments."""
 import os
 
 from pyflink.table import EnvironmentSettings, TableEnvironment
@@ -90,11 +90,11 @@ FROM people
 """).wait()
 
 t_env.execute_sql("""
-CREATE TABLE cond_out (id INT, a STRING, b INT, c STRING) WITH ('connector' = 'print')
+CREATE TABLE cond_out (id INT, a STRING, b INT, c STRING, d STRING) WITH ('connector' = 'print')
 """)
 t_env.execute_sql("""
 INSERT INTO cond_out SELECT id, IFNULL(CAST(NULL AS STRING), name), IFNULL(id, 0),
-  LPAD(CAST(NULL AS STRING), 3, 'x')
+  LPAD(CAST(NULL AS STRING), 3, 'x'), REPLACE(phrase, 'o', '0')
 FROM people
 """).wait()
 

@@ -1,5 +1,5 @@
 """Flink's time functions: FROM_UNIXTIME and UNIX_TIMESTAMP (epoch seconds read and written in the
-session time zone, UTC here), TIMESTAMPADD / TIMESTAMPDIFF with calendar units, and the current
+session time zone, UTC here), TIMESTAMPADD / TIMESTAMPDIFF with calendar units, FLOOR / CEIL(ts TO unit), and the current
 time (CURRENT_TIMESTAMP, NOW(), LOCALTIMESTAMP, CURRENT_DATE, UNIX_TIMESTAMP()), checked only
 against each other since their values change from run to run."""
 import os
@@ -16,7 +16,8 @@ WITH ('connector' = 'filesystem', 'path' = '{here}/events.csv', 'format' = 'csv'
 """)
 t_env.execute_sql("""
 CREATE TABLE out1 (id INT, a STRING, b STRING, c BIGINT, d BIGINT, e BIGINT, f TIMESTAMP(3),
-  g TIMESTAMP(3), h TIMESTAMP(3), i INT, j INT, k INT, l INT, m INT, n BOOLEAN, o BOOLEAN, p BOOLEAN)
+  g TIMESTAMP(3), h TIMESTAMP(3), i INT, j INT, k INT, l INT, m INT, n BOOLEAN, o BOOLEAN, p BOOLEAN,
+  q TIMESTAMP(3), r TIMESTAMP(3), s TIMESTAMP(3), t TIMESTAMP(3))
 WITH ('connector' = 'print')
 """)
 t_env.execute_sql("""
@@ -36,6 +37,10 @@ INSERT INTO out1 SELECT id,
   TIMESTAMPDIFF(SECOND, ts, TIMESTAMPADD(MINUTE, 90, ts)),
   CURRENT_TIMESTAMP IS NOT NULL AND NOW() IS NOT NULL,
   CURRENT_DATE > DATE '2024-06-01' AND LOCALTIMESTAMP > TIMESTAMP '2024-06-01 00:00:00',
-  UNIX_TIMESTAMP() > 1700000000
+  UNIX_TIMESTAMP() > 1700000000,
+  FLOOR(ts TO HOUR),
+  CEIL(ts TO MINUTE),
+  FLOOR(ts TO MONTH),
+  CEIL(ts TO YEAR)
 FROM events
 """).wait()

@@ -461,8 +461,16 @@ impl Scope<'_> {
                 Ok(call(Func::Trim(which), vec![value, what], SqlType::String))
             }
             sql::Expr::Floor { expr: inner, field } | sql::Expr::Ceil { expr: inner, field } => {
-                if !matches!(field, sql::CeilFloorKind::DateTimeField(sql::DateTimeField::NoDateTime)) {
-                    return Err(error(span, "FLOOR/CEIL with a unit or scale is not supported by sluice yet"));
+                let ceil = matches!(expr, sql::Expr::Ceil { .. });
+                match field {
+                    sql::CeilFloorKind::DateTimeField(sql::DateTimeField::NoDateTime) => {}
+                    sql::CeilFloorKind::DateTimeField(unit) => {
+                        let value = self.resolve(inner)?;
+                        return super::library::round_time(value, &unit.to_string(), ceil, span);
+                    }
+                    sql::CeilFloorKind::Scale(_) => {
+                        return Err(error(span, "FLOOR/CEIL with a scale is not supported by sluice yet"));
+                    }
                 }
                 let name = if matches!(expr, sql::Expr::Floor { .. }) { "floor" } else { "ceil" };
                 let arg = self.resolve(inner)?;

@@ -69,6 +69,10 @@ pub enum LibFn {
     Sha1,
     /// SHA2(s, bits), and SHA224 ... SHA512(s) with their bits.
     Sha2,
+    /// REPLACE(s, search, replacement): every occurrence, taken literally.
+    Replace,
+    /// FLOOR(ts TO unit) / CEIL(ts TO unit) (`true`: CEIL).
+    RoundTime(TimeUnit, bool),
 }
 
 /// A unit of TIMESTAMPADD / TIMESTAMPDIFF.
@@ -257,6 +261,7 @@ impl LibFn {
             "md5" => LibFn::Md5,
             "sha1" => LibFn::Sha1,
             "sha2" | "sha224" | "sha256" | "sha384" | "sha512" => LibFn::Sha2,
+            "replace" => LibFn::Replace,
             _ => return None,
         })
     }
@@ -305,6 +310,9 @@ impl LibFn {
             LibFn::Md5 => "MD5",
             LibFn::Sha1 => "SHA1",
             LibFn::Sha2 => "SHA2",
+            LibFn::Replace => "REPLACE",
+            LibFn::RoundTime(_, false) => "FLOOR",
+            LibFn::RoundTime(_, true) => "CEIL",
         }
     }
 }
@@ -431,6 +439,8 @@ pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprE
         LibFn::CurrentDate => lib(f, check(upper, args, &[], 0, span)?, SqlType::Date),
         LibFn::CurrentTime => lib(f, check(upper, args, &[], 0, span)?, SqlType::Time),
         LibFn::TimestampAdd(_) | LibFn::TimestampDiff(_) => timestamp_arithmetic(f, args, span)?,
+        LibFn::Replace => lib(f, check(upper, args, &[T, T, T], 0, span)?, string),
+        LibFn::RoundTime(..) => return Err(error(span, "FLOOR/CEIL(... TO unit) is written with TO")),
         LibFn::JsonValue => lib(f, check(upper, args, &[T, T], 0, span)?, string),
         LibFn::JsonExists => lib(f, check(upper, args, &[T, T], 0, span)?, SqlType::Boolean),
         LibFn::Md5 | LibFn::Sha1 => lib(f, check(upper, args, &[T], 0, span)?, string),
@@ -495,6 +505,19 @@ fn timestamp_arithmetic(f: LibFn, mut args: Vec<Expr>, span: Span) -> Result<Exp
         }
         _ => lib(LibFn::TimestampDiff(unit), vec![time(a)?, time(b)?], SqlType::Int),
     })
+}
+
+/// FLOOR(ts TO unit) / CEIL(ts TO unit) of a TIMESTAMP: the same type, at the unit's boundary.
+pub fn round_time(value: Expr, unit: &str, ceil: bool, span: Span) -> Result<Expr, ExprError> {
+    let word = if ceil { "CEIL" } else { "FLOOR" };
+    let unit = TimeUnit::of(unit)
+        .filter(|u| *u != TimeUnit::Week && *u != TimeUnit::Millisecond)
+        .ok_or_else(|| error(span, format!("{word}(... TO {unit}) is not supported by sluice yet (SECOND to YEAR are)")))?;
+    let ty = value.ty();
+    if !matches!(ty, SqlType::Timestamp(_)) {
+        return Err(error(span, format!("{word}(... TO unit) of {ty} is not supported by sluice yet (TIMESTAMP is)")));
+    }
+    Ok(lib(LibFn::RoundTime(unit, ceil), vec![value], ty))
 }
 
 fn check_arity(name: &str, args: Vec<Expr>, n: usize, span: Span) -> Result<Vec<Expr>, ExprError> {
@@ -576,6 +599,11 @@ pub fn call(f: LibFn, args: &[Expr], a: &[TokenStream], ty: SqlType) -> TokenStr
         LibFn::LocalTimestamp => quote! { table::fx_time::local_timestamp() },
         LibFn::CurrentDate => quote! { table::fx_time::current_date() },
         LibFn::CurrentTime => quote! { table::fx_time::current_time() },
+        LibFn::Replace => quote! { table::fx::map3_str_replace(#a0, #a1, #a2) },
+        LibFn::RoundTime(unit, ceil) => {
+            let unit = unit.tokens();
+            quote! { (#a0).map(|t: i64| table::fx_time::round_time(#unit, t, #ceil)) }
+        }
         LibFn::JsonValue => quote! { table::fx_json_hash::json_value(#a0, #a1) },
         LibFn::JsonExists => quote! { table::fx_json_hash::json_exists(#a0, #a1) },
         LibFn::Md5 => quote! { table::fx_json_hash::md5(#a0) },

@@ -270,3 +270,9 @@ mod tests {
         assert!(!like("hello", "h%x"));
     }
 }
+
+/// REPLACE(s, search, replacement): every occurrence of `search` replaced, as Java's
+/// `String.replace`.
+pub fn map3_str_replace(s: Option<Arc<str>>, search: Option<Arc<str>>, replacement: Option<Arc<str>>) -> Option<Arc<str>> {
+    Some(Arc::from(s?.replace(&*search?, &replacement?)))
+}

@@ -156,6 +156,31 @@ fn subtract_months(d0: i64, d1: i64) -> i64 {
     }
 }
 
+/// FLOOR(ts TO unit) / CEIL(ts TO unit): the unit's boundary at or before (after) `millis`.
+pub fn round_time(unit: Unit, millis: i64, ceil: bool) -> i64 {
+    let floor = match unit.millis() {
+        Some(length) => millis - millis.rem_euclid(length),
+        None => {
+            let (days, _) = split_millis(millis);
+            let (y, m, _) = civil_from_days(days);
+            let month = match unit {
+                Unit::Year => 1,
+                Unit::Quarter => (m - 1) / 3 * 3 + 1,
+                _ => m,
+            };
+            days_from_civil(y, month, 1) * DAY_MS
+        }
+    };
+    if ceil && floor != millis {
+        match unit.millis() {
+            Some(length) => floor + length,
+            None => add_months(floor, unit.months()),
+        }
+    } else {
+        floor
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +194,16 @@ mod tests {
         assert_eq!(timestamp_add(Unit::Month, Some(1), Some(ts("2024-01-31 10:00:00"))), Some(ts("2024-02-29 10:00:00")));
         assert_eq!(timestamp_add(Unit::Year, Some(-1), Some(ts("2024-02-29 00:00:00"))), Some(ts("2023-02-28 00:00:00")));
         assert_eq!(timestamp_add(Unit::Day, Some(2), Some(ts("2024-12-31 00:00:00"))), Some(ts("2025-01-02 00:00:00")));
+    }
+
+    #[test]
+    fn rounds_to_unit_boundaries() {
+        let t = ts("2024-05-17 13:45:10");
+        assert_eq!(round_time(Unit::Hour, t, false), ts("2024-05-17 13:00:00"));
+        assert_eq!(round_time(Unit::Hour, t, true), ts("2024-05-17 14:00:00"));
+        assert_eq!(round_time(Unit::Month, t, false), ts("2024-05-01 00:00:00"));
+        assert_eq!(round_time(Unit::Quarter, t, true), ts("2024-07-01 00:00:00"));
+        assert_eq!(round_time(Unit::Year, ts("2024-01-01 00:00:00"), true), ts("2024-01-01 00:00:00"));
     }
 
     #[test]
