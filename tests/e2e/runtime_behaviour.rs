@@ -202,6 +202,14 @@ fn pandas_udf_results_are_checked() {
         assert!(stderr.contains(message), "{mode}: {stderr}");
         assert!(!stderr.contains("panicked"), "{mode}: {stderr}");
     }
+    // An exception in the function stops the job with its traceback, pointing at the job's line.
+    let output = run_binary(&binary, &["--mode".into(), "raise".into()], &dir);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("Traceback (most recent call last):"), "{stderr}");
+    assert!(stderr.contains("pandas_results.py\", line 21, in double"), "{stderr}");
+    assert!(stderr.contains("ValueError: no doubles for 3 rows"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 /// Without pandas in the Python a job runs with, a pandas UDF stops it at start with a clear error;

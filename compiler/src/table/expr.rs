@@ -680,6 +680,10 @@ impl Scope<'_> {
         if sig.pandas && resolved.iter().any(|a| matches!(a.ty(), SqlType::Row(_))) {
             return Err(err(span, format!("a ROW argument of pandas function `{name}` is not supported by sluice yet")));
         }
+        let unconverted = |t: &SqlType| matches!(t, SqlType::StringBytesMap | SqlType::TimestampLtz(_));
+        if let Some(ty) = resolved.iter().map(Expr::ty).find(unconverted).filter(|_| sig.pandas) {
+            return Err(err(span, format!("a {ty} argument of pandas function `{name}` is not supported by sluice yet")));
+        }
         if aggregate {
             return self.python_aggregate(name, resolved, sig.result, sig.pandas, span);
         }

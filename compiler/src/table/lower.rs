@@ -118,8 +118,16 @@ impl Ctx<'_, '_> {
             .map_err(|e| self.internal(&format!("has bad functions: {e}")))?;
         let mut out = HashMap::new();
         for (name, desc) in descs {
+            let pandas = desc.func_type.as_deref() == Some("pandas");
             let parse = |t: &str| {
-                SqlType::parse(t).ok_or_else(|| {
+                // Pandas functions exchange BYTES as Arrow binary columns; other Python functions
+                // do not take or return it yet.
+                let ty = if pandas {
+                    SqlType::parse_column(t).filter(|t| *t == SqlType::Bytes || !t.is_opaque())
+                } else {
+                    SqlType::parse(t)
+                };
+                ty.ok_or_else(|| {
                     CompileError::new(
                         Category::Unsupported,
                         format!("the type {t} of function `{name}` is not supported by sluice yet"),
@@ -143,7 +151,9 @@ impl Ctx<'_, '_> {
             };
             let result_types = desc.result_types.iter().map(|t| parse(t)).collect::<Result<Vec<_>, _>>()?;
             let decimal = |t: &SqlType| matches!(t, SqlType::Decimal(..));
-            if decimal(&result) || input_types.as_ref().is_some_and(|ts| ts.iter().any(decimal)) {
+            // Pandas functions exchange decimals as Arrow decimal128 columns (`decimal.Decimal` values);
+            // the row-at-a-time bridge has no DECIMAL conversion yet.
+            if !pandas && (decimal(&result) || input_types.as_ref().is_some_and(|ts| ts.iter().any(decimal))) {
                 return Err(CompileError::new(
                     Category::Unsupported,
                     format!("DECIMAL arguments or results of Python function `{name}` are not supported by sluice yet"),
@@ -163,7 +173,7 @@ impl Ctx<'_, '_> {
                             _ => FunctionKind::Scalar,
                         },
                         result_types,
-                        pandas: desc.func_type.as_deref() == Some("pandas"),
+                        pandas,
                         row,
                     },
                     desc.udf,

@@ -19,14 +19,19 @@ pub fn is_pandas(aggs: &[AggCall]) -> bool {
     aggs.iter().any(|a| a.python.as_ref().is_some_and(|p| p.pandas))
 }
 
-/// The runtime column type (and so the Arrow type) of a SQL type; DECIMAL never reaches a Python
-/// function (rejected with the function's signature), nor ROW a pandas one (rejected with its call).
+/// The runtime column type (and so the Arrow type) of a SQL type; ROW never reaches a pandas function
+/// (rejected with its call).
 fn column_type(ty: SqlType) -> TokenStream {
     match ty {
         SqlType::TinyInt => quote! { table::ColumnType::TinyInt },
         SqlType::SmallInt => quote! { table::ColumnType::SmallInt },
         SqlType::Int => quote! { table::ColumnType::Int },
-        SqlType::BigInt | SqlType::Decimal(..) => quote! { table::ColumnType::BigInt },
+        SqlType::BigInt => quote! { table::ColumnType::BigInt },
+        SqlType::Decimal(p, s) => {
+            let (p, s) = (Lit::u8_unsuffixed(p), Lit::u8_unsuffixed(s));
+            quote! { table::ColumnType::Decimal(#p, #s) }
+        }
+        SqlType::Bytes => quote! { table::ColumnType::Bytes },
         SqlType::Float => quote! { table::ColumnType::Float },
         SqlType::Double => quote! { table::ColumnType::Double },
         SqlType::Boolean => quote! { table::ColumnType::Boolean },
@@ -37,8 +42,8 @@ fn column_type(ty: SqlType) -> TokenStream {
             let p = Lit::u8_unsuffixed(p);
             quote! { table::ColumnType::Timestamp(#p) }
         }
-        // Not reached: queries cannot pass BYTES or MAP values to functions (`expr::reads_opaque`).
-        SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_) => quote! { table::ColumnType::String },
+        // Not reached: MAP and TIMESTAMP_LTZ columns are rejected as pandas function arguments.
+        SqlType::StringBytesMap | SqlType::TimestampLtz(_) => quote! { table::ColumnType::String },
     }
 }
 

@@ -6,7 +6,8 @@ Rust side (`runtime/src/table/pandas.rs`) fills the Arrow buffers (validity bitm
 and this module wraps them with `pa.Array.from_buffers`, then converts exactly as PyFlink's
 `arrow_to_pandas` does (`to_pandas(date_as_object=True)`), so dtypes match PyFlink's: BIGINT is int64,
 INT int32, a nullable integer column with a NULL in the batch float64 with NaN, BOOLEAN with a NULL
-object, STRING object, DATE and TIME `datetime` objects, TIMESTAMP(p) datetime64. Results go back
+object, STRING object, DATE and TIME `datetime` objects, TIMESTAMP(p) datetime64, DECIMAL object of
+`decimal.Decimal`, BYTES object of `bytes`. Results go back
 through PyFlink's `pa.Array.from_pandas(s, mask=s.isnull(), type=t)` (NaN and None are NULL; a float
 that is not integral does not fit an integer type), and their buffers are returned to Rust.
 """
@@ -18,8 +19,16 @@ _TYPES = {
     "float32": pa.float32(), "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string(),
     "date32": pa.date32(), "time32[s]": pa.time32("s"),
     "timestamp[s]": pa.timestamp("s"), "timestamp[ms]": pa.timestamp("ms"),
-    "timestamp[us]": pa.timestamp("us"), "timestamp[ns]": pa.timestamp("ns"),
+    "timestamp[us]": pa.timestamp("us"), "timestamp[ns]": pa.timestamp("ns"), "binary": pa.binary(),
 }
+
+
+def _type(type_name):
+    """The Arrow type named by Rust's `ColumnType::arrow` (`decimal128(p,s)` carries its precision)."""
+    if type_name.startswith("decimal128("):
+        precision, scale = type_name[len("decimal128("):-1].split(",")
+        return pa.decimal128(int(precision), int(scale))
+    return _TYPES[type_name]
 
 
 class ResultError(Exception):
@@ -33,7 +42,7 @@ def array(type_name, length, null_count, validity, offsets, data):
     if offsets is not None:
         buffers.append(pa.py_buffer(offsets))
     buffers.append(pa.py_buffer(data))
-    return pa.Array.from_buffers(_TYPES[type_name], length, buffers, null_count)
+    return pa.Array.from_buffers(_type(type_name), length, buffers, null_count)
 
 
 def series(arr, name):
@@ -66,7 +75,7 @@ def _buffers(arr):
 
 def _to_arrow(s, type_name, sql_type, what=None):
     try:
-        return pa.Array.from_pandas(s, mask=s.isnull(), type=_TYPES[type_name])
+        return pa.Array.from_pandas(s, mask=s.isnull(), type=_type(type_name))
     except (pa.ArrowException, TypeError, ValueError) as e:
         what = what or f"a pandas.Series of {s.dtype}"
         raise ResultError(f"returned {what} that does not convert to its result_type {sql_type}: {e}") from None

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::format::java_double;
+use crate::format::{java_double, java_float};
 use crate::value::Value;
 
 pub fn get_i64(row: &[Value], i: usize) -> Option<i64> {
@@ -120,6 +120,27 @@ pub fn i64_to_str(v: i64) -> Arc<str> {
 /// Flink casts DOUBLE to STRING as Java's `Double.toString`.
 pub fn f64_to_str(v: f64) -> Arc<str> {
     Arc::from(java_double(v))
+}
+
+/// A FLOAT as Java prints a `float` (its shortest decimal as a 32-bit value: 0.1, not 0.10000000149011612).
+pub fn f32_to_str(v: f64) -> Arc<str> {
+    Arc::from(java_float(v as f32))
+}
+
+/// A BYTES field as Flink's boxed print shows it: `x'6162'` (lowercase hex).
+pub fn bytes_to_str(v: Option<&Value>) -> Option<Arc<str>> {
+    match v {
+        Some(Value::Bytes(b)) => {
+            let mut text = String::with_capacity(b.len() * 2 + 3);
+            text.push_str("x'");
+            for byte in b.iter() {
+                text.push_str(&format!("{byte:02x}"));
+            }
+            text.push('\'');
+            Some(Arc::from(text))
+        }
+        _ => None,
+    }
 }
 
 pub fn bool_to_str(v: bool) -> Arc<str> {

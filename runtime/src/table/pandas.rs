@@ -39,12 +39,16 @@ pub enum ColumnType {
     Time,
     /// TIMESTAMP(p): milliseconds since 1970-01-01T00:00.
     Timestamp(u8),
+    /// DECIMAL(p, s): the unscaled value, as `table::decimal` carries it in rows.
+    Decimal(u8, u8),
+    /// BYTES (VARBINARY): `Value::Bytes`.
+    Bytes,
 }
 
 impl ColumnType {
-    /// The Arrow type's name in `pandas_bridge._TYPES`.
-    pub fn arrow(self) -> &'static str {
-        match self {
+    /// The Arrow type's name in `pandas_bridge._TYPES` (`decimal128(p,s)` parsed there).
+    pub fn arrow(self) -> String {
+        let name = match self {
             ColumnType::TinyInt => "int8",
             ColumnType::SmallInt => "int16",
             ColumnType::Int => "int32",
@@ -59,7 +63,10 @@ impl ColumnType {
             ColumnType::Timestamp(1..=3) => "timestamp[ms]",
             ColumnType::Timestamp(4..=6) => "timestamp[us]",
             ColumnType::Timestamp(_) => "timestamp[ns]",
-        }
+            ColumnType::Decimal(p, s) => return format!("decimal128({p},{s})"),
+            ColumnType::Bytes => "binary",
+        };
+        name.into()
     }
 
     /// The SQL spelling, for messages.
@@ -76,6 +83,8 @@ impl ColumnType {
             ColumnType::Date => "DATE".into(),
             ColumnType::Time => "TIME(0)".into(),
             ColumnType::Timestamp(p) => format!("TIMESTAMP({p})"),
+            ColumnType::Decimal(p, s) => format!("DECIMAL({p}, {s})"),
+            ColumnType::Bytes => "BYTES".into(),
         }
     }
 
@@ -164,14 +173,18 @@ fn encode<'a>(ty: ColumnType, n: usize, values: impl Iterator<Item = &'a Value>)
                 }
             }
         }
-        ColumnType::String => {
+        ColumnType::String | ColumnType::Bytes => {
             let mut offs = Vec::with_capacity((n + 1) * 4);
             offs.extend_from_slice(&0i32.to_le_bytes());
             for (i, v) in values.enumerate() {
-                match v {
-                    Value::Str(s) => {
+                match (ty, v) {
+                    (ColumnType::String, Value::Str(s)) => {
                         set_bit(&mut validity, i);
                         data.extend_from_slice(s.as_bytes());
+                    }
+                    (ColumnType::Bytes, Value::Bytes(b)) => {
+                        set_bit(&mut validity, i);
+                        data.extend_from_slice(b);
                     }
                     _ => nulls += 1,
                 }
@@ -202,6 +215,19 @@ fn encode<'a>(ty: ColumnType, n: usize, values: impl Iterator<Item = &'a Value>)
                 } else {
                     data.extend_from_slice(&x.to_le_bytes());
                 }
+            }
+        }
+        ColumnType::Decimal(..) => {
+            // decimal128: the unscaled value as a 16-byte little-endian two's complement integer.
+            data.reserve(n * 16);
+            for (i, v) in values.enumerate() {
+                let x = super::decimal::from_value(v);
+                if x.is_some() {
+                    set_bit(&mut validity, i);
+                } else {
+                    nulls += 1;
+                }
+                data.extend_from_slice(&x.unwrap_or(0).to_le_bytes());
             }
         }
         _ => {
@@ -291,7 +317,7 @@ pub fn decode(buffers: &Bound<'_, PyAny>, ty: ColumnType, n: usize) -> Result<Ve
                 out.push(if valid(i) { Value::Bool(bit(data, i)) } else { Value::Null });
             }
         }
-        ColumnType::String => {
+        ColumnType::String | ColumnType::Bytes => {
             let offsets = offsets_obj.downcast::<PyBytes>().map_err(|_| bad("no offsets"))?.as_bytes();
             let offset = |i: usize| -> Result<usize> {
                 let bytes = offsets.get(i * 4..i * 4 + 4).ok_or_else(|| bad("offsets too short"))?;
@@ -304,8 +330,24 @@ pub fn decode(buffers: &Bound<'_, PyAny>, ty: ColumnType, n: usize) -> Result<Ve
                     continue;
                 }
                 let bytes = data.get(offset(i)?..offset(i + 1)?).ok_or_else(|| bad("data too short"))?;
+                if ty == ColumnType::Bytes {
+                    out.push(Value::Bytes(bytes.into()));
+                    continue;
+                }
                 let s = std::str::from_utf8(bytes).map_err(|_| bad("invalid UTF-8"))?;
                 out.push(Value::str(s));
+            }
+        }
+        ColumnType::Decimal(..) => {
+            for i in 0..n {
+                let bytes = data.get(i * 16..(i + 1) * 16).ok_or_else(|| bad("data too short"))?;
+                if !valid(i) {
+                    out.push(Value::Null);
+                    continue;
+                }
+                let mut b = [0u8; 16];
+                b.copy_from_slice(bytes);
+                out.push(super::decimal::to_value(Some(i128::from_le_bytes(b))));
             }
         }
         ColumnType::Float | ColumnType::Double => {
@@ -389,6 +431,25 @@ mod tests {
             .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
         assert_eq!(offsets, [0, 2, 2, 3]);
+    }
+
+    #[test]
+    fn decimals_encode_as_16_byte_unscaled_values() {
+        let values = [crate::table::decimal::to_value(Some(-1234)), Value::Null];
+        let b = encode(ColumnType::Decimal(10, 2), 2, values.iter()).expect("encodes");
+        assert_eq!(b.nulls, 1);
+        assert_eq!(b.validity, vec![0b01]);
+        assert_eq!(b.data.len(), 32);
+        assert_eq!(i128::from_le_bytes(b.data[..16].try_into().expect("16 bytes")), -1234);
+        assert_eq!(ColumnType::Decimal(10, 2).arrow(), "decimal128(10,2)");
+    }
+
+    #[test]
+    fn bytes_encode_like_strings_and_skip_other_values() {
+        let values = [Value::Bytes(b"\x00\xff".as_slice().into()), Value::str("not bytes")];
+        let b = encode(ColumnType::Bytes, 2, values.iter()).expect("encodes");
+        assert_eq!(b.data, [0, 0xff]);
+        assert_eq!(b.nulls, 1);
     }
 
     #[test]
