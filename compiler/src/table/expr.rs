@@ -665,7 +665,7 @@ impl Scope<'_> {
         // A scalar function's ROW result is one ROW column (PyFlink 2.3 prints it `(a, b)` in the boxed
         // print, `+I[a, b]` in the print connector).
         let result = match &sig.row {
-            Some(fields) if !aggregate && !sig.pandas => SqlType::row(fields.clone()),
+            Some(fields) if !aggregate => SqlType::row(fields.clone()),
             Some(_) => {
                 return Err(err(
                     span,
@@ -677,8 +677,13 @@ impl Scope<'_> {
             }
             None => sig.result,
         };
-        if sig.pandas && resolved.iter().any(|a| matches!(a.ty(), SqlType::Row(_))) {
-            return Err(err(span, format!("a ROW argument of pandas function `{name}` is not supported by sluice yet")));
+        if sig.pandas && aggregate && resolved.iter().any(|a| matches!(a.ty(), SqlType::Row(_))) {
+            return Err(err(span, format!("a ROW argument of pandas aggregate function `{name}` is not supported by sluice yet")));
+        }
+        if sig.pandas {
+            for ty in resolved.iter().map(Expr::ty).chain([result]) {
+                check_pandas_row(ty).map_err(|m| err(span, format!("pandas function `{name}`: {m}")))?;
+            }
         }
         let unconverted = |t: &SqlType| matches!(t, SqlType::StringBytesMap | SqlType::TimestampLtz(_));
         if let Some(ty) = resolved.iter().map(Expr::ty).find(unconverted).filter(|_| sig.pandas) {
@@ -962,4 +967,18 @@ pub(super) fn binary_op(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Expr,
 
 pub(super) fn error(span: Span, message: impl Into<String>) -> ExprError {
     err(span, message)
+}
+
+/// PyFlink's `to_arrow_type` rule for the ROW arguments and results of pandas functions: a field is
+/// not itself a ROW (nor TIMESTAMP_LTZ, which sluice has only as Kafka metadata).
+fn check_pandas_row(ty: SqlType) -> Result<(), String> {
+    for field in ty.row_fields().unwrap_or_default() {
+        if matches!(field.ty, SqlType::Row(_) | SqlType::TimestampLtz(_) | SqlType::StringBytesMap) {
+            return Err(format!(
+                "{} is not supported to be used as the field type of RowType (PyFlink 2.3 rejects it)",
+                field.ty
+            ));
+        }
+    }
+    Ok(())
 }

@@ -490,6 +490,7 @@ pub(super) fn python_calls(
             pandas: call.pandas,
             arg_names,
             input_width: input.fields.len(),
+            frame: false,
         });
     }
     Ok(out)

@@ -19,10 +19,19 @@ pub fn is_pandas(aggs: &[AggCall]) -> bool {
     aggs.iter().any(|a| a.python.as_ref().is_some_and(|p| p.pandas))
 }
 
-/// The runtime column type (and so the Arrow type) of a SQL type; ROW never reaches a pandas function
-/// (rejected with its call).
+/// The runtime column type (and so the Arrow type) of a SQL type (a ROW's fields are not ROWs:
+/// `expr::check_pandas_row` rejects that, as PyFlink does).
 fn column_type(ty: SqlType) -> TokenStream {
     match ty {
+        SqlType::Row(_) => {
+            let fields = ty.row_fields().unwrap_or_default();
+            let fields = fields.iter().map(|f| {
+                let name = f.name.as_str();
+                let ty = column_type(f.ty);
+                quote! { (#name, #ty) }
+            });
+            quote! { table::ColumnType::Row(&[#(#fields),*]) }
+        }
         SqlType::TinyInt => quote! { table::ColumnType::TinyInt },
         SqlType::SmallInt => quote! { table::ColumnType::SmallInt },
         SqlType::Int => quote! { table::ColumnType::Int },
@@ -35,7 +44,7 @@ fn column_type(ty: SqlType) -> TokenStream {
         SqlType::Float => quote! { table::ColumnType::Float },
         SqlType::Double => quote! { table::ColumnType::Double },
         SqlType::Boolean => quote! { table::ColumnType::Boolean },
-        SqlType::String | SqlType::Row(_) => quote! { table::ColumnType::String },
+        SqlType::String => quote! { table::ColumnType::String },
         SqlType::Date => quote! { table::ColumnType::Date },
         SqlType::Time => quote! { table::ColumnType::Time },
         SqlType::Timestamp(p) => {
@@ -102,6 +111,17 @@ pub fn calc_stmt(
             };
         }
         let label = label("pandas UDF", &call.function, Some(&call.udf));
+        let result = column_type(call.result);
+        if call.frame {
+            let columns = call.args.iter().zip(&call.arg_names).map(|(arg, name)| {
+                let (f, ty) = (scalar_fn(arg), column_type(arg.ty()));
+                quote! { (#f, #ty, #name.to_string()) }
+            });
+            return quote! {
+                table::CalcFunction::Pandas(table::PandasScalarCall::new(b.udf_value(#id_lit, #key, None, #label)?,
+                    vec![table::PandasArg::Frame(vec![#(#columns),*])], #result))
+            };
+        }
         let args = call.args.iter().zip(&call.arg_names).map(|(arg, name)| {
             let chained = match arg {
                 Expr::Column { index, .. } if *index >= call.input_width => {
@@ -121,7 +141,6 @@ pub fn calc_stmt(
             let ty = column_type(arg.ty());
             quote! { table::PandasArg::Column(#f, #ty, #name.to_string()) }
         });
-        let result = column_type(call.result);
         quote! {
             table::CalcFunction::Pandas(table::PandasScalarCall::new(b.udf_value(#id_lit, #key, None, #label)?,
                 vec![#(#args),*], #result))

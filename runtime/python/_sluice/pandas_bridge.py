@@ -24,7 +24,10 @@ _TYPES = {
 
 
 def _type(type_name):
-    """The Arrow type named by Rust's `ColumnType::arrow` (`decimal128(p,s)` carries its precision)."""
+    """The Arrow type named by Rust's `ColumnType::arrow` (`decimal128(p,s)` carries its precision, a
+    ROW is its list of `(name, type)` fields)."""
+    if isinstance(type_name, list):
+        return pa.struct([pa.field(name, _type(t)) for name, t in type_name])
     if type_name.startswith("decimal128("):
         precision, scale = type_name[len("decimal128("):-1].split(",")
         return pa.decimal128(int(precision), int(scale))
@@ -45,11 +48,26 @@ def array(type_name, length, null_count, validity, offsets, data):
     return pa.Array.from_buffers(_type(type_name), length, buffers, null_count)
 
 
+def struct_array(type_name, length, null_count, validity, children):
+    """An Arrow struct array over child arrays built by Rust."""
+    buffers = [None if validity is None else pa.py_buffer(validity)]
+    return pa.Array.from_buffers(_type(type_name), length, buffers, null_count, children=children)
+
+
 def series(arr, name):
-    """A column as the function sees it: named after the input column, as PyFlink's Arrow schema does."""
+    """A column as the function sees it: named after the input column, as PyFlink's Arrow schema does;
+    a ROW column is a pandas.DataFrame of its fields, built as PyFlink's `arrow_to_pandas` does."""
+    if pa.types.is_struct(arr.type):
+        return pd.concat([column.to_pandas(date_as_object=True).rename(field.name)
+                          for column, field in zip(arr.flatten(), arr.type)], axis=1)
     s = arr.to_pandas(date_as_object=True)
     s.name = name
     return s
+
+
+def frame(series):
+    """The whole input row of `map(f)` as one DataFrame, as PyFlink's `wrap_input_series_as_dataframe`."""
+    return pd.concat(series, axis=1)
 
 
 def frames(arr, bounds, name):
@@ -62,6 +80,12 @@ def _buffers(arr):
     if arr.offset != 0:
         # Rust reads buffers from their start: give the values their own buffers.
         arr = pa.concat_arrays([arr, pa.array([], type=arr.type)])
+    if pa.types.is_struct(arr.type):
+        # A ROW: its own validity, and each field's buffers in place of offsets.
+        validity = None
+        if arr.null_count:
+            validity = pa.array(arr.is_valid()).buffers()[1].to_pybytes()
+        return arr.null_count, validity, [_buffers(arr.field(i)) for i in range(arr.type.num_fields)], b""
     buffers = arr.buffers()
     validity = None if arr.null_count == 0 or buffers[0] is None else buffers[0].to_pybytes()
     if len(buffers) == 3:
@@ -74,6 +98,17 @@ def _buffers(arr):
 
 
 def _to_arrow(s, type_name, sql_type, what=None):
+    if isinstance(s, pd.DataFrame):
+        # A ROW result, converted as PyFlink's `pandas_to_arrow` does: the frame's columns in order, one
+        # per field.
+        t = _type(type_name)
+        if len(s.columns) < t.num_fields:
+            raise ResultError(f"returned a pandas.DataFrame of {len(s.columns)} columns, but its result_type "
+                              f"{sql_type} has {t.num_fields} fields")
+        fields = [_to_arrow(s[s.columns[j]], type_name[j][1], sql_type,
+                            f"a pandas.DataFrame whose column {s.columns[j]!r} ({s[s.columns[j]].dtype})")
+                  for j in range(t.num_fields)]
+        return pa.StructArray.from_arrays(fields, [f.name for f in t])
     try:
         return pa.Array.from_pandas(s, mask=s.isnull(), type=_type(type_name))
     except (pa.ArrowException, TypeError, ValueError) as e:
@@ -83,13 +118,14 @@ def _to_arrow(s, type_name, sql_type, what=None):
 
 def scalar_result(result, length, type_name, sql_type):
     """A pandas UDF's result for `length` input rows, checked as PyFlink checks it."""
-    if type(result) is not pd.Series:
+    row = isinstance(type_name, list)
+    if type(result) is not pd.Series and not (row and type(result) is pd.DataFrame):
         kind = "a pandas.DataFrame" if isinstance(result, pd.DataFrame) else repr(type(result))
-        raise ResultError(f"returned {kind}, but a pandas UDF of result_type {sql_type} must return a "
-                          "pandas.Series")
+        wanted = "pandas.DataFrame (or Series)" if row else "pandas.Series"
+        raise ResultError(f"returned {kind}, but a pandas UDF of result_type {sql_type} must return a {wanted}")
     if len(result) != length:
-        raise ResultError(f"returned a pandas.Series of length {len(result)} for {length} input rows (a pandas "
-                          "UDF returns one value per input row)")
+        raise ResultError(f"returned a pandas.{type(result).__name__} of length {len(result)} for {length} input rows "
+                          "(a pandas UDF returns one value per input row)")
     return _buffers(_to_arrow(result, type_name, sql_type))
 
 

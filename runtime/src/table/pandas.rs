@@ -17,7 +17,7 @@
 
 use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
 use crate::error::{JobError, Result};
 use crate::value::Value;
@@ -43,11 +43,26 @@ pub enum ColumnType {
     Decimal(u8, u8),
     /// BYTES (VARBINARY): `Value::Bytes`.
     Bytes,
+    /// ROW<name type, ...>: `Value::Row`s, an Arrow struct column (a `pandas.DataFrame` in Python).
+    /// Fields are not ROWs (PyFlink's `to_arrow_type` rejects that); the slice is a constant of the
+    /// generated code, which keeps the type `Copy`.
+    Row(&'static [(&'static str, ColumnType)]),
 }
 
 impl ColumnType {
-    /// The Arrow type's name in `pandas_bridge._TYPES` (`decimal128(p,s)` parsed there).
-    pub fn arrow(self) -> String {
+    /// The Arrow type as `pandas_bridge._type` takes it: a name in `pandas_bridge._TYPES`,
+    /// `decimal128(p,s)`, or a ROW's list of `(name, type)` pairs.
+    pub fn arrow<'py>(self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match self {
+            ColumnType::Row(fields) => {
+                let pairs = fields.iter().map(|(name, ty)| (*name, ty.arrow(py)));
+                PyList::new(py, pairs).map_or_else(|_| PyList::empty(py).into_any(), Bound::into_any)
+            }
+            _ => PyString::new(py, &self.arrow_name()).into_any(),
+        }
+    }
+
+    fn arrow_name(self) -> String {
         let name = match self {
             ColumnType::TinyInt => "int8",
             ColumnType::SmallInt => "int16",
@@ -65,6 +80,7 @@ impl ColumnType {
             ColumnType::Timestamp(_) => "timestamp[ns]",
             ColumnType::Decimal(p, s) => return format!("decimal128({p},{s})"),
             ColumnType::Bytes => "binary",
+            ColumnType::Row(_) => "struct",
         };
         name.into()
     }
@@ -85,6 +101,10 @@ impl ColumnType {
             ColumnType::Timestamp(p) => format!("TIMESTAMP({p})"),
             ColumnType::Decimal(p, s) => format!("DECIMAL({p}, {s})"),
             ColumnType::Bytes => "BYTES".into(),
+            ColumnType::Row(fields) => {
+                let fields: Vec<String> = fields.iter().map(|(name, ty)| format!("{name} {}", ty.sql())).collect();
+                format!("ROW<{}>", fields.join(", "))
+            }
         }
     }
 
@@ -272,13 +292,66 @@ pub fn array<'a, 'py>(
     values: impl Iterator<Item = &'a Value>,
 ) -> Result<Bound<'py, PyAny>> {
     let py = bridge.py();
+    let internal = |e: PyErr| JobError::Internal(format!("building an Arrow array of {}: {e}", ty.sql()));
+    if let ColumnType::Row(fields) = ty {
+        // A struct array: the row's validity, and one child array per field.
+        let rows: Vec<Option<&[Value]>> = values
+            .map(|v| match v {
+                Value::Row(row) => Some(row.fields.as_slice()),
+                _ => None,
+            })
+            .collect();
+        let mut validity = vec![0u8; n.div_ceil(8)];
+        let mut nulls = 0;
+        for (i, row) in rows.iter().enumerate() {
+            if row.is_some() {
+                set_bit(&mut validity, i);
+            } else {
+                nulls += 1;
+            }
+        }
+        let mut children = Vec::with_capacity(fields.len());
+        for (f, (_, field_ty)) in fields.iter().enumerate() {
+            let column: Vec<Value> = rows
+                .iter()
+                .map(|row| row_field(row.and_then(|r| r.get(f)).unwrap_or(&Value::Null), *field_ty))
+                .collect();
+            // Boxed: one instantiation of `array` however deep the recursion.
+            let column: Box<dyn Iterator<Item = &Value>> = Box::new(column.iter());
+            children.push(array(bridge, *field_ty, n, column)?);
+        }
+        let validity = (nulls > 0).then(|| PyBytes::new(py, &validity));
+        return bridge
+            .getattr("struct_array")
+            .and_then(|f| f.call1((ty.arrow(py), n, nulls, validity, PyList::new(py, children)?)))
+            .map_err(internal);
+    }
     let b = encode(ty, n, values)?;
     let validity = (b.nulls > 0).then(|| PyBytes::new(py, &b.validity));
     let offsets = b.offsets.as_ref().map(|o| PyBytes::new(py, o));
     bridge
         .getattr("array")
-        .and_then(|f| f.call1((ty.arrow(), n, b.nulls, validity, offsets, PyBytes::new(py, &b.data))))
-        .map_err(|e| JobError::Internal(format!("building an Arrow array of {}: {e}", ty.sql())))
+        .and_then(|f| f.call1((ty.arrow(py), n, b.nulls, validity, offsets, PyBytes::new(py, &b.data))))
+        .map_err(internal)
+}
+
+/// A ROW's DECIMAL field as a column value: ROW values carry decimals as their text
+/// (`Value::Decimal`, as Python functions' ROW results do), columns as the unscaled value.
+fn row_field(v: &Value, ty: ColumnType) -> Value {
+    match (ty, v) {
+        (ColumnType::Decimal(p, s), Value::Decimal(text)) => {
+            super::decimal::to_value(super::decimal::parse(text, u32::from(p), u32::from(s)))
+        }
+        _ => v.clone(),
+    }
+}
+
+/// A decoded field value as a ROW carries it (the inverse of [`row_field`]).
+fn field_of_row(v: Value, ty: ColumnType) -> Value {
+    match (ty, super::decimal::from_value(&v)) {
+        (ColumnType::Decimal(_, s), Some(unscaled)) => Value::Decimal(super::decimal::to_str(unscaled, u32::from(s))),
+        _ => v,
+    }
 }
 
 /// A column of values as the `pandas.Series` a function receives, named `name` as PyFlink names it.
@@ -311,6 +384,26 @@ pub fn decode(buffers: &Bound<'_, PyAny>, ty: ColumnType, n: usize) -> Result<Ve
     let data = data_obj.downcast::<PyBytes>().map_err(|_| bad("data is not bytes"))?.as_bytes();
     let valid = |i: usize| validity.is_none_or(|bits| bit(bits, i));
     let mut out = Vec::with_capacity(n);
+    if let ColumnType::Row(fields) = ty {
+        // The bridge gives a struct's field buffers in place of offsets.
+        let children = offsets_obj.downcast::<PyList>().map_err(|_| bad("no field buffers"))?;
+        let mut columns = Vec::with_capacity(fields.len());
+        for (child, (_, field_ty)) in children.iter().zip(fields.iter()) {
+            columns.push(decode(&child, *field_ty, n)?.into_iter());
+        }
+        if columns.len() != fields.len() {
+            return Err(bad("missing field buffers"));
+        }
+        for i in 0..n {
+            let row: Vec<Value> = columns
+                .iter_mut()
+                .zip(fields.iter())
+                .map(|(c, (_, field_ty))| field_of_row(c.next().unwrap_or_default(), *field_ty))
+                .collect();
+            out.push(if valid(i) { Value::row(row) } else { Value::Null });
+        }
+        return Ok(out);
+    }
     match ty {
         ColumnType::Boolean => {
             for i in 0..n {
