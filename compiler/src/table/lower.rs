@@ -121,16 +121,24 @@ impl Ctx<'_, '_> {
             let pandas = desc.func_type.as_deref() == Some("pandas");
             let parse = |t: &str| {
                 // Pandas functions exchange BYTES as Arrow binary columns; other Python functions
-                // do not take or return it yet.
+                // do not take or return it yet (ARRAY they do, as Python lists).
                 let ty = if pandas {
-                    SqlType::parse_column(t).filter(|t| *t == SqlType::Bytes || !t.is_opaque())
+                    SqlType::parse_column(t).filter(|t| matches!(t, SqlType::Bytes | SqlType::Array(_)) || !t.is_opaque())
                 } else {
                     SqlType::parse(t)
                 };
                 ty.ok_or_else(|| {
+                    // What PyFlink 2.3 itself does with a pandas function's MAP (observed): it converts
+                    // MAP results, but fails on a MAP argument whose key type is nullable.
+                    let map_note = if pandas && t.trim_start().to_ascii_uppercase().starts_with("MAP<") {
+                        " (PyFlink 2.3 takes MAP results of pandas functions, but fails at run time on MAP \
+                         arguments with a nullable key type: \"Map key type should be non-nullable\")"
+                    } else {
+                        ""
+                    };
                     CompileError::new(
                         Category::Unsupported,
-                        format!("the type {t} of function `{name}` is not supported by sluice yet"),
+                        format!("the type {t} of function `{name}` is not supported by sluice yet{map_note}"),
                     )
                     .at(self.node.site.clone())
                 })

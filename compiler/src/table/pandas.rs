@@ -45,6 +45,10 @@ fn column_type(ty: SqlType) -> TokenStream {
         SqlType::Double => quote! { table::ColumnType::Double },
         SqlType::Boolean => quote! { table::ColumnType::Boolean },
         SqlType::String => quote! { table::ColumnType::String },
+        SqlType::Array(_) => {
+            let element = column_type(ty.element().unwrap_or(SqlType::String));
+            quote! { table::ColumnType::List(&#element) }
+        }
         SqlType::Date => quote! { table::ColumnType::Date },
         SqlType::Time => quote! { table::ColumnType::Time },
         SqlType::Timestamp(p) => {

@@ -11,6 +11,7 @@ object, STRING object, DATE and TIME `datetime` objects, TIMESTAMP(p) datetime64
 through PyFlink's `pa.Array.from_pandas(s, mask=s.isnull(), type=t)` (NaN and None are NULL; a float
 that is not integral does not fit an integer type), and their buffers are returned to Rust.
 """
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -28,6 +29,8 @@ def _type(type_name):
     ROW is its list of `(name, type)` fields)."""
     if isinstance(type_name, list):
         return pa.struct([pa.field(name, _type(t)) for name, t in type_name])
+    if isinstance(type_name, tuple):
+        return pa.list_(_type(type_name[1]))
     if type_name.startswith("decimal128("):
         precision, scale = type_name[len("decimal128("):-1].split(",")
         return pa.decimal128(int(precision), int(scale))
@@ -48,9 +51,11 @@ def array(type_name, length, null_count, validity, offsets, data):
     return pa.Array.from_buffers(_type(type_name), length, buffers, null_count)
 
 
-def struct_array(type_name, length, null_count, validity, children):
-    """An Arrow struct array over child arrays built by Rust."""
+def nested_array(type_name, length, null_count, validity, offsets, children):
+    """An Arrow struct (fields) or list (offsets, elements) array over child arrays built by Rust."""
     buffers = [None if validity is None else pa.py_buffer(validity)]
+    if offsets is not None:
+        buffers.append(pa.py_buffer(offsets))
     return pa.Array.from_buffers(_type(type_name), length, buffers, null_count, children=children)
 
 
@@ -80,12 +85,19 @@ def _buffers(arr):
     if arr.offset != 0:
         # Rust reads buffers from their start: give the values their own buffers.
         arr = pa.concat_arrays([arr, pa.array([], type=arr.type)])
+    nested = pa.types.is_struct(arr.type) or pa.types.is_list(arr.type)
+    validity = None
+    if nested and arr.null_count:
+        validity = pa.array(arr.is_valid()).buffers()[1].to_pybytes()
     if pa.types.is_struct(arr.type):
         # A ROW: its own validity, and each field's buffers in place of offsets.
-        validity = None
-        if arr.null_count:
-            validity = pa.array(arr.is_valid()).buffers()[1].to_pybytes()
         return arr.null_count, validity, [_buffers(arr.field(i)) for i in range(arr.type.num_fields)], b""
+    if pa.types.is_list(arr.type):
+        # An ARRAY: its own validity, and (offsets from 0, the elements' buffers) in place of offsets;
+        # `flatten` leaves out the elements behind NULL lists, so offsets count the lengths.
+        lengths = arr.value_lengths().fill_null(0).to_numpy(zero_copy_only=False).astype("int32")
+        offsets = np.concatenate([np.zeros(1, dtype="int32"), np.cumsum(lengths, dtype="int32")])
+        return arr.null_count, validity, (offsets.astype("<i4").tobytes(), _buffers(arr.flatten())), b""
     buffers = arr.buffers()
     validity = None if arr.null_count == 0 or buffers[0] is None else buffers[0].to_pybytes()
     if len(buffers) == 3:

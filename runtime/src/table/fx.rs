@@ -143,6 +143,27 @@ pub fn bytes_to_str(v: Option<&Value>) -> Option<Arc<str>> {
     }
 }
 
+/// An ARRAY as Flink's boxed print shows it: `[a, b]`, NULL elements as `NULL`.
+pub fn array_to_str(v: Option<&Value>) -> Option<Arc<str>> {
+    let Some(Value::List(items)) = v else {
+        return None;
+    };
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match item {
+            Value::Null => out.push_str("NULL"),
+            Value::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+            Value::List(_) => out.push_str(&array_to_str(Some(item)).unwrap_or_default()),
+            other => crate::format::write_java(&mut out, other, &sluice_types::TypeInfo::Double),
+        }
+    }
+    out.push(']');
+    Some(Arc::from(out))
+}
+
 pub fn bool_to_str(v: bool) -> Arc<str> {
     Arc::from(if v { "TRUE" } else { "FALSE" })
 }

@@ -47,6 +47,8 @@ pub enum ColumnType {
     /// Fields are not ROWs (PyFlink's `to_arrow_type` rejects that); the slice is a constant of the
     /// generated code, which keeps the type `Copy`.
     Row(&'static [(&'static str, ColumnType)]),
+    /// ARRAY<element>: `Value::List`s, an Arrow list column (a Series of numpy arrays in Python).
+    List(&'static ColumnType),
 }
 
 impl ColumnType {
@@ -57,6 +59,10 @@ impl ColumnType {
             ColumnType::Row(fields) => {
                 let pairs = fields.iter().map(|(name, ty)| (*name, ty.arrow(py)));
                 PyList::new(py, pairs).map_or_else(|_| PyList::empty(py).into_any(), Bound::into_any)
+            }
+            ColumnType::List(element) => {
+                PyTuple::new(py, [PyString::new(py, "list").into_any(), element.arrow(py)])
+                    .map_or_else(|_| PyTuple::empty(py).into_any(), Bound::into_any)
             }
             _ => PyString::new(py, &self.arrow_name()).into_any(),
         }
@@ -81,6 +87,7 @@ impl ColumnType {
             ColumnType::Decimal(p, s) => return format!("decimal128({p},{s})"),
             ColumnType::Bytes => "binary",
             ColumnType::Row(_) => "struct",
+            ColumnType::List(_) => "list",
         };
         name.into()
     }
@@ -105,6 +112,7 @@ impl ColumnType {
                 let fields: Vec<String> = fields.iter().map(|(name, ty)| format!("{name} {}", ty.sql())).collect();
                 format!("ROW<{}>", fields.join(", "))
             }
+            ColumnType::List(element) => format!("ARRAY<{}>", element.sql()),
         }
     }
 
@@ -322,8 +330,36 @@ pub fn array<'a, 'py>(
         }
         let validity = (nulls > 0).then(|| PyBytes::new(py, &validity));
         return bridge
-            .getattr("struct_array")
-            .and_then(|f| f.call1((ty.arrow(py), n, nulls, validity, PyList::new(py, children)?)))
+            .getattr("nested_array")
+            .and_then(|f| f.call1((ty.arrow(py), n, nulls, validity, None::<Bound<'_, PyBytes>>, PyList::new(py, children)?)))
+            .map_err(internal);
+    }
+    if let ColumnType::List(element) = ty {
+        // A list array: validity, i32 offsets into one child array of all the elements.
+        let mut validity = vec![0u8; n.div_ceil(8)];
+        let mut nulls = 0;
+        let mut offsets = Vec::with_capacity((n + 1) * 4);
+        offsets.extend_from_slice(&0i32.to_le_bytes());
+        let mut elements = Vec::new();
+        for (i, v) in values.enumerate() {
+            match v {
+                Value::List(items) => {
+                    set_bit(&mut validity, i);
+                    elements.extend(items.iter().map(|item| row_field(item, *element)));
+                }
+                _ => nulls += 1,
+            }
+            let end = i32::try_from(elements.len())
+                .map_err(|_| JobError::Unsupported("a pandas UDF batch of more than 2^31 array elements".into()))?;
+            offsets.extend_from_slice(&end.to_le_bytes());
+        }
+        let count = elements.len();
+        let elements: Box<dyn Iterator<Item = &Value>> = Box::new(elements.iter());
+        let child = array(bridge, *element, count, elements)?;
+        let validity = (nulls > 0).then(|| PyBytes::new(py, &validity));
+        return bridge
+            .getattr("nested_array")
+            .and_then(|f| f.call1((ty.arrow(py), n, nulls, validity, PyBytes::new(py, &offsets), PyList::new(py, [child])?)))
             .map_err(internal);
     }
     let b = encode(ty, n, values)?;
@@ -335,8 +371,9 @@ pub fn array<'a, 'py>(
         .map_err(internal)
 }
 
-/// A ROW's DECIMAL field as a column value: ROW values carry decimals as their text
-/// (`Value::Decimal`, as Python functions' ROW results do), columns as the unscaled value.
+/// A ROW's DECIMAL field (or an ARRAY's element) as a column value: ROW and ARRAY values carry
+/// decimals as their text (`Value::Decimal`, as Python functions' results do), columns as the
+/// unscaled value.
 fn row_field(v: &Value, ty: ColumnType) -> Value {
     match (ty, v) {
         (ColumnType::Decimal(p, s), Value::Decimal(text)) => {
@@ -401,6 +438,25 @@ pub fn decode(buffers: &Bound<'_, PyAny>, ty: ColumnType, n: usize) -> Result<Ve
                 .map(|(c, (_, field_ty))| field_of_row(c.next().unwrap_or_default(), *field_ty))
                 .collect();
             out.push(if valid(i) { Value::row(row) } else { Value::Null });
+        }
+        return Ok(out);
+    }
+    if let ColumnType::List(element) = ty {
+        // The bridge gives `(offsets, element buffers)` in place of offsets.
+        let pair = offsets_obj.downcast::<PyTuple>().map_err(|_| bad("no list buffers"))?;
+        let offsets_item = pair.get_item(0).map_err(|e| bad(&e.to_string()))?;
+        let offsets = offsets_item.downcast::<PyBytes>().map_err(|_| bad("no list offsets"))?.as_bytes();
+        let offset = |i: usize| -> Result<usize> {
+            let bytes = offsets.get(i * 4..i * 4 + 4).ok_or_else(|| bad("offsets too short"))?;
+            usize::try_from(i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])).map_err(|_| bad("negative offset"))
+        };
+        let count = offset(n)?;
+        let child = pair.get_item(1).map_err(|e| bad(&e.to_string()))?;
+        let mut items = decode(&child, *element, count)?.into_iter().map(|v| field_of_row(v, *element));
+        for i in 0..n {
+            let len = offset(i + 1)?.checked_sub(offset(i)?).ok_or_else(|| bad("offsets decrease"))?;
+            let list: Vec<Value> = items.by_ref().take(len).collect();
+            out.push(if valid(i) { Value::List(list) } else { Value::Null });
         }
         return Ok(out);
     }
