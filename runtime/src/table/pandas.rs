@@ -590,7 +590,7 @@ mod tests {
         assert_eq!(b.validity, vec![0b01]);
         assert_eq!(b.data.len(), 32);
         assert_eq!(i128::from_le_bytes(b.data[..16].try_into().expect("16 bytes")), -1234);
-        assert_eq!(ColumnType::Decimal(10, 2).arrow(), "decimal128(10,2)");
+        assert_eq!(ColumnType::Decimal(10, 2).arrow_name(), "decimal128(10,2)");
     }
 
     #[test]
@@ -599,6 +599,22 @@ mod tests {
         let b = encode(ColumnType::Bytes, 2, values.iter()).expect("encodes");
         assert_eq!(b.data, [0, 0xff]);
         assert_eq!(b.nulls, 1);
+    }
+
+    #[test]
+    fn nested_types_spell_their_parts() {
+        static FIELDS: [(&str, ColumnType); 2] = [("n", ColumnType::BigInt), ("d", ColumnType::Decimal(5, 1))];
+        assert_eq!(ColumnType::Row(&FIELDS).sql(), "ROW<n BIGINT, d DECIMAL(5, 1)>");
+        assert_eq!(ColumnType::List(&ColumnType::String).sql(), "ARRAY<STRING>");
+    }
+
+    #[test]
+    fn row_decimals_cross_as_unscaled_values_and_come_back_as_text() {
+        let ty = ColumnType::Decimal(5, 2);
+        let column = row_field(&Value::Decimal("-1.5".into()), ty);
+        assert_eq!(crate::table::decimal::from_value(&column), Some(-150));
+        assert_eq!(field_of_row(column, ty), Value::Decimal("-1.50".into()));
+        assert_eq!(field_of_row(Value::Int(3), ColumnType::Int), Value::Int(3));
     }
 
     #[test]
