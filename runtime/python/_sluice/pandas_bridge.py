@@ -118,7 +118,8 @@ def _to_arrow(s, type_name, sql_type, what=None):
             raise ResultError(f"returned a pandas.DataFrame of {len(s.columns)} columns, but its result_type "
                               f"{sql_type} has {t.num_fields} fields")
         fields = [_to_arrow(s[s.columns[j]], type_name[j][1], sql_type,
-                            f"a pandas.DataFrame whose column {s.columns[j]!r} ({s[s.columns[j]].dtype})")
+                            f"a pandas.DataFrame column {s.columns[j]!r} of {s[s.columns[j]].dtype} (field "
+                            f"{type_name[j][0]})")
                   for j in range(t.num_fields)]
         return pa.StructArray.from_arrays(fields, [f.name for f in t])
     try:
