@@ -665,7 +665,9 @@ impl Scope<'_> {
         // A scalar function's ROW result is one ROW column (PyFlink 2.3 prints it `(a, b)` in the boxed
         // print, `+I[a, b]` in the print connector).
         let result = match &sig.row {
-            Some(fields) if !aggregate => SqlType::row(fields.clone()),
+            // A pandas UDAF's ROW result is one ROW column too (PyFlink turns a returned Row into a
+            // one-row DataFrame).
+            Some(fields) if !aggregate || sig.pandas => SqlType::row(fields.clone()),
             Some(_) => {
                 return Err(err(
                     span,
@@ -690,7 +692,7 @@ impl Scope<'_> {
             return Err(err(span, format!("a {ty} argument of pandas function `{name}` is not supported by sluice yet")));
         }
         if aggregate {
-            return self.python_aggregate(name, resolved, sig.result, sig.pandas, span);
+            return self.python_aggregate(name, resolved, result, sig.pandas, span);
         }
         let Some(python) = self.python.as_deref_mut() else {
             return Err(err(

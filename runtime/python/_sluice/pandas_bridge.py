@@ -142,10 +142,19 @@ def scalar_result(result, length, type_name, sql_type):
     return _buffers(_to_arrow(result, type_name, sql_type))
 
 
+def _one_row(result):
+    """A UDAF result as PyFlink's `normalize_pandas_result` makes it: a Row or tuple a one-row DataFrame
+    (for a ROW result type), anything else a one-value Series."""
+    from pyflink.common import Row
+    if isinstance(result, (Row, tuple)):
+        return pd.concat([pd.Series([item]) for item in result], axis=1)
+    return pd.Series([result])
+
+
 def aggregate_results(results, type_name, sql_type):
     """Pandas UDAF results (one per window or frame), each converted as PyFlink converts one:
     `pd.Series([result])` to the result type."""
-    arrays = [_to_arrow(pd.Series([r]), type_name, sql_type, f"{r!r} ({type(r).__name__})") for r in results]
+    arrays = [_to_arrow(_one_row(r), type_name, sql_type, f"{r!r} ({type(r).__name__})") for r in results]
     if not arrays:
         return 0, None, None, b""
     return _buffers(pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0])
