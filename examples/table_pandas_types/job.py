@@ -1,8 +1,8 @@
 """Pandas UDFs and UDAFs over every scalar type PyFlink 2.3 converts through Arrow: the Series' dtype
 and the Python type of its values per argument type (with and without a NULL in the batch: a nullable
 integer column becomes float64 with NaN, BOOLEAN object, DECIMAL object of decimal.Decimal, DATE and
-TIME objects of datetime, TIMESTAMP datetime64 with NaT), and results of each type, BYTES too,
-converted back per the declared result_type."""
+TIME objects of datetime, TIMESTAMP(p) datetime64 of its unit with NaT, BYTES object of bytes), and
+results of each type converted back per the declared result_type."""
 import datetime
 import decimal
 
@@ -210,3 +210,19 @@ t_env.from_path("wm").window(Tumble.over(lit(10).seconds).on(col("ts")).alias("w
             ts_max(col("ts")), ti_min(col("ti")), si_sum(col("si")), b_any(col("b")), f_sum(col("f")),
             s_bytes(col("s")), dtypes(col("de"), col("dt"), col("tm"), col("ts"))) \
     .execute().print()
+
+
+# BYTES arguments (here a general UDF's BYTES result, which crosses to the pandas function through
+# Arrow) and the TIMESTAMP precisions' datetime64 units.
+@udf(result_type=DataTypes.BYTES())
+def to_bytes(s):
+    return None if s == "" else s.encode()
+
+
+t_env.create_temporary_function("to_bytes", to_bytes)
+t_env.create_temporary_function("text", text)
+t_env.sql_query("""
+    SELECT k, dtype(to_bytes(s)) AS b_dtype, text(to_bytes(s)) AS b_text, dtype(CAST(ts AS TIMESTAMP(0))) AS ts0,
+           dtype(CAST(ts AS TIMESTAMP(6))) AS ts6, dtype(CAST(ts AS TIMESTAMP(9))) AS ts9
+    FROM v
+""").execute().print()

@@ -120,13 +120,9 @@ impl Ctx<'_, '_> {
         for (name, desc) in descs {
             let pandas = desc.func_type.as_deref() == Some("pandas");
             let parse = |t: &str| {
-                // Pandas functions exchange BYTES as Arrow binary columns; other Python functions
-                // do not take or return it yet (ARRAY they do, as Python lists).
-                let ty = if pandas {
-                    SqlType::parse_column(t).filter(|t| matches!(t, SqlType::Bytes | SqlType::Array(_)) || !t.is_opaque())
-                } else {
-                    SqlType::parse(t)
-                };
+                // BYTES and ARRAY values cross to and from Python functions (as `bytes` and lists;
+                // pandas functions as Arrow binary and list columns); MAP and TIMESTAMP_LTZ do not.
+                let ty = SqlType::parse_column(t).filter(|t| matches!(t, SqlType::Bytes | SqlType::Array(_)) || !t.is_opaque());
                 ty.ok_or_else(|| {
                     // What PyFlink 2.3 itself does with a pandas function's MAP (observed): it converts
                     // MAP results, but fails on a MAP argument whose key type is nullable.
