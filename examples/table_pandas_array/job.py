@@ -2,7 +2,7 @@
 numpy arrays (object dtype; a NULL array as None), and an ARRAY result_type takes a Series of lists or
 arrays back (None is a NULL array, None inside a list a NULL element). ARRAY results of general UDFs
 pass to pandas functions through Arrow, and a pandas function's ARRAY result passes on to the next
-one as the very Series it returned."""
+one as the very Series it returned. MAP results take a Series of dicts (or lists of pairs)."""
 import numpy as np
 import pandas as pd
 from pyflink.table import DataTypes, EnvironmentSettings, TableEnvironment
@@ -54,3 +54,26 @@ def size(a):
 t.select(col("id"), upto(col("id")), words(col("s")), powers(col("x"))).execute().print()
 t.select(col("id"), describe(upto(col("id"))), describe(general_words(col("s")))).execute().print()
 t.select(col("id"), general_words(col("s")), total(upto(col("id"))), size(words(col("s")))).execute().print()
+
+
+@udf(result_type=DataTypes.MAP(DataTypes.STRING(), DataTypes.BIGINT()), func_type="pandas")
+def counts(s):
+    # Entries keep the dict's order; None is a NULL map or value.
+    return s.map(lambda text: None if text == "" else {w: len(w) for w in text.split(" ")} | {"none": None})
+
+
+@udf(result_type=DataTypes.MAP(DataTypes.BIGINT(), DataTypes.ARRAY(DataTypes.STRING())), func_type="pandas")
+def repeated(n):
+    return n.map(lambda k: [(k, ["x"] * k)])
+
+
+t.select(col("id"), counts(col("s")), repeated(col("id"))).execute().print()
+
+
+@udf(result_type=DataTypes.STRING(), func_type="pandas")
+def map_info(m):
+    # A pandas function's MAP result passes on to the next one as the very Series it returned.
+    return m.map(lambda d: None if d is None else ",".join(sorted(d)))
+
+
+t.select(col("id"), map_info(counts(col("s")))).execute().print()

@@ -302,6 +302,10 @@ fn cast(expr: &Expr, to: SqlType) -> TokenStream {
         let i = Lit::usize_unsuffixed(*index);
         return quote! { table::fx::array_to_str(r.get(#i)) };
     }
+    if let (SqlType::Map(_), SqlType::String, Expr::Column { index, .. }) = (from, to, expr) {
+        let i = Lit::usize_unsuffixed(*index);
+        return quote! { table::fx::map_to_str(r.get(#i)) };
+    }
     let e = typed(expr);
     if from.is_temporal() || to.is_temporal() {
         if let Some(folded) = super::temporal::fold_literal_cast(expr, to) {

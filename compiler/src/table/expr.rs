@@ -687,9 +687,30 @@ impl Scope<'_> {
                 check_pandas_row(ty).map_err(|m| err(span, format!("pandas function `{name}`: {m}")))?;
             }
         }
-        let unconverted = |t: &SqlType| matches!(t, SqlType::StringBytesMap | SqlType::TimestampLtz(_));
-        if let Some(ty) = resolved.iter().map(Expr::ty).find(unconverted).filter(|_| sig.pandas) {
-            return Err(err(span, format!("a {ty} argument of pandas function `{name}` is not supported by sluice yet")));
+        // Another pandas function's result of this select passes on as the Series it returned (no
+        // Arrow conversion), as PyFlink chains them.
+        let base = self.input.fields.len();
+        let chained = |e: &Expr| match e {
+            Expr::Column { index, .. } if *index >= base => {
+                self.python.as_deref().and_then(|p| p.get(index - base)).is_some_and(|c| c.pandas)
+            }
+            _ => false,
+        };
+        let unconverted = |e: &&Expr| match e.ty() {
+            SqlType::StringBytesMap | SqlType::TimestampLtz(_) => true,
+            SqlType::Map(_) => !chained(e),
+            _ => false,
+        };
+        if let Some(ty) = resolved.iter().find(unconverted).map(Expr::ty).filter(|_| sig.pandas) {
+            // A MAP crossing to a pandas function through Arrow: PyFlink 2.3 fails on it when its key
+            // type is nullable (observed: "Map key type should be non-nullable"), but merges
+            // consecutive selects so that a pandas result often passes on as its Series.
+            let note = if matches!(ty, SqlType::Map(_)) {
+                " (only another pandas function's result in the same select, which passes on as the Series it returned)"
+            } else {
+                ""
+            };
+            return Err(err(span, format!("a {ty} argument of pandas function `{name}` is not supported by sluice yet{note}")));
         }
         if aggregate {
             return self.python_aggregate(name, resolved, result, sig.pandas, span);

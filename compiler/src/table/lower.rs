@@ -122,13 +122,14 @@ impl Ctx<'_, '_> {
             let parse = |t: &str| {
                 // BYTES and ARRAY values cross to and from Python functions (as `bytes` and lists;
                 // pandas functions as Arrow binary and list columns); MAP and TIMESTAMP_LTZ do not.
-                let ty = SqlType::parse_column(t).filter(|t| matches!(t, SqlType::Bytes | SqlType::Array(_)) || !t.is_opaque());
+                let ty = SqlType::parse_column(t).filter(|t| {
+                    matches!(t, SqlType::Bytes | SqlType::Array(_)) || matches!(t, SqlType::Map(_)) && pandas || !t.is_opaque()
+                });
                 ty.ok_or_else(|| {
                     // What PyFlink 2.3 itself does with a pandas function's MAP (observed): it converts
                     // MAP results, but fails on a MAP argument whose key type is nullable.
-                    let map_note = if pandas && t.trim_start().to_ascii_uppercase().starts_with("MAP<") {
-                        " (PyFlink 2.3 takes MAP results of pandas functions, but fails at run time on MAP \
-                         arguments with a nullable key type: \"Map key type should be non-nullable\")"
+                    let map_note = if t.trim_start().to_ascii_uppercase().starts_with("MAP<") {
+                        " (only pandas functions return MAP values in sluice)"
                     } else {
                         ""
                     };

@@ -45,6 +45,11 @@ fn column_type(ty: SqlType) -> TokenStream {
         SqlType::Double => quote! { table::ColumnType::Double },
         SqlType::Boolean => quote! { table::ColumnType::Boolean },
         SqlType::String => quote! { table::ColumnType::String },
+        SqlType::Map(_) => {
+            let (key, value) = ty.map_types().unwrap_or((SqlType::String, SqlType::String));
+            let (key, value) = (column_type(key), column_type(value));
+            quote! { table::ColumnType::Map(&#key, &#value) }
+        }
         SqlType::Array(_) => {
             let element = column_type(ty.element().unwrap_or(SqlType::String));
             quote! { table::ColumnType::List(&#element) }

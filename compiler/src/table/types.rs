@@ -43,7 +43,13 @@ pub enum SqlType {
     /// `Value::List`s; the element type is interned ([`SqlType::array`]) so that the type stays
     /// `Copy`. Like BYTES, queries pass arrays along but do not compute with them.
     Array(u32),
+    /// `MAP<K, V>` (a pandas function's `DataTypes.MAP` result): values are `Value::Map`s; the key and
+    /// value types are interned ([`SqlType::map`]). Passed along, never computed with.
+    Map(u32),
 }
+
+/// The key and value types of each `SqlType::Map(i)`: `MAPS[i]`.
+static MAPS: std::sync::Mutex<Vec<(SqlType, SqlType)>> = std::sync::Mutex::new(Vec::new());
 
 /// The element type of each `SqlType::Array(i)`: `ARRAYS[i]`.
 static ARRAYS: std::sync::Mutex<Vec<SqlType>> = std::sync::Mutex::new(Vec::new());
@@ -108,6 +114,27 @@ impl SqlType {
         }
     }
 
+    /// The MAP type of these key and value types.
+    pub fn map(key: SqlType, value: SqlType) -> SqlType {
+        let mut maps = MAPS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let index = match maps.iter().position(|e| *e == (key, value)) {
+            Some(i) => i,
+            None => {
+                maps.push((key, value));
+                maps.len() - 1
+            }
+        };
+        SqlType::Map(index as u32)
+    }
+
+    /// A MAP type's key and value types.
+    pub fn map_types(self) -> Option<(SqlType, SqlType)> {
+        match self {
+            SqlType::Map(i) => MAPS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(i as usize).copied(),
+            _ => None,
+        }
+    }
+
     /// A ROW type's fields.
     pub fn row_fields(self) -> Option<Vec<Field>> {
         match self {
@@ -128,6 +155,24 @@ impl SqlType {
             // PyFlink's `to_arrow_type` takes no ROW (nor TIMESTAMP_LTZ) elements; nor does sluice.
             let element = SqlType::parse(trimmed[6..].strip_suffix('>')?)?;
             return (!matches!(element, SqlType::Row(_))).then(|| SqlType::array(element));
+        }
+        if trimmed.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("MAP<")) {
+            let inner = trimmed[4..].strip_suffix('>')?;
+            // The key type runs to the first comma outside brackets.
+            let mut depth = 0i32;
+            let cut = inner.char_indices().find_map(|(i, c)| {
+                match c {
+                    '(' | '<' => depth += 1,
+                    ')' | '>' => depth -= 1,
+                    ',' if depth == 0 => return Some(i),
+                    _ => {}
+                }
+                None
+            })?;
+            let key = SqlType::parse(&inner[..cut])?;
+            let value = SqlType::parse(&inner[cut + 1..])?;
+            let nested = |t: SqlType| matches!(t, SqlType::Row(_) | SqlType::Map(_));
+            return (!nested(key) && !nested(value)).then(|| SqlType::map(key, value));
         }
         let upper = text.trim().to_ascii_uppercase();
         let upper = upper
@@ -203,7 +248,10 @@ impl SqlType {
 
     /// BYTES, MAP<STRING, BYTES> and TIMESTAMP_LTZ: values a query can select but not compute with.
     pub fn is_opaque(self) -> bool {
-        matches!(self, SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_) | SqlType::Array(_))
+        matches!(
+            self,
+            SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_) | SqlType::Array(_) | SqlType::Map(_)
+        )
     }
 
     /// The fields of Flink's `ROW<\`name\` TYPE, ...>` spelling (as the shim renders `DataTypes.ROW`),
@@ -389,6 +437,10 @@ impl SqlType {
             SqlType::Array(_) => TypeInfo::List {
                 element: Box::new(self.element().unwrap_or(SqlType::String).type_info()),
             },
+            SqlType::Map(_) => {
+                let (key, value) = self.map_types().unwrap_or((SqlType::String, SqlType::String));
+                TypeInfo::Map { key: Box::new(key.type_info()), value: Box::new(value.type_info()) }
+            }
         }
     }
 }
@@ -417,6 +469,10 @@ impl fmt::Display for SqlType {
                 return write!(f, "ROW<{}>", fields.join(", "));
             }
             SqlType::Array(_) => return write!(f, "ARRAY<{}>", self.element().unwrap_or(SqlType::String)),
+            SqlType::Map(_) => {
+                let (key, value) = self.map_types().unwrap_or((SqlType::String, SqlType::String));
+                return write!(f, "MAP<{key}, {value}>");
+            }
         })
     }
 }

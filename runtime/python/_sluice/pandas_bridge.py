@@ -29,6 +29,8 @@ def _type(type_name):
     ROW is its list of `(name, type)` fields)."""
     if isinstance(type_name, list):
         return pa.struct([pa.field(name, _type(t)) for name, t in type_name])
+    if isinstance(type_name, tuple) and type_name[0] == "map":
+        return pa.map_(_type(type_name[1]), _type(type_name[2]))
     if isinstance(type_name, tuple):
         return pa.list_(_type(type_name[1]))
     if type_name.startswith("decimal128("):
@@ -85,13 +87,23 @@ def _buffers(arr):
     if arr.offset != 0:
         # Rust reads buffers from their start: give the values their own buffers.
         arr = pa.concat_arrays([arr, pa.array([], type=arr.type)])
-    nested = pa.types.is_struct(arr.type) or pa.types.is_list(arr.type)
+    nested = pa.types.is_struct(arr.type) or pa.types.is_list(arr.type) or pa.types.is_map(arr.type)
     validity = None
     if nested and arr.null_count:
         validity = pa.array(arr.is_valid()).buffers()[1].to_pybytes()
     if pa.types.is_struct(arr.type):
         # A ROW: its own validity, and each field's buffers in place of offsets.
         return arr.null_count, validity, [_buffers(arr.field(i)) for i in range(arr.type.num_fields)], b""
+    if pa.types.is_map(arr.type):
+        # A MAP: its own validity, and (offsets from 0, the keys' buffers, the values' buffers).
+        # Through Python objects: pyarrow 16 has no `flatten` for maps, and `keys` / `items` ignore
+        # slicing (MAP results are rare enough for the cost).
+        maps = arr.to_pylist()
+        lengths = np.array([0 if m is None else len(m) for m in maps], dtype="int32")
+        offsets = np.concatenate([np.zeros(1, dtype="int32"), np.cumsum(lengths, dtype="int32")])
+        keys = pa.array([k for m in maps if m for k, _ in m], type=arr.type.key_type)
+        items = pa.array([v for m in maps if m for _, v in m], type=arr.type.item_type)
+        return arr.null_count, validity, (offsets.astype("<i4").tobytes(), _buffers(keys), _buffers(items)), b""
     if pa.types.is_list(arr.type):
         # An ARRAY: its own validity, and (offsets from 0, the elements' buffers) in place of offsets;
         # `flatten` leaves out the elements behind NULL lists, so offsets count the lengths.

@@ -164,6 +164,30 @@ pub fn array_to_str(v: Option<&Value>) -> Option<Arc<str>> {
     Some(Arc::from(out))
 }
 
+/// A MAP as Flink's boxed print shows it: `{k=v, ...}` in the map's order, NULLs as `NULL`.
+pub fn map_to_str(v: Option<&Value>) -> Option<Arc<str>> {
+    let Some(Value::Map(entries)) = v else {
+        return None;
+    };
+    let item = |out: &mut String, v: &Value| match v {
+        Value::Null => out.push_str("NULL"),
+        Value::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+        Value::List(_) => out.push_str(&array_to_str(Some(v)).unwrap_or_default()),
+        other => crate::format::write_java(out, other, &sluice_types::TypeInfo::Double),
+    };
+    let mut out = String::from("{");
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item(&mut out, key);
+        out.push('=');
+        item(&mut out, value);
+    }
+    out.push('}');
+    Some(Arc::from(out))
+}
+
 pub fn bool_to_str(v: bool) -> Arc<str> {
     Arc::from(if v { "TRUE" } else { "FALSE" })
 }

@@ -49,6 +49,9 @@ pub enum ColumnType {
     Row(&'static [(&'static str, ColumnType)]),
     /// ARRAY<element>: `Value::List`s, an Arrow list column (a Series of numpy arrays in Python).
     List(&'static ColumnType),
+    /// MAP<key, value>: `Value::Map`s, an Arrow map column; only as a result (PyFlink 2.3 fails on
+    /// MAP arguments of pandas functions, and so the compiler rejects them).
+    Map(&'static ColumnType, &'static ColumnType),
 }
 
 impl ColumnType {
@@ -62,6 +65,10 @@ impl ColumnType {
             }
             ColumnType::List(element) => {
                 PyTuple::new(py, [PyString::new(py, "list").into_any(), element.arrow(py)])
+                    .map_or_else(|_| PyTuple::empty(py).into_any(), Bound::into_any)
+            }
+            ColumnType::Map(key, value) => {
+                PyTuple::new(py, [PyString::new(py, "map").into_any(), key.arrow(py), value.arrow(py)])
                     .map_or_else(|_| PyTuple::empty(py).into_any(), Bound::into_any)
             }
             _ => PyString::new(py, &self.arrow_name()).into_any(),
@@ -88,6 +95,7 @@ impl ColumnType {
             ColumnType::Bytes => "binary",
             ColumnType::Row(_) => "struct",
             ColumnType::List(_) => "list",
+            ColumnType::Map(..) => "map",
         };
         name.into()
     }
@@ -113,6 +121,7 @@ impl ColumnType {
                 format!("ROW<{}>", fields.join(", "))
             }
             ColumnType::List(element) => format!("ARRAY<{}>", element.sql()),
+            ColumnType::Map(key, value) => format!("MAP<{}, {}>", key.sql(), value.sql()),
         }
     }
 
@@ -334,6 +343,9 @@ pub fn array<'a, 'py>(
             .and_then(|f| f.call1((ty.arrow(py), n, nulls, validity, None::<Bound<'_, PyBytes>>, PyList::new(py, children)?)))
             .map_err(internal);
     }
+    if let ColumnType::Map(..) = ty {
+        return Err(JobError::Internal(format!("a {} argument of a pandas function", ty.sql())));
+    }
     if let ColumnType::List(element) = ty {
         // A list array: validity, i32 offsets into one child array of all the elements.
         let mut validity = vec![0u8; n.div_ceil(8)];
@@ -438,6 +450,27 @@ pub fn decode(buffers: &Bound<'_, PyAny>, ty: ColumnType, n: usize) -> Result<Ve
                 .map(|(c, (_, field_ty))| field_of_row(c.next().unwrap_or_default(), *field_ty))
                 .collect();
             out.push(if valid(i) { Value::row(row) } else { Value::Null });
+        }
+        return Ok(out);
+    }
+    if let ColumnType::Map(key, value) = ty {
+        // The bridge gives `(offsets, key buffers, value buffers)` in place of offsets.
+        let parts = offsets_obj.downcast::<PyTuple>().map_err(|_| bad("no map buffers"))?;
+        let part = |i: usize| parts.get_item(i).map_err(|e| bad(&e.to_string()));
+        let offsets_item = part(0)?;
+        let offsets = offsets_item.downcast::<PyBytes>().map_err(|_| bad("no map offsets"))?.as_bytes();
+        let offset = |i: usize| -> Result<usize> {
+            let bytes = offsets.get(i * 4..i * 4 + 4).ok_or_else(|| bad("offsets too short"))?;
+            usize::try_from(i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])).map_err(|_| bad("negative offset"))
+        };
+        let count = offset(n)?;
+        let keys = decode(&part(1)?, *key, count)?.into_iter().map(|v| field_of_row(v, *key));
+        let values = decode(&part(2)?, *value, count)?.into_iter().map(|v| field_of_row(v, *value));
+        let mut entries = keys.zip(values);
+        for i in 0..n {
+            let len = offset(i + 1)?.checked_sub(offset(i)?).ok_or_else(|| bad("offsets decrease"))?;
+            let map: Vec<(Value, Value)> = entries.by_ref().take(len).collect();
+            out.push(if valid(i) { Value::Map(map) } else { Value::Null });
         }
         return Ok(out);
     }
