@@ -77,3 +77,9 @@ def map_info(m):
 
 
 t.select(col("id"), map_info(counts(col("s")))).execute().print()
+
+# An ARRAY column of from_elements crosses to a pandas function through Arrow too.
+lists = t_env.from_elements([(1, [1, 2]), (2, None), (3, [None, 5])],
+                            DataTypes.ROW([DataTypes.FIELD("id", DataTypes.BIGINT()),
+                                           DataTypes.FIELD("a", DataTypes.ARRAY(DataTypes.BIGINT()))]))
+lists.select(col("id"), col("a"), describe(col("a")), total(col("a"))).execute().print()
