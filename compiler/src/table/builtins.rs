@@ -260,6 +260,11 @@ pub(super) fn row_field(args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> 
     Ok(call(Func::RowField(index as u32), vec![row], ty))
 }
 
+/// Field `index` (of type `ty`) of a ROW-typed expression.
+pub fn field_of(row: Expr, index: usize, ty: SqlType) -> Expr {
+    call(Func::RowField(index as u32), vec![row], ty)
+}
+
 fn int_literal(e: &Expr) -> Option<i64> {
     match e {
         Expr::Literal { value: Literal::Int(i), .. } => Some(*i),

@@ -23,7 +23,7 @@ fn tableau_width(field: &super::Field) -> usize {
         SqlType::BigInt => 20,
         SqlType::Decimal(p, _) => usize::from(p) + 2,
         SqlType::Boolean => 5,
-        SqlType::Float | SqlType::Double | SqlType::String | SqlType::Bytes | SqlType::StringBytesMap | SqlType::Row(_) => 30,
+        SqlType::Float | SqlType::Double | SqlType::String | SqlType::Bytes | SqlType::StringBytesMap | SqlType::Row(_) | SqlType::Array(_) | SqlType::Map(_) => 30,
         SqlType::Date => 10,
         SqlType::Time => 8,
         SqlType::Timestamp(p) | SqlType::TimestampLtz(p) => 19 + if p > 0 { usize::from(p) + 1 } else { 0 },

@@ -114,6 +114,10 @@ pub struct PyCall {
     pub arg_names: Vec<String>,
     /// The Calc's input width: an argument `Column` at or past it is an earlier call's result.
     pub input_width: usize,
+    /// A pandas function of `map()` over the whole row: its arguments cross as one
+    /// `pandas.DataFrame` (PyFlink's `wrap_input_series_as_dataframe`), not one Series each.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub frame: bool,
 }
 
 /// One ORDER BY key of a [`RelOp::TopN`].
