@@ -415,6 +415,17 @@ impl Scope<'_> {
                 expr: Box::new(self.resolve(inner)?),
                 negated: matches!(expr, sql::Expr::IsNotNull(_)),
             }),
+            // `b IS [NOT] TRUE / FALSE`: never NULL (a NULL `b` is neither).
+            sql::Expr::IsTrue(inner) | sql::Expr::IsNotTrue(inner) | sql::Expr::IsFalse(inner) | sql::Expr::IsNotFalse(inner) => {
+                let value = self.resolve(inner)?;
+                if value.ty() != SqlType::Boolean {
+                    return Err(err(span, format!("IS TRUE / IS FALSE needs a BOOLEAN, got {}", value.ty())));
+                }
+                let wanted = if matches!(expr, sql::Expr::IsTrue(_) | sql::Expr::IsNotTrue(_)) { value } else { Expr::Not(Box::new(value)) };
+                let literal = |b: bool| Expr::Literal { value: Literal::Bool(b), ty: SqlType::Boolean };
+                let holds = Expr::Case { branches: vec![(wanted, literal(true))], otherwise: Box::new(literal(false)), ty: SqlType::Boolean };
+                Ok(if matches!(expr, sql::Expr::IsNotTrue(_) | sql::Expr::IsNotFalse(_)) { Expr::Not(Box::new(holds)) } else { holds })
+            }
             sql::Expr::BinaryOp { left, op: op @ (sql::BinaryOperator::Plus | sql::BinaryOperator::Minus), right }
                 if matches!(right.as_ref(), sql::Expr::Interval(_)) =>
             {

@@ -26,4 +26,18 @@ class TimeIntervalUnit(Enum):
     MINUTE_TO_SECOND = 14
 
 
-__all__ = ["Expression", "TimeIntervalUnit"]
+class TimePointUnit(Enum):
+    """Units of TIMESTAMPDIFF (`timestamp_diff(TimePointUnit.DAY, t1, t2)`)."""
+    YEAR = 0,
+    MONTH = 1,
+    DAY = 2,
+    HOUR = 3,
+    MINUTE = 4,
+    SECOND = 5,
+    QUARTER = 6,
+    WEEK = 7,
+    MILLISECOND = 8,
+    MICROSECOND = 9
+
+
+__all__ = ["Expression", "TimeIntervalUnit", "TimePointUnit"]

@@ -112,8 +112,19 @@ class Expression(object):
     lower_case = property(lambda self: self._derive(f"LOWER({self._sql})"))
     char_length = property(lambda self: self._derive(f"CHAR_LENGTH({self._sql})"))
     abs = property(lambda self: self._derive(f"ABS({self._sql})"))
-    floor = property(lambda self: self._derive(f"FLOOR({self._sql})"))
-    ceil = property(lambda self: self._derive(f"CEIL({self._sql})"))
+
+    def floor(self, time_interval_unit=None):
+        if time_interval_unit is None:
+            return self._derive(f"FLOOR({self._sql})")
+        return self._derive(f"FLOOR({self._sql} TO {time_interval_unit.name})")
+
+    def ceil(self, time_interval_unit=None):
+        if time_interval_unit is None:
+            return self._derive(f"CEIL({self._sql})")
+        return self._derive(f"CEIL({self._sql} TO {time_interval_unit.name})")
+
+    def replace(self, search=None, replacement=None):
+        return _call("REPLACE", [self, search, replacement])
 
     # Math (DOUBLE results) and string functions of PyFlink's Expression: properties where PyFlink
     # has properties, methods where it has methods.
@@ -262,11 +273,13 @@ class Expression(object):
         name, _, rest = self._sql.partition("(")
         return self._derive(f"{name}(DISTINCT {rest}")
 
-    def is_null(self):
-        return self._derive(f"({self._sql} IS NULL)")
-
-    def is_not_null(self):
-        return self._derive(f"({self._sql} IS NOT NULL)")
+    # Properties, as in PyFlink.
+    is_null = property(lambda self: self._derive(f"({self._sql} IS NULL)"))
+    is_not_null = property(lambda self: self._derive(f"({self._sql} IS NOT NULL)"))
+    is_true = property(lambda self: self._derive(f"({self._sql} IS TRUE)"))
+    is_false = property(lambda self: self._derive(f"({self._sql} IS FALSE)"))
+    is_not_true = property(lambda self: self._derive(f"({self._sql} IS NOT TRUE)"))
+    is_not_false = property(lambda self: self._derive(f"({self._sql} IS NOT FALSE)"))
 
     def __str__(self):
         return self._sql
@@ -301,7 +314,8 @@ def _expr(value):
 
 
 def col(name):
-    return Expression(_quote(name))
+    # `col("*")`: every column.
+    return Expression("*" if name == "*" else _quote(name))
 
 
 def lit(value, data_type=None):
@@ -354,6 +368,49 @@ def concat(first, *others):
 
 def concat_ws(separator, first, *others):
     return _call("CONCAT_WS", [separator, first, *others])
+
+
+def current_timestamp():
+    return Expression("CURRENT_TIMESTAMP")
+
+
+def current_date():
+    return Expression("CURRENT_DATE")
+
+
+def current_time():
+    return Expression("CURRENT_TIME")
+
+
+def local_timestamp():
+    return Expression("LOCALTIMESTAMP")
+
+
+def local_time():
+    return Expression("LOCALTIME")
+
+
+def from_unixtime(unixtime, format=None):
+    return _call("FROM_UNIXTIME", [unixtime] if format is None else [unixtime, format])
+
+
+def unix_timestamp(date_str=None, format=None):
+    args = [a for a in (date_str, format) if a is not None]
+    return _call("UNIX_TIMESTAMP", args)
+
+
+def timestamp_diff(time_point_unit, time_point1, time_point2):
+    """TIMESTAMPDIFF(unit, time_point1, time_point2)."""
+    a, b = _expr(time_point1), _expr(time_point2)
+    return a._derive(f"TIMESTAMPDIFF({time_point_unit.name}, {a._sql}, {b._sql})", b)
+
+
+def null_of(data_type):
+    return Expression(f"CAST(NULL AS {data_type.sql()})")
+
+
+def negative(v):
+    return -_expr(v)
 
 
 def pi():
