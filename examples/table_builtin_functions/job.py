@@ -2,7 +2,8 @@
 DSL: CONCAT_WS, LPAD/RPAD, REPEAT, REVERSE, INITCAP, LOCATE/POSITION, ASCII, CHR, LEFT/RIGHT,
 SPLIT_INDEX, TO_BASE64/FROM_BASE64, IS_DIGIT/IS_ALPHA, REGEXP_REPLACE/REGEXP_EXTRACT/REGEXP, POWER,
 SQRT, LN, LOG10, LOG2, LOG, EXP, trigonometry, DEGREES/RADIANS, PI, E, SIGN, TRUNCATE, GREATEST,
-LEAST, IFNULL and REPLACE, with NULL arguments."""
+LEAST, IFNULL, REPLACE, INSTR, OVERLAY, TRANSLATE, ELT, URL_ENCODE/URL_DECODE, PARSE_URL and the
+random UUID/RAND/RAND_INTEGER (only their ranges checked), with NULL arguments."""
 import os
 
 from pyflink.table import EnvironmentSettings, TableEnvironment
@@ -98,6 +99,28 @@ INSERT INTO cond_out SELECT id, IFNULL(CAST(NULL AS STRING), name), IFNULL(id, 0
 FROM people
 """).wait()
 
+t_env.execute_sql("""
+CREATE TABLE more_out (id INT, a INT, b STRING, c STRING, d STRING, e STRING, f STRING, g STRING,
+  h STRING, i STRING, j BOOLEAN, k BOOLEAN, l BOOLEAN)
+WITH ('connector' = 'print')
+""")
+t_env.execute_sql("""
+INSERT INTO more_out SELECT id,
+  INSTR(phrase, 'o'),
+  OVERLAY(phrase PLACING '##' FROM 2 FOR 3),
+  OVERLAY(code PLACING 'Z' FROM id),
+  TRANSLATE(code, 'abc', 'X'),
+  ELT(id, 'one', 'two'),
+  URL_ENCODE(CONCAT(phrase, ' & ', name)),
+  URL_DECODE('a+b%26c%3D%C3%A9'),
+  PARSE_URL('https://flink.apache.org:8080/docs/x.html?k1=v1&k2=v2#top', 'HOST'),
+  PARSE_URL(CONCAT('http://h/p?id=', CAST(id AS STRING), '&x=y'), 'QUERY', 'id'),
+  CHAR_LENGTH(UUID()) = 36,
+  RAND() < 1.0,
+  RAND_INTEGER(10) < 10
+FROM people
+""").wait()
+
 people = t_env.from_path("people")
 people.select(
     col("id"),
@@ -114,4 +137,8 @@ people.select(
     col("score").sqrt,
     col("score").sign,
     col("score").truncate(0),
+    col("phrase").instr("o"),
+    col("code").overlay("__", 2, 1),
+    col("name").url_encode(),
+    col("code").parse_url("HOST"),
 ).execute().print()

@@ -493,6 +493,13 @@ impl Scope<'_> {
                 }
                 Ok(value)
             }
+            sql::Expr::Overlay { expr: value, overlay_what, overlay_from, overlay_for } => {
+                let mut args = vec![self.resolve(value)?, self.resolve(overlay_what)?, self.resolve(overlay_from)?];
+                if let Some(length) = overlay_for {
+                    args.push(self.resolve(length)?);
+                }
+                typed_call("overlay", args, span)
+            }
             sql::Expr::Position { expr: needle, r#in } => {
                 let args = vec![self.resolve(needle)?, self.resolve(r#in)?];
                 typed_call("position", args, span)

@@ -485,6 +485,7 @@ impl Scope<'_> {
             | sql::Expr::Ceil { .. }
             | sql::Expr::Between { .. }
             | sql::Expr::Position { .. }
+            | sql::Expr::Overlay { .. }
             | sql::Expr::InList { .. }
             | sql::Expr::Like { .. }
             | sql::Expr::CompoundFieldAccess { .. }) => self.special(other),

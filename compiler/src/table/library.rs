@@ -73,6 +73,18 @@ pub enum LibFn {
     Replace,
     /// FLOOR(ts TO unit) / CEIL(ts TO unit) (`true`: CEIL).
     RoundTime(TimeUnit, bool),
+    Instr,
+    /// OVERLAY(s PLACING r FROM pos [FOR len]).
+    Overlay,
+    Translate,
+    Elt,
+    UrlEncode,
+    UrlDecode,
+    /// PARSE_URL(url, part[, key]).
+    ParseUrl,
+    Uuid,
+    Rand,
+    RandInteger,
 }
 
 /// A unit of TIMESTAMPADD / TIMESTAMPDIFF.
@@ -262,6 +274,16 @@ impl LibFn {
             "sha1" => LibFn::Sha1,
             "sha2" | "sha224" | "sha256" | "sha384" | "sha512" => LibFn::Sha2,
             "replace" => LibFn::Replace,
+            "instr" => LibFn::Instr,
+            "overlay" => LibFn::Overlay,
+            "translate" => LibFn::Translate,
+            "elt" => LibFn::Elt,
+            "url_encode" => LibFn::UrlEncode,
+            "url_decode" => LibFn::UrlDecode,
+            "parse_url" => LibFn::ParseUrl,
+            "uuid" => LibFn::Uuid,
+            "rand" => LibFn::Rand,
+            "rand_integer" => LibFn::RandInteger,
             _ => return None,
         })
     }
@@ -313,6 +335,16 @@ impl LibFn {
             LibFn::Replace => "REPLACE",
             LibFn::RoundTime(_, false) => "FLOOR",
             LibFn::RoundTime(_, true) => "CEIL",
+            LibFn::Instr => "INSTR",
+            LibFn::Overlay => "OVERLAY",
+            LibFn::Translate => "TRANSLATE",
+            LibFn::Elt => "ELT",
+            LibFn::UrlEncode => "URL_ENCODE",
+            LibFn::UrlDecode => "URL_DECODE",
+            LibFn::ParseUrl => "PARSE_URL",
+            LibFn::Uuid => "UUID",
+            LibFn::Rand => "RAND",
+            LibFn::RandInteger => "RAND_INTEGER",
         }
     }
 }
@@ -440,6 +472,34 @@ pub fn typed_call(name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, ExprE
         LibFn::CurrentTime => lib(f, check(upper, args, &[], 0, span)?, SqlType::Time),
         LibFn::TimestampAdd(_) | LibFn::TimestampDiff(_) => timestamp_arithmetic(f, args, span)?,
         LibFn::Replace => lib(f, check(upper, args, &[T, T, T], 0, span)?, string),
+        LibFn::Instr => lib(f, check(upper, args, &[T, T], 0, span)?, SqlType::Int),
+        LibFn::Overlay => lib(f, check(upper, args, &[T, T, I, I], 1, span)?, string),
+        LibFn::Translate => lib(f, check(upper, args, &[T, T, T], 0, span)?, string),
+        LibFn::Elt => {
+            if args.len() < 2 {
+                return Err(error(span, format!("ELT() takes at least 2 arguments, but is called with {}", args.len())));
+            }
+            let mut args = args.into_iter();
+            let index = check(upper, args.next().into_iter().collect(), &[I], 0, span)?;
+            let rest: Vec<Want> = args.as_slice().iter().map(|_| T).collect();
+            let items = check(upper, args.collect(), &rest, 0, span)?;
+            lib(f, index.into_iter().chain(items).collect(), string)
+        }
+        LibFn::UrlEncode | LibFn::UrlDecode => lib(f, check(upper, args, &[T], 0, span)?, string),
+        LibFn::ParseUrl => lib(f, check(upper, args, &[T, T, T], 1, span)?, string),
+        LibFn::Uuid => lib(f, check(upper, args, &[], 0, span)?, string),
+        LibFn::Rand => {
+            if !args.is_empty() {
+                return Err(error(span, "RAND(seed) is not supported by sluice yet (RAND() is)"));
+            }
+            lib(f, args, SqlType::Double)
+        }
+        LibFn::RandInteger => {
+            if args.len() != 1 {
+                return Err(error(span, "RAND_INTEGER(seed, bound) is not supported by sluice yet (RAND_INTEGER(bound) is)"));
+            }
+            lib(f, check(upper, args, &[I], 0, span)?, SqlType::Int)
+        }
         LibFn::RoundTime(..) => return Err(error(span, "FLOOR/CEIL(... TO unit) is written with TO")),
         LibFn::JsonValue => lib(f, check(upper, args, &[T, T], 0, span)?, string),
         LibFn::JsonExists => lib(f, check(upper, args, &[T, T], 0, span)?, SqlType::Boolean),
@@ -604,6 +664,22 @@ pub fn call(f: LibFn, args: &[Expr], a: &[TokenStream], ty: SqlType) -> TokenStr
             let unit = unit.tokens();
             quote! { (#a0).map(|t: i64| table::fx_time::round_time(#unit, t, #ceil)) }
         }
+        LibFn::Instr => quote! { table::fx_text_more::instr(#a0, #a1) },
+        LibFn::Overlay => {
+            let a3 = arg(3);
+            quote! { table::fx_text_more::overlay(#a0, #a1, #a2, #a3) }
+        }
+        LibFn::Translate => quote! { table::fx_text_more::translate(#a0, #a1, #a2) },
+        LibFn::Elt => {
+            let rest = &a[1.min(a.len())..];
+            quote! { table::fx_text_more::elt(#a0, &[#(#rest),*]) }
+        }
+        LibFn::UrlEncode => quote! { table::fx_text_more::url_encode(#a0) },
+        LibFn::UrlDecode => quote! { table::fx_text_more::url_decode(#a0) },
+        LibFn::ParseUrl => quote! { table::fx_text_more::parse_url(#a0, #a1, #a2) },
+        LibFn::Uuid => quote! { table::fx_text_more::uuid() },
+        LibFn::Rand => quote! { table::fx_text_more::rand() },
+        LibFn::RandInteger => quote! { table::fx_text_more::rand_integer(#a0) },
         LibFn::JsonValue => quote! { table::fx_json_hash::json_value(#a0, #a1) },
         LibFn::JsonExists => quote! { table::fx_json_hash::json_exists(#a0, #a1) },
         LibFn::Md5 => quote! { table::fx_json_hash::md5(#a0) },

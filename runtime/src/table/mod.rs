@@ -18,6 +18,7 @@ pub mod fx;
 pub mod fx_math;
 pub mod fx_json_hash;
 pub mod fx_strings;
+pub mod fx_text_more;
 pub mod fx_time;
 pub mod interval_join;
 pub mod join;

@@ -175,6 +175,27 @@ class Expression(object):
                                      sites.user_site(2))
         return _call("JSON_EXISTS", [self, path])
 
+    def instr(self, s):
+        return _call("INSTR", [self, s])
+
+    def overlay(self, new_string, starting, length=None):
+        return _call("OVERLAY", [self, new_string, starting] + ([] if length is None else [length]))
+
+    def url_encode(self):
+        return _call("URL_ENCODE", [self])
+
+    def url_decode(self):
+        return _call("URL_DECODE", [self])
+
+    def translate(self, from_str, to_str):
+        return _call("TRANSLATE", [self, from_str, to_str])
+
+    def parse_url(self, part_to_extract, key=None):
+        return _call("PARSE_URL", [self, part_to_extract] + ([] if key is None else [key]))
+
+    def elt(self, expr, *exprs):
+        return _call("ELT", [self, expr, *exprs])
+
     def __pow__(self, o): return _call("POWER", [self, o])
     def __rpow__(self, o): return _call("POWER", [o, self])
 
@@ -411,6 +432,18 @@ def null_of(data_type):
 
 def negative(v):
     return -_expr(v)
+
+
+def uuid():
+    return Expression("UUID()")
+
+
+def rand(seed=None):
+    return Expression("RAND()") if seed is None else _call("RAND", [seed])
+
+
+def rand_integer(bound, seed=None):
+    return _call("RAND_INTEGER", [bound] if seed is None else [seed, bound])
 
 
 def pi():
