@@ -165,7 +165,11 @@ class Table(UnsupportedMethods):
         site = sites.user_site(3)
         node = self._node
         if node.op != "table.sort":
-            raise Unsupported(f"{api}() without order_by() before it is not supported by sluice yet", site)
+            # Without order_by(): the first rows in arrival order, as Flink's streaming limit.
+            params = {"keys": [], "offset": int(offset or 0), "fetch": None if fetch is None else int(fetch),
+                      "site": relative_site(site)}
+            new = self._t_env._graph.add("table.sort", [node], None, params, [], None, None, site)
+            return Table(self._t_env, new)
         params = dict(node.params)
         if offset is not None:
             params["offset"] = int(offset)
