@@ -107,6 +107,8 @@ struct Builder<'a, 'c, 'b> {
     session_spans: Vec<(usize, Span)>,
     /// The legacy group window (`GROUP BY TUMBLE(...)` / `HOP(...)`) of the select being lowered.
     group_window: Option<super::window::GroupWindow>,
+    /// Where the current text's `FOR SYSTEM_TIME AS OF` columns are.
+    system_times: Vec<sqlparser::tokenizer::Location>,
 }
 
 /// What a statement is lowered for.
@@ -146,6 +148,7 @@ pub(super) fn lower_statement(
         expanding: Vec::new(),
         session_spans: Vec::new(),
         group_window: None,
+        system_times: Vec::new(),
     };
     let last = builder.text(spec, kind)?;
     let schema = builder.schema(last);
@@ -156,8 +159,10 @@ pub(super) fn lower_statement(
 }
 
 /// Parses exactly one statement.
-fn one_statement(text: &str) -> Result<sql::Statement, ExprError> {
-    let mut statements = Parser::parse_sql(&GenericDialect, &super::window::blank_tvf_tables(text)).map_err(|e| {
+/// Also returns where `FOR SYSTEM_TIME AS OF` columns were (see [`super::temporal_join`]).
+fn one_statement(text: &str) -> Result<(sql::Statement, Vec<sqlparser::tokenizer::Location>), ExprError> {
+    let (rewritten, system_times) = super::temporal_join::rewrite_system_time(text)?;
+    let mut statements = Parser::parse_sql(&GenericDialect, &super::window::blank_tvf_tables(&rewritten)).map_err(|e| {
         let mut e = parse_error(&e);
         if e.span.start.line == 0 {
             e.span = end_span(text);
@@ -170,10 +175,11 @@ fn one_statement(text: &str) -> Result<sql::Statement, ExprError> {
             span: statements.get(1).map_or(Span::empty(), Spanned::span),
         });
     }
-    statements.pop().ok_or_else(|| ExprError {
+    let statement = statements.pop().ok_or_else(|| ExprError {
         message: "expected a SQL statement".into(),
         span: Span::empty(),
-    })
+    })?;
+    Ok((statement, system_times))
 }
 
 /// The span of the text's last non-blank character (where an unexpected end of input is reported).
@@ -233,7 +239,9 @@ impl Builder<'_, '_, '_> {
     /// Lowers one statement's text; errors are located in that text.
     fn text(&mut self, spec: &TextSpec, kind: StatementKind) -> Result<usize, CompileError> {
         let result = (|| {
-            let statement = one_statement(&spec.text)?;
+            let (statement, system_times) = one_statement(&spec.text)?;
+            // A view expanded inside this text has its own; this text's come back after it.
+            let outer_times = std::mem::replace(&mut self.system_times, system_times);
             let query = match (&statement, kind) {
                 (sql::Statement::Query(q), StatementKind::Query) => q.clone(),
                 (sql::Statement::Insert(insert), StatementKind::Insert) => {
@@ -258,7 +266,9 @@ impl Builder<'_, '_, '_> {
                     return Err(err(other.span(), "expected an INSERT INTO ... SELECT statement"))
                 }
             };
-            let last = self.query(&query)?;
+            let last = self.query(&query);
+            self.system_times = outer_times;
+            let last = last?;
             self.check_sessions_aggregated(last)?;
             Ok(last)
         })();
@@ -346,7 +356,7 @@ impl Builder<'_, '_, '_> {
         };
         match &n.op {
             RelOp::Aggregate { .. } | RelOp::TopN { .. } => true,
-            RelOp::Join { kind, interval: None, .. } if *kind != JoinKind::Inner => true,
+            RelOp::Join { kind, interval: None, temporal: None, .. } if *kind != JoinKind::Inner => true,
             RelOp::Input { node, .. } => self.inputs.iter().any(|(id, _)| id == node) && self.updating_inputs.contains(node),
             _ => n.inputs.iter().any(|&i| self.updates(i)),
         }
@@ -542,7 +552,20 @@ impl Builder<'_, '_, '_> {
             sql::JoinConstraint::Natural => return Err(unsupported(span, "NATURAL JOIN")),
             sql::JoinConstraint::None => return Err(unsupported(span, "a join without ON")),
         };
-        let right = self.table_factor(&join.relation)?;
+        let as_of = super::temporal_join::system_time(&join.relation, &self.system_times).cloned();
+        if as_of.is_some() && !matches!(kind, JoinKind::Inner | JoinKind::Left) {
+            return Err(unsupported(span, "a temporal table join other than [INNER] JOIN or LEFT JOIN"));
+        }
+        if as_of.is_some() && self.updates(left) {
+            return Err(unsupported(span, "a temporal table join whose left input updates (Flink's needs an insert-only probe side)"));
+        }
+        let (right, right_version) = match &as_of {
+            Some(_) => {
+                let (node, pk, time) = self.versioned_table(&join.relation)?;
+                (node, Some((pk, time)))
+            }
+            None => (self.table_factor(&join.relation)?, None),
+        };
         let (ls, rs) = (self.schema(left), self.schema(right));
         let no_quals = Qualifiers::new();
         let quals = join_qualifiers(
@@ -560,7 +583,11 @@ impl Builder<'_, '_, '_> {
         // Flink runs a join whose condition bounds both sides' rowtime attributes against each
         // other as an interval join: insert-only, unmatched outer rows padded when they expire.
         let width = ls.fields.len();
-        let interval = split.rest.as_ref().and_then(|rest| {
+        let temporal = match (&as_of, &right_version) {
+            (Some(e), Some((pk, right_time))) => Some(self.temporal_times(left, e, &split, pk, *right_time)?),
+            _ => None,
+        };
+        let interval = split.rest.as_ref().filter(|_| temporal.is_none()).and_then(|rest| {
             super::join::interval_bounds(rest, width, |c| {
                 if c < width { self.is_rowtime(left, c) } else { self.is_rowtime(right, c - width) }
             })
@@ -573,12 +600,101 @@ impl Builder<'_, '_, '_> {
                 condition: split.rest,
                 left_width: ls.fields.len(),
                 interval,
+                temporal,
                 schema,
             },
             vec![left, right],
         );
         self.quals.insert(node, quals);
         Ok(node)
+    }
+
+    /// The table of `right FOR SYSTEM_TIME AS OF ...`, which must be a versioned table: a DDL table
+    /// with a PRIMARY KEY and a WATERMARK (Flink's requirement for an event-time temporal join).
+    /// Returns its node, its primary key's columns and its rowtime column.
+    fn versioned_table(&mut self, factor: &sql::TableFactor) -> Result<(usize, Vec<usize>, usize), Fail> {
+        let sql::TableFactor::Table { name, .. } = factor else {
+            return Err(unsupported(factor.span(), "this FROM item in a temporal join"));
+        };
+        let table = object_name(name);
+        if self.catalog.views.contains_key(&table) {
+            return Err(unsupported(
+                name.span(),
+                "a view as the versioned table of a temporal join (declare the versioned table with CREATE TABLE ... PRIMARY KEY ... WATERMARK)",
+            ));
+        }
+        let mut plain = factor.clone();
+        if let sql::TableFactor::Table { args, .. } = &mut plain {
+            *args = None;
+        }
+        let node = self.table_factor(&plain)?;
+        let def = self
+            .catalog
+            .tables
+            .get(&table)
+            .and_then(|entry| parse_create_table(&entry.ddl).ok())
+            .ok_or_else(|| err(name.span(), format!("`{table}` is not a versioned table")))?;
+        let missing = match (def.primary_key.is_empty(), &def.rowtime) {
+            (true, None) => Some("primary key and row time attribute"),
+            (true, Some(_)) => Some("primary key"),
+            (false, None) => Some("row time attribute"),
+            (false, Some(_)) => None,
+        };
+        if let Some(missing) = missing {
+            let lookup = if def.rowtime.is_none() { " (processing-time temporal joins, i.e. lookup joins, are not supported)" } else { "" };
+            return Err(err(
+                name.span(),
+                format!(
+                    "Event-Time Temporal Table Join requires both primary key and row time attribute in versioned table, but no {missing} can be found in `{table}`{lookup}"
+                ),
+            ));
+        }
+        let pk = def
+            .primary_key
+            .iter()
+            .map(|c| def.schema.fields.iter().position(|f| f.name.eq_ignore_ascii_case(c)))
+            .collect::<Option<Vec<usize>>>()
+            .ok_or_else(|| err(name.span(), format!("a primary key column of `{table}` is not one of its columns")))?;
+        let time = def.rowtime.as_ref().map_or(0, |r| r.column);
+        Ok((node, pk, time))
+    }
+
+    /// Checks an event-time temporal join: `as_of` a rowtime attribute of the left side, and the
+    /// equality keys covering the versioned table's primary key (`pk`, right columns).
+    fn temporal_times(
+        &mut self,
+        left: usize,
+        as_of: &sql::Expr,
+        split: &super::join::SplitCondition,
+        pk: &[usize],
+        right_time: usize,
+    ) -> Result<super::temporal_join::TemporalTimes, Fail> {
+        let input = self.schema(left);
+        let quals = self.quals.get(&left).cloned().unwrap_or_default();
+        let resolved = {
+            let mut scope = self.scope(&input);
+            scope.qualifiers = Some(&quals);
+            scope.resolve(as_of)?
+        };
+        let left_time = match resolved {
+            Expr::Column { index, .. } if self.is_rowtime(left, index) => index,
+            _ => {
+                return Err(err(
+                    as_of.span(),
+                    "FOR SYSTEM_TIME AS OF needs an event-time attribute of the left table (processing-time temporal joins are not supported)",
+                ))
+            }
+        };
+        let keyed = |c: usize| {
+            split.right_keys.iter().any(|k| matches!(k, Expr::Column { index, .. } if *index == c))
+        };
+        if !pk.iter().all(|&c| keyed(c)) {
+            return Err(err(
+                as_of.span(),
+                "Temporal Table Join requires an equality condition on the versioned table's primary key",
+            ));
+        }
+        Ok(super::temporal_join::TemporalTimes { left_time, right_time })
     }
 
     /// `LATERAL TABLE(f(args)) [AS T(names...)]` joined to `left`: a Correlate over it.

@@ -1,0 +1,139 @@
+//! Event-time temporal table joins (`... JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON
+//! o.currency = r.currency`): recognising `FOR SYSTEM_TIME AS OF` in SQL text (which sqlparser's
+//! generic dialect does not parse) and checking what Flink requires of the versioned table.
+//!
+//! The clause is rewritten, keeping every other character where it was, into the table-function
+//! form `rates (o.order_time) AS r`, and the expression's location is remembered so that only the
+//! rewritten items (not a user's `rates(x)`) become temporal joins.
+
+use sqlparser::ast::Spanned;
+use sqlparser::tokenizer::{Location, Span};
+
+use super::expr::ExprError;
+use super::window::{location, word_at};
+
+/// Which columns carry the times of an event-time temporal join: the left (probe) row's time
+/// attribute named by `FOR SYSTEM_TIME AS OF`, and the versioned table's rowtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct TemporalTimes {
+    pub left_time: usize,
+    pub right_time: usize,
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Skips whitespace from `at`; `None` when none was there (the words must be separated).
+fn skip_space(bytes: &[u8], at: usize) -> Option<usize> {
+    let end = at + bytes[at..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+    (end > at).then_some(end)
+}
+
+/// `text` with each `FOR SYSTEM_TIME AS OF col` rewritten to `(col)` (blanks elsewhere), and where
+/// each such `col` now starts.
+pub fn rewrite_system_time(text: &str) -> Result<(String, Vec<Location>), ExprError> {
+    let upper = text.to_ascii_uppercase();
+    let mut bytes = text.as_bytes().to_vec();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = upper[from..].find("FOR") {
+        let at = from + i;
+        from = at + 3;
+        if !word_at(&upper, at, "FOR") {
+            continue;
+        }
+        let mut pos = at + 3;
+        let mut matched = true;
+        for word in ["SYSTEM_TIME", "AS", "OF"] {
+            match skip_space(upper.as_bytes(), pos) {
+                Some(p) if word_at(&upper, p, word) => pos = p + word.len(),
+                _ => {
+                    matched = false;
+                    break;
+                }
+            }
+        }
+        if !matched {
+            continue;
+        }
+        let here = || Span::new(location(text, at), location(text, pos));
+        let not_a_column = || ExprError {
+            message: "FOR SYSTEM_TIME AS OF takes a time attribute column of the left table (e.g. `o.order_time`)".into(),
+            span: here(),
+        };
+        let Some(start) = skip_space(upper.as_bytes(), pos) else {
+            return Err(not_a_column());
+        };
+        // A (possibly qualified) column name.
+        let mut end = start;
+        loop {
+            let word = bytes[end..].iter().take_while(|&&b| is_ident_byte(b)).count();
+            if word == 0 || bytes[end].is_ascii_digit() {
+                return Err(not_a_column());
+            }
+            end += word;
+            if bytes.get(end) == Some(&b'.') {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if bytes.get(end).is_some_and(|&b| is_ident_byte(b) || b == b'(' || b == b'`') {
+            return Err(not_a_column());
+        }
+        // `FOR ... OF col` becomes `(col)`: the column moves one place left, over the blank before
+        // it, to make room for the `)` (the clause's first byte holds the `(`).
+        let column: Vec<u8> = bytes[start..end].to_vec();
+        for b in &mut bytes[at..end] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        if matches!(bytes[start - 1], b'\n' | b'\r') {
+            return Err(ExprError {
+                message: "write the column after FOR SYSTEM_TIME AS OF on the same line as OF".into(),
+                span: here(),
+            });
+        }
+        bytes[at] = b'(';
+        bytes[start - 1..end - 1].copy_from_slice(&column);
+        bytes[end - 1] = b')';
+        found.push(location(text, start - 1));
+        from = end;
+    }
+    let rewritten = String::from_utf8(bytes).map_err(|_| ExprError { message: "SQL text is not UTF-8".into(), span: Span::empty() })?;
+    Ok((rewritten, found))
+}
+
+/// The `FOR SYSTEM_TIME AS OF` column of a FROM item rewritten by [`rewrite_system_time`].
+pub fn system_time<'a>(factor: &'a sqlparser::ast::TableFactor, rewritten: &[Location]) -> Option<&'a sqlparser::ast::Expr> {
+    let sqlparser::ast::TableFactor::Table { args: Some(args), .. } = factor else {
+        return None;
+    };
+    let [sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(e))] = args.args.as_slice() else {
+        return None;
+    };
+    rewritten.contains(&e.span().start).then_some(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_the_clause_in_place() {
+        let text = "SELECT * FROM o JOIN rates FOR SYSTEM_TIME AS OF o.t AS r ON o.k = r.k";
+        let (out, at) = rewrite_system_time(text).unwrap();
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains(&format!("rates ({}o.t) AS r ON", " ".repeat(20))), "{out}");
+        assert_eq!(at, vec![location(text, text.find("o.t AS").unwrap() - 1)]);
+    }
+
+    #[test]
+    fn leaves_other_text_alone_and_rejects_expressions() {
+        let text = "SELECT x FROM t -- before\nWHERE y";
+        assert_eq!(rewrite_system_time(text).unwrap(), (text.to_string(), vec![]));
+        assert!(rewrite_system_time("SELECT * FROM a JOIN b FOR SYSTEM_TIME AS OF f(x) ON TRUE").is_err());
+    }
+}
