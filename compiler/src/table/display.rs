@@ -165,6 +165,9 @@ impl fmt::Display for RelOp {
                 }
                 if let Some(t) = temporal {
                     write!(f, " as_of=${} version_time=right.${}", t.left_time, t.right_time)?;
+                    if t.deduplicated {
+                        write!(f, " deduplicated")?;
+                    }
                 }
                 if let Some(c) = condition {
                     write!(f, " where={c}")?;

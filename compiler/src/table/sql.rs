@@ -561,8 +561,8 @@ impl Builder<'_, '_, '_> {
         }
         let (right, right_version) = match &as_of {
             Some(_) => {
-                let (node, pk, time) = self.versioned_table(&join.relation)?;
-                (node, Some((pk, time)))
+                let (node, pk, time, deduplicated) = self.versioned_table(&join.relation)?;
+                (node, Some((pk, time, deduplicated)))
             }
             None => (self.table_factor(&join.relation)?, None),
         };
@@ -584,7 +584,9 @@ impl Builder<'_, '_, '_> {
         // other as an interval join: insert-only, unmatched outer rows padded when they expire.
         let width = ls.fields.len();
         let temporal = match (&as_of, &right_version) {
-            (Some(e), Some((pk, right_time))) => Some(self.temporal_times(left, e, &split, pk, *right_time)?),
+            (Some(e), Some((pk, right_time, deduplicated))) => {
+                Some(self.temporal_times(left, e, &split, pk, *right_time, *deduplicated)?)
+            }
             _ => None,
         };
         let interval = split.rest.as_ref().filter(|_| temporal.is_none()).and_then(|rest| {
@@ -612,15 +614,18 @@ impl Builder<'_, '_, '_> {
     /// The table of `right FOR SYSTEM_TIME AS OF ...`, which must be a versioned table: a DDL table
     /// with a PRIMARY KEY and a WATERMARK (Flink's requirement for an event-time temporal join).
     /// Returns its node, its primary key's columns and its rowtime column.
-    fn versioned_table(&mut self, factor: &sql::TableFactor) -> Result<(usize, Vec<usize>, usize), Fail> {
+    fn versioned_table(&mut self, factor: &sql::TableFactor) -> Result<(usize, Vec<usize>, usize, bool), Fail> {
         let sql::TableFactor::Table { name, .. } = factor else {
             return Err(unsupported(factor.span(), "this FROM item in a temporal join"));
         };
         let table = object_name(name);
+        if let Some(ViewEntry::Sql { sql }) = self.catalog.views.get(&table) {
+            return self.versioned_view(factor, &table, name.span(), &sql.text.clone());
+        }
         if self.catalog.views.contains_key(&table) {
             return Err(unsupported(
                 name.span(),
-                "a view as the versioned table of a temporal join (declare the versioned table with CREATE TABLE ... PRIMARY KEY ... WATERMARK)",
+                "a Table API view as the versioned table of a temporal join (declare the versioned table with CREATE TABLE ... PRIMARY KEY ... WATERMARK)",
             ));
         }
         let mut plain = factor.clone();
@@ -656,7 +661,72 @@ impl Builder<'_, '_, '_> {
             .collect::<Option<Vec<usize>>>()
             .ok_or_else(|| err(name.span(), format!("a primary key column of `{table}` is not one of its columns")))?;
         let time = def.rowtime.as_ref().map_or(0, |r| r.column);
-        Ok((node, pk, time))
+        Ok((node, pk, time, false))
+    }
+
+    /// A view in Flink's versioned-view form (the last row per key by rowtime, see
+    /// [`super::temporal_join::versioned_view`]) as the versioned table: its base table's rows are
+    /// the versions (dropping those older than their key's latest, as the deduplication does),
+    /// projected to the view's columns. Returns as [`Self::versioned_table`] does.
+    fn versioned_view(
+        &mut self,
+        factor: &sql::TableFactor,
+        view: &str,
+        span: Span,
+        text: &str,
+    ) -> Result<(usize, Vec<usize>, usize, bool), Fail> {
+        let shape = one_statement(text)
+            .map_err(|e| e.message)
+            .and_then(|(statement, _)| super::temporal_join::versioned_view(&statement).map_err(str::to_string));
+        let v = shape.map_err(|why| {
+            unsupported(
+                span,
+                &format!("the view `{view}` as a versioned table ({why}; sluice takes a CREATE TABLE with PRIMARY KEY and WATERMARK, or `SELECT cols FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY key ORDER BY rowtime DESC) AS rn FROM t) WHERE rn = 1`)"),
+            )
+        })?;
+        let def = self
+            .catalog
+            .tables
+            .get(&v.base)
+            .and_then(|entry| parse_create_table(&entry.ddl).ok())
+            .ok_or_else(|| unsupported(span, &format!("a versioned view over `{}`, which is not a CREATE TABLE", v.base)))?;
+        let rowtime = def.rowtime.as_ref().and_then(|r| def.schema.fields.get(r.column)).map(|f| f.name.clone());
+        if !rowtime.as_ref().is_some_and(|r| r.eq_ignore_ascii_case(&v.order_by)) {
+            return Err(err(
+                span,
+                format!("the versioned view `{view}` must order by the row time attribute of `{}` (its WATERMARK column)", v.base),
+            ));
+        }
+        let index_in = |names: &[String], name: &str| names.iter().position(|n| n.eq_ignore_ascii_case(name));
+        let base_names: Vec<String> = def.schema.fields.iter().map(|f| f.name.clone()).collect();
+        let mut projection = Vec::new();
+        let mut fields = Vec::new();
+        for column in &v.columns {
+            let index = index_in(&base_names, column)
+                .ok_or_else(|| err(span, format!("the versioned view `{view}` selects `{column}`, which `{}` lacks", v.base)))?;
+            let field = &def.schema.fields[index];
+            projection.push(Expr::Column { index, ty: field.ty });
+            fields.push(Field { name: field.name.clone(), ty: field.ty });
+        }
+        let required = |name: &str, what: &str| {
+            index_in(&v.columns, name).ok_or_else(|| err(span, format!("the versioned view `{view}` must select its {what} `{name}`")))
+        };
+        let time = required(&v.order_by, "row time attribute")?;
+        let pk = v.partition.iter().map(|k| required(k, "key")).collect::<Result<Vec<_>, _>>()?;
+        let scan = self.named(&v.base, span)?;
+        let node = self.push(
+            RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema { fields } },
+            vec![scan],
+        );
+        let alias = match factor {
+            sql::TableFactor::Table { alias, .. } => alias.as_ref(),
+            _ => None,
+        };
+        let node = self.rename(node, alias)?;
+        let qualifier = alias.map_or_else(|| view.to_string(), |a| a.name.value.clone());
+        let width = self.schema(node).fields.len();
+        self.quals.insert(node, vec![(qualifier, 0..width)]);
+        Ok((node, pk, time, true))
     }
 
     /// Checks an event-time temporal join: `as_of` a rowtime attribute of the left side, and the
@@ -668,6 +738,7 @@ impl Builder<'_, '_, '_> {
         split: &super::join::SplitCondition,
         pk: &[usize],
         right_time: usize,
+        deduplicated: bool,
     ) -> Result<super::temporal_join::TemporalTimes, Fail> {
         let input = self.schema(left);
         let quals = self.quals.get(&left).cloned().unwrap_or_default();
@@ -694,7 +765,7 @@ impl Builder<'_, '_, '_> {
                 "Temporal Table Join requires an equality condition on the versioned table's primary key",
             ));
         }
-        Ok(super::temporal_join::TemporalTimes { left_time, right_time })
+        Ok(super::temporal_join::TemporalTimes { left_time, right_time, deduplicated })
     }
 
     /// `LATERAL TABLE(f(args)) [AS T(names...)]` joined to `left`: a Correlate over it.

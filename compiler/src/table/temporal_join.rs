@@ -18,6 +18,85 @@ use super::window::{location, word_at};
 pub struct TemporalTimes {
     pub left_time: usize,
     pub right_time: usize,
+    /// The versioned table is a deduplicating view (keep the last row per key by rowtime): a row
+    /// older than its key's latest version is dropped, as Flink's deduplication drops it.
+    pub deduplicated: bool,
+}
+
+/// A versioned view in the form Flink's docs give:
+/// `SELECT cols FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY keys ORDER BY time DESC) AS rn FROM base) WHERE rn = 1`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct VersionedView {
+    pub base: String,
+    /// The outer SELECT's columns (names of `base`'s columns).
+    pub columns: Vec<String>,
+    pub partition: Vec<String>,
+    pub order_by: String,
+}
+
+fn name_of(e: &sqlparser::ast::Expr) -> Option<String> {
+    match e {
+        sqlparser::ast::Expr::Identifier(i) => Some(i.value.clone()),
+        sqlparser::ast::Expr::CompoundIdentifier(parts) => parts.last().map(|i| i.value.clone()),
+        _ => None,
+    }
+}
+
+/// Matches a view's statement against the versioned-view form; `Err` says what differs.
+pub fn versioned_view(statement: &sqlparser::ast::Statement) -> Result<VersionedView, &'static str> {
+    use sqlparser::ast as sql;
+    let query = match statement {
+        sql::Statement::CreateView(v) => &v.query,
+        sql::Statement::Query(q) => q,
+        _ => return Err("not a SELECT"),
+    };
+    let sql::SetExpr::Select(outer) = query.body.as_ref() else { return Err("not a single SELECT") };
+    let [from] = outer.from.as_slice() else { return Err("not one FROM item") };
+    let sql::TableFactor::Derived { subquery, .. } = &from.relation else { return Err("FROM is not a subquery") };
+    if !from.joins.is_empty() || outer.having.is_some() {
+        return Err("the outer SELECT joins or aggregates");
+    }
+    let sql::SetExpr::Select(inner) = subquery.body.as_ref() else { return Err("the subquery is not a single SELECT") };
+    let [inner_from] = inner.from.as_slice() else { return Err("the subquery has not one FROM item") };
+    let sql::TableFactor::Table { name: base, args: None, .. } = &inner_from.relation else {
+        return Err("the subquery does not read a table");
+    };
+    if !inner_from.joins.is_empty() || inner.selection.is_some() {
+        return Err("the subquery joins or filters");
+    }
+    let [sql::SelectItem::Wildcard(_), sql::SelectItem::ExprWithAlias { expr: sql::Expr::Function(f), alias: rn }] = inner.projection.as_slice() else {
+        return Err("the subquery is not `SELECT *, ROW_NUMBER() OVER (...) AS rn`");
+    };
+    let Some(sql::WindowType::WindowSpec(spec)) = &f.over else { return Err("ROW_NUMBER has no OVER (...)") };
+    if !f.name.to_string().eq_ignore_ascii_case("ROW_NUMBER") {
+        return Err("the subquery's function is not ROW_NUMBER");
+    }
+    let [order] = spec.order_by.as_slice() else { return Err("ROW_NUMBER is not ordered by one column") };
+    if !matches!(order.options.sort, Some(sql::OrderBySort::Desc)) {
+        return Err("ROW_NUMBER is not ordered by time DESC (keeping the last row)");
+    }
+    let order_by = name_of(&order.expr).ok_or("ROW_NUMBER is not ordered by a column")?;
+    let partition = spec.partition_by.iter().map(name_of).collect::<Option<Vec<_>>>().ok_or("PARTITION BY is not columns")?;
+    if partition.is_empty() {
+        return Err("ROW_NUMBER has no PARTITION BY");
+    }
+    let is_rn = |e: &sql::Expr| name_of(e).is_some_and(|n| n.eq_ignore_ascii_case(&rn.value));
+    let is_one = |e: &sql::Expr| matches!(e, sql::Expr::Value(v) if matches!(&v.value, sql::Value::Number(n, _) if n == "1"));
+    match &outer.selection {
+        Some(sql::Expr::BinaryOp { left, op: sql::BinaryOperator::Eq, right })
+            if (is_rn(left) && is_one(right)) || (is_one(left) && is_rn(right)) => {}
+        _ => return Err("the outer SELECT's WHERE is not `rn = 1`"),
+    }
+    let columns = outer
+        .projection
+        .iter()
+        .map(|item| match item {
+            sql::SelectItem::UnnamedExpr(e) => name_of(e).filter(|n| !n.eq_ignore_ascii_case(&rn.value)),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or("the outer SELECT does not list the table's columns (without the row number)")?;
+    Ok(VersionedView { base: base.to_string(), columns, partition, order_by })
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -135,5 +214,25 @@ mod tests {
         let text = "SELECT x FROM t -- before\nWHERE y";
         assert_eq!(rewrite_system_time(text).unwrap(), (text.to_string(), vec![]));
         assert!(rewrite_system_time("SELECT * FROM a JOIN b FOR SYSTEM_TIME AS OF f(x) ON TRUE").is_err());
+    }
+
+    fn view(text: &str) -> Result<VersionedView, &'static str> {
+        let statement = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::GenericDialect, text).unwrap().remove(0);
+        versioned_view(&statement)
+    }
+
+    #[test]
+    fn recognises_the_deduplicating_versioned_view() {
+        let v = view(
+            "CREATE VIEW v AS SELECT currency, rate, ts FROM (SELECT *, ROW_NUMBER() OVER \
+             (PARTITION BY currency ORDER BY ts DESC) AS rn FROM log) WHERE rn = 1",
+        )
+        .unwrap();
+        assert_eq!(v.base, "log");
+        assert_eq!(v.columns, ["currency", "rate", "ts"]);
+        assert_eq!((v.partition.as_slice(), v.order_by.as_str()), (["currency".to_string()].as_slice(), "ts"));
+        let ascending = view("SELECT k, ts FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts) AS rn FROM log) WHERE rn = 1");
+        assert!(ascending.is_err(), "keeping the first row is not a versioned view");
+        assert!(view("SELECT k, ts FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts DESC) AS rn FROM log) WHERE rn = 2").is_err());
     }
 }

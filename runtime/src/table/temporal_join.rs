@@ -38,6 +38,8 @@ pub struct TemporalJoin {
     left_outer: bool,
     left_time: usize,
     right_time: usize,
+    /// A versioned view's deduplication: drop a version older than its key's latest.
+    deduplicated: bool,
     watermark: i64,
     ids: HashMap<Vec<Value>, u64>,
     states: HashMap<u64, KeyState>,
@@ -66,11 +68,20 @@ impl TemporalJoin {
             left_outer,
             left_time,
             right_time,
+            deduplicated: false,
             watermark: i64::MIN,
             ids: HashMap::new(),
             states: HashMap::new(),
             timers: BTreeSet::new(),
         }
+    }
+
+    /// The versioned table is a deduplicating view (`ROW_NUMBER() OVER (PARTITION BY key ORDER BY
+    /// rowtime DESC) = 1`): Flink's deduplication keeps a row only when it is not older than its
+    /// key's last one, so an older row never becomes a version.
+    pub fn deduplicated(mut self, deduplicated: bool) -> Self {
+        self.deduplicated = deduplicated;
+        self
     }
 
     fn key_id(&mut self, key: Vec<Value>) -> u64 {
@@ -116,6 +127,9 @@ impl TemporalJoin {
         if let Some(state) = self.states.get_mut(&id) {
             if is_left {
                 state.left.push((time, fields));
+            } else if self.deduplicated && state.versions.keys().next_back().is_some_and(|&latest| time < latest) {
+                // The cleanup always keeps the latest version, so it is the key's last row.
+                return Ok(());
             } else {
                 state.versions.insert(time, fields);
             }
@@ -247,5 +261,17 @@ mod tests {
         j.process_input(0, vec![row("EUR", 1, 5), row("EUR", 2, 10)], &mut out).unwrap();
         j.on_watermark(i64::MAX, &mut out).unwrap();
         assert_eq!(values(&out), vec![(2, Some(110))]);
+    }
+
+    #[test]
+    fn a_deduplicated_view_ignores_versions_older_than_the_latest() {
+        for (deduplicated, expected) in [(false, 111), (true, 110)] {
+            let mut j = join(false).deduplicated(deduplicated);
+            let mut out = Vec::new();
+            j.process_input(1, vec![row("EUR", 110, 0), row("EUR", 112, 20), row("EUR", 111, 15)], &mut out).unwrap();
+            j.process_input(0, vec![row("EUR", 1, 17)], &mut out).unwrap();
+            j.on_watermark(i64::MAX, &mut out).unwrap();
+            assert_eq!(values(&out), vec![(1, Some(expected))], "deduplicated: {deduplicated}");
+        }
     }
 }
