@@ -114,12 +114,13 @@ fn skip_space(bytes: &[u8], at: usize) -> Option<usize> {
 pub fn rewrite_system_time(text: &str) -> Result<(String, Vec<Location>), ExprError> {
     let upper = text.to_ascii_uppercase();
     let mut bytes = text.as_bytes().to_vec();
+    let quoted = quoted_bytes(text.as_bytes());
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(i) = upper[from..].find("FOR") {
         let at = from + i;
         from = at + 3;
-        if !word_at(&upper, at, "FOR") {
+        if !word_at(&upper, at, "FOR") || quoted[at] {
             continue;
         }
         let mut pos = at + 3;
@@ -144,13 +145,21 @@ pub fn rewrite_system_time(text: &str) -> Result<(String, Vec<Location>), ExprEr
         let Some(start) = skip_space(upper.as_bytes(), pos) else {
             return Err(not_a_column());
         };
-        // A (possibly qualified) column name.
+        // A (possibly qualified) column name, its parts plain or in backquotes.
         let mut end = start;
         loop {
-            let word = bytes[end..].iter().take_while(|&&b| is_ident_byte(b)).count();
-            if word == 0 || bytes[end].is_ascii_digit() {
-                return Err(not_a_column());
-            }
+            let word = if bytes.get(end) == Some(&b'`') {
+                match bytes[end + 1..].iter().position(|&b| b == b'`' || b == b'\n') {
+                    Some(close) if bytes[end + 1 + close] == b'`' && close > 0 => close + 2,
+                    _ => return Err(not_a_column()),
+                }
+            } else {
+                let word = bytes[end..].iter().take_while(|&&b| is_ident_byte(b)).count();
+                if word == 0 || bytes[end].is_ascii_digit() {
+                    return Err(not_a_column());
+                }
+                word
+            };
             end += word;
             if bytes.get(end) == Some(&b'.') {
                 end += 1;
@@ -158,7 +167,7 @@ pub fn rewrite_system_time(text: &str) -> Result<(String, Vec<Location>), ExprEr
                 break;
             }
         }
-        if bytes.get(end).is_some_and(|&b| is_ident_byte(b) || b == b'(' || b == b'`') {
+        if bytes.get(end).is_some_and(|&b| is_ident_byte(b) || b == b'(') {
             return Err(not_a_column());
         }
         // `FOR ... OF col` becomes `(col)`: the column moves one place left, over the blank before
@@ -183,6 +192,21 @@ pub fn rewrite_system_time(text: &str) -> Result<(String, Vec<Location>), ExprEr
     }
     let rewritten = String::from_utf8(bytes).map_err(|_| ExprError { message: "SQL text is not UTF-8".into(), span: Span::empty() })?;
     Ok((rewritten, found))
+}
+
+/// Which bytes of `text` are inside a '...' string literal (where `FOR SYSTEM_TIME` is just text).
+fn quoted_bytes(text: &[u8]) -> Vec<bool> {
+    let mut inside = false;
+    text.iter()
+        .map(|&b| {
+            if b == b'\'' {
+                inside = !inside;
+                true
+            } else {
+                inside
+            }
+        })
+        .collect()
 }
 
 /// The `FOR SYSTEM_TIME AS OF` column of a FROM item rewritten by [`rewrite_system_time`].
@@ -214,6 +238,10 @@ mod tests {
         let text = "SELECT x FROM t -- before\nWHERE y";
         assert_eq!(rewrite_system_time(text).unwrap(), (text.to_string(), vec![]));
         assert!(rewrite_system_time("SELECT * FROM a JOIN b FOR SYSTEM_TIME AS OF f(x) ON TRUE").is_err());
+        let literal = "SELECT 'a FOR SYSTEM_TIME AS OF b' AS s FROM t";
+        assert_eq!(rewrite_system_time(literal).unwrap(), (literal.to_string(), vec![]));
+        let (out, at) = rewrite_system_time("FROM o JOIN r FOR SYSTEM_TIME AS OF o.`time` AS x").unwrap();
+        assert!(out.ends_with(" o.`time`) AS x") && at.len() == 1, "{out}");
     }
 
     fn view(text: &str) -> Result<VersionedView, &'static str> {
