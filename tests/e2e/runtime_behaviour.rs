@@ -202,6 +202,38 @@ fn pandas_udf_results_are_checked() {
         assert!(stderr.contains(message), "{mode}: {stderr}");
         assert!(!stderr.contains("panicked"), "{mode}: {stderr}");
     }
+    // An exception in the function stops the job with its traceback, pointing at the job's line.
+    let output = run_binary(&binary, &["--mode".into(), "raise".into()], &dir);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("Traceback (most recent call last):"), "{stderr}");
+    assert!(stderr.contains("pandas_results.py\", line 21, in double"), "{stderr}");
+    assert!(stderr.contains("ValueError: no doubles for 3 rows"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A pandas UDF's ROW result (a DataFrame) is converted field by field: a frame short of columns, a
+/// column that does not convert to its field's type, or the wrong length stop the job naming the
+/// function and its line.
+#[test]
+fn pandas_row_results_are_checked() {
+    let binary = build(&fixture("pandas_row_results.py"), "pandas_row_results", &[]);
+    let dir = workspace_root();
+    let ok = run_binary(&binary, &[], &dir);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("|                         (6, 3) |"), "{}", text(&ok.stdout));
+    for (mode, message) in [
+        ("columns", "returned a pandas.DataFrame of 1 columns, but its result_type ROW<n BIGINT, s STRING> has 2 fields"),
+        ("field", "returned a pandas.DataFrame column 'n' of object (field n) that does not convert to its result_type ROW<n BIGINT, s STRING>"),
+        ("length", "returned a pandas.DataFrame of length 1 for 3 input rows"),
+    ] {
+        let output = run_binary(&binary, &["--mode".into(), mode.into()], &dir);
+        assert_eq!(output.status.code(), Some(1), "{mode}: {}", text(&output.stderr));
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("pandas UDF pair at pandas_row_results.py:14"), "{mode}: {stderr}");
+        assert!(stderr.contains(message), "{mode}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{mode}: {stderr}");
+    }
 }
 
 /// Without pandas in the Python a job runs with, a pandas UDF stops it at start with a clear error;

@@ -62,6 +62,8 @@ pub enum Func {
     /// window of a TIMESTAMP_LTZ rowtime, whose end is a wall-clock time of the session zone and whose
     /// rowtime is the instant (a TIMESTAMP_LTZ).
     WindowRowtime(bool),
+    /// The long tail of string, math and conditional functions ([`super::library`]).
+    Lib(super::library::LibFn),
 }
 
 impl Func {
@@ -90,6 +92,7 @@ impl Func {
             Func::PlusMillis(_) => "PLUS_INTERVAL",
             Func::RowField(_) => "GET",
             Func::WindowRowtime(_) => "WINDOW_ROWTIME",
+            Func::Lib(f) => f.name(),
         }
     }
 }
@@ -105,7 +108,7 @@ const BUILTINS: &[&str] = &[
 
 /// Whether `name` (lower case) is a built-in function sluice compiles.
 pub fn is_builtin(name: &str) -> bool {
-    BUILTINS.contains(&name) || super::temporal::is_temporal_function(name)
+    BUILTINS.contains(&name) || super::temporal::is_temporal_function(name) || super::library::is_library_function(name)
 }
 
 /// A SQL decimal literal (`12.50`): its unscaled value and type `DECIMAL(digits, scale)`.
@@ -257,6 +260,11 @@ pub(super) fn row_field(args: Vec<Expr>, span: Span) -> Result<Expr, ExprError> 
     Ok(call(Func::RowField(index as u32), vec![row], ty))
 }
 
+/// Field `index` (of type `ty`) of a ROW-typed expression.
+pub fn field_of(row: Expr, index: usize, ty: SqlType) -> Expr {
+    call(Func::RowField(index as u32), vec![row], ty)
+}
+
 fn int_literal(e: &Expr) -> Option<i64> {
     match e {
         Expr::Literal { value: Literal::Int(i), .. } => Some(*i),
@@ -271,6 +279,9 @@ pub fn typed_call(name: &str, mut args: Vec<Expr>, span: Span) -> Result<Expr, E
     let string = |e: &Expr| e.ty() == SqlType::String;
     if super::temporal::is_temporal_function(&lower) {
         return super::temporal::typed_call(&lower, args, span);
+    }
+    if super::library::is_library_function(&lower) {
+        return super::library::typed_call(&lower, args, span);
     }
     match lower.as_str() {
         "upper" | "lower" => {
@@ -455,8 +466,16 @@ impl Scope<'_> {
                 Ok(call(Func::Trim(which), vec![value, what], SqlType::String))
             }
             sql::Expr::Floor { expr: inner, field } | sql::Expr::Ceil { expr: inner, field } => {
-                if !matches!(field, sql::CeilFloorKind::DateTimeField(sql::DateTimeField::NoDateTime)) {
-                    return Err(error(span, "FLOOR/CEIL with a unit or scale is not supported by sluice yet"));
+                let ceil = matches!(expr, sql::Expr::Ceil { .. });
+                match field {
+                    sql::CeilFloorKind::DateTimeField(sql::DateTimeField::NoDateTime) => {}
+                    sql::CeilFloorKind::DateTimeField(unit) => {
+                        let value = self.resolve(inner)?;
+                        return super::library::round_time(value, &unit.to_string(), ceil, span);
+                    }
+                    sql::CeilFloorKind::Scale(_) => {
+                        return Err(error(span, "FLOOR/CEIL with a scale is not supported by sluice yet"));
+                    }
                 }
                 let name = if matches!(expr, sql::Expr::Floor { .. }) { "floor" } else { "ceil" };
                 let arg = self.resolve(inner)?;
@@ -473,6 +492,10 @@ impl Scope<'_> {
                     value = row_field(vec![value, name], span)?;
                 }
                 Ok(value)
+            }
+            sql::Expr::Position { expr: needle, r#in } => {
+                let args = vec![self.resolve(needle)?, self.resolve(r#in)?];
+                typed_call("position", args, span)
             }
             sql::Expr::Between { expr, negated, low, high } => {
                 let value = self.resolve(expr)?;

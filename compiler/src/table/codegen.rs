@@ -23,7 +23,7 @@ fn tableau_width(field: &super::Field) -> usize {
         SqlType::BigInt => 20,
         SqlType::Decimal(p, _) => usize::from(p) + 2,
         SqlType::Boolean => 5,
-        SqlType::Float | SqlType::Double | SqlType::String | SqlType::Bytes | SqlType::StringBytesMap | SqlType::Row(_) => 30,
+        SqlType::Float | SqlType::Double | SqlType::String | SqlType::Bytes | SqlType::StringBytesMap | SqlType::Row(_) | SqlType::Array(_) | SqlType::Map(_) => 30,
         SqlType::Date => 10,
         SqlType::Time => 8,
         SqlType::Timestamp(p) | SqlType::TimestampLtz(p) => 19 + if p > 0 { usize::from(p) + 1 } else { 0 },
@@ -135,7 +135,9 @@ fn rel_stmt_on(
                 }
                 None => quote! {},
             };
-            if schema.fields.iter().all(|f| f.ty.connector_type() == f.ty) {
+            // datagen makes typed values; the other connectors read temporal and DECIMAL columns as
+            // text, parsed by a Calc after the scan.
+            if matches!(source, SourceConnector::Datagen(_)) || schema.fields.iter().all(|f| f.ty.connector_type() == f.ty) {
                 return quote! { let #var = #scan; #watermarks };
             }
             let parse: Vec<Expr> = schema

@@ -291,12 +291,26 @@ fn call(func: Func, args: &[Expr], ty: SqlType) -> TokenStream {
         Func::Extract(_) | Func::DateFormat | Func::ToTimestamp | Func::ToDate | Func::ToTimestampLtz(_) => {
             super::temporal::call(func, args, &a)
         }
+        Func::Lib(f) => super::library::call(f, args, &a, ty),
     }
 }
 
 fn cast(expr: &Expr, to: SqlType) -> TokenStream {
-    let e = typed(expr);
     let from = expr.ty();
+    if let (SqlType::Bytes, SqlType::String, Expr::Column { index, .. }) = (from, to, expr) {
+        // The display of a BYTES column (the boxed print casts every column to STRING).
+        let i = Lit::usize_unsuffixed(*index);
+        return quote! { table::fx::bytes_to_str(r.get(#i)) };
+    }
+    if let (SqlType::Array(_), SqlType::String, Expr::Column { index, .. }) = (from, to, expr) {
+        let i = Lit::usize_unsuffixed(*index);
+        return quote! { table::fx::array_to_str(r.get(#i)) };
+    }
+    if let (SqlType::Map(_), SqlType::String, Expr::Column { index, .. }) = (from, to, expr) {
+        let i = Lit::usize_unsuffixed(*index);
+        return quote! { table::fx::map_to_str(r.get(#i)) };
+    }
+    let e = typed(expr);
     let ltz = |t: SqlType| matches!(t, SqlType::TimestampLtz(_));
     if from.is_temporal() || to.is_temporal() || ltz(from) || ltz(to) {
         if let Some(folded) = super::temporal::fold_literal_cast(expr, to) {
@@ -341,6 +355,7 @@ fn cast(expr: &Expr, to: SqlType) -> TokenStream {
         (f, t) if f.is_integer() && float(t) => quote! { (#e).map(|v: i64| v as f64) },
         (f, t) if float(f) && t.is_integer() => quote! { (#e).map(|v: f64| v as i64) },
         (SqlType::Boolean, SqlType::String) => quote! { (#e).map(table::fx::bool_to_str) },
+        (SqlType::Float, SqlType::String) => quote! { (#e).map(table::fx::f32_to_str) },
         (f, SqlType::String) if float(f) => quote! { (#e).map(table::fx::f64_to_str) },
         (_, SqlType::String) => quote! { (#e).map(table::fx::i64_to_str) },
         (SqlType::String, t) if float(t) => {

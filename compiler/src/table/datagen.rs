@@ -15,6 +15,8 @@ use super::types::{Schema, SqlType};
 pub enum DatagenKind {
     /// `start`, `start + 1`, ..., `end` (the source ends after the shortest sequence).
     Sequence { start: i64, end: i64 },
+    /// TIMESTAMP / TIMESTAMP_LTZ: the current time less a random part of `max-past` (milliseconds).
+    RandomPast { max_past_ms: u64 },
     /// Uniform in `[min, max]` for numbers; `length` random letters and digits for strings.
     Random {
         min: Option<f64>,
@@ -69,6 +71,19 @@ pub fn datagen_options(options: &BTreeMap<String, String>, schema: &Schema) -> R
             f.ty,
             SqlType::TinyInt | SqlType::SmallInt | SqlType::Int | SqlType::BigInt
         );
+        let time = matches!(f.ty, SqlType::Timestamp(_) | SqlType::TimestampLtz(_));
+        if time && kind == "random" {
+            let max_past_ms = match options.get(&key("max-past")) {
+                Some(text) => super::connectors::parse_duration_ms(text)
+                    .ok_or_else(|| format!("'{}' must be a duration such as '5000' or '5 s', not '{text}'", key("max-past")))?,
+                None => 0,
+            };
+            fields.push(DatagenField {
+                kind: DatagenKind::RandomPast { max_past_ms },
+                null_rate: number(options, &key("null-rate"))?.unwrap_or(0.0),
+            });
+            continue;
+        }
         if !(integral || matches!(f.ty, SqlType::Float | SqlType::Double | SqlType::String | SqlType::Boolean)) {
             return Err(format!(
                 "datagen columns of type {} (`{}`) are not supported by sluice yet",
@@ -118,6 +133,10 @@ pub fn source_expr(options: &DatagenOptions, table: &str, schema: &Schema) -> To
             _ => (f64::MIN, f64::MAX),
         };
         let gen = match (&g.kind, f.ty) {
+            (DatagenKind::RandomPast { max_past_ms }, ty) => {
+                let instant = matches!(ty, SqlType::TimestampLtz(_));
+                quote! { table::GenKind::RandomPast { max_past_ms: #max_past_ms, instant: #instant } }
+            }
             (DatagenKind::Sequence { start, end }, SqlType::String) => {
                 quote! { table::GenKind::Sequence { start: #start, end: #end, text: true } }
             }

@@ -384,7 +384,10 @@ impl TableDef {
             }
             let allowed = match field.ty {
                 SqlType::StringBytesMap => key == Some("headers"),
-                SqlType::TimestampLtz(_) => key == Some("timestamp") || (reading && key.is_none() && matches!(format, "csv" | "json")),
+                SqlType::TimestampLtz(_) => {
+                    key == Some("timestamp")
+                        || (reading && key.is_none() && (matches!(format, "csv" | "json") || self.connector() == "datagen"))
+                }
                 ty => !ty.is_opaque(),
             };
             if !allowed {
@@ -393,7 +396,7 @@ impl TableDef {
                     format!(
                         "the column `{}` of type {} is not supported by sluice yet (MAP<STRING, BYTES> columns are only \
                          a Kafka table's `headers` metadata, TIMESTAMP_LTZ columns its `timestamp` metadata or columns \
-                         read from csv and json)",
+                         read from csv, json and datagen)",
                         field.name, field.ty
                     ),
                 ));

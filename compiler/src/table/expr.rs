@@ -473,6 +473,7 @@ impl Scope<'_> {
             | sql::Expr::Floor { .. }
             | sql::Expr::Ceil { .. }
             | sql::Expr::Between { .. }
+            | sql::Expr::Position { .. }
             | sql::Expr::InList { .. }
             | sql::Expr::Like { .. }
             | sql::Expr::CompoundFieldAccess { .. }) => self.special(other),
@@ -597,8 +598,14 @@ impl Scope<'_> {
         }
         if super::builtins::is_builtin(&lower) && !self.functions.contains_key(&name) {
             let mut resolved = Vec::new();
-            for arg in &args {
-                resolved.push(self.resolve(plain_arg(arg, span)?)?);
+            for (i, arg) in args.iter().enumerate() {
+                let arg = plain_arg(arg, span)?;
+                // TIMESTAMPADD(DAY, ...) / TIMESTAMPDIFF(DAY, ...): the unit is a name, not a column.
+                if let (0, "timestampadd" | "timestampdiff", sql::Expr::Identifier(unit)) = (i, lower.as_str(), arg) {
+                    resolved.push(Expr::Literal { value: Literal::String(unit.value.clone()), ty: SqlType::String });
+                    continue;
+                }
+                resolved.push(self.resolve(arg)?);
             }
             return super::builtins::typed_call(&lower, resolved, span);
         }
@@ -689,7 +696,9 @@ impl Scope<'_> {
         // A scalar function's ROW result is one ROW column (PyFlink 2.3 prints it `(a, b)` in the boxed
         // print, `+I[a, b]` in the print connector).
         let result = match &sig.row {
-            Some(fields) if !aggregate && !sig.pandas => SqlType::row(fields.clone()),
+            // A pandas UDAF's ROW result is one ROW column too (PyFlink turns a returned Row into a
+            // one-row DataFrame).
+            Some(fields) if !aggregate || sig.pandas => SqlType::row(fields.clone()),
             Some(_) => {
                 return Err(err(
                     span,
@@ -701,11 +710,41 @@ impl Scope<'_> {
             }
             None => sig.result,
         };
-        if sig.pandas && resolved.iter().any(|a| matches!(a.ty(), SqlType::Row(_))) {
-            return Err(err(span, format!("a ROW argument of pandas function `{name}` is not supported by sluice yet")));
+        if sig.pandas && aggregate && resolved.iter().any(|a| matches!(a.ty(), SqlType::Row(_))) {
+            return Err(err(span, format!("a ROW argument of pandas aggregate function `{name}` is not supported by sluice yet")));
+        }
+        if sig.pandas {
+            for ty in resolved.iter().map(Expr::ty).chain([result]) {
+                check_pandas_row(ty).map_err(|m| err(span, format!("pandas function `{name}`: {m}")))?;
+            }
+        }
+        // Another pandas function's result of this select passes on as the Series it returned (no
+        // Arrow conversion), as PyFlink chains them.
+        let base = self.input.fields.len();
+        let chained = |e: &Expr| match e {
+            Expr::Column { index, .. } if *index >= base => {
+                self.python.as_deref().and_then(|p| p.get(index - base)).is_some_and(|c| c.pandas)
+            }
+            _ => false,
+        };
+        let unconverted = |e: &&Expr| match e.ty() {
+            SqlType::StringBytesMap | SqlType::TimestampLtz(_) => true,
+            SqlType::Map(_) => !chained(e),
+            _ => false,
+        };
+        if let Some(ty) = resolved.iter().find(unconverted).map(Expr::ty).filter(|_| sig.pandas) {
+            // A MAP crossing to a pandas function through Arrow: PyFlink 2.3 fails on it when its key
+            // type is nullable (observed: "Map key type should be non-nullable"), but merges
+            // consecutive selects so that a pandas result often passes on as its Series.
+            let note = if matches!(ty, SqlType::Map(_)) {
+                " (only another pandas function's result in the same select, which passes on as the Series it returned)"
+            } else {
+                ""
+            };
+            return Err(err(span, format!("a {ty} argument of pandas function `{name}` is not supported by sluice yet{note}")));
         }
         if aggregate {
-            return self.python_aggregate(name, resolved, sig.result, sig.pandas, span);
+            return self.python_aggregate(name, resolved, result, sig.pandas, span);
         }
         let Some(python) = self.python.as_deref_mut() else {
             return Err(err(
@@ -982,4 +1021,18 @@ pub(super) fn binary_op(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Expr,
 
 pub(super) fn error(span: Span, message: impl Into<String>) -> ExprError {
     err(span, message)
+}
+
+/// PyFlink's `to_arrow_type` rule for the ROW arguments and results of pandas functions: a field is
+/// not itself a ROW (nor TIMESTAMP_LTZ, which sluice has only as Kafka metadata).
+fn check_pandas_row(ty: SqlType) -> Result<(), String> {
+    for field in ty.row_fields().unwrap_or_default() {
+        if matches!(field.ty, SqlType::Row(_) | SqlType::TimestampLtz(_) | SqlType::StringBytesMap) {
+            return Err(format!(
+                "{} is not supported to be used as the field type of RowType (PyFlink 2.3 rejects it)",
+                field.ty
+            ));
+        }
+    }
+    Ok(())
 }

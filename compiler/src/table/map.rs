@@ -12,7 +12,8 @@ use sqlparser::ast::{self as sql, Spanned};
 use super::expr::{error, Expr, ExprError, FoundCall, FunctionKind, FunctionSig, Scope};
 use super::lower::{item_parts, python_calls, select_items, Ctx};
 use super::types::{Field, Schema};
-use super::{CorrelateMode, RelOp};
+use super::types::SqlType;
+use super::{CorrelateMode, PyCall, RelOp};
 use crate::diagnostics::CompileError;
 
 /// A recorded `table.map` node (`kind` `map` or `flat_map`) over `input`.
@@ -38,6 +39,9 @@ pub(super) fn lower_map(ctx: &mut Ctx<'_, '_>, params: &serde_json::Map<String, 
     let call = calls.pop().ok_or_else(|| {
         CompileError::new(crate::diagnostics::Category::Internal, "a map lost its function call")
     })?;
+    if call.pandas {
+        return Ok(pandas_map(call, whole_row, input, fields));
+    }
     let row_arg = whole_row.then(|| input.fields.iter().map(|f| f.name.clone()).collect());
     Ok(RelOp::Correlate {
         call,
@@ -136,4 +140,15 @@ fn resolve(
     }
     let found = FoundCall { function: registered.clone(), args, result: sig.result, pandas: sig.pandas };
     Ok((found, fields))
+}
+
+/// `map()` of a pandas function, as Flink's ArrowPythonCalc runs it: a select calling the function
+/// once per batch (with the whole row as one DataFrame, or with the call's Series), whose ROW result
+/// (a DataFrame) is split into the output columns.
+fn pandas_map(mut call: PyCall, whole_row: bool, input: &Schema, fields: Vec<Field>) -> RelOp {
+    call.frame = whole_row;
+    call.result = SqlType::row(fields.clone());
+    let result = Expr::Column { index: input.fields.len(), ty: call.result };
+    let projection = fields.iter().enumerate().map(|(i, f)| super::builtins::field_of(result.clone(), i, f.ty)).collect();
+    RelOp::Calc { python: vec![call], filter: None, projection, schema: Schema { fields } }
 }

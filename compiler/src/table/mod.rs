@@ -26,6 +26,7 @@ pub mod kafka_metadata;
 mod map;
 mod columns;
 mod locate;
+pub mod library;
 pub mod lower;
 pub mod over;
 pub mod pandas;
@@ -114,6 +115,10 @@ pub struct PyCall {
     pub arg_names: Vec<String>,
     /// The Calc's input width: an argument `Column` at or past it is an earlier call's result.
     pub input_width: usize,
+    /// A pandas function of `map()` over the whole row: its arguments cross as one
+    /// `pandas.DataFrame` (PyFlink's `wrap_input_series_as_dataframe`), not one Series each.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub frame: bool,
 }
 
 /// One ORDER BY key of a [`RelOp::TopN`].

@@ -19,26 +19,49 @@ pub fn is_pandas(aggs: &[AggCall]) -> bool {
     aggs.iter().any(|a| a.python.as_ref().is_some_and(|p| p.pandas))
 }
 
-/// The runtime column type (and so the Arrow type) of a SQL type; DECIMAL never reaches a Python
-/// function (rejected with the function's signature), nor ROW a pandas one (rejected with its call).
+/// The runtime column type (and so the Arrow type) of a SQL type (a ROW's fields are not ROWs:
+/// `expr::check_pandas_row` rejects that, as PyFlink does).
 fn column_type(ty: SqlType) -> TokenStream {
     match ty {
+        SqlType::Row(_) => {
+            let fields = ty.row_fields().unwrap_or_default();
+            let fields = fields.iter().map(|f| {
+                let name = f.name.as_str();
+                let ty = column_type(f.ty);
+                quote! { (#name, #ty) }
+            });
+            quote! { table::ColumnType::Row(&[#(#fields),*]) }
+        }
         SqlType::TinyInt => quote! { table::ColumnType::TinyInt },
         SqlType::SmallInt => quote! { table::ColumnType::SmallInt },
         SqlType::Int => quote! { table::ColumnType::Int },
-        SqlType::BigInt | SqlType::Decimal(..) => quote! { table::ColumnType::BigInt },
+        SqlType::BigInt => quote! { table::ColumnType::BigInt },
+        SqlType::Decimal(p, s) => {
+            let (p, s) = (Lit::u8_unsuffixed(p), Lit::u8_unsuffixed(s));
+            quote! { table::ColumnType::Decimal(#p, #s) }
+        }
+        SqlType::Bytes => quote! { table::ColumnType::Bytes },
         SqlType::Float => quote! { table::ColumnType::Float },
         SqlType::Double => quote! { table::ColumnType::Double },
         SqlType::Boolean => quote! { table::ColumnType::Boolean },
-        SqlType::String | SqlType::Row(_) => quote! { table::ColumnType::String },
+        SqlType::String => quote! { table::ColumnType::String },
+        SqlType::Map(_) => {
+            let (key, value) = ty.map_types().unwrap_or((SqlType::String, SqlType::String));
+            let (key, value) = (column_type(key), column_type(value));
+            quote! { table::ColumnType::Map(&#key, &#value) }
+        }
+        SqlType::Array(_) => {
+            let element = column_type(ty.element().unwrap_or(SqlType::String));
+            quote! { table::ColumnType::List(&#element) }
+        }
         SqlType::Date => quote! { table::ColumnType::Date },
         SqlType::Time => quote! { table::ColumnType::Time },
         SqlType::Timestamp(p) => {
             let p = Lit::u8_unsuffixed(p);
             quote! { table::ColumnType::Timestamp(#p) }
         }
-        // Not reached: queries cannot pass BYTES or MAP values to functions (`expr::reads_opaque`).
-        SqlType::Bytes | SqlType::StringBytesMap | SqlType::TimestampLtz(_) => quote! { table::ColumnType::String },
+        // Not reached: MAP and TIMESTAMP_LTZ columns are rejected as pandas function arguments.
+        SqlType::StringBytesMap | SqlType::TimestampLtz(_) => quote! { table::ColumnType::String },
     }
 }
 
@@ -97,6 +120,17 @@ pub fn calc_stmt(
             };
         }
         let label = label("pandas UDF", &call.function, Some(&call.udf));
+        let result = column_type(call.result);
+        if call.frame {
+            let columns = call.args.iter().zip(&call.arg_names).map(|(arg, name)| {
+                let (f, ty) = (scalar_fn(arg), column_type(arg.ty()));
+                quote! { (#f, #ty, #name.to_string()) }
+            });
+            return quote! {
+                table::CalcFunction::Pandas(table::PandasScalarCall::new(b.udf_value(#id_lit, #key, None, #label)?,
+                    vec![table::PandasArg::Frame(vec![#(#columns),*])], #result))
+            };
+        }
         let args = call.args.iter().zip(&call.arg_names).map(|(arg, name)| {
             let chained = match arg {
                 Expr::Column { index, .. } if *index >= call.input_width => {
@@ -116,7 +150,6 @@ pub fn calc_stmt(
             let ty = column_type(arg.ty());
             quote! { table::PandasArg::Column(#f, #ty, #name.to_string()) }
         });
-        let result = column_type(call.result);
         quote! {
             table::CalcFunction::Pandas(table::PandasScalarCall::new(b.udf_value(#id_lit, #key, None, #label)?,
                 vec![#(#args),*], #result))

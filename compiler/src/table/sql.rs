@@ -191,6 +191,16 @@ fn end_span(text: &str) -> Span {
     Span::new(at, at)
 }
 
+/// An ORDER BY item's direction and NULL placement (NULLS FIRST for ascending, as Flink).
+fn sort_direction(o: &sql::OrderByExpr) -> Result<(bool, bool), Fail> {
+    let descending = match o.options.sort {
+        None | Some(sql::OrderBySort::Asc) => false,
+        Some(sql::OrderBySort::Desc) => true,
+        Some(sql::OrderBySort::Using(_)) => return Err(unsupported(o.span(), "ORDER BY ... USING")),
+    };
+    Ok((descending, o.options.nulls_first.unwrap_or(!descending)))
+}
+
 /// Whether a FROM item is `LATERAL TABLE(...)`.
 fn is_lateral(factor: &sql::TableFactor) -> bool {
     matches!(factor, sql::TableFactor::Function { lateral: true, name, .. } if name.to_string().eq_ignore_ascii_case("table"))
@@ -292,7 +302,8 @@ impl Builder<'_, '_, '_> {
             (Some(limit), _) => return Err(unsupported(limit.span(), "this LIMIT (OFFSET, BY)")),
             (None, Some(fetch)) => return Err(unsupported(fetch.span(), "this FETCH")),
         };
-        let node = self.set_expr(&q.body)?;
+        let mark = (self.nodes.len(), self.session_spans.len());
+        let mut node = self.set_expr(&q.body)?;
         let order: &[sql::OrderByExpr] = match &q.order_by {
             None => &[],
             Some(sql::OrderBy { kind: sql::OrderByKind::Expressions(exprs), interpolate: None }) => exprs,
@@ -304,22 +315,38 @@ impl Builder<'_, '_, '_> {
         if self.updates(node) {
             return Err(unsupported(q.span(), "ORDER BY / LIMIT over an updating result (a GROUP BY, DISTINCT or outer join)"));
         }
-        let schema = self.schema(node);
-        let mut keys = Vec::new();
-        for o in order {
-            let descending = match o.options.sort {
-                None | Some(sql::OrderBySort::Asc) => false,
-                Some(sql::OrderBySort::Desc) => true,
-                Some(sql::OrderBySort::Using(_)) => return Err(unsupported(o.span(), "ORDER BY ... USING")),
-            };
-            let expr = {
-                let saved = self.current.take();
-                let resolved = self.scope(&schema).resolve(&o.expr);
-                self.current = saved;
-                resolved?
-            };
-            keys.push(super::SortSpec { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(!descending) });
-        }
+        let mut schema = self.schema(node);
+        // Columns the select list leaves out that ORDER BY names: the select is lowered again with
+        // them as hidden trailing columns, dropped again after the sort.
+        let mut hidden = 0;
+        let mut keys = match self.sort_keys(order, &schema) {
+            Ok(keys) => keys,
+            Err(e) => match &*q.body {
+                sql::SetExpr::Select(select) if select.distinct.is_none() && matches!(&select.group_by, sql::GroupByExpr::Expressions(g, _) if g.is_empty()) => {
+                    self.nodes.truncate(mark.0);
+                    self.quals.retain(|n, _| *n < mark.0);
+                    self.session_spans.truncate(mark.1);
+                    let mut extended = (**select).clone();
+                    for (i, o) in order.iter().enumerate() {
+                        let alias = sql::Ident::new(format!("$order{i}"));
+                        extended.projection.push(sql::SelectItem::ExprWithAlias { expr: o.expr.clone(), alias });
+                    }
+                    let visible = schema.fields.len();
+                    node = self.select(&extended).map_err(|_| e)?;
+                    schema = self.schema(node);
+                    hidden = order.len();
+                    let mut keys = Vec::new();
+                    for (i, o) in order.iter().enumerate() {
+                        let index = visible + i;
+                        let ty = schema.fields.get(index).map_or(super::types::SqlType::String, |f| f.ty);
+                        let (descending, nulls_first) = sort_direction(o)?;
+                        keys.push(super::SortSpec { expr: Expr::Column { index, ty }, descending, nulls_first });
+                    }
+                    keys
+                }
+                _ => return Err(e),
+            },
+        };
         let Some(limit) = limit else {
             // Without LIMIT, Flink sorts a stream only on an ascending time attribute first: rows
             // wait for the watermark (a temporal sort).
@@ -337,9 +364,37 @@ impl Builder<'_, '_, '_> {
                 }
             };
             keys.remove(0);
-            return Ok(self.push(RelOp::TimeSort { time, keys, schema }, vec![node]));
+            let sorted = self.push(RelOp::TimeSort { time, keys, schema: schema.clone() }, vec![node]);
+            return Ok(self.drop_hidden(sorted, &schema, hidden));
         };
-        Ok(self.push(RelOp::TopN { keys, limit, offset: 0, schema }, vec![node]))
+        let sorted = self.push(RelOp::TopN { keys, limit, offset: 0, schema: schema.clone() }, vec![node]);
+        Ok(self.drop_hidden(sorted, &schema, hidden))
+    }
+
+    /// ORDER BY's keys resolved against the query's output columns.
+    fn sort_keys(&mut self, order: &[sql::OrderByExpr], schema: &Schema) -> Result<Vec<super::SortSpec>, Fail> {
+        let mut keys = Vec::new();
+        for o in order {
+            let (descending, nulls_first) = sort_direction(o)?;
+            let expr = {
+                let saved = self.current.take();
+                let resolved = self.scope(schema).resolve(&o.expr);
+                self.current = saved;
+                resolved?
+            };
+            keys.push(super::SortSpec { expr, descending, nulls_first });
+        }
+        Ok(keys)
+    }
+
+    /// `node` without its last `hidden` columns (ORDER BY's, see [`Self::query`]).
+    fn drop_hidden(&mut self, node: usize, schema: &Schema, hidden: usize) -> usize {
+        if hidden == 0 {
+            return node;
+        }
+        let fields: Vec<_> = schema.fields[..schema.fields.len() - hidden].to_vec();
+        let projection = identity(&Schema { fields: fields.clone() });
+        self.push(RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema { fields } }, vec![node])
     }
 
     /// Whether column `column` of `node` is a rowtime attribute (see [`super::time_attr`]).

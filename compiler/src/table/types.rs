@@ -39,7 +39,20 @@ pub enum SqlType {
     /// `ROW<...>` (a Python function's `DataTypes.ROW` result): values are `Value::Row`s; the fields
     /// are interned ([`SqlType::row`]) so that the type stays `Copy`.
     Row(u32),
+    /// `ARRAY<T>` (a Python function's `DataTypes.ARRAY` result or argument): values are
+    /// `Value::List`s; the element type is interned ([`SqlType::array`]) so that the type stays
+    /// `Copy`. Like BYTES, queries pass arrays along but do not compute with them.
+    Array(u32),
+    /// `MAP<K, V>` (a pandas function's `DataTypes.MAP` result): values are `Value::Map`s; the key and
+    /// value types are interned ([`SqlType::map`]). Passed along, never computed with.
+    Map(u32),
 }
+
+/// The key and value types of each `SqlType::Map(i)`: `MAPS[i]`.
+static MAPS: std::sync::Mutex<Vec<(SqlType, SqlType)>> = std::sync::Mutex::new(Vec::new());
+
+/// The element type of each `SqlType::Array(i)`: `ARRAYS[i]`.
+static ARRAYS: std::sync::Mutex<Vec<SqlType>> = std::sync::Mutex::new(Vec::new());
 
 /// The fields of each `SqlType::Row(i)`: `ROWS[i]`.
 static ROWS: std::sync::Mutex<Vec<Vec<Field>>> = std::sync::Mutex::new(Vec::new());
@@ -78,6 +91,50 @@ impl SqlType {
         SqlType::Row(index as u32)
     }
 
+    /// The ARRAY type of this element type.
+    pub fn array(element: SqlType) -> SqlType {
+        let mut arrays = ARRAYS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let index = match arrays.iter().position(|e| *e == element) {
+            Some(i) => i,
+            None => {
+                arrays.push(element);
+                arrays.len() - 1
+            }
+        };
+        SqlType::Array(index as u32)
+    }
+
+    /// An ARRAY type's element type.
+    pub fn element(self) -> Option<SqlType> {
+        match self {
+            SqlType::Array(i) => {
+                ARRAYS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(i as usize).copied()
+            }
+            _ => None,
+        }
+    }
+
+    /// The MAP type of these key and value types.
+    pub fn map(key: SqlType, value: SqlType) -> SqlType {
+        let mut maps = MAPS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let index = match maps.iter().position(|e| *e == (key, value)) {
+            Some(i) => i,
+            None => {
+                maps.push((key, value));
+                maps.len() - 1
+            }
+        };
+        SqlType::Map(index as u32)
+    }
+
+    /// A MAP type's key and value types.
+    pub fn map_types(self) -> Option<(SqlType, SqlType)> {
+        match self {
+            SqlType::Map(i) => MAPS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(i as usize).copied(),
+            _ => None,
+        }
+    }
+
     /// A ROW type's fields.
     pub fn row_fields(self) -> Option<Vec<Field>> {
         match self {
@@ -91,6 +148,31 @@ impl SqlType {
     pub fn parse(text: &str) -> Option<SqlType> {
         if let Some(fields) = SqlType::parse_row(text) {
             return Some(SqlType::row(fields));
+        }
+        let trimmed = text.trim();
+        let trimmed = trimmed.strip_suffix(" NOT NULL").unwrap_or(trimmed);
+        if trimmed.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("ARRAY<")) {
+            // PyFlink's `to_arrow_type` takes no ROW (nor TIMESTAMP_LTZ) elements; nor does sluice.
+            let element = SqlType::parse(trimmed[6..].strip_suffix('>')?)?;
+            return (!matches!(element, SqlType::Row(_))).then(|| SqlType::array(element));
+        }
+        if trimmed.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("MAP<")) {
+            let inner = trimmed[4..].strip_suffix('>')?;
+            // The key type runs to the first comma outside brackets.
+            let mut depth = 0i32;
+            let cut = inner.char_indices().find_map(|(i, c)| {
+                match c {
+                    '(' | '<' => depth += 1,
+                    ')' | '>' => depth -= 1,
+                    ',' if depth == 0 => return Some(i),
+                    _ => {}
+                }
+                None
+            })?;
+            let key = SqlType::parse(&inner[..cut])?;
+            let value = SqlType::parse(&inner[cut + 1..])?;
+            let nested = |t: SqlType| matches!(t, SqlType::Row(_) | SqlType::Map(_));
+            return (!nested(key) && !nested(value)).then(|| SqlType::map(key, value));
         }
         let upper = text.trim().to_ascii_uppercase();
         let upper = upper
@@ -166,7 +248,7 @@ impl SqlType {
 
     /// BYTES and MAP<STRING, BYTES>: values a query can select but not compute with.
     pub fn is_opaque(self) -> bool {
-        matches!(self, SqlType::Bytes | SqlType::StringBytesMap)
+        matches!(self, SqlType::Bytes | SqlType::StringBytesMap | SqlType::Array(_) | SqlType::Map(_))
     }
 
     /// The fields of Flink's `ROW<\`name\` TYPE, ...>` spelling (as the shim renders `DataTypes.ROW`),
@@ -354,6 +436,14 @@ impl SqlType {
                 // field names.
                 TypeInfo::Row { fields: fields.iter().map(|f| f.ty.type_info()).collect(), names: None }
             }
+            // A Python list, as PyFlink passes and takes an ARRAY.
+            SqlType::Array(_) => TypeInfo::List {
+                element: Box::new(self.element().unwrap_or(SqlType::String).type_info()),
+            },
+            SqlType::Map(_) => {
+                let (key, value) = self.map_types().unwrap_or((SqlType::String, SqlType::String));
+                TypeInfo::Map { key: Box::new(key.type_info()), value: Box::new(value.type_info()) }
+            }
         }
     }
 }
@@ -380,6 +470,11 @@ impl fmt::Display for SqlType {
                 let fields = self.row_fields().unwrap_or_default();
                 let fields: Vec<String> = fields.iter().map(|x| format!("`{}` {}", x.name, x.ty)).collect();
                 return write!(f, "ROW<{}>", fields.join(", "));
+            }
+            SqlType::Array(_) => return write!(f, "ARRAY<{}>", self.element().unwrap_or(SqlType::String)),
+            SqlType::Map(_) => {
+                let (key, value) = self.map_types().unwrap_or((SqlType::String, SqlType::String));
+                return write!(f, "MAP<{key}, {value}>");
             }
         })
     }

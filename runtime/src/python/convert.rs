@@ -269,6 +269,12 @@ pub fn from_py(obj: &Bound<'_, PyAny>, ty: &TypeInfo) -> PyResult<Result<Value, 
                 return Ok(Ok(Value::Str(Arc::from(s.to_str()?))));
             }
         }
+        // BYTES (Flink's byte[]): a Python `bytes`, as PyFlink takes it.
+        TypeInfo::PrimitiveArray { element } if **element == TypeInfo::Byte => {
+            if let Ok(b) = obj.downcast_exact::<PyBytes>() {
+                return Ok(Ok(Value::Bytes(Arc::from(b.as_bytes()))));
+            }
+        }
         _ => {}
     }
     from_py_general(obj, ty)

@@ -1,7 +1,8 @@
 //! The `datagen` connector: rows made up column by column, as Flink's `DataGeneratorSource` makes
 //! them. A `sequence` column counts from `start` to `end` (and the source ends after the shortest
 //! sequence, or after `number-of-rows`); a `random` column draws uniformly from `[min, max]`, or
-//! `length` random letters and digits for strings; `null-rate` makes a share of values NULL. Rows
+//! `length` random letters and digits for strings, the current time less up to `max-past` for
+//! timestamps; `null-rate` makes a share of values NULL. Rows
 //! are paced at `rows-per-second`.
 
 use std::sync::Arc;
@@ -22,6 +23,9 @@ pub enum GenKind {
     RandomFloat { min: f64, max: f64 },
     RandomString { length: usize },
     RandomBool,
+    /// The current time less a random part of `max_past_ms`, as Flink's TIMESTAMP generator: epoch
+    /// milliseconds as a TIMESTAMP, or (`instant`) a TIMESTAMP_LTZ.
+    RandomPast { max_past_ms: u64, instant: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +98,15 @@ impl DatagenSource {
                 Value::Str(Arc::from(text))
             }
             GenKind::RandomBool => Value::Bool(self.random.next_u64() & 1 == 1),
+            GenKind::RandomPast { max_past_ms, instant } => {
+                let past = if max_past_ms == 0 { 0 } else { self.random.next_u64() % max_past_ms };
+                let millis = super::fx_time::now_millis().saturating_sub(i64::try_from(past).unwrap_or(0));
+                if instant {
+                    Value::Instant(millis.div_euclid(1000), (millis.rem_euclid(1000) * 1_000_000) as u32)
+                } else {
+                    Value::Timestamp(millis)
+                }
+            }
             GenKind::Sequence { .. } => Value::Null,
         }
     }

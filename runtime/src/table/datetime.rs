@@ -345,6 +345,16 @@ pub fn to_timestamp(text: &str, fmt: Option<&str>) -> Option<i64> {
     let Some(fmt) = fmt else {
         return parse_timestamp(text);
     };
+    parse_pattern(text, fmt, true)
+}
+
+/// A wall-clock time read with a `SimpleDateFormat` pattern from the start of `text`, ignoring what
+/// follows it, as `SimpleDateFormat.parse` does (UNIX_TIMESTAMP reads text this way).
+pub fn parse_timestamp_prefix(text: &str, fmt: &str) -> Option<i64> {
+    parse_pattern(text, fmt, false)
+}
+
+fn parse_pattern(text: &str, fmt: &str, whole: bool) -> Option<i64> {
     let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut ms) = (1970, 1, 1, 0, 0, 0, 0);
     let mut rest = text.trim();
     for piece in pattern(fmt) {
@@ -372,7 +382,7 @@ pub fn to_timestamp(text: &str, fmt: Option<&str>) -> Option<i64> {
             }
         }
     }
-    if !rest.is_empty()
+    if (whole && !rest.is_empty())
         || !(1..=12).contains(&mo)
         || d < 1
         || d > days_in_month(y, mo as u32)

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::format::java_double;
+use crate::format::{java_double, java_float};
 use crate::value::Value;
 
 pub fn get_i64(row: &[Value], i: usize) -> Option<i64> {
@@ -127,6 +127,72 @@ pub fn i64_to_str(v: i64) -> Arc<str> {
 /// Flink casts DOUBLE to STRING as Java's `Double.toString`.
 pub fn f64_to_str(v: f64) -> Arc<str> {
     Arc::from(java_double(v))
+}
+
+/// A FLOAT as Java prints a `float` (its shortest decimal as a 32-bit value: 0.1, not 0.10000000149011612).
+pub fn f32_to_str(v: f64) -> Arc<str> {
+    Arc::from(java_float(v as f32))
+}
+
+/// A BYTES field as Flink's boxed print shows it: `x'6162'` (lowercase hex).
+pub fn bytes_to_str(v: Option<&Value>) -> Option<Arc<str>> {
+    match v {
+        Some(Value::Bytes(b)) => {
+            let mut text = String::with_capacity(b.len() * 2 + 3);
+            text.push_str("x'");
+            for byte in b.iter() {
+                text.push_str(&format!("{byte:02x}"));
+            }
+            text.push('\'');
+            Some(Arc::from(text))
+        }
+        _ => None,
+    }
+}
+
+/// An ARRAY as Flink's boxed print shows it: `[a, b]`, NULL elements as `NULL`.
+pub fn array_to_str(v: Option<&Value>) -> Option<Arc<str>> {
+    let Some(Value::List(items)) = v else {
+        return None;
+    };
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match item {
+            Value::Null => out.push_str("NULL"),
+            Value::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+            Value::List(_) => out.push_str(&array_to_str(Some(item)).unwrap_or_default()),
+            other => crate::format::write_java(&mut out, other, &sluice_types::TypeInfo::Double),
+        }
+    }
+    out.push(']');
+    Some(Arc::from(out))
+}
+
+/// A MAP as Flink's boxed print shows it: `{k=v, ...}` in the map's order, NULLs as `NULL`.
+pub fn map_to_str(v: Option<&Value>) -> Option<Arc<str>> {
+    let Some(Value::Map(entries)) = v else {
+        return None;
+    };
+    let item = |out: &mut String, v: &Value| match v {
+        Value::Null => out.push_str("NULL"),
+        Value::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+        Value::List(_) => out.push_str(&array_to_str(Some(v)).unwrap_or_default()),
+        other => crate::format::write_java(out, other, &sluice_types::TypeInfo::Double),
+    };
+    let mut out = String::from("{");
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item(&mut out, key);
+        out.push('=');
+        item(&mut out, value);
+    }
+    out.push('}');
+    Some(Arc::from(out))
 }
 
 pub fn bool_to_str(v: bool) -> Arc<str> {
@@ -269,4 +335,10 @@ mod tests {
         assert!(like("hello", "h%l_"));
         assert!(!like("hello", "h%x"));
     }
+}
+
+/// REPLACE(s, search, replacement): every occurrence of `search` replaced, as Java's
+/// `String.replace`.
+pub fn map3_str_replace(s: Option<Arc<str>>, search: Option<Arc<str>>, replacement: Option<Arc<str>>) -> Option<Arc<str>> {
+    Some(Arc::from(s?.replace(&*search?, &replacement?)))
 }

@@ -17,7 +17,7 @@
 
 use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
 use crate::error::{JobError, Result};
 use crate::value::Value;
@@ -39,12 +39,44 @@ pub enum ColumnType {
     Time,
     /// TIMESTAMP(p): milliseconds since 1970-01-01T00:00.
     Timestamp(u8),
+    /// DECIMAL(p, s): the unscaled value, as `table::decimal` carries it in rows.
+    Decimal(u8, u8),
+    /// BYTES (VARBINARY): `Value::Bytes`.
+    Bytes,
+    /// ROW<name type, ...>: `Value::Row`s, an Arrow struct column (a `pandas.DataFrame` in Python).
+    /// Fields are not ROWs (PyFlink's `to_arrow_type` rejects that); the slice is a constant of the
+    /// generated code, which keeps the type `Copy`.
+    Row(&'static [(&'static str, ColumnType)]),
+    /// ARRAY<element>: `Value::List`s, an Arrow list column (a Series of numpy arrays in Python).
+    List(&'static ColumnType),
+    /// MAP<key, value>: `Value::Map`s, an Arrow map column; only as a result (PyFlink 2.3 fails on
+    /// MAP arguments of pandas functions, and so the compiler rejects them).
+    Map(&'static ColumnType, &'static ColumnType),
 }
 
 impl ColumnType {
-    /// The Arrow type's name in `pandas_bridge._TYPES`.
-    pub fn arrow(self) -> &'static str {
+    /// The Arrow type as `pandas_bridge._type` takes it: a name in `pandas_bridge._TYPES`,
+    /// `decimal128(p,s)`, or a ROW's list of `(name, type)` pairs.
+    pub fn arrow<'py>(self, py: Python<'py>) -> Bound<'py, PyAny> {
         match self {
+            ColumnType::Row(fields) => {
+                let pairs = fields.iter().map(|(name, ty)| (*name, ty.arrow(py)));
+                PyList::new(py, pairs).map_or_else(|_| PyList::empty(py).into_any(), Bound::into_any)
+            }
+            ColumnType::List(element) => {
+                PyTuple::new(py, [PyString::new(py, "list").into_any(), element.arrow(py)])
+                    .map_or_else(|_| PyTuple::empty(py).into_any(), Bound::into_any)
+            }
+            ColumnType::Map(key, value) => {
+                PyTuple::new(py, [PyString::new(py, "map").into_any(), key.arrow(py), value.arrow(py)])
+                    .map_or_else(|_| PyTuple::empty(py).into_any(), Bound::into_any)
+            }
+            _ => PyString::new(py, &self.arrow_name()).into_any(),
+        }
+    }
+
+    fn arrow_name(self) -> String {
+        let name = match self {
             ColumnType::TinyInt => "int8",
             ColumnType::SmallInt => "int16",
             ColumnType::Int => "int32",
@@ -59,7 +91,13 @@ impl ColumnType {
             ColumnType::Timestamp(1..=3) => "timestamp[ms]",
             ColumnType::Timestamp(4..=6) => "timestamp[us]",
             ColumnType::Timestamp(_) => "timestamp[ns]",
-        }
+            ColumnType::Decimal(p, s) => return format!("decimal128({p},{s})"),
+            ColumnType::Bytes => "binary",
+            ColumnType::Row(_) => "struct",
+            ColumnType::List(_) => "list",
+            ColumnType::Map(..) => "map",
+        };
+        name.into()
     }
 
     /// The SQL spelling, for messages.
@@ -76,6 +114,14 @@ impl ColumnType {
             ColumnType::Date => "DATE".into(),
             ColumnType::Time => "TIME(0)".into(),
             ColumnType::Timestamp(p) => format!("TIMESTAMP({p})"),
+            ColumnType::Decimal(p, s) => format!("DECIMAL({p}, {s})"),
+            ColumnType::Bytes => "BYTES".into(),
+            ColumnType::Row(fields) => {
+                let fields: Vec<String> = fields.iter().map(|(name, ty)| format!("{name} {}", ty.sql())).collect();
+                format!("ROW<{}>", fields.join(", "))
+            }
+            ColumnType::List(element) => format!("ARRAY<{}>", element.sql()),
+            ColumnType::Map(key, value) => format!("MAP<{}, {}>", key.sql(), value.sql()),
         }
     }
 
@@ -164,14 +210,18 @@ fn encode<'a>(ty: ColumnType, n: usize, values: impl Iterator<Item = &'a Value>)
                 }
             }
         }
-        ColumnType::String => {
+        ColumnType::String | ColumnType::Bytes => {
             let mut offs = Vec::with_capacity((n + 1) * 4);
             offs.extend_from_slice(&0i32.to_le_bytes());
             for (i, v) in values.enumerate() {
-                match v {
-                    Value::Str(s) => {
+                match (ty, v) {
+                    (ColumnType::String, Value::Str(s)) => {
                         set_bit(&mut validity, i);
                         data.extend_from_slice(s.as_bytes());
+                    }
+                    (ColumnType::Bytes, Value::Bytes(b)) => {
+                        set_bit(&mut validity, i);
+                        data.extend_from_slice(b);
                     }
                     _ => nulls += 1,
                 }
@@ -202,6 +252,19 @@ fn encode<'a>(ty: ColumnType, n: usize, values: impl Iterator<Item = &'a Value>)
                 } else {
                     data.extend_from_slice(&x.to_le_bytes());
                 }
+            }
+        }
+        ColumnType::Decimal(..) => {
+            // decimal128: the unscaled value as a 16-byte little-endian two's complement integer.
+            data.reserve(n * 16);
+            for (i, v) in values.enumerate() {
+                let x = super::decimal::from_value(v);
+                if x.is_some() {
+                    set_bit(&mut validity, i);
+                } else {
+                    nulls += 1;
+                }
+                data.extend_from_slice(&x.unwrap_or(0).to_le_bytes());
             }
         }
         _ => {
@@ -246,13 +309,98 @@ pub fn array<'a, 'py>(
     values: impl Iterator<Item = &'a Value>,
 ) -> Result<Bound<'py, PyAny>> {
     let py = bridge.py();
+    let internal = |e: PyErr| JobError::Internal(format!("building an Arrow array of {}: {e}", ty.sql()));
+    if let ColumnType::Row(fields) = ty {
+        // A struct array: the row's validity, and one child array per field.
+        let rows: Vec<Option<&[Value]>> = values
+            .map(|v| match v {
+                Value::Row(row) => Some(row.fields.as_slice()),
+                _ => None,
+            })
+            .collect();
+        let mut validity = vec![0u8; n.div_ceil(8)];
+        let mut nulls = 0;
+        for (i, row) in rows.iter().enumerate() {
+            if row.is_some() {
+                set_bit(&mut validity, i);
+            } else {
+                nulls += 1;
+            }
+        }
+        let mut children = Vec::with_capacity(fields.len());
+        for (f, (_, field_ty)) in fields.iter().enumerate() {
+            let column: Vec<Value> = rows
+                .iter()
+                .map(|row| row_field(row.and_then(|r| r.get(f)).unwrap_or(&Value::Null), *field_ty))
+                .collect();
+            // Boxed: one instantiation of `array` however deep the recursion.
+            let column: Box<dyn Iterator<Item = &Value>> = Box::new(column.iter());
+            children.push(array(bridge, *field_ty, n, column)?);
+        }
+        let validity = (nulls > 0).then(|| PyBytes::new(py, &validity));
+        return bridge
+            .getattr("nested_array")
+            .and_then(|f| f.call1((ty.arrow(py), n, nulls, validity, None::<Bound<'_, PyBytes>>, PyList::new(py, children)?)))
+            .map_err(internal);
+    }
+    if let ColumnType::Map(..) = ty {
+        return Err(JobError::Internal(format!("a {} argument of a pandas function", ty.sql())));
+    }
+    if let ColumnType::List(element) = ty {
+        // A list array: validity, i32 offsets into one child array of all the elements.
+        let mut validity = vec![0u8; n.div_ceil(8)];
+        let mut nulls = 0;
+        let mut offsets = Vec::with_capacity((n + 1) * 4);
+        offsets.extend_from_slice(&0i32.to_le_bytes());
+        let mut elements = Vec::new();
+        for (i, v) in values.enumerate() {
+            match v {
+                Value::List(items) => {
+                    set_bit(&mut validity, i);
+                    elements.extend(items.iter().map(|item| row_field(item, *element)));
+                }
+                _ => nulls += 1,
+            }
+            let end = i32::try_from(elements.len())
+                .map_err(|_| JobError::Unsupported("a pandas UDF batch of more than 2^31 array elements".into()))?;
+            offsets.extend_from_slice(&end.to_le_bytes());
+        }
+        let count = elements.len();
+        let elements: Box<dyn Iterator<Item = &Value>> = Box::new(elements.iter());
+        let child = array(bridge, *element, count, elements)?;
+        let validity = (nulls > 0).then(|| PyBytes::new(py, &validity));
+        return bridge
+            .getattr("nested_array")
+            .and_then(|f| f.call1((ty.arrow(py), n, nulls, validity, PyBytes::new(py, &offsets), PyList::new(py, [child])?)))
+            .map_err(internal);
+    }
     let b = encode(ty, n, values)?;
     let validity = (b.nulls > 0).then(|| PyBytes::new(py, &b.validity));
     let offsets = b.offsets.as_ref().map(|o| PyBytes::new(py, o));
     bridge
         .getattr("array")
-        .and_then(|f| f.call1((ty.arrow(), n, b.nulls, validity, offsets, PyBytes::new(py, &b.data))))
-        .map_err(|e| JobError::Internal(format!("building an Arrow array of {}: {e}", ty.sql())))
+        .and_then(|f| f.call1((ty.arrow(py), n, b.nulls, validity, offsets, PyBytes::new(py, &b.data))))
+        .map_err(internal)
+}
+
+/// A ROW's DECIMAL field (or an ARRAY's element) as a column value: ROW and ARRAY values carry
+/// decimals as their text (`Value::Decimal`, as Python functions' results do), columns as the
+/// unscaled value.
+fn row_field(v: &Value, ty: ColumnType) -> Value {
+    match (ty, v) {
+        (ColumnType::Decimal(p, s), Value::Decimal(text)) => {
+            super::decimal::to_value(super::decimal::parse(text, u32::from(p), u32::from(s)))
+        }
+        _ => v.clone(),
+    }
+}
+
+/// A decoded field value as a ROW carries it (the inverse of [`row_field`]).
+fn field_of_row(v: Value, ty: ColumnType) -> Value {
+    match (ty, super::decimal::from_value(&v)) {
+        (ColumnType::Decimal(_, s), Some(unscaled)) => Value::Decimal(super::decimal::to_str(unscaled, u32::from(s))),
+        _ => v,
+    }
 }
 
 /// A column of values as the `pandas.Series` a function receives, named `name` as PyFlink names it.
@@ -285,13 +433,73 @@ pub fn decode(buffers: &Bound<'_, PyAny>, ty: ColumnType, n: usize) -> Result<Ve
     let data = data_obj.downcast::<PyBytes>().map_err(|_| bad("data is not bytes"))?.as_bytes();
     let valid = |i: usize| validity.is_none_or(|bits| bit(bits, i));
     let mut out = Vec::with_capacity(n);
+    if let ColumnType::Row(fields) = ty {
+        // The bridge gives a struct's field buffers in place of offsets.
+        let children = offsets_obj.downcast::<PyList>().map_err(|_| bad("no field buffers"))?;
+        let mut columns = Vec::with_capacity(fields.len());
+        for (child, (_, field_ty)) in children.iter().zip(fields.iter()) {
+            columns.push(decode(&child, *field_ty, n)?.into_iter());
+        }
+        if columns.len() != fields.len() {
+            return Err(bad("missing field buffers"));
+        }
+        for i in 0..n {
+            let row: Vec<Value> = columns
+                .iter_mut()
+                .zip(fields.iter())
+                .map(|(c, (_, field_ty))| field_of_row(c.next().unwrap_or_default(), *field_ty))
+                .collect();
+            out.push(if valid(i) { Value::row(row) } else { Value::Null });
+        }
+        return Ok(out);
+    }
+    if let ColumnType::Map(key, value) = ty {
+        // The bridge gives `(offsets, key buffers, value buffers)` in place of offsets.
+        let parts = offsets_obj.downcast::<PyTuple>().map_err(|_| bad("no map buffers"))?;
+        let part = |i: usize| parts.get_item(i).map_err(|e| bad(&e.to_string()));
+        let offsets_item = part(0)?;
+        let offsets = offsets_item.downcast::<PyBytes>().map_err(|_| bad("no map offsets"))?.as_bytes();
+        let offset = |i: usize| -> Result<usize> {
+            let bytes = offsets.get(i * 4..i * 4 + 4).ok_or_else(|| bad("offsets too short"))?;
+            usize::try_from(i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])).map_err(|_| bad("negative offset"))
+        };
+        let count = offset(n)?;
+        let keys = decode(&part(1)?, *key, count)?.into_iter().map(|v| field_of_row(v, *key));
+        let values = decode(&part(2)?, *value, count)?.into_iter().map(|v| field_of_row(v, *value));
+        let mut entries = keys.zip(values);
+        for i in 0..n {
+            let len = offset(i + 1)?.checked_sub(offset(i)?).ok_or_else(|| bad("offsets decrease"))?;
+            let map: Vec<(Value, Value)> = entries.by_ref().take(len).collect();
+            out.push(if valid(i) { Value::Map(map) } else { Value::Null });
+        }
+        return Ok(out);
+    }
+    if let ColumnType::List(element) = ty {
+        // The bridge gives `(offsets, element buffers)` in place of offsets.
+        let pair = offsets_obj.downcast::<PyTuple>().map_err(|_| bad("no list buffers"))?;
+        let offsets_item = pair.get_item(0).map_err(|e| bad(&e.to_string()))?;
+        let offsets = offsets_item.downcast::<PyBytes>().map_err(|_| bad("no list offsets"))?.as_bytes();
+        let offset = |i: usize| -> Result<usize> {
+            let bytes = offsets.get(i * 4..i * 4 + 4).ok_or_else(|| bad("offsets too short"))?;
+            usize::try_from(i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])).map_err(|_| bad("negative offset"))
+        };
+        let count = offset(n)?;
+        let child = pair.get_item(1).map_err(|e| bad(&e.to_string()))?;
+        let mut items = decode(&child, *element, count)?.into_iter().map(|v| field_of_row(v, *element));
+        for i in 0..n {
+            let len = offset(i + 1)?.checked_sub(offset(i)?).ok_or_else(|| bad("offsets decrease"))?;
+            let list: Vec<Value> = items.by_ref().take(len).collect();
+            out.push(if valid(i) { Value::List(list) } else { Value::Null });
+        }
+        return Ok(out);
+    }
     match ty {
         ColumnType::Boolean => {
             for i in 0..n {
                 out.push(if valid(i) { Value::Bool(bit(data, i)) } else { Value::Null });
             }
         }
-        ColumnType::String => {
+        ColumnType::String | ColumnType::Bytes => {
             let offsets = offsets_obj.downcast::<PyBytes>().map_err(|_| bad("no offsets"))?.as_bytes();
             let offset = |i: usize| -> Result<usize> {
                 let bytes = offsets.get(i * 4..i * 4 + 4).ok_or_else(|| bad("offsets too short"))?;
@@ -304,8 +512,24 @@ pub fn decode(buffers: &Bound<'_, PyAny>, ty: ColumnType, n: usize) -> Result<Ve
                     continue;
                 }
                 let bytes = data.get(offset(i)?..offset(i + 1)?).ok_or_else(|| bad("data too short"))?;
+                if ty == ColumnType::Bytes {
+                    out.push(Value::Bytes(bytes.into()));
+                    continue;
+                }
                 let s = std::str::from_utf8(bytes).map_err(|_| bad("invalid UTF-8"))?;
                 out.push(Value::str(s));
+            }
+        }
+        ColumnType::Decimal(..) => {
+            for i in 0..n {
+                let bytes = data.get(i * 16..(i + 1) * 16).ok_or_else(|| bad("data too short"))?;
+                if !valid(i) {
+                    out.push(Value::Null);
+                    continue;
+                }
+                let mut b = [0u8; 16];
+                b.copy_from_slice(bytes);
+                out.push(super::decimal::to_value(Some(i128::from_le_bytes(b))));
             }
         }
         ColumnType::Float | ColumnType::Double => {
@@ -389,6 +613,41 @@ mod tests {
             .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
         assert_eq!(offsets, [0, 2, 2, 3]);
+    }
+
+    #[test]
+    fn decimals_encode_as_16_byte_unscaled_values() {
+        let values = [crate::table::decimal::to_value(Some(-1234)), Value::Null];
+        let b = encode(ColumnType::Decimal(10, 2), 2, values.iter()).expect("encodes");
+        assert_eq!(b.nulls, 1);
+        assert_eq!(b.validity, vec![0b01]);
+        assert_eq!(b.data.len(), 32);
+        assert_eq!(i128::from_le_bytes(b.data[..16].try_into().expect("16 bytes")), -1234);
+        assert_eq!(ColumnType::Decimal(10, 2).arrow_name(), "decimal128(10,2)");
+    }
+
+    #[test]
+    fn bytes_encode_like_strings_and_skip_other_values() {
+        let values = [Value::Bytes(b"\x00\xff".as_slice().into()), Value::str("not bytes")];
+        let b = encode(ColumnType::Bytes, 2, values.iter()).expect("encodes");
+        assert_eq!(b.data, [0, 0xff]);
+        assert_eq!(b.nulls, 1);
+    }
+
+    #[test]
+    fn nested_types_spell_their_parts() {
+        static FIELDS: [(&str, ColumnType); 2] = [("n", ColumnType::BigInt), ("d", ColumnType::Decimal(5, 1))];
+        assert_eq!(ColumnType::Row(&FIELDS).sql(), "ROW<n BIGINT, d DECIMAL(5, 1)>");
+        assert_eq!(ColumnType::List(&ColumnType::String).sql(), "ARRAY<STRING>");
+    }
+
+    #[test]
+    fn row_decimals_cross_as_unscaled_values_and_come_back_as_text() {
+        let ty = ColumnType::Decimal(5, 2);
+        let column = row_field(&Value::Decimal("-1.5".into()), ty);
+        assert_eq!(crate::table::decimal::from_value(&column), Some(-150));
+        assert_eq!(field_of_row(column, ty), Value::Decimal("-1.50".into()));
+        assert_eq!(field_of_row(Value::Int(3), ColumnType::Int), Value::Int(3));
     }
 
     #[test]

@@ -116,7 +116,7 @@ impl PandasAggregates {
                 }
                 let buffers = bridge
                     .getattr("aggregate_results")
-                    .and_then(|convert| convert.call1((results, call.result.arrow(), call.result.sql())))
+                    .and_then(|convert| convert.call1((results, call.result.arrow(py), call.result.sql())))
                     .map_err(|e| match pandas::result_error(py, &e) {
                         Some(message) => JobError::User(format!("{} {message}", call.function.label())),
                         None => call.function.error(py, e),

@@ -12,7 +12,7 @@
 //! aggregate's Python bundle.
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyList, PyTuple};
 use sluice_types::TypeInfo;
 
 use super::calc::row_parts;
@@ -64,6 +64,8 @@ pub enum PandasArg {
     /// The result of this Calc's function number `index` (a pandas one), passed on as the Series it
     /// returned.
     Chained(usize),
+    /// The whole input row of `map(f)`: its columns as one `pandas.DataFrame` (the Series side by side).
+    Frame(Vec<(ScalarFn, ColumnType, String)>),
 }
 
 /// One call of a pandas scalar function.
@@ -99,6 +101,17 @@ impl PandasScalarCall {
                     let value = rows.first().map(|(_, fields, _)| f(fields)).unwrap_or_default();
                     to_py(py, &value, ty).map_err(|e| self.function.error(py, e))?
                 }
+                PandasArg::Frame(columns) => {
+                    let mut series = Vec::with_capacity(columns.len());
+                    for (f, ty, name) in columns {
+                        let column: Vec<Value> = rows.iter().map(|(_, fields, _)| f(fields)).collect();
+                        series.push(pandas::series(bridge, *ty, &column, name)?);
+                    }
+                    bridge
+                        .getattr("frame")
+                        .and_then(|frame| frame.call1((PyList::new(py, series)?,)))
+                        .map_err(|e| JobError::Internal(format!("building a pandas.DataFrame of the input row: {e}")))?
+                }
                 PandasArg::Chained(index) => returned
                     .get(*index)
                     .and_then(Option::as_ref)
@@ -111,7 +124,7 @@ impl PandasScalarCall {
             .map_err(|e| self.function.error(py, e))?;
         let buffers = bridge
             .getattr("scalar_result")
-            .and_then(|check| check.call1((&result, n, self.result.arrow(), self.result.sql())))
+            .and_then(|check| check.call1((&result, n, self.result.arrow(py), self.result.sql())))
             .map_err(|e| match pandas::result_error(py, &e) {
                 Some(message) => JobError::User(format!("{} {message}", self.function.label())),
                 None => self.function.error(py, e),

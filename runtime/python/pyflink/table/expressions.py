@@ -115,6 +115,100 @@ class Expression(object):
     floor = property(lambda self: self._derive(f"FLOOR({self._sql})"))
     ceil = property(lambda self: self._derive(f"CEIL({self._sql})"))
 
+    # Math (DOUBLE results) and string functions of PyFlink's Expression: properties where PyFlink
+    # has properties, methods where it has methods.
+    exp = property(lambda self: self._derive(f"EXP({self._sql})"))
+    log10 = property(lambda self: self._derive(f"LOG10({self._sql})"))
+    log2 = property(lambda self: self._derive(f"LOG2({self._sql})"))
+    ln = property(lambda self: self._derive(f"LN({self._sql})"))
+    sqrt = property(lambda self: self._derive(f"SQRT({self._sql})"))
+    sin = property(lambda self: self._derive(f"SIN({self._sql})"))
+    cos = property(lambda self: self._derive(f"COS({self._sql})"))
+    tan = property(lambda self: self._derive(f"TAN({self._sql})"))
+    cot = property(lambda self: self._derive(f"COT({self._sql})"))
+    asin = property(lambda self: self._derive(f"ASIN({self._sql})"))
+    acos = property(lambda self: self._derive(f"ACOS({self._sql})"))
+    atan = property(lambda self: self._derive(f"ATAN({self._sql})"))
+    sinh = property(lambda self: self._derive(f"SINH({self._sql})"))
+    cosh = property(lambda self: self._derive(f"COSH({self._sql})"))
+    tanh = property(lambda self: self._derive(f"TANH({self._sql})"))
+    degrees = property(lambda self: self._derive(f"DEGREES({self._sql})"))
+    radians = property(lambda self: self._derive(f"RADIANS({self._sql})"))
+    sign = property(lambda self: self._derive(f"SIGN({self._sql})"))
+    init_cap = property(lambda self: self._derive(f"INITCAP({self._sql})"))
+    reverse = property(lambda self: self._derive(f"REVERSE({self._sql})"))
+    to_base64 = property(lambda self: self._derive(f"TO_BASE64({self._sql})"))
+    from_base64 = property(lambda self: self._derive(f"FROM_BASE64({self._sql})"))
+    ascii = property(lambda self: self._derive(f"ASCII({self._sql})"))
+    chr = property(lambda self: self._derive(f"CHR({self._sql})"))
+
+    md5 = property(lambda self: self._derive(f"MD5({self._sql})"))
+    sha1 = property(lambda self: self._derive(f"SHA1({self._sql})"))
+    sha224 = property(lambda self: self._derive(f"SHA224({self._sql})"))
+    sha256 = property(lambda self: self._derive(f"SHA256({self._sql})"))
+    sha384 = property(lambda self: self._derive(f"SHA384({self._sql})"))
+    sha512 = property(lambda self: self._derive(f"SHA512({self._sql})"))
+
+    def sha2(self, hash_length):
+        return _call("SHA2", [self, hash_length])
+
+    def json_value(self, path, *options, **kw_options):
+        if options or kw_options:
+            raise JobDefinitionError("json_value() with a returning type or ON EMPTY / ON ERROR behaviour is not "
+                                     "supported by sluice yet", sites.user_site(2))
+        return _call("JSON_VALUE", [self, path])
+
+    def json_exists(self, path, on_error=None):
+        if on_error is not None:
+            raise JobDefinitionError("json_exists() with ON ERROR behaviour is not supported by sluice yet",
+                                     sites.user_site(2))
+        return _call("JSON_EXISTS", [self, path])
+
+    def __pow__(self, o): return _call("POWER", [self, o])
+    def __rpow__(self, o): return _call("POWER", [o, self])
+
+    def log(self, base=None):
+        return self._derive(f"LOG({self._sql})") if base is None else _call("LOG", [base, self])
+
+    def truncate(self, n=0):
+        return _call("TRUNCATE", [self, n])
+
+    def if_null(self, null_replacement):
+        return _call("IFNULL", [self, null_replacement])
+
+    def lpad(self, length, pad):
+        return _call("LPAD", [self, length, pad])
+
+    def rpad(self, length, pad):
+        return _call("RPAD", [self, length, pad])
+
+    def repeat(self, n):
+        return _call("REPEAT", [self, n])
+
+    def left(self, length):
+        return _call("LEFT", [self, length])
+
+    def right(self, length):
+        return _call("RIGHT", [self, length])
+
+    def position(self, haystack):
+        return _call("LOCATE", [self, haystack])
+
+    def locate(self, s, pos=None):
+        return _call("LOCATE", [self, s] if pos is None else [self, s, pos])
+
+    def split_index(self, separator, index):
+        return _call("SPLIT_INDEX", [self, separator, index])
+
+    def regexp(self, regex):
+        return _call("REGEXP", [self, regex])
+
+    def regexp_replace(self, regex, replacement):
+        return _call("REGEXP_REPLACE", [self, regex, replacement])
+
+    def regexp_extract(self, regex, extract_index=None):
+        return _call("REGEXP_EXTRACT", [self, regex] if extract_index is None else [self, regex, extract_index])
+
     def get(self, key):
         """A field of a ROW value, by name or by position from 0."""
         if isinstance(key, bool) or not isinstance(key, (str, int)):
@@ -260,6 +354,30 @@ def concat(first, *others):
 
 def concat_ws(separator, first, *others):
     return _call("CONCAT_WS", [separator, first, *others])
+
+
+def pi():
+    return Expression("PI()")
+
+
+def e():
+    return Expression("E()")
+
+
+def atan2(y, x):
+    return _call("ATAN2", [y, x])
+
+
+def log(v, base=None):
+    return _expr(v).log(base)
+
+
+def greatest(*args):
+    return _call("GREATEST", list(args))
+
+
+def least(*args):
+    return _call("LEAST", list(args))
 
 
 def if_then_else(condition, if_true, if_false):

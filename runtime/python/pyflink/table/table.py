@@ -235,7 +235,7 @@ class Table(UnsupportedMethods):
             whole_row = False
         else:
             raise JobDefinitionError(f"{api}() takes {what} or a call of one, got {type(func).__name__}", site)
-        if any(getattr(f, "_func_type", "general") == "pandas" for f in call._functions.values()):
+        if kind != "map" and any(getattr(f, "_func_type", "general") == "pandas" for f in call._functions.values()):
             raise Unsupported(f"{api}() of a pandas function is not supported by sluice yet", site)
         text = getattr(call, "_call_sql", call._sql)
         spec = {"text": text, "kind": "expr", "arg": 0, "site": relative_site(site)}

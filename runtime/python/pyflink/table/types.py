@@ -72,6 +72,14 @@ class DataTypes(object):
         return DataType(f"DECIMAL({precision}, {scale})", nullable)
 
     @staticmethod
+    def BYTES(nullable=True):
+        return DataType("BYTES", nullable)
+
+    @staticmethod
+    def VARBINARY(length=2147483647, nullable=True):
+        return DataType("BYTES" if length == 2147483647 else f"VARBINARY({length})", nullable)
+
+    @staticmethod
     def DATE(nullable=True):
         return DataType("DATE", nullable)
 
