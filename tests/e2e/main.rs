@@ -12,3 +12,4 @@ mod diagnostics;
 mod examples;
 mod generated;
 mod runtime_behaviour;
+mod temporal_join;

@@ -337,6 +337,7 @@ fn rel_stmt_on(
             condition,
             left_width,
             interval,
+            temporal,
             schema,
         } => {
             let left_keys = left_keys.iter().map(scalar_fn);
@@ -360,6 +361,16 @@ fn rel_stmt_on(
                         vec![#(#left_keys),*], vec![#(#right_keys),*], #condition,
                         #left_outer, #right_outer, #left_width, #right_width)
                         .bounds(#left_time, #right_time, #lower, #upper));
+                };
+            }
+            if let Some(t) = temporal {
+                let (left_time, right_time) = (Lit::usize_unsuffixed(t.left_time), Lit::usize_unsuffixed(t.right_time));
+                let deduplicated = t.deduplicated;
+                return quote! {
+                    let #var = p.operator_on(&[(#left, 0, None), (#right, 1, None)], table::TemporalJoin::new(
+                        vec![#(#left_keys),*], vec![#(#right_keys),*], #condition,
+                        #left_outer, #left_width, #right_width, #left_time, #right_time)
+                        .deduplicated(#deduplicated));
                 };
             }
             quote! {

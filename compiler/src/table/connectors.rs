@@ -247,8 +247,8 @@ fn rel_changelog(
         RelOp::Union { .. } => ((0..inputs).any(|i| input(i).0), None),
         // An outer join retracts its NULL-padded rows (an interval join pads them only when they
         // expire); any join passes its inputs' updates on.
-        RelOp::Join { kind, interval, .. } => (
-            interval.is_none() && *kind != super::join::JoinKind::Inner || (0..inputs).any(|i| input(i).0),
+        RelOp::Join { kind, interval, temporal, .. } => (
+            interval.is_none() && temporal.is_none() && *kind != super::join::JoinKind::Inner || (0..inputs).any(|i| input(i).0),
             None,
         ),
         // Append-only Top-N deletes the rows it evicts.

@@ -150,13 +150,24 @@ impl fmt::Display for RelOp {
                 right_keys,
                 condition,
                 interval,
+                temporal,
                 schema,
                 ..
             } => {
-                let name = if interval.is_some() { "IntervalJoin" } else { "Join" };
+                let name = match (interval, temporal) {
+                    (Some(_), _) => "IntervalJoin",
+                    (_, Some(_)) => "TemporalJoin",
+                    _ => "Join",
+                };
                 write!(f, "{name} {} left_keys=[{}] right_keys=[{}]", kind.sql(), list(left_keys), list(right_keys))?;
                 if let Some(b) = interval {
                     write!(f, " bounds=[{} <= ${} - right.${} <= {}]", b.lower_ms, b.left_time, b.right_time, b.upper_ms)?;
+                }
+                if let Some(t) = temporal {
+                    write!(f, " as_of=${} version_time=right.${}", t.left_time, t.right_time)?;
+                    if t.deduplicated {
+                        write!(f, " deduplicated")?;
+                    }
                 }
                 if let Some(c) = condition {
                     write!(f, " where={c}")?;

@@ -780,7 +780,9 @@ fn updating(nodes: &[PlanNode], node: usize) -> bool {
     fn rel_updates(rel: &RelOp) -> bool {
         match rel {
             RelOp::Aggregate { .. } => true,
-            RelOp::Join { kind, interval, .. } => interval.is_none() && *kind != super::join::JoinKind::Inner,
+            RelOp::Join { kind, interval, temporal, .. } => {
+                interval.is_none() && temporal.is_none() && *kind != super::join::JoinKind::Inner
+            }
             RelOp::TopN { .. } => true,
             RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
             _ => false,
@@ -927,6 +929,7 @@ fn lower_join(ctx: &mut Ctx<'_, '_>, nodes: &[PlanNode]) -> Result<RelOp, Compil
                 condition: split.rest,
                 left_width,
                 interval,
+                temporal: None,
                 schema: schema.clone(),
             },
             inputs: vec![0, 1],

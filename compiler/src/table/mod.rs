@@ -35,6 +35,7 @@ pub mod physical;
 pub mod sql;
 pub mod strings;
 pub mod temporal;
+pub mod temporal_join;
 pub mod time_attr;
 pub mod window;
 pub mod types;
@@ -248,6 +249,10 @@ pub enum RelOp {
         /// An interval join (both sides' rowtime attributes bounded against each other): insert-only,
         /// rows kept only while they can still match, outer rows padded when they expire.
         interval: Option<join::IntervalBounds>,
+        /// An event-time temporal table join (`right FOR SYSTEM_TIME AS OF left.time`, right a
+        /// versioned table): each left row joins the right version valid at its time once the
+        /// watermark passes it; insert-only.
+        temporal: Option<temporal_join::TemporalTimes>,
         schema: Schema,
     },
     /// `ORDER BY keys LIMIT limit` (or `LIMIT limit` alone, `keys` empty) over an insert-only input:

@@ -107,6 +107,8 @@ struct Builder<'a, 'c, 'b> {
     session_spans: Vec<(usize, Span)>,
     /// The legacy group window (`GROUP BY TUMBLE(...)` / `HOP(...)`) of the select being lowered.
     group_window: Option<super::window::GroupWindow>,
+    /// Where the current text's `FOR SYSTEM_TIME AS OF` columns are.
+    system_times: Vec<sqlparser::tokenizer::Location>,
 }
 
 /// What a statement is lowered for.
@@ -146,6 +148,7 @@ pub(super) fn lower_statement(
         expanding: Vec::new(),
         session_spans: Vec::new(),
         group_window: None,
+        system_times: Vec::new(),
     };
     let last = builder.text(spec, kind)?;
     let schema = builder.schema(last);
@@ -156,8 +159,10 @@ pub(super) fn lower_statement(
 }
 
 /// Parses exactly one statement.
-fn one_statement(text: &str) -> Result<sql::Statement, ExprError> {
-    let mut statements = Parser::parse_sql(&GenericDialect, &super::window::blank_tvf_tables(text)).map_err(|e| {
+/// Also returns where `FOR SYSTEM_TIME AS OF` columns were (see [`super::temporal_join`]).
+fn one_statement(text: &str) -> Result<(sql::Statement, Vec<sqlparser::tokenizer::Location>), ExprError> {
+    let (rewritten, system_times) = super::temporal_join::rewrite_system_time(text)?;
+    let mut statements = Parser::parse_sql(&GenericDialect, &super::window::blank_tvf_tables(&rewritten)).map_err(|e| {
         let mut e = parse_error(&e);
         if e.span.start.line == 0 {
             e.span = end_span(text);
@@ -170,10 +175,11 @@ fn one_statement(text: &str) -> Result<sql::Statement, ExprError> {
             span: statements.get(1).map_or(Span::empty(), Spanned::span),
         });
     }
-    statements.pop().ok_or_else(|| ExprError {
+    let statement = statements.pop().ok_or_else(|| ExprError {
         message: "expected a SQL statement".into(),
         span: Span::empty(),
-    })
+    })?;
+    Ok((statement, system_times))
 }
 
 /// The span of the text's last non-blank character (where an unexpected end of input is reported).
@@ -243,7 +249,9 @@ impl Builder<'_, '_, '_> {
     /// Lowers one statement's text; errors are located in that text.
     fn text(&mut self, spec: &TextSpec, kind: StatementKind) -> Result<usize, CompileError> {
         let result = (|| {
-            let statement = one_statement(&spec.text)?;
+            let (statement, system_times) = one_statement(&spec.text)?;
+            // A view expanded inside this text has its own; this text's come back after it.
+            let outer_times = std::mem::replace(&mut self.system_times, system_times);
             let query = match (&statement, kind) {
                 (sql::Statement::Query(q), StatementKind::Query) => q.clone(),
                 (sql::Statement::Insert(insert), StatementKind::Insert) => {
@@ -268,7 +276,9 @@ impl Builder<'_, '_, '_> {
                     return Err(err(other.span(), "expected an INSERT INTO ... SELECT statement"))
                 }
             };
-            let last = self.query(&query)?;
+            let last = self.query(&query);
+            self.system_times = outer_times;
+            let last = last?;
             self.check_sessions_aggregated(last)?;
             Ok(last)
         })();
@@ -401,7 +411,7 @@ impl Builder<'_, '_, '_> {
         };
         match &n.op {
             RelOp::Aggregate { .. } | RelOp::TopN { .. } => true,
-            RelOp::Join { kind, interval: None, .. } if *kind != JoinKind::Inner => true,
+            RelOp::Join { kind, interval: None, temporal: None, .. } if *kind != JoinKind::Inner => true,
             RelOp::Input { node, .. } => self.inputs.iter().any(|(id, _)| id == node) && self.updating_inputs.contains(node),
             _ => n.inputs.iter().any(|&i| self.updates(i)),
         }
@@ -597,7 +607,20 @@ impl Builder<'_, '_, '_> {
             sql::JoinConstraint::Natural => return Err(unsupported(span, "NATURAL JOIN")),
             sql::JoinConstraint::None => return Err(unsupported(span, "a join without ON")),
         };
-        let right = self.table_factor(&join.relation)?;
+        let as_of = super::temporal_join::system_time(&join.relation, &self.system_times).cloned();
+        if as_of.is_some() && !matches!(kind, JoinKind::Inner | JoinKind::Left) {
+            return Err(unsupported(span, "a temporal table join other than [INNER] JOIN or LEFT JOIN"));
+        }
+        if as_of.is_some() && self.updates(left) {
+            return Err(unsupported(span, "a temporal table join whose left input updates (Flink's needs an insert-only probe side)"));
+        }
+        let (right, right_version) = match &as_of {
+            Some(_) => {
+                let (node, pk, time, deduplicated) = self.versioned_table(&join.relation)?;
+                (node, Some((pk, time, deduplicated)))
+            }
+            None => (self.table_factor(&join.relation)?, None),
+        };
         let (ls, rs) = (self.schema(left), self.schema(right));
         let no_quals = Qualifiers::new();
         let quals = join_qualifiers(
@@ -615,7 +638,13 @@ impl Builder<'_, '_, '_> {
         // Flink runs a join whose condition bounds both sides' rowtime attributes against each
         // other as an interval join: insert-only, unmatched outer rows padded when they expire.
         let width = ls.fields.len();
-        let interval = split.rest.as_ref().and_then(|rest| {
+        let temporal = match (&as_of, &right_version) {
+            (Some(e), Some((pk, right_time, deduplicated))) => {
+                Some(self.temporal_times(left, e, &split, pk, *right_time, *deduplicated)?)
+            }
+            _ => None,
+        };
+        let interval = split.rest.as_ref().filter(|_| temporal.is_none()).and_then(|rest| {
             super::join::interval_bounds(rest, width, |c| {
                 if c < width { self.is_rowtime(left, c) } else { self.is_rowtime(right, c - width) }
             })
@@ -628,12 +657,170 @@ impl Builder<'_, '_, '_> {
                 condition: split.rest,
                 left_width: ls.fields.len(),
                 interval,
+                temporal,
                 schema,
             },
             vec![left, right],
         );
         self.quals.insert(node, quals);
         Ok(node)
+    }
+
+    /// The table of `right FOR SYSTEM_TIME AS OF ...`, which must be a versioned table: a DDL table
+    /// with a PRIMARY KEY and a WATERMARK (Flink's requirement for an event-time temporal join).
+    /// Returns its node, its primary key's columns and its rowtime column.
+    fn versioned_table(&mut self, factor: &sql::TableFactor) -> Result<(usize, Vec<usize>, usize, bool), Fail> {
+        let sql::TableFactor::Table { name, .. } = factor else {
+            return Err(unsupported(factor.span(), "this FROM item in a temporal join"));
+        };
+        let table = object_name(name);
+        if let Some(ViewEntry::Sql { sql }) = self.catalog.views.get(&table) {
+            return self.versioned_view(factor, &table, name.span(), &sql.text.clone());
+        }
+        if self.catalog.views.contains_key(&table) {
+            return Err(unsupported(
+                name.span(),
+                "a Table API view as the versioned table of a temporal join (declare the versioned table with CREATE TABLE ... PRIMARY KEY ... WATERMARK)",
+            ));
+        }
+        let mut plain = factor.clone();
+        if let sql::TableFactor::Table { args, .. } = &mut plain {
+            *args = None;
+        }
+        let node = self.table_factor(&plain)?;
+        let def = self
+            .catalog
+            .tables
+            .get(&table)
+            .and_then(|entry| parse_create_table(&entry.ddl).ok())
+            .ok_or_else(|| err(name.span(), format!("`{table}` is not a versioned table")))?;
+        let missing = match (def.primary_key.is_empty(), &def.rowtime) {
+            (true, None) => Some("primary key and row time attribute"),
+            (true, Some(_)) => Some("primary key"),
+            (false, None) => Some("row time attribute"),
+            (false, Some(_)) => None,
+        };
+        if let Some(missing) = missing {
+            let lookup = if def.rowtime.is_none() { " (processing-time temporal joins, i.e. lookup joins, are not supported)" } else { "" };
+            return Err(err(
+                name.span(),
+                format!(
+                    "Event-Time Temporal Table Join requires both primary key and row time attribute in versioned table, but no {missing} can be found in `{table}`{lookup}"
+                ),
+            ));
+        }
+        let pk = def
+            .primary_key
+            .iter()
+            .map(|c| def.schema.fields.iter().position(|f| f.name.eq_ignore_ascii_case(c)))
+            .collect::<Option<Vec<usize>>>()
+            .ok_or_else(|| err(name.span(), format!("a primary key column of `{table}` is not one of its columns")))?;
+        let time = def.rowtime.as_ref().map_or(0, |r| r.column);
+        Ok((node, pk, time, false))
+    }
+
+    /// A view in Flink's versioned-view form (the last row per key by rowtime, see
+    /// [`super::temporal_join::versioned_view`]) as the versioned table: its base table's rows are
+    /// the versions (dropping those older than their key's latest, as the deduplication does),
+    /// projected to the view's columns. Returns as [`Self::versioned_table`] does.
+    fn versioned_view(
+        &mut self,
+        factor: &sql::TableFactor,
+        view: &str,
+        span: Span,
+        text: &str,
+    ) -> Result<(usize, Vec<usize>, usize, bool), Fail> {
+        let shape = one_statement(text)
+            .map_err(|e| e.message)
+            .and_then(|(statement, _)| super::temporal_join::versioned_view(&statement).map_err(str::to_string));
+        let v = shape.map_err(|why| {
+            unsupported(
+                span,
+                &format!("the view `{view}` as a versioned table ({why}; sluice takes a CREATE TABLE with PRIMARY KEY and WATERMARK, or `SELECT cols FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY key ORDER BY rowtime DESC) AS rn FROM t) WHERE rn = 1`)"),
+            )
+        })?;
+        let def = self
+            .catalog
+            .tables
+            .get(&v.base)
+            .and_then(|entry| parse_create_table(&entry.ddl).ok())
+            .ok_or_else(|| unsupported(span, &format!("a versioned view over `{}`, which is not a CREATE TABLE", v.base)))?;
+        let rowtime = def.rowtime.as_ref().and_then(|r| def.schema.fields.get(r.column)).map(|f| f.name.clone());
+        if !rowtime.as_ref().is_some_and(|r| r.eq_ignore_ascii_case(&v.order_by)) {
+            return Err(err(
+                span,
+                format!("the versioned view `{view}` must order by the row time attribute of `{}` (its WATERMARK column)", v.base),
+            ));
+        }
+        let index_in = |names: &[String], name: &str| names.iter().position(|n| n.eq_ignore_ascii_case(name));
+        let base_names: Vec<String> = def.schema.fields.iter().map(|f| f.name.clone()).collect();
+        let mut projection = Vec::new();
+        let mut fields = Vec::new();
+        for column in &v.columns {
+            let index = index_in(&base_names, column)
+                .ok_or_else(|| err(span, format!("the versioned view `{view}` selects `{column}`, which `{}` lacks", v.base)))?;
+            let field = &def.schema.fields[index];
+            projection.push(Expr::Column { index, ty: field.ty });
+            fields.push(Field { name: field.name.clone(), ty: field.ty });
+        }
+        let required = |name: &str, what: &str| {
+            index_in(&v.columns, name).ok_or_else(|| err(span, format!("the versioned view `{view}` must select its {what} `{name}`")))
+        };
+        let time = required(&v.order_by, "row time attribute")?;
+        let pk = v.partition.iter().map(|k| required(k, "key")).collect::<Result<Vec<_>, _>>()?;
+        let scan = self.named(&v.base, span)?;
+        let node = self.push(
+            RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema { fields } },
+            vec![scan],
+        );
+        let alias = match factor {
+            sql::TableFactor::Table { alias, .. } => alias.as_ref(),
+            _ => None,
+        };
+        let node = self.rename(node, alias)?;
+        let qualifier = alias.map_or_else(|| view.to_string(), |a| a.name.value.clone());
+        let width = self.schema(node).fields.len();
+        self.quals.insert(node, vec![(qualifier, 0..width)]);
+        Ok((node, pk, time, true))
+    }
+
+    /// Checks an event-time temporal join: `as_of` a rowtime attribute of the left side, and the
+    /// equality keys covering the versioned table's primary key (`pk`, right columns).
+    fn temporal_times(
+        &mut self,
+        left: usize,
+        as_of: &sql::Expr,
+        split: &super::join::SplitCondition,
+        pk: &[usize],
+        right_time: usize,
+        deduplicated: bool,
+    ) -> Result<super::temporal_join::TemporalTimes, Fail> {
+        let input = self.schema(left);
+        let quals = self.quals.get(&left).cloned().unwrap_or_default();
+        let resolved = {
+            let mut scope = self.scope(&input);
+            scope.qualifiers = Some(&quals);
+            scope.resolve(as_of)?
+        };
+        let left_time = match resolved {
+            Expr::Column { index, .. } if self.is_rowtime(left, index) => index,
+            _ => {
+                return Err(err(
+                    as_of.span(),
+                    "FOR SYSTEM_TIME AS OF needs an event-time attribute of the left table (processing-time temporal joins are not supported)",
+                ))
+            }
+        };
+        let keyed = |c: usize| {
+            split.right_keys.iter().any(|k| matches!(k, Expr::Column { index, .. } if *index == c))
+        };
+        if !pk.iter().all(|&c| keyed(c)) {
+            return Err(err(
+                as_of.span(),
+                "Temporal Table Join requires an equality condition on the versioned table's primary key",
+            ));
+        }
+        Ok(super::temporal_join::TemporalTimes { left_time, right_time, deduplicated })
     }
 
     /// `LATERAL TABLE(f(args)) [AS T(names...)]` joined to `left`: a Correlate over it.

@@ -32,6 +32,9 @@ pub fn rel_rowtime(
         | RelOp::SessionWindowAggregate { projection, group_window: true, .. } => {
             projection.get(column).is_some_and(is_window_rowtime)
         }
+        // A temporal join keeps the probe side's time attribute (Flink materializes the versioned
+        // table's).
+        RelOp::Join { temporal: Some(_), left_width, .. } => column < *left_width && input(0, column),
         RelOp::Join { interval: Some(_), left_width, .. } => {
             if column < *left_width {
                 input(0, column)

@@ -61,7 +61,7 @@ pub(super) fn word_at(upper: &str, at: usize, word: &str) -> bool {
         && !upper[at + word.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn location(text: &str, offset: usize) -> Location {
+pub(super) fn location(text: &str, offset: usize) -> Location {
     let before = &text[..offset];
     let line = before.matches('\n').count() as u64 + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;

@@ -109,6 +109,13 @@ class Table(UnsupportedMethods):
             raise JobDefinitionError("union_all() takes a Table of the same TableEnvironment", site)
         return Table(self._t_env, self._t_env._add_node("table.union", [self._node, right._node], {}, (), ()))
 
+    @property
+    def create_temporal_table_function(self):
+        """PyFlink 2.3's Table has no such method (Java's has): like PyFlink, reject it where it is read."""
+        raise JobDefinitionError("PyFlink 2.3's Table has no create_temporal_table_function() (PyFlink raises "
+                                 "AttributeError); join a versioned table with FOR SYSTEM_TIME AS OF in SQL instead",
+                                 sites.user_site(2))
+
     def union(self, right):
         """UNION without ALL: Flink rejects it on unbounded (streaming) tables, and so does sluice."""
         raise JobDefinitionError("The UNION operation on two unbounded tables is currently not supported "
