@@ -615,6 +615,13 @@ fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
                 AggKind::Avg => quote! { table::AggKind::Avg },
                 AggKind::Min => quote! { table::AggKind::Min },
                 AggKind::Max => quote! { table::AggKind::Max },
+                AggKind::FirstValue => quote! { table::AggKind::FirstValue },
+                AggKind::LastValue => quote! { table::AggKind::LastValue },
+                AggKind::ListAgg => quote! { table::AggKind::ListAgg },
+                AggKind::VarPop => quote! { table::AggKind::VarPop },
+                AggKind::VarSamp => quote! { table::AggKind::VarSamp },
+                AggKind::StddevPop => quote! { table::AggKind::StddevPop },
+                AggKind::StddevSamp => quote! { table::AggKind::StddevSamp },
                 AggKind::Python => quote! { table::AggKind::Count },
             };
             let arg = match &agg.arg {
@@ -636,6 +643,9 @@ fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
             }
             if agg.distinct {
                 spec = quote! { #spec.distinct() };
+            }
+            if let Some(separator) = &agg.separator {
+                spec = quote! { #spec.separator(#separator) };
             }
             spec
         })

@@ -202,6 +202,16 @@ pub enum AggKind {
     Avg,
     Min,
     Max,
+    /// `FIRST_VALUE(x)` / `LAST_VALUE(x)`: the first / last non-NULL value (insert-only input).
+    FirstValue,
+    LastValue,
+    /// `LISTAGG(x [, 'sep'])`: the separator is [`AggCall::separator`].
+    ListAgg,
+    /// `VAR_POP` / `VAR_SAMP` (`VARIANCE`) / `STDDEV_POP` / `STDDEV_SAMP` (`STDDEV`) over DOUBLE.
+    VarPop,
+    VarSamp,
+    StddevPop,
+    StddevSamp,
     /// A Python aggregate function (`udaf(...)`); the call is [`AggCall::python`].
     Python,
 }
@@ -236,12 +246,15 @@ pub struct AggCall {
     pub distinct: bool,
     /// For [`AggKind::Python`]: the function and its arguments.
     pub python: Option<PyAggCall>,
+    /// LISTAGG's separator when not the default `,`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub separator: Option<String>,
 }
 
 impl AggCall {
     /// A built-in aggregate.
     pub fn builtin(kind: AggKind, arg: Option<Expr>, ty: SqlType, distinct: bool) -> Self {
-        AggCall { kind, arg, ty, distinct, python: None }
+        AggCall { kind, arg, ty, distinct, python: None, separator: None }
     }
 }
 
@@ -258,7 +271,16 @@ impl fmt::Display for AggCall {
             }
             return f.write_str(")");
         }
-        let name = format!("{:?}", self.kind).to_uppercase();
+        let name = match self.kind {
+            AggKind::FirstValue => "FIRST_VALUE".to_string(),
+            AggKind::LastValue => "LAST_VALUE".to_string(),
+            AggKind::ListAgg => "LISTAGG".to_string(),
+            AggKind::VarPop => "VAR_POP".to_string(),
+            AggKind::VarSamp => "VAR_SAMP".to_string(),
+            AggKind::StddevPop => "STDDEV_POP".to_string(),
+            AggKind::StddevSamp => "STDDEV_SAMP".to_string(),
+            kind => format!("{kind:?}").to_uppercase(),
+        };
         let distinct = if self.distinct { "DISTINCT " } else { "" };
         match &self.arg {
             Some(arg) => write!(f, "{name}({distinct}{arg})"),
@@ -589,6 +611,13 @@ impl Scope<'_> {
             "avg" => Some(AggKind::Avg),
             "min" => Some(AggKind::Min),
             "max" => Some(AggKind::Max),
+            "first_value" => Some(AggKind::FirstValue),
+            "last_value" => Some(AggKind::LastValue),
+            "listagg" => Some(AggKind::ListAgg),
+            "var_pop" => Some(AggKind::VarPop),
+            "var_samp" | "variance" => Some(AggKind::VarSamp),
+            "stddev_pop" => Some(AggKind::StddevPop),
+            "stddev_samp" | "stddev" => Some(AggKind::StddevSamp),
             _ => None,
         };
         if let Some(kind) = agg {
@@ -790,6 +819,7 @@ impl Scope<'_> {
             ty,
             distinct: false,
             python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new(), row: None, table: false, row_arg: None }),
+            separator: None,
         };
         let index = match aggs.iter().position(|a| *a == call) {
             Some(i) => i,
@@ -816,6 +846,20 @@ impl Scope<'_> {
             ));
         };
         let key_count = keys.len();
+        let mut separator = None;
+        let args = match (kind, args) {
+            (AggKind::ListAgg, [value, sep]) => {
+                match plain_arg(sep, span)? {
+                    sql::Expr::Value(v) => match &v.value {
+                        sql::Value::SingleQuotedString(text) => separator = Some(text.clone()),
+                        _ => return Err(err(span, "LISTAGG's separator must be a string literal in sluice")),
+                    },
+                    _ => return Err(err(span, "LISTAGG's separator must be a string literal in sluice")),
+                }
+                std::slice::from_ref(value)
+            }
+            _ => args,
+        };
         let arg = match args {
             [sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Wildcard)]
                 if kind == AggKind::Count =>
@@ -839,6 +883,23 @@ impl Scope<'_> {
             (AggKind::Count, _) => SqlType::BigInt,
             (AggKind::Sum, Some(SqlType::Decimal(_, s))) => SqlType::Decimal(38, s),
             (AggKind::Avg, Some(SqlType::Decimal(_, s))) => SqlType::Decimal(38, s.max(6)),
+            (AggKind::ListAgg, Some(SqlType::String)) => SqlType::String,
+            (AggKind::ListAgg, t) => {
+                return Err(err(span, format!("{name}() needs a STRING argument, got {}", t.map_or("*".into(), |t| t.to_string()))))
+            }
+            (AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp, Some(SqlType::Double)) => {
+                SqlType::Double
+            }
+            (AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp, t) => {
+                return Err(err(
+                    span,
+                    format!(
+                        "{name}() of {} is not supported by sluice yet (of DOUBLE it is; CAST the argument AS DOUBLE)",
+                        t.map_or("*".into(), |t| t.to_string())
+                    ),
+                ))
+            }
+            (AggKind::FirstValue | AggKind::LastValue, Some(t)) if !t.is_opaque() => t,
             (_, Some(t)) if t.is_numeric() => t,
             (AggKind::Min | AggKind::Max, Some(t)) if !t.is_opaque() => t,
             (_, t) => {
@@ -851,7 +912,8 @@ impl Scope<'_> {
                 ))
             }
         };
-        let call = AggCall::builtin(kind, arg, ty, distinct);
+        let mut call = AggCall::builtin(kind, arg, ty, distinct);
+        call.separator = separator;
         let Some((_, aggs)) = &mut self.grouping else {
             return Err(err(span, "internal: grouping vanished"));
         };

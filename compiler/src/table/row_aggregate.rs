@@ -196,6 +196,7 @@ fn resolve(
             table: flat,
             row_arg: whole_row.then(|| input.fields.iter().map(|f| f.name.clone()).collect()),
         }),
+        separator: None,
     };
     Ok((agg, fields))
 }

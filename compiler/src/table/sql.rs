@@ -17,7 +17,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
 
 use super::ddl::{parse_create_table, parse_error};
-use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
+use super::expr::{AggCall, AggKind, Expr, ExprError, FoundCall, FunctionSig, Scope};
 use super::join::{join_qualifiers, join_schema, split_condition, uniquify, JoinKind, Qualifiers};
 use super::locate::TextSpec;
 use super::lower::{item_parts, python_calls, Ctx, Functions};
@@ -1036,6 +1036,14 @@ impl Builder<'_, '_, '_> {
             (projection, fields, having)
         };
         super::lower::attach_udafs(self.ctx, &mut aggs, self.functions, input).map_err(Fail::Done)?;
+        // Flink retracts these through their retractable versions keeping every value; sluice's
+        // accumulators keep only the current value, so an updating input is refused up front.
+        if let Some(agg) = aggs.iter().find(|a| matches!(a.kind, AggKind::FirstValue | AggKind::LastValue | AggKind::ListAgg)) {
+            if self.updates(input_node) {
+                let what = format!("{agg} over an updating input");
+                return Err(unsupported(select.span(), &what));
+            }
+        }
         let Some(having) = having else {
             let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };
             let op = self.window_aggregate(op, input_node, window_end, select)?;

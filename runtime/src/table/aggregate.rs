@@ -38,6 +38,18 @@ pub enum AggKind {
     Avg,
     Min,
     Max,
+    /// `FIRST_VALUE(x)` / `LAST_VALUE(x)`: the first / last non-NULL value in arrival order.
+    FirstValue,
+    LastValue,
+    /// `LISTAGG(x [, sep])`: the non-NULL values in arrival order joined by the separator.
+    ListAgg,
+    /// Flink rewrites these over its internal WELFORD_M2 aggregate (Welford's online algorithm,
+    /// with its reverse for retraction) and COUNT(x); the accumulator keeps the same mean and M2, so
+    /// the results agree to the last bit.
+    VarPop,
+    VarSamp,
+    StddevPop,
+    StddevSamp,
 }
 
 /// One aggregate: its function, its compiled argument (`None` for `count(*)`), and whether it
@@ -58,6 +70,11 @@ pub struct AggSpec {
     expand: Option<usize>,
     /// A Python table aggregate function (`flat_aggregate(f)`): its rows come from `emit_value`.
     table: bool,
+    /// LISTAGG's separator.
+    separator: String,
+    /// VAR_*/STDDEV_* as Calcite reduces them in OVER aggregates (Flink's WELFORD_M2 rewrite is
+    /// for group aggregates only): from SUM(x*x), SUM(x) and COUNT(x).
+    squares: bool,
 }
 
 impl AggSpec {
@@ -72,7 +89,21 @@ impl AggSpec {
             python: None,
             expand: None,
             table: false,
+            separator: ",".into(),
+            squares: false,
         }
+    }
+
+    /// In an OVER aggregate: variances from sums of squares (see `squares`).
+    pub fn over_window(mut self) -> Self {
+        self.squares = true;
+        self
+    }
+
+    /// LISTAGG's separator (`,` unless given).
+    pub fn separator(mut self, separator: &str) -> Self {
+        self.separator = separator.into();
+        self
     }
 
     /// A Python table aggregate function (`flat_aggregate`): the group's rows are what
@@ -130,6 +161,18 @@ impl AggSpec {
         self
     }
 
+    /// Whether the accumulator takes retractions exactly as Flink's does (COUNT, SUM, AVG and the
+    /// variances; not MIN/MAX, FIRST_VALUE/LAST_VALUE/LISTAGG, DISTINCT or Python functions, whose
+    /// retractable versions keep every value).
+    pub(super) fn retractable(&self) -> bool {
+        self.python.is_none()
+            && !self.distinct
+            && matches!(
+                self.kind,
+                AggKind::Count | AggKind::Sum | AggKind::Avg | AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp
+            )
+    }
+
     /// `AGG(DISTINCT x)`: each distinct value counts once.
     pub fn distinct(mut self) -> Self {
         self.distinct = true;
@@ -150,6 +193,13 @@ pub(super) struct Acc {
     seen: Option<HashMap<Value, i64>>,
     /// A Python aggregate function's accumulator object.
     py: Option<PyAccumulator>,
+    /// Welford's running mean and sum of squared deviations (VAR_*/STDDEV_*); `count` is its `n`.
+    mean: f64,
+    /// The sum of squares (VAR_*/STDDEV_* in OVER aggregates; `float_sum` is the sum).
+    sq_sum: f64,
+    m2: f64,
+    /// LISTAGG's text so far.
+    text: Option<String>,
 }
 
 pub(super) fn compare(a: &Value, b: &Value) -> Ordering {
@@ -201,6 +251,30 @@ impl AggSpec {
         acc.count += sign;
         match (self.kind, &value) {
             (AggKind::Count, _) => {}
+            (AggKind::FirstValue | AggKind::LastValue | AggKind::ListAgg, v) => {
+                if retract {
+                    return Err(JobError::User(
+                        "FIRST_VALUE/LAST_VALUE/LISTAGG over an updating input is not supported by sluice yet".into(),
+                    ));
+                }
+                match self.kind {
+                    AggKind::FirstValue if acc.extreme.is_some() => {}
+                    AggKind::FirstValue | AggKind::LastValue => acc.extreme = Some(v.clone()),
+                    _ => {
+                        let piece = match v {
+                            Value::Str(s) => s,
+                            _ => return Ok(()),
+                        };
+                        match &mut acc.text {
+                            Some(text) => {
+                                text.push_str(&self.separator);
+                                text.push_str(piece);
+                            }
+                            None => acc.text = Some(piece.to_string()),
+                        }
+                    }
+                }
+            }
             (AggKind::Min | AggKind::Max, v) => {
                 if retract {
                     return Err(JobError::User(
@@ -226,6 +300,19 @@ impl AggSpec {
             (_, Value::Int(i)) => {
                 acc.int_sum = acc.int_sum.wrapping_add(i.wrapping_mul(sign));
                 acc.float_sum += (*i as f64) * sign as f64;
+            }
+            (AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp, v) => {
+                let x = match v {
+                    Value::Float(x) => *x,
+                    Value::Int(i) => *i as f64,
+                    _ => return Ok(()),
+                };
+                if self.squares {
+                    acc.float_sum += x * sign as f64;
+                    acc.sq_sum += x * x * sign as f64;
+                } else {
+                    welford(acc, x, retract);
+                }
             }
             (_, Value::Float(x)) => acc.float_sum += x * sign as f64,
             _ => {}
@@ -293,8 +380,56 @@ impl AggSpec {
                 decimal::to_value(decimal::dec_div(Some(acc.dec_sum), Some(i128::from(acc.count)), 0, 0, 38, shift))
             }
             AggKind::Avg => Value::Int(acc.int_sum / acc.count),
-            AggKind::Min | AggKind::Max => acc.extreme.clone().unwrap_or(Value::Null),
+            AggKind::Min | AggKind::Max | AggKind::FirstValue | AggKind::LastValue => {
+                acc.extreme.clone().unwrap_or(Value::Null)
+            }
+            AggKind::ListAgg => acc.text.as_deref().map_or(Value::Null, Value::str),
+            AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp => {
+                // Flink's rewrite: WELFORD_M2(x) / COUNT(x) (or COUNT(x) - 1, NULL for a single
+                // value), square-rooted by POWER(_, 0.5); WELFORD_M2 is NULL when negative.
+                // In OVER aggregates, Calcite's reduction: SUM(x*x) - SUM(x)*SUM(x)/COUNT(x) in
+                // place of M2.
+                let n = acc.count as f64;
+                let m2 = if self.squares { acc.sq_sum - acc.float_sum * acc.float_sum / n } else { acc.m2 };
+                if m2 < 0.0 && !self.squares {
+                    return Value::Null;
+                }
+                let variance = match self.kind {
+                    AggKind::VarPop | AggKind::StddevPop => m2 / n,
+                    _ if acc.count == 1 => return Value::Null,
+                    _ => m2 / (n - 1.0),
+                };
+                match self.kind {
+                    AggKind::StddevPop | AggKind::StddevSamp => Value::Float(variance.powf(0.5)),
+                    _ => Value::Float(variance),
+                }
+            }
         }
+    }
+}
+
+/// One step of Welford's online algorithm (or of its reverse) with `acc.count` already moved to
+/// the new `n`, as Flink's WelfordM2AggFunction.
+fn welford(acc: &mut Acc, x: f64, retract: bool) {
+    let n = acc.count as f64;
+    if acc.count <= 0 {
+        // Flink keeps counting but skips the update; only a retraction reaching zero resets.
+        if retract && acc.count == 0 {
+            acc.mean = 0.0;
+            acc.m2 = 0.0;
+        }
+        return;
+    }
+    if retract {
+        let delta2 = x - acc.mean;
+        acc.mean -= delta2 / n;
+        let delta = x - acc.mean;
+        acc.m2 -= delta * delta2;
+    } else {
+        let delta = x - acc.mean;
+        acc.mean += delta / n;
+        let delta2 = x - acc.mean;
+        acc.m2 += delta * delta2;
     }
 }
 
