@@ -647,6 +647,10 @@ fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
             if let Some(separator) = &agg.separator {
                 spec = quote! { #spec.separator(#separator) };
             }
+            if let Some(cond) = &agg.filter {
+                let f = scalar_fn(cond);
+                spec = quote! { #spec.filter(#f) };
+            }
             spec
         })
         .collect()

@@ -216,6 +216,22 @@ pub enum AggKind {
     Python,
 }
 
+impl AggKind {
+    /// The function's SQL name (`FIRST_VALUE`, `STDDEV_POP`, ...).
+    pub fn sql_name(self) -> String {
+        match self {
+            AggKind::FirstValue => "FIRST_VALUE".into(),
+            AggKind::LastValue => "LAST_VALUE".into(),
+            AggKind::ListAgg => "LISTAGG".into(),
+            AggKind::VarPop => "VAR_POP".into(),
+            AggKind::VarSamp => "VAR_SAMP".into(),
+            AggKind::StddevPop => "STDDEV_POP".into(),
+            AggKind::StddevSamp => "STDDEV_SAMP".into(),
+            kind => format!("{kind:?}").to_uppercase(),
+        }
+    }
+}
+
 /// A Python aggregate function call: the registered name, its typed arguments (over the aggregate's
 /// input row) and, once lowered, the recorded function.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -249,12 +265,15 @@ pub struct AggCall {
     /// LISTAGG's separator when not the default `,`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub separator: Option<String>,
+    /// `AGG(...) FILTER (WHERE cond)`: only rows where `cond` is TRUE reach the aggregate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Expr>,
 }
 
 impl AggCall {
     /// A built-in aggregate.
     pub fn builtin(kind: AggKind, arg: Option<Expr>, ty: SqlType, distinct: bool) -> Self {
-        AggCall { kind, arg, ty, distinct, python: None, separator: None }
+        AggCall { kind, arg, ty, distinct, python: None, separator: None, filter: None }
     }
 }
 
@@ -271,20 +290,15 @@ impl fmt::Display for AggCall {
             }
             return f.write_str(")");
         }
-        let name = match self.kind {
-            AggKind::FirstValue => "FIRST_VALUE".to_string(),
-            AggKind::LastValue => "LAST_VALUE".to_string(),
-            AggKind::ListAgg => "LISTAGG".to_string(),
-            AggKind::VarPop => "VAR_POP".to_string(),
-            AggKind::VarSamp => "VAR_SAMP".to_string(),
-            AggKind::StddevPop => "STDDEV_POP".to_string(),
-            AggKind::StddevSamp => "STDDEV_SAMP".to_string(),
-            kind => format!("{kind:?}").to_uppercase(),
-        };
+        let name = self.kind.sql_name();
         let distinct = if self.distinct { "DISTINCT " } else { "" };
         match &self.arg {
-            Some(arg) => write!(f, "{name}({distinct}{arg})"),
-            None => write!(f, "{name}(*)"),
+            Some(arg) => write!(f, "{name}({distinct}{arg})")?,
+            None => write!(f, "{name}(*)")?,
+        }
+        match &self.filter {
+            Some(cond) => write!(f, " FILTER (WHERE {cond})"),
+            None => Ok(()),
         }
     }
 }
@@ -623,7 +637,10 @@ impl Scope<'_> {
         if let Some(kind) = agg {
             let distinct = matches!(&function.args, sql::FunctionArguments::List(list)
                 if matches!(list.duplicate_treatment, Some(sql::DuplicateTreatment::Distinct)));
-            return self.aggregate(kind, &name, &args, distinct, span);
+            return self.aggregate(kind, &name, &args, distinct, function.filter.as_deref(), span);
+        }
+        if function.filter.is_some() {
+            return Err(err(span, format!("FILTER (WHERE ...) on {name}() is not supported by sluice yet (on built-in aggregate functions it is)")));
         }
         if super::builtins::is_builtin(&lower) && !self.functions.contains_key(&name) {
             let mut resolved = Vec::new();
@@ -820,6 +837,7 @@ impl Scope<'_> {
             distinct: false,
             python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new(), row: None, table: false, row_arg: None }),
             separator: None,
+            filter: None,
         };
         let index = match aggs.iter().position(|a| *a == call) {
             Some(i) => i,
@@ -837,6 +855,7 @@ impl Scope<'_> {
         name: &str,
         args: &[&sql::FunctionArg],
         distinct: bool,
+        filter: Option<&sql::Expr>,
         span: Span,
     ) -> Result<Expr, ExprError> {
         let Some((keys, _)) = &self.grouping else {
@@ -852,13 +871,31 @@ impl Scope<'_> {
                 match plain_arg(sep, span)? {
                     sql::Expr::Value(v) => match &v.value {
                         sql::Value::SingleQuotedString(text) => separator = Some(text.clone()),
-                        _ => return Err(err(span, "LISTAGG's separator must be a string literal in sluice")),
+                        _ => return Err(err(span, "a LISTAGG separator other than a string literal is not supported by sluice yet")),
                     },
-                    _ => return Err(err(span, "LISTAGG's separator must be a string literal in sluice")),
+                    _ => return Err(err(span, "a LISTAGG separator other than a string literal is not supported by sluice yet")),
                 }
                 std::slice::from_ref(value)
             }
             _ => args,
+        };
+        let filter = match filter {
+            Some(cond) => {
+                let mut inner = Scope {
+                    input: self.input,
+                    functions: self.functions,
+                    grouping: None,
+                    python: None,
+                    sql: self.sql,
+                    qualifiers: self.qualifiers,
+                };
+                let cond = inner.resolve(cond)?;
+                if cond.ty() != SqlType::Boolean {
+                    return Err(err(span, format!("the FILTER condition of {name}() must be BOOLEAN, but is {}", cond.ty())));
+                }
+                Some(cond)
+            }
+            None => None,
         };
         let arg = match args {
             [sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Wildcard)]
@@ -914,6 +951,7 @@ impl Scope<'_> {
         };
         let mut call = AggCall::builtin(kind, arg, ty, distinct);
         call.separator = separator;
+        call.filter = filter;
         let Some((_, aggs)) = &mut self.grouping else {
             return Err(err(span, "internal: grouping vanished"));
         };

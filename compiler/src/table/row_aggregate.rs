@@ -197,6 +197,7 @@ fn resolve(
             row_arg: whole_row.then(|| input.fields.iter().map(|f| f.name.clone()).collect()),
         }),
         separator: None,
+        filter: None,
     };
     Ok((agg, fields))
 }

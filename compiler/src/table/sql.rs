@@ -1040,9 +1040,14 @@ impl Builder<'_, '_, '_> {
         // accumulators keep only the current value, so an updating input is refused up front.
         if let Some(agg) = aggs.iter().find(|a| matches!(a.kind, AggKind::FirstValue | AggKind::LastValue | AggKind::ListAgg)) {
             if self.updates(input_node) {
-                let what = format!("{agg} over an updating input");
+                let what = format!("{}() over an updating input (a GROUP BY's changing results)", agg.kind.sql_name());
                 return Err(unsupported(select.span(), &what));
             }
+        }
+        // Flink expands a windowed LISTAGG(DISTINCT) into an inner windowed GROUP BY whose rows
+        // reach LISTAGG in its timers' key order, not in arrival order.
+        if window_end.is_some() && aggs.iter().any(|a| a.kind == AggKind::ListAgg && a.distinct) {
+            return Err(unsupported(select.span(), "LISTAGG(DISTINCT ...) in a window aggregation"));
         }
         let Some(having) = having else {
             let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };

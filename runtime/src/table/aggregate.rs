@@ -72,6 +72,8 @@ pub struct AggSpec {
     table: bool,
     /// LISTAGG's separator.
     separator: String,
+    /// `FILTER (WHERE cond)`: rows where `cond` is not TRUE are not taken (nor retracted).
+    filter: Option<ScalarFn>,
     /// VAR_*/STDDEV_* as Calcite reduces them in OVER aggregates (Flink's WELFORD_M2 rewrite is
     /// for group aggregates only): from SUM(x*x), SUM(x) and COUNT(x).
     squares: bool,
@@ -91,7 +93,14 @@ impl AggSpec {
             table: false,
             separator: ",".into(),
             squares: false,
+            filter: None,
         }
+    }
+
+    /// `FILTER (WHERE cond)`.
+    pub fn filter(mut self, cond: ScalarFn) -> Self {
+        self.filter = Some(cond);
+        self
     }
 
     /// In an OVER aggregate: variances from sums of squares (see `squares`).
@@ -226,6 +235,11 @@ impl AggSpec {
             let result = call.update(&py_acc, row, retract);
             acc.py = Some(py_acc);
             return result;
+        }
+        if let Some(cond) = &self.filter {
+            if !matches!(cond(row), Value::Bool(true)) {
+                return Ok(());
+            }
         }
         let value = match &self.arg {
             Some(arg) => arg(row),
