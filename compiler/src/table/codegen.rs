@@ -270,6 +270,7 @@ fn rel_stmt_on(
             projection,
             group_window,
             zoned,
+            slices,
             ..
         } => {
             let aggs_of = aggs;
@@ -283,7 +284,10 @@ fn rel_stmt_on(
                     let (time, pane) = (Lit::usize_unsuffixed(*time), Lit::i64_suffixed(*pane_ms));
                     Some(quote! { .panes(#time, #pane) })
                 }
-                _ => None,
+                _ => slices.map(|(time, slice)| {
+                    let (time, slice) = (Lit::usize_unsuffixed(time), Lit::i64_suffixed(slice));
+                    quote! { .slices(#time, #slice) }
+                }),
             };
             let bundle = python_bundle(aggs_of, config);
             quote! {

@@ -217,6 +217,12 @@ pub enum AggKind {
 }
 
 impl AggKind {
+    /// Whether merging accumulators shows in the result (LISTAGG's order, the variances' rounding):
+    /// such aggregates follow Flink's slices and panes in sliding windows.
+    pub fn merges_slices(self) -> bool {
+        matches!(self, AggKind::ListAgg | AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp)
+    }
+
     /// The function's SQL name (`FIRST_VALUE`, `STDDEV_POP`, ...).
     pub fn sql_name(self) -> String {
         match self {

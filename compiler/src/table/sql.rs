@@ -986,7 +986,21 @@ impl Builder<'_, '_, '_> {
     fn window_aggregate(&self, op: RelOp, input_node: usize, window_end: Option<usize>, select: &sql::Select) -> Result<RelOp, Fail> {
         let Some(session @ RelOp::SessionWindow { .. }) = self.nodes.get(input_node).map(|n| &n.op) else {
             let zoned = super::window::zoned_windows(&self.schema(input_node));
-            return Ok(super::window::windowed(op, window_end, self.group_window, zoned));
+            let mut op = super::window::windowed(op, window_end, self.group_window, zoned);
+            if let RelOp::WindowAggregate { group_window: None, slices, aggs, .. } = &mut op {
+                if aggs.iter().any(|a| a.kind.merges_slices()) {
+                    // Past a WHERE's filtering Calc (same columns) to the HOP table function.
+                    let mut node = input_node;
+                    while let Some(RelOp::Calc { .. }) = self.nodes.get(node).map(|n| &n.op) {
+                        match self.nodes[node].inputs.first() {
+                            Some(&i) => node = i,
+                            None => break,
+                        }
+                    }
+                    *slices = super::window::hop_slices(self.nodes.get(node).map(|n| &n.op));
+                }
+            }
+            return Ok(op);
         };
         let width = self.nodes[input_node].inputs.first().map_or(0, |&i| self.schema(i).fields.len());
         // A legacy GROUP BY SESSION(...) is a group window: partitioned by the other keys.

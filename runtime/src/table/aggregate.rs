@@ -357,6 +357,51 @@ impl AggSpec {
         call.value(&fresh)
     }
 
+    /// Whether this built-in aggregate's merge shows in its result (LISTAGG's order, the variances'
+    /// rounding), so that sliding windows compute it from slices or panes as Flink does.
+    pub(super) fn merges(&self) -> bool {
+        self.python.is_none()
+            && matches!(self.kind, AggKind::ListAgg | AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp)
+    }
+
+    /// The value of a fresh accumulator into which `accs` were merged in order, with Flink's merges:
+    /// ListAggFunction's `acc || separator || other` and WelfordM2AggFunction's combination of
+    /// counts, means and M2s.
+    pub(super) fn merged_builtin<'a>(&self, accs: impl Iterator<Item = &'a Acc>) -> Value {
+        let mut target = Acc::default();
+        for other in accs {
+            if self.kind == AggKind::ListAgg {
+                target.count += other.count;
+                match (&mut target.text, &other.text) {
+                    (_, None) => {}
+                    (None, Some(text)) => target.text = Some(text.clone()),
+                    (Some(text), Some(more)) => {
+                        text.push_str(&self.separator);
+                        text.push_str(more);
+                    }
+                }
+                continue;
+            }
+            if other.count <= 0 {
+                continue;
+            }
+            if target.count == 0 {
+                target.count = other.count;
+                target.mean = other.mean;
+                target.m2 = other.m2;
+                continue;
+            }
+            let count = target.count + other.count;
+            let delta = other.mean - target.mean;
+            let mean = target.mean + other.count as f64 / count as f64 * delta;
+            let m2 = target.m2 + other.m2 + target.count as f64 * other.count as f64 / count as f64 * delta * delta;
+            target.count = count;
+            target.mean = mean;
+            target.m2 = m2;
+        }
+        self.value(&target)
+    }
+
     /// A Python aggregate function's `merge(acc, [other])` (nothing for built-in aggregates).
     pub(super) fn merge(&self, acc: &mut Acc, other: &Acc) -> Result<()> {
         let (Some(call), Some(other)) = (&self.python, &other.py) else {
