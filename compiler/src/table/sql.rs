@@ -988,16 +988,28 @@ impl Builder<'_, '_, '_> {
             let zoned = super::window::zoned_windows(&self.schema(input_node));
             let mut op = super::window::windowed(op, window_end, self.group_window, zoned);
             if let RelOp::WindowAggregate { group_window: None, slices, aggs, .. } = &mut op {
-                if aggs.iter().any(|a| a.kind.merges_slices()) {
-                    // Past a WHERE's filtering Calc (same columns) to the HOP table function.
-                    let mut node = input_node;
-                    while let Some(RelOp::Calc { .. }) = self.nodes.get(node).map(|n| &n.op) {
-                        match self.nodes[node].inputs.first() {
-                            Some(&i) => node = i,
-                            None => break,
-                        }
+                // Past a WHERE's filtering Calc (same columns) to the table function.
+                let mut node = input_node;
+                while let Some(RelOp::Calc { .. }) = self.nodes.get(node).map(|n| &n.op) {
+                    match self.nodes[node].inputs.first() {
+                        Some(&i) => node = i,
+                        None => break,
                     }
-                    *slices = super::window::hop_slices(self.nodes.get(node).map(|n| &n.op));
+                }
+                let tvf = self.nodes.get(node).map(|n| &n.op);
+                // Flink's HOP and CUMULATE windows merge slices, and FIRST_VALUE / LAST_VALUE have
+                // no merge: Flink rejects them there ("Could not find an implementation method
+                // 'merge'").
+                if let (Some(RelOp::WindowExpand { .. }), Some(agg)) =
+                    (tvf, aggs.iter().find(|a| matches!(a.kind, AggKind::FirstValue | AggKind::LastValue)))
+                {
+                    return Err(err(
+                        select.span(),
+                        format!("{}() in a HOP or CUMULATE window aggregation: Flink has no merge for it and rejects the query", agg.kind.sql_name()),
+                    ));
+                }
+                if aggs.iter().any(|a| a.kind.merges_slices()) {
+                    *slices = super::window::hop_slices(tvf);
                 }
             }
             return Ok(op);

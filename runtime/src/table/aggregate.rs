@@ -980,4 +980,48 @@ mod tests {
         ];
         assert_eq!(got, expect);
     }
+
+    #[test]
+    fn variance_retracts_to_empty_and_a_single_value_has_no_sample_variance() {
+        let pop = AggSpec::new(AggKind::VarPop, Some(column(0)), true);
+        let samp = AggSpec::new(AggKind::VarSamp, Some(column(0)), true);
+        let mut acc = Acc::default();
+        for x in [2.5, 4.0] {
+            pop.update(&mut acc, &[Value::Float(x)], false).expect("accumulates");
+        }
+        assert_eq!(pop.value(&acc), Value::Float(0.5625));
+        pop.update(&mut acc, &[Value::Float(4.0)], true).expect("retracts");
+        assert_eq!(pop.value(&acc), Value::Float(0.0));
+        assert_eq!(samp.value(&acc), Value::Null);
+        pop.update(&mut acc, &[Value::Float(2.5)], true).expect("retracts");
+        assert_eq!(pop.value(&acc), Value::Null);
+        assert_eq!((acc.mean, acc.m2), (0.0, 0.0));
+    }
+
+    #[test]
+    fn listagg_slices_merge_in_the_order_given_with_the_separator() {
+        let spec = AggSpec::new(AggKind::ListAgg, Some(column(0)), false).separator("|");
+        let mut first = Acc::default();
+        let mut second = Acc::default();
+        for s in ["a", "b"] {
+            spec.update(&mut first, &[Value::str(s)], false).expect("accumulates");
+        }
+        spec.update(&mut second, &[Value::str("c")], false).expect("accumulates");
+        spec.update(&mut second, &[Value::Null], false).expect("skips NULL");
+        assert_eq!(spec.value(&first), Value::str("a|b"));
+        assert_eq!(spec.merged_builtin([&second, &first].into_iter()), Value::str("c|a|b"));
+        assert_eq!(spec.merged_builtin(std::iter::empty()), Value::Null);
+    }
+
+    #[test]
+    fn filter_keeps_only_rows_whose_condition_is_true() {
+        let spec = AggSpec::new(AggKind::Count, None, false).filter(column(1));
+        let mut acc = Acc::default();
+        for cond in [Value::Bool(true), Value::Bool(false), Value::Null, Value::Bool(true)] {
+            spec.update(&mut acc, &[Value::Int(1), cond], false).expect("accumulates");
+        }
+        assert_eq!(spec.value(&acc), Value::Int(2));
+        spec.update(&mut acc, &[Value::Int(1), Value::Bool(false)], true).expect("retracts");
+        assert_eq!(spec.value(&acc), Value::Int(2));
+    }
 }
