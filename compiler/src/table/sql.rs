@@ -941,6 +941,10 @@ impl Builder<'_, '_, '_> {
         if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| !p.pandas)) {
             return Err(unsupported(select.span(), &format!("the Python aggregate function `{}` in an OVER window", py.function)));
         }
+        if aggs.iter().any(|a| a.filter.is_some()) {
+            // Calcite's validation: "OVER must be applied to aggregate function".
+            return Err(err(select.span(), "FILTER (WHERE ...) on an aggregate with OVER: Flink rejects it (\"OVER must be applied to aggregate function\")"));
+        }
         // Pandas aggregate functions here are checked by `udaf_places::check_python_aggregates`.
         super::lower::attach_udafs(self.ctx, &mut aggs, self.functions, input).map_err(Fail::Done)?;
         let mut over_fields = input.fields.clone();
