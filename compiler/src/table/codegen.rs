@@ -270,6 +270,7 @@ fn rel_stmt_on(
             projection,
             group_window,
             zoned,
+            slices,
             ..
         } => {
             let aggs_of = aggs;
@@ -283,7 +284,10 @@ fn rel_stmt_on(
                     let (time, pane) = (Lit::usize_unsuffixed(*time), Lit::i64_suffixed(*pane_ms));
                     Some(quote! { .panes(#time, #pane) })
                 }
-                _ => None,
+                _ => slices.map(|(time, slice)| {
+                    let (time, slice) = (Lit::usize_unsuffixed(time), Lit::i64_suffixed(slice));
+                    quote! { .slices(#time, #slice) }
+                }),
             };
             let bundle = python_bundle(aggs_of, config);
             quote! {
@@ -626,6 +630,13 @@ fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
                 AggKind::Avg => quote! { table::AggKind::Avg },
                 AggKind::Min => quote! { table::AggKind::Min },
                 AggKind::Max => quote! { table::AggKind::Max },
+                AggKind::FirstValue => quote! { table::AggKind::FirstValue },
+                AggKind::LastValue => quote! { table::AggKind::LastValue },
+                AggKind::ListAgg => quote! { table::AggKind::ListAgg },
+                AggKind::VarPop => quote! { table::AggKind::VarPop },
+                AggKind::VarSamp => quote! { table::AggKind::VarSamp },
+                AggKind::StddevPop => quote! { table::AggKind::StddevPop },
+                AggKind::StddevSamp => quote! { table::AggKind::StddevSamp },
                 AggKind::Python => quote! { table::AggKind::Count },
             };
             let arg = match &agg.arg {
@@ -647,6 +658,13 @@ fn agg_specs(id: usize, aggs: &[super::expr::AggCall]) -> Vec<TokenStream> {
             }
             if agg.distinct {
                 spec = quote! { #spec.distinct() };
+            }
+            if let Some(separator) = &agg.separator {
+                spec = quote! { #spec.separator(#separator) };
+            }
+            if let Some(cond) = &agg.filter {
+                let f = scalar_fn(cond);
+                spec = quote! { #spec.filter(#f) };
             }
             spec
         })

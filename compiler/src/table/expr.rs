@@ -202,8 +202,40 @@ pub enum AggKind {
     Avg,
     Min,
     Max,
+    /// `FIRST_VALUE(x)` / `LAST_VALUE(x)`: the first / last non-NULL value (insert-only input).
+    FirstValue,
+    LastValue,
+    /// `LISTAGG(x [, 'sep'])`: the separator is [`AggCall::separator`].
+    ListAgg,
+    /// `VAR_POP` / `VAR_SAMP` (`VARIANCE`) / `STDDEV_POP` / `STDDEV_SAMP` (`STDDEV`) over DOUBLE.
+    VarPop,
+    VarSamp,
+    StddevPop,
+    StddevSamp,
     /// A Python aggregate function (`udaf(...)`); the call is [`AggCall::python`].
     Python,
+}
+
+impl AggKind {
+    /// Whether merging accumulators shows in the result (LISTAGG's order, the variances' rounding):
+    /// such aggregates follow Flink's slices and panes in sliding windows.
+    pub fn merges_slices(self) -> bool {
+        matches!(self, AggKind::ListAgg | AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp)
+    }
+
+    /// The function's SQL name (`FIRST_VALUE`, `STDDEV_POP`, ...).
+    pub fn sql_name(self) -> String {
+        match self {
+            AggKind::FirstValue => "FIRST_VALUE".into(),
+            AggKind::LastValue => "LAST_VALUE".into(),
+            AggKind::ListAgg => "LISTAGG".into(),
+            AggKind::VarPop => "VAR_POP".into(),
+            AggKind::VarSamp => "VAR_SAMP".into(),
+            AggKind::StddevPop => "STDDEV_POP".into(),
+            AggKind::StddevSamp => "STDDEV_SAMP".into(),
+            kind => format!("{kind:?}").to_uppercase(),
+        }
+    }
 }
 
 /// A Python aggregate function call: the registered name, its typed arguments (over the aggregate's
@@ -236,12 +268,18 @@ pub struct AggCall {
     pub distinct: bool,
     /// For [`AggKind::Python`]: the function and its arguments.
     pub python: Option<PyAggCall>,
+    /// LISTAGG's separator when not the default `,`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub separator: Option<String>,
+    /// `AGG(...) FILTER (WHERE cond)`: only rows where `cond` is TRUE reach the aggregate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Expr>,
 }
 
 impl AggCall {
     /// A built-in aggregate.
     pub fn builtin(kind: AggKind, arg: Option<Expr>, ty: SqlType, distinct: bool) -> Self {
-        AggCall { kind, arg, ty, distinct, python: None }
+        AggCall { kind, arg, ty, distinct, python: None, separator: None, filter: None }
     }
 }
 
@@ -258,11 +296,15 @@ impl fmt::Display for AggCall {
             }
             return f.write_str(")");
         }
-        let name = format!("{:?}", self.kind).to_uppercase();
+        let name = self.kind.sql_name();
         let distinct = if self.distinct { "DISTINCT " } else { "" };
         match &self.arg {
-            Some(arg) => write!(f, "{name}({distinct}{arg})"),
-            None => write!(f, "{name}(*)"),
+            Some(arg) => write!(f, "{name}({distinct}{arg})")?,
+            None => write!(f, "{name}(*)")?,
+        }
+        match &self.filter {
+            Some(cond) => write!(f, " FILTER (WHERE {cond})"),
+            None => Ok(()),
         }
     }
 }
@@ -601,12 +643,22 @@ impl Scope<'_> {
             "avg" => Some(AggKind::Avg),
             "min" => Some(AggKind::Min),
             "max" => Some(AggKind::Max),
+            "first_value" => Some(AggKind::FirstValue),
+            "last_value" => Some(AggKind::LastValue),
+            "listagg" => Some(AggKind::ListAgg),
+            "var_pop" => Some(AggKind::VarPop),
+            "var_samp" | "variance" => Some(AggKind::VarSamp),
+            "stddev_pop" => Some(AggKind::StddevPop),
+            "stddev_samp" | "stddev" => Some(AggKind::StddevSamp),
             _ => None,
         };
         if let Some(kind) = agg {
             let distinct = matches!(&function.args, sql::FunctionArguments::List(list)
                 if matches!(list.duplicate_treatment, Some(sql::DuplicateTreatment::Distinct)));
-            return self.aggregate(kind, &name, &args, distinct, span);
+            return self.aggregate(kind, &name, &args, distinct, function.filter.as_deref(), span);
+        }
+        if function.filter.is_some() {
+            return Err(err(span, format!("FILTER (WHERE ...) on {name}() is not supported by sluice yet (on built-in aggregate functions it is)")));
         }
         if super::builtins::is_builtin(&lower) && !self.functions.contains_key(&name) {
             let mut resolved = Vec::new();
@@ -802,6 +854,8 @@ impl Scope<'_> {
             ty,
             distinct: false,
             python: Some(PyAggCall { function: name, args, udf: None, pandas, arg_names: Vec::new(), row: None, table: false, row_arg: None }),
+            separator: None,
+            filter: None,
         };
         let index = match aggs.iter().position(|a| *a == call) {
             Some(i) => i,
@@ -819,6 +873,7 @@ impl Scope<'_> {
         name: &str,
         args: &[&sql::FunctionArg],
         distinct: bool,
+        filter: Option<&sql::Expr>,
         span: Span,
     ) -> Result<Expr, ExprError> {
         let Some((keys, _)) = &self.grouping else {
@@ -828,6 +883,38 @@ impl Scope<'_> {
             ));
         };
         let key_count = keys.len();
+        let mut separator = None;
+        let args = match (kind, args) {
+            (AggKind::ListAgg, [value, sep]) => {
+                match plain_arg(sep, span)? {
+                    sql::Expr::Value(v) => match &v.value {
+                        sql::Value::SingleQuotedString(text) => separator = Some(text.clone()),
+                        _ => return Err(err(span, "a LISTAGG separator other than a string literal is not supported by sluice yet")),
+                    },
+                    _ => return Err(err(span, "a LISTAGG separator other than a string literal is not supported by sluice yet")),
+                }
+                std::slice::from_ref(value)
+            }
+            _ => args,
+        };
+        let filter = match filter {
+            Some(cond) => {
+                let mut inner = Scope {
+                    input: self.input,
+                    functions: self.functions,
+                    grouping: None,
+                    python: None,
+                    sql: self.sql,
+                    qualifiers: self.qualifiers,
+                };
+                let cond = inner.resolve(cond)?;
+                if cond.ty() != SqlType::Boolean {
+                    return Err(err(span, format!("the FILTER condition of {name}() must be BOOLEAN, but is {}", cond.ty())));
+                }
+                Some(cond)
+            }
+            None => None,
+        };
         let arg = match args {
             [sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Wildcard)]
                 if kind == AggKind::Count =>
@@ -851,6 +938,23 @@ impl Scope<'_> {
             (AggKind::Count, _) => SqlType::BigInt,
             (AggKind::Sum, Some(SqlType::Decimal(_, s))) => SqlType::Decimal(38, s),
             (AggKind::Avg, Some(SqlType::Decimal(_, s))) => SqlType::Decimal(38, s.max(6)),
+            (AggKind::ListAgg, Some(SqlType::String)) => SqlType::String,
+            (AggKind::ListAgg, t) => {
+                return Err(err(span, format!("{name}() needs a STRING argument, got {}", t.map_or("*".into(), |t| t.to_string()))))
+            }
+            (AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp, Some(SqlType::Double)) => {
+                SqlType::Double
+            }
+            (AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp, t) => {
+                return Err(err(
+                    span,
+                    format!(
+                        "{name}() of {} is not supported by sluice yet (of DOUBLE it is; CAST the argument AS DOUBLE)",
+                        t.map_or("*".into(), |t| t.to_string())
+                    ),
+                ))
+            }
+            (AggKind::FirstValue | AggKind::LastValue, Some(t)) if !t.is_opaque() => t,
             (_, Some(t)) if t.is_numeric() => t,
             (AggKind::Min | AggKind::Max, Some(t)) if !t.is_opaque() => t,
             (_, t) => {
@@ -863,7 +967,9 @@ impl Scope<'_> {
                 ))
             }
         };
-        let call = AggCall::builtin(kind, arg, ty, distinct);
+        let mut call = AggCall::builtin(kind, arg, ty, distinct);
+        call.separator = separator;
+        call.filter = filter;
         let Some((_, aggs)) = &mut self.grouping else {
             return Err(err(span, "internal: grouping vanished"));
         };

@@ -11,7 +11,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
 
 use super::ddl::{parse_create_table, parse_error, TableDef};
-use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionKind, FunctionSig, Scope};
+use super::expr::{AggCall, AggKind, Expr, ExprError, FoundCall, FunctionKind, FunctionSig, Scope};
 use super::locate::{locate, TextSpec};
 use super::types::{Field, Schema, SqlType};
 use super::sql::{lower_statement, Catalog, InputFacts, InputSchemas, StatementKind};
@@ -275,6 +275,17 @@ pub(crate) fn lower_table_node(
                 _ => None,
             });
             let op = lower_aggregate(&mut ctx, &input)?;
+            // As in SQL (sql.rs `grouped`): these accumulators cannot retract.
+            if let RelOp::Aggregate { aggs, .. } = &op {
+                let kept = aggs.iter().find(|a| matches!(a.kind, AggKind::FirstValue | AggKind::LastValue | AggKind::ListAgg));
+                if let Some(agg) = kept.filter(|_| node.inputs.first().is_some_and(|&i| updating(nodes, i))) {
+                    return Err(CompileError::new(
+                        Category::Unsupported,
+                        format!("{}() over an updating input (a group_by's changing results) is not supported by sluice yet", agg.kind.sql_name()),
+                    )
+                    .at(node.site.clone()));
+                }
+            }
             match window {
                 Some(session @ RelOp::SessionWindow { .. }) => {
                     let width = input.fields.len().saturating_sub(3);

@@ -192,6 +192,11 @@ pub enum RelOp {
         /// The windows are of a TIMESTAMP_LTZ rowtime: `window_end` is a wall-clock time of the
         /// session zone, due when the watermark passes its instant.
         zoned: bool,
+        /// Over a HOP table function: (time column, slice ms). Flink computes each window from
+        /// slices of the gcd of size and slide, merging them newest first, which aggregates with a
+        /// merge of their own (LISTAGG's order, the variances' rounding) show.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        slices: Option<(usize, i64)>,
     },
     /// The HOP (`cumulate == false`: windows of `size_ms` starting every `step_ms`) or CUMULATE
     /// (windows from each `size_ms` boundary growing by `step_ms`) table function: each row once per

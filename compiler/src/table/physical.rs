@@ -237,6 +237,7 @@ fn reads_of(rel: &RelOp, input: usize, out: &[bool]) -> Reads {
             keys.iter().for_each(&mut add);
             for agg in aggs {
                 agg.arg.iter().for_each(&mut add);
+                agg.filter.iter().for_each(&mut add);
                 agg.python.iter().flat_map(|p| &p.args).for_each(&mut add);
             }
         }

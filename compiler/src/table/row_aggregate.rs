@@ -196,6 +196,8 @@ fn resolve(
             table: flat,
             row_arg: whole_row.then(|| input.fields.iter().map(|f| f.name.clone()).collect()),
         }),
+        separator: None,
+        filter: None,
     };
     Ok((agg, fields))
 }

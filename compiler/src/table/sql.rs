@@ -17,7 +17,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
 
 use super::ddl::{parse_create_table, parse_error};
-use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
+use super::expr::{AggCall, AggKind, Expr, ExprError, FoundCall, FunctionSig, Scope};
 use super::join::{join_qualifiers, join_schema, split_condition, uniquify, JoinKind, Qualifiers};
 use super::locate::TextSpec;
 use super::lower::{item_parts, python_calls, Ctx, Functions};
@@ -1183,6 +1183,10 @@ impl Builder<'_, '_, '_> {
         if let Some(py) = aggs.iter().find_map(|a| a.python.as_ref().filter(|p| !p.pandas)) {
             return Err(unsupported(select.span(), &format!("the Python aggregate function `{}` in an OVER window", py.function)));
         }
+        if aggs.iter().any(|a| a.filter.is_some()) {
+            // Calcite's validation: "OVER must be applied to aggregate function".
+            return Err(err(select.span(), "FILTER (WHERE ...) on an aggregate with OVER: Flink rejects it (\"OVER must be applied to aggregate function\")"));
+        }
         // Pandas aggregate functions here are checked by `udaf_places::check_python_aggregates`.
         super::lower::attach_udafs(self.ctx, &mut aggs, self.functions, input).map_err(Fail::Done)?;
         let mut over_fields = input.fields.clone();
@@ -1228,7 +1232,33 @@ impl Builder<'_, '_, '_> {
     fn window_aggregate(&self, op: RelOp, input_node: usize, window_end: Option<usize>, select: &sql::Select) -> Result<RelOp, Fail> {
         let Some(session @ RelOp::SessionWindow { .. }) = self.nodes.get(input_node).map(|n| &n.op) else {
             let zoned = super::window::zoned_windows(&self.schema(input_node));
-            return Ok(super::window::windowed(op, window_end, self.group_window, zoned));
+            let mut op = super::window::windowed(op, window_end, self.group_window, zoned);
+            if let RelOp::WindowAggregate { group_window: None, slices, aggs, .. } = &mut op {
+                // Past a WHERE's filtering Calc (same columns) to the table function.
+                let mut node = input_node;
+                while let Some(RelOp::Calc { .. }) = self.nodes.get(node).map(|n| &n.op) {
+                    match self.nodes[node].inputs.first() {
+                        Some(&i) => node = i,
+                        None => break,
+                    }
+                }
+                let tvf = self.nodes.get(node).map(|n| &n.op);
+                // Flink's HOP and CUMULATE windows merge slices, and FIRST_VALUE / LAST_VALUE have
+                // no merge: Flink rejects them there ("Could not find an implementation method
+                // 'merge'").
+                if let (Some(RelOp::WindowExpand { .. }), Some(agg)) =
+                    (tvf, aggs.iter().find(|a| matches!(a.kind, AggKind::FirstValue | AggKind::LastValue)))
+                {
+                    return Err(err(
+                        select.span(),
+                        format!("{}() in a HOP or CUMULATE window aggregation: Flink has no merge for it and rejects the query", agg.kind.sql_name()),
+                    ));
+                }
+                if aggs.iter().any(|a| a.kind.merges_slices()) {
+                    *slices = super::window::hop_slices(tvf);
+                }
+            }
+            return Ok(op);
         };
         let width = self.nodes[input_node].inputs.first().map_or(0, |&i| self.schema(i).fields.len());
         // A legacy GROUP BY SESSION(...) is a group window: partitioned by the other keys.
@@ -1278,6 +1308,19 @@ impl Builder<'_, '_, '_> {
             (projection, fields, having)
         };
         super::lower::attach_udafs(self.ctx, &mut aggs, self.functions, input).map_err(Fail::Done)?;
+        // Flink retracts these through their retractable versions keeping every value; sluice's
+        // accumulators keep only the current value, so an updating input is refused up front.
+        if let Some(agg) = aggs.iter().find(|a| matches!(a.kind, AggKind::FirstValue | AggKind::LastValue | AggKind::ListAgg)) {
+            if self.updates(input_node) {
+                let what = format!("{}() over an updating input (a GROUP BY's changing results)", agg.kind.sql_name());
+                return Err(unsupported(select.span(), &what));
+            }
+        }
+        // Flink expands a windowed LISTAGG(DISTINCT) into an inner windowed GROUP BY whose rows
+        // reach LISTAGG in its timers' key order, not in arrival order.
+        if window_end.is_some() && aggs.iter().any(|a| a.kind == AggKind::ListAgg && a.distinct) {
+            return Err(unsupported(select.span(), "LISTAGG(DISTINCT ...) in a window aggregation"));
+        }
         let Some(having) = having else {
             let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };
             let op = self.window_aggregate(op, input_node, window_end, select)?;

@@ -571,6 +571,15 @@ impl GroupWindow {
     }
 }
 
+/// The slices (time column, slice ms) of a HOP table function `input` (Flink's slice size, the gcd
+/// of size and slide), if it is one.
+pub fn hop_slices(input: Option<&RelOp>) -> Option<(usize, i64)> {
+    match GroupWindow::of(input) {
+        GroupWindow::Slide { time, pane_ms } => Some((time, pane_ms)),
+        GroupWindow::Tumble => None,
+    }
+}
+
 /// A group aggregate whose keys include the window_end column `end_column` as the window
 /// aggregate; other operators unchanged. Over a windowing TVF (`group_window` `None`) with a general
 /// Python aggregate function it stays a group aggregate: PyFlink 2.3 runs it as a PythonGroupAggregate
@@ -601,6 +610,7 @@ pub fn windowed(op: RelOp, end_column: Option<usize>, group_window: Option<Group
             schema,
             group_window,
             zoned,
+            slices: None,
         },
         Some(_) | None => RelOp::Aggregate {
             keys,

@@ -38,6 +38,18 @@ pub enum AggKind {
     Avg,
     Min,
     Max,
+    /// `FIRST_VALUE(x)` / `LAST_VALUE(x)`: the first / last non-NULL value in arrival order.
+    FirstValue,
+    LastValue,
+    /// `LISTAGG(x [, sep])`: the non-NULL values in arrival order joined by the separator.
+    ListAgg,
+    /// Flink rewrites these over its internal WELFORD_M2 aggregate (Welford's online algorithm,
+    /// with its reverse for retraction) and COUNT(x); the accumulator keeps the same mean and M2, so
+    /// the results agree to the last bit.
+    VarPop,
+    VarSamp,
+    StddevPop,
+    StddevSamp,
 }
 
 /// One aggregate: its function, its compiled argument (`None` for `count(*)`), and whether it
@@ -58,6 +70,13 @@ pub struct AggSpec {
     expand: Option<usize>,
     /// A Python table aggregate function (`flat_aggregate(f)`): its rows come from `emit_value`.
     table: bool,
+    /// LISTAGG's separator.
+    separator: String,
+    /// `FILTER (WHERE cond)`: rows where `cond` is not TRUE are not taken (nor retracted).
+    filter: Option<ScalarFn>,
+    /// VAR_*/STDDEV_* as Calcite reduces them in OVER aggregates (Flink's WELFORD_M2 rewrite is
+    /// for group aggregates only): from SUM(x*x), SUM(x) and COUNT(x).
+    squares: bool,
 }
 
 impl AggSpec {
@@ -72,7 +91,28 @@ impl AggSpec {
             python: None,
             expand: None,
             table: false,
+            separator: ",".into(),
+            squares: false,
+            filter: None,
         }
+    }
+
+    /// `FILTER (WHERE cond)`.
+    pub fn filter(mut self, cond: ScalarFn) -> Self {
+        self.filter = Some(cond);
+        self
+    }
+
+    /// In an OVER aggregate: variances from sums of squares (see `squares`).
+    pub fn over_window(mut self) -> Self {
+        self.squares = true;
+        self
+    }
+
+    /// LISTAGG's separator (`,` unless given).
+    pub fn separator(mut self, separator: &str) -> Self {
+        self.separator = separator.into();
+        self
     }
 
     /// A Python table aggregate function (`flat_aggregate`): the group's rows are what
@@ -130,6 +170,18 @@ impl AggSpec {
         self
     }
 
+    /// Whether the accumulator takes retractions exactly as Flink's does (COUNT, SUM, AVG and the
+    /// variances; not MIN/MAX, FIRST_VALUE/LAST_VALUE/LISTAGG, DISTINCT or Python functions, whose
+    /// retractable versions keep every value).
+    pub(super) fn retractable(&self) -> bool {
+        self.python.is_none()
+            && !self.distinct
+            && matches!(
+                self.kind,
+                AggKind::Count | AggKind::Sum | AggKind::Avg | AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp
+            )
+    }
+
     /// `AGG(DISTINCT x)`: each distinct value counts once.
     pub fn distinct(mut self) -> Self {
         self.distinct = true;
@@ -150,6 +202,13 @@ pub(super) struct Acc {
     seen: Option<HashMap<Value, i64>>,
     /// A Python aggregate function's accumulator object.
     py: Option<PyAccumulator>,
+    /// Welford's running mean and sum of squared deviations (VAR_*/STDDEV_*); `count` is its `n`.
+    mean: f64,
+    /// The sum of squares (VAR_*/STDDEV_* in OVER aggregates; `float_sum` is the sum).
+    sq_sum: f64,
+    m2: f64,
+    /// LISTAGG's text so far.
+    text: Option<String>,
 }
 
 pub(super) fn compare(a: &Value, b: &Value) -> Ordering {
@@ -177,6 +236,11 @@ impl AggSpec {
             acc.py = Some(py_acc);
             return result;
         }
+        if let Some(cond) = &self.filter {
+            if !matches!(cond(row), Value::Bool(true)) {
+                return Ok(());
+            }
+        }
         let value = match &self.arg {
             Some(arg) => arg(row),
             None => Value::Int(1),
@@ -201,6 +265,30 @@ impl AggSpec {
         acc.count += sign;
         match (self.kind, &value) {
             (AggKind::Count, _) => {}
+            (AggKind::FirstValue | AggKind::LastValue | AggKind::ListAgg, v) => {
+                if retract {
+                    return Err(JobError::User(
+                        "FIRST_VALUE/LAST_VALUE/LISTAGG over an updating input is not supported by sluice yet".into(),
+                    ));
+                }
+                match self.kind {
+                    AggKind::FirstValue if acc.extreme.is_some() => {}
+                    AggKind::FirstValue | AggKind::LastValue => acc.extreme = Some(v.clone()),
+                    _ => {
+                        let piece = match v {
+                            Value::Str(s) => s,
+                            _ => return Ok(()),
+                        };
+                        match &mut acc.text {
+                            Some(text) => {
+                                text.push_str(&self.separator);
+                                text.push_str(piece);
+                            }
+                            None => acc.text = Some(piece.to_string()),
+                        }
+                    }
+                }
+            }
             (AggKind::Min | AggKind::Max, v) => {
                 if retract {
                     return Err(JobError::User(
@@ -226,6 +314,19 @@ impl AggSpec {
             (_, Value::Int(i)) => {
                 acc.int_sum = acc.int_sum.wrapping_add(i.wrapping_mul(sign));
                 acc.float_sum += (*i as f64) * sign as f64;
+            }
+            (AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp, v) => {
+                let x = match v {
+                    Value::Float(x) => *x,
+                    Value::Int(i) => *i as f64,
+                    _ => return Ok(()),
+                };
+                if self.squares {
+                    acc.float_sum += x * sign as f64;
+                    acc.sq_sum += x * x * sign as f64;
+                } else {
+                    welford(acc, x, retract);
+                }
             }
             (_, Value::Float(x)) => acc.float_sum += x * sign as f64,
             _ => {}
@@ -254,6 +355,51 @@ impl AggSpec {
             call.merge(&fresh, py_acc)?;
         }
         call.value(&fresh)
+    }
+
+    /// Whether this built-in aggregate's merge shows in its result (LISTAGG's order, the variances'
+    /// rounding), so that sliding windows compute it from slices or panes as Flink does.
+    pub(super) fn merges(&self) -> bool {
+        self.python.is_none()
+            && matches!(self.kind, AggKind::ListAgg | AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp)
+    }
+
+    /// The value of a fresh accumulator into which `accs` were merged in order, with Flink's merges:
+    /// ListAggFunction's `acc || separator || other` and WelfordM2AggFunction's combination of
+    /// counts, means and M2s.
+    pub(super) fn merged_builtin<'a>(&self, accs: impl Iterator<Item = &'a Acc>) -> Value {
+        let mut target = Acc::default();
+        for other in accs {
+            if self.kind == AggKind::ListAgg {
+                target.count += other.count;
+                match (&mut target.text, &other.text) {
+                    (_, None) => {}
+                    (None, Some(text)) => target.text = Some(text.clone()),
+                    (Some(text), Some(more)) => {
+                        text.push_str(&self.separator);
+                        text.push_str(more);
+                    }
+                }
+                continue;
+            }
+            if other.count <= 0 {
+                continue;
+            }
+            if target.count == 0 {
+                target.count = other.count;
+                target.mean = other.mean;
+                target.m2 = other.m2;
+                continue;
+            }
+            let count = target.count + other.count;
+            let delta = other.mean - target.mean;
+            let mean = target.mean + other.count as f64 / count as f64 * delta;
+            let m2 = target.m2 + other.m2 + target.count as f64 * other.count as f64 / count as f64 * delta * delta;
+            target.count = count;
+            target.mean = mean;
+            target.m2 = m2;
+        }
+        self.value(&target)
     }
 
     /// A Python aggregate function's `merge(acc, [other])` (nothing for built-in aggregates).
@@ -293,8 +439,56 @@ impl AggSpec {
                 decimal::to_value(decimal::dec_div(Some(acc.dec_sum), Some(i128::from(acc.count)), 0, 0, 38, shift))
             }
             AggKind::Avg => Value::Int(acc.int_sum / acc.count),
-            AggKind::Min | AggKind::Max => acc.extreme.clone().unwrap_or(Value::Null),
+            AggKind::Min | AggKind::Max | AggKind::FirstValue | AggKind::LastValue => {
+                acc.extreme.clone().unwrap_or(Value::Null)
+            }
+            AggKind::ListAgg => acc.text.as_deref().map_or(Value::Null, Value::str),
+            AggKind::VarPop | AggKind::VarSamp | AggKind::StddevPop | AggKind::StddevSamp => {
+                // Flink's rewrite: WELFORD_M2(x) / COUNT(x) (or COUNT(x) - 1, NULL for a single
+                // value), square-rooted by POWER(_, 0.5); WELFORD_M2 is NULL when negative.
+                // In OVER aggregates, Calcite's reduction: SUM(x*x) - SUM(x)*SUM(x)/COUNT(x) in
+                // place of M2.
+                let n = acc.count as f64;
+                let m2 = if self.squares { acc.sq_sum - acc.float_sum * acc.float_sum / n } else { acc.m2 };
+                if m2 < 0.0 && !self.squares {
+                    return Value::Null;
+                }
+                let variance = match self.kind {
+                    AggKind::VarPop | AggKind::StddevPop => m2 / n,
+                    _ if acc.count == 1 => return Value::Null,
+                    _ => m2 / (n - 1.0),
+                };
+                match self.kind {
+                    AggKind::StddevPop | AggKind::StddevSamp => Value::Float(variance.powf(0.5)),
+                    _ => Value::Float(variance),
+                }
+            }
         }
+    }
+}
+
+/// One step of Welford's online algorithm (or of its reverse) with `acc.count` already moved to
+/// the new `n`, as Flink's WelfordM2AggFunction.
+fn welford(acc: &mut Acc, x: f64, retract: bool) {
+    let n = acc.count as f64;
+    if acc.count <= 0 {
+        // Flink keeps counting but skips the update; only a retraction reaching zero resets.
+        if retract && acc.count == 0 {
+            acc.mean = 0.0;
+            acc.m2 = 0.0;
+        }
+        return;
+    }
+    if retract {
+        let delta2 = x - acc.mean;
+        acc.mean -= delta2 / n;
+        let delta = x - acc.mean;
+        acc.m2 -= delta * delta2;
+    } else {
+        let delta = x - acc.mean;
+        acc.mean += delta / n;
+        let delta2 = x - acc.mean;
+        acc.m2 += delta * delta2;
     }
 }
 
@@ -785,5 +979,49 @@ mod tests {
             ),
         ];
         assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn variance_retracts_to_empty_and_a_single_value_has_no_sample_variance() {
+        let pop = AggSpec::new(AggKind::VarPop, Some(column(0)), true);
+        let samp = AggSpec::new(AggKind::VarSamp, Some(column(0)), true);
+        let mut acc = Acc::default();
+        for x in [2.5, 4.0] {
+            pop.update(&mut acc, &[Value::Float(x)], false).expect("accumulates");
+        }
+        assert_eq!(pop.value(&acc), Value::Float(0.5625));
+        pop.update(&mut acc, &[Value::Float(4.0)], true).expect("retracts");
+        assert_eq!(pop.value(&acc), Value::Float(0.0));
+        assert_eq!(samp.value(&acc), Value::Null);
+        pop.update(&mut acc, &[Value::Float(2.5)], true).expect("retracts");
+        assert_eq!(pop.value(&acc), Value::Null);
+        assert_eq!((acc.mean, acc.m2), (0.0, 0.0));
+    }
+
+    #[test]
+    fn listagg_slices_merge_in_the_order_given_with_the_separator() {
+        let spec = AggSpec::new(AggKind::ListAgg, Some(column(0)), false).separator("|");
+        let mut first = Acc::default();
+        let mut second = Acc::default();
+        for s in ["a", "b"] {
+            spec.update(&mut first, &[Value::str(s)], false).expect("accumulates");
+        }
+        spec.update(&mut second, &[Value::str("c")], false).expect("accumulates");
+        spec.update(&mut second, &[Value::Null], false).expect("skips NULL");
+        assert_eq!(spec.value(&first), Value::str("a|b"));
+        assert_eq!(spec.merged_builtin([&second, &first].into_iter()), Value::str("c|a|b"));
+        assert_eq!(spec.merged_builtin(std::iter::empty()), Value::Null);
+    }
+
+    #[test]
+    fn filter_keeps_only_rows_whose_condition_is_true() {
+        let spec = AggSpec::new(AggKind::Count, None, false).filter(column(1));
+        let mut acc = Acc::default();
+        for cond in [Value::Bool(true), Value::Bool(false), Value::Null, Value::Bool(true)] {
+            spec.update(&mut acc, &[Value::Int(1), cond], false).expect("accumulates");
+        }
+        assert_eq!(spec.value(&acc), Value::Int(2));
+        spec.update(&mut acc, &[Value::Int(1), Value::Bool(false)], true).expect("retracts");
+        assert_eq!(spec.value(&acc), Value::Int(2));
     }
 }

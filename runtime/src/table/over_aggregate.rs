@@ -63,22 +63,40 @@ impl OverAggregate {
             partition,
             time,
             frame,
-            aggs,
+            aggs: aggs.into_iter().map(AggSpec::over_window).collect(),
             partitions: HashMap::new(),
             timers: TimerHeap::default(),
             watermark: i64::MIN,
         }
     }
 
-    /// The aggregate values over `rows`, computed afresh (bounded frames).
-    fn over(aggs: &[AggSpec], rows: impl Iterator<Item = Vec<Value>>) -> Result<Vec<Value>> {
-        let mut accs = vec![Acc::default(); aggs.len()];
-        for row in rows {
-            for (spec, acc) in aggs.iter().zip(accs.iter_mut()) {
-                spec.update(acc, &row, false)?;
+    /// The aggregate values of a bounded frame: a retractable aggregate's from its accumulator
+    /// (which, as Flink's, took the frame's rows in and the leaving rows out), any other's computed
+    /// afresh over the frame's rows.
+    fn bounded(aggs: &[AggSpec], accs: &[Acc], window: &VecDeque<(i64, Vec<Value>)>) -> Result<Vec<Value>> {
+        aggs.iter()
+            .zip(accs)
+            .map(|(spec, acc)| {
+                if spec.retractable() {
+                    return Ok(spec.value(acc));
+                }
+                let mut fresh = Acc::default();
+                for (_, row) in window {
+                    spec.update(&mut fresh, row, false)?;
+                }
+                Ok(spec.value(&fresh))
+            })
+            .collect()
+    }
+
+    /// Takes `row` into (or, with `retract`, out of) the retractable aggregates' accumulators.
+    fn step(aggs: &[AggSpec], accs: &mut [Acc], row: &[Value], retract: bool) -> Result<()> {
+        for (spec, acc) in aggs.iter().zip(accs.iter_mut()) {
+            if spec.retractable() {
+                spec.update(acc, row, retract)?;
             }
         }
-        Ok(aggs.iter().zip(&accs).map(|(spec, acc)| spec.value(acc)).collect())
+        Ok(())
     }
 
     fn emit(fields: Vec<Value>, values: &[Value], timestamp: Option<i64>, out: &mut Batch) {
@@ -126,24 +144,34 @@ impl OverAggregate {
                 }
             }
             OverFrame::Rows(preceding) => {
+                // Flink's RowTimeRowsBoundedPrecedingFunction: the row leaving the frame is
+                // retracted before the new one is accumulated.
                 for (fields, stamp) in rows {
-                    part.window.push_back((ts, fields.clone()));
-                    while part.window.len() > preceding + 1 {
-                        part.window.pop_front();
+                    if part.window.len() > preceding {
+                        if let Some((_, old)) = part.window.pop_front() {
+                            Self::step(aggs, &mut part.accs, &old, true)?;
+                        }
                     }
-                    let values = Self::over(aggs, part.window.iter().map(|(_, r)| r.clone()))?;
+                    Self::step(aggs, &mut part.accs, &fields, false)?;
+                    part.window.push_back((ts, fields.clone()));
+                    let values = Self::bounded(aggs, &part.accs, &part.window)?;
                     Self::emit(fields, &values, stamp, out);
                 }
             }
             OverFrame::Range(range) => {
-                for (fields, _) in &rows {
-                    part.window.push_back((ts, fields.clone()));
-                }
+                // Flink's RowTimeRangeBoundedPrecedingFunction: expired rows are retracted, then the
+                // rows of this time accumulated.
                 let limit = ts.saturating_sub(range);
                 while part.window.front().is_some_and(|(t, _)| *t < limit) {
-                    part.window.pop_front();
+                    if let Some((_, old)) = part.window.pop_front() {
+                        Self::step(aggs, &mut part.accs, &old, true)?;
+                    }
                 }
-                let values = Self::over(aggs, part.window.iter().map(|(_, r)| r.clone()))?;
+                for (fields, _) in &rows {
+                    Self::step(aggs, &mut part.accs, fields, false)?;
+                    part.window.push_back((ts, fields.clone()));
+                }
+                let values = Self::bounded(aggs, &part.accs, &part.window)?;
                 for (fields, stamp) in rows {
                     Self::emit(fields, &values, stamp, out);
                 }

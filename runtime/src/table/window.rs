@@ -247,6 +247,9 @@ impl HeldWatermark {
 struct Panes {
     time: usize,
     size_ms: i64,
+    /// A HOP table function's slices: Flink merges a window's slices newest first (a legacy sliding
+    /// window's panes oldest first).
+    newest_first: bool,
     accs: HashMap<Vec<Value>, BTreeMap<i64, Vec<Acc>>>,
 }
 
@@ -319,7 +322,7 @@ impl WindowAggregate {
         };
         if let Some(accs) = self.groups.get_mut(&key) {
             for (i, (spec, acc)) in self.aggs.iter().zip(accs.iter_mut()).enumerate() {
-                match pane_accs.as_mut().and_then(|p| p.get_mut(i)).filter(|_| spec.is_python()) {
+                match pane_accs.as_mut().and_then(|p| p.get_mut(i)).filter(|_| spec.is_python() || spec.merges()) {
                     Some(pane_acc) => spec.update(pane_acc, row, false)?,
                     None => spec.update(acc, row, false)?,
                 }
@@ -334,11 +337,16 @@ impl WindowAggregate {
             let Some(accs) = self.groups.remove(&key) else {
                 continue;
             };
+            let newest_first = self.panes.as_ref().is_some_and(|p| p.newest_first);
             let panes = self.panes.as_mut().and_then(|p| p.accs.remove(&key));
             let mut input = key;
             for (i, (spec, acc)) in self.aggs.iter().zip(&accs).enumerate() {
                 input.push(match &panes {
                     Some(panes) if spec.is_python() => spec.merged(panes.values().filter_map(|p| p.get(i)))?,
+                    Some(panes) if spec.merges() && newest_first => {
+                        spec.merged_builtin(panes.values().rev().filter_map(|p| p.get(i)))
+                    }
+                    Some(panes) if spec.merges() => spec.merged_builtin(panes.values().filter_map(|p| p.get(i))),
                     _ => spec.current(acc)?,
                 });
             }
@@ -354,7 +362,14 @@ impl WindowAggregate {
     /// A sliding group window (Table API `Slide`, SQL `GROUP BY HOP(...)`) whose rows' time is column
     /// `time`: Python aggregate functions accumulate panes of `pane_ms` and merge them when it fires.
     pub fn panes(mut self, time: usize, pane_ms: i64) -> Self {
-        self.panes = Some(Panes { time, size_ms: pane_ms.max(1), accs: HashMap::new() });
+        self.panes = Some(Panes { time, size_ms: pane_ms.max(1), newest_first: false, accs: HashMap::new() });
+        self
+    }
+
+    /// A HOP table function's window aggregate whose rows' time is column `time`: aggregates whose
+    /// merge shows ([`AggSpec::merges`]) accumulate slices of `slice_ms` and merge them newest first.
+    pub fn slices(mut self, time: usize, slice_ms: i64) -> Self {
+        self.panes = Some(Panes { time, size_ms: slice_ms.max(1), newest_first: true, accs: HashMap::new() });
         self
     }
 

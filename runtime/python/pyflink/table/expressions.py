@@ -81,6 +81,17 @@ class Expression(object):
     avg = property(lambda self: self._agg("AVG"))
     min = property(lambda self: self._agg("MIN"))
     max = property(lambda self: self._agg("MAX"))
+    first_value = property(lambda self: self._agg("FIRST_VALUE"))
+    last_value = property(lambda self: self._agg("LAST_VALUE"))
+    stddev_pop = property(lambda self: self._agg("STDDEV_POP"))
+    stddev_samp = property(lambda self: self._agg("STDDEV_SAMP"))
+    var_pop = property(lambda self: self._agg("VAR_POP"))
+    var_samp = property(lambda self: self._agg("VAR_SAMP"))
+
+    def list_agg(self, separator=None):
+        if separator is None:
+            return self._agg("LISTAGG")
+        return self._derive(f"LISTAGG({self._sql}, {_expr(separator)._sql})")
 
     def cast(self, data_type):
         return self._derive(f"CAST({self._sql} AS {data_type.sql()})")
