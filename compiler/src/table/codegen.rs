@@ -393,7 +393,7 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::TimeSort::new(#time, vec![#(#keys),*]));
             }
         }
-        RelOp::TopN { keys, limit, offset, .. } => {
+        RelOp::TopN { keys, limit, offset, partition, rank_number, row_number, .. } => {
             let keys = keys.iter().map(|k| {
                 let f = scalar_fn(&k.expr);
                 let (descending, nulls_first) = (k.descending, k.nulls_first);
@@ -406,8 +406,16 @@ fn rel_stmt_on(
             } else {
                 quote! {}
             };
+            let partition = if partition.is_empty() {
+                quote! {}
+            } else {
+                let partition = partition.iter().map(scalar_fn);
+                quote! { .partitioned(vec![#(#partition),*]) }
+            };
+            let rank = if *rank_number { quote! { .with_rank_number() } } else { quote! {} };
+            let rank = if *row_number { quote! { #rank .from_row_number() } } else { rank };
             quote! {
-                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit)#offset);
+                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit)#offset #partition #rank);
             }
         }
         RelOp::OverAggregate { partition, time, frame, aggs, .. } => {

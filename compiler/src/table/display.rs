@@ -125,13 +125,19 @@ impl fmt::Display for RelOp {
                 let keys: Vec<String> = keys.iter().map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" })).collect();
                 write!(f, "TimeSort time=${time} then=[{}] schema={schema}", keys.join(", "))
             }
-            RelOp::TopN { keys, limit, offset, schema } => {
+            RelOp::TopN { keys, limit, offset, partition, rank_number, row_number, schema } => {
                 let keys: Vec<String> = keys
                     .iter()
                     .map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" }))
                     .collect();
                 let offset = if *offset > 0 { format!(" offset={offset}") } else { String::new() };
-                write!(f, "TopN order=[{}] limit={limit}{offset} schema={schema}", keys.join(", "))
+                let partition = if partition.is_empty() { String::new() } else { format!(" partition=[{}]", list(partition)) };
+                let rank = match (*row_number, *rank_number) {
+                    (true, true) => " row_number selected",
+                    (true, false) => " row_number",
+                    _ => "",
+                };
+                write!(f, "TopN order=[{}] limit={limit}{offset}{partition}{rank} schema={schema}", keys.join(", "))
             }
             RelOp::WindowExpand {
                 time,

@@ -29,6 +29,7 @@ mod locate;
 pub mod library;
 pub mod lower;
 pub mod over;
+mod rank;
 pub mod pandas;
 mod row_aggregate;
 pub mod physical;
@@ -258,6 +259,12 @@ pub enum RelOp {
         /// Ranks before the emitted ones (Table API `offset()`); with one, Flink's row-number
         /// algorithm emits `-U`/`+U` per rank that changed.
         offset: usize,
+        /// SQL `ROW_NUMBER() OVER (PARTITION BY ...)`: each partition ranked on its own.
+        partition: Vec<Expr>,
+        /// The row number is selected: appended (BIGINT) to each row, with the row-number algorithm.
+        rank_number: bool,
+        /// Lowered from SQL's `ROW_NUMBER()` (Flink's Rank node rather than its SortLimit).
+        row_number: bool,
         schema: Schema,
     },
     /// `ORDER BY rowtime [, keys]` without LIMIT (Flink's temporal sort): rows held until the
