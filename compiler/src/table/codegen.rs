@@ -382,6 +382,13 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::WindowExpand::#ctor(#time, #size, #step));
             }
         }
+        RelOp::Deduplicate { partition, time, keep_last, .. } => {
+            let partition = partition.iter().map(scalar_fn);
+            let time = Lit::usize_unsuffixed(*time);
+            quote! {
+                let #var = p.operator(#input, table::Deduplicate::new(vec![#(#partition),*], #time, #keep_last));
+            }
+        }
         RelOp::TimeSort { time, keys, .. } => {
             let keys = keys.iter().map(|k| {
                 let f = scalar_fn(&k.expr);

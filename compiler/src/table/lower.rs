@@ -782,6 +782,7 @@ fn updating(nodes: &[PlanNode], node: usize) -> bool {
             RelOp::Aggregate { .. } => true,
             RelOp::Join { kind, interval, .. } => interval.is_none() && *kind != super::join::JoinKind::Inner,
             RelOp::TopN { .. } => true,
+            RelOp::Deduplicate { keep_last, .. } => *keep_last,
             RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
             _ => false,
         }

@@ -267,6 +267,15 @@ pub enum RelOp {
         row_number: bool,
         schema: Schema,
     },
+    /// `ROW_NUMBER() OVER (PARTITION BY partition ORDER BY time [DESC]) = 1`, the row number not
+    /// selected, on an event-time attribute: Flink's deduplication. `keep_last` (DESC) emits `+I` then
+    /// `-U`/`+U` at once; keeping the first row emits it `+I` when the watermark passes its time.
+    Deduplicate {
+        partition: Vec<Expr>,
+        time: usize,
+        keep_last: bool,
+        schema: Schema,
+    },
     /// `ORDER BY rowtime [, keys]` without LIMIT (Flink's temporal sort): rows held until the
     /// watermark passes their time `time`, then emitted in time order, equal times ordered by `keys`;
     /// late rows dropped. Insert-only.
@@ -330,6 +339,7 @@ impl RelOp {
             | RelOp::SessionWindowAggregate { schema, .. }
             | RelOp::TopN { schema, .. }
             | RelOp::TimeSort { schema, .. }
+            | RelOp::Deduplicate { schema, .. }
             | RelOp::Correlate { schema, .. }
             | RelOp::OverAggregate { schema, .. }
             | RelOp::Values { schema }
@@ -350,6 +360,7 @@ impl RelOp {
             RelOp::Join { .. } => "join",
             RelOp::TopN { .. } => "ORDER BY ... LIMIT",
             RelOp::TimeSort { .. } => "ORDER BY time",
+            RelOp::Deduplicate { .. } => "ROW_NUMBER() deduplication",
             RelOp::Correlate { mode: CorrelateMode::Map { .. }, .. } => "map",
             RelOp::Correlate { mode: CorrelateMode::FlatMap { .. }, .. } => "flat_map",
             RelOp::Correlate { .. } => "join_lateral",

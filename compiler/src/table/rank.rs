@@ -2,7 +2,9 @@
 //! ORDER BY x) AS rn FROM t) WHERE rn <= N`. This module reads the pattern's parts from the AST: the
 //! ROW_NUMBER item of the subquery, and the outer WHERE split into the rank range (`rn <= N`,
 //! `rn < N`, `rn = N`, `rn BETWEEN a AND b`, `rn >= a` beside an upper bound) and the remaining
-//! conditions, which filter the ranked rows. The SQL lowering turns them into a [`super::RelOp::TopN`].
+//! conditions, which filter the ranked rows. The SQL lowering turns them into a [`super::RelOp::TopN`],
+//! or, for `rn = 1` ordered by a rowtime attribute alone without `rn` selected, into Flink's
+//! [`super::RelOp::Deduplicate`].
 
 use sqlparser::ast::{self as sql, Spanned};
 use sqlparser::tokenizer::Span;

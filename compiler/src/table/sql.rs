@@ -346,6 +346,7 @@ impl Builder<'_, '_, '_> {
         };
         match &n.op {
             RelOp::Aggregate { .. } | RelOp::TopN { .. } => true,
+            RelOp::Deduplicate { keep_last: true, .. } => true,
             RelOp::Join { kind, interval: None, .. } if *kind != JoinKind::Inner => true,
             RelOp::Input { node, .. } => self.inputs.iter().any(|(id, _)| id == node) && self.updating_inputs.contains(node),
             _ => n.inputs.iter().any(|&i| self.updates(i)),
@@ -966,8 +967,12 @@ impl Builder<'_, '_, '_> {
         if let ([key], 1, 1, false) = (keys.as_slice(), range.start, range.end, rank_number) {
             if let Expr::Column { index, ty: SqlType::Timestamp(_) | SqlType::TimestampLtz(_) } = key.expr {
                 if self.is_rowtime(node, index) {
-                    let f = unsupported(item.span, "deduplication (ROW_NUMBER() ordered by a time attribute, kept where rn = 1)");
-                    return Err(located(self, f));
+                    let dedup = RelOp::Deduplicate { partition, time: index, keep_last: key.descending, schema: schema.clone() };
+                    let dedup = self.push(dedup, vec![node]);
+                    let projection: Vec<Expr> = (0..width).map(column).collect();
+                    let fields: Vec<Field> = schema.fields[..width].to_vec();
+                    let node = self.push(RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema { fields } }, vec![dedup]);
+                    return self.ranked_result(node, alias.as_ref(), name, select, residual).map(Some);
                 }
             }
         }
@@ -1003,12 +1008,25 @@ impl Builder<'_, '_, '_> {
             fields.insert(at, rank_field);
         }
         let node = self.push(RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema { fields } }, vec![top]);
-        let node = self.rename(node, alias.as_ref())?;
+        self.ranked_result(node, alias.as_ref(), name, select, residual).map(Some)
+    }
+
+    /// The ranked subquery's node renamed and qualified as its FROM item, and the outer select left
+    /// with the other conditions.
+    fn ranked_result(
+        &mut self,
+        node: usize,
+        alias: Option<&sql::TableAlias>,
+        name: Option<String>,
+        select: &sql::Select,
+        residual: Option<sql::Expr>,
+    ) -> Result<(usize, sql::Select), Fail> {
+        let node = self.rename(node, alias)?;
         let width = self.schema(node).fields.len();
         self.quals.insert(node, name.into_iter().map(|n| (n, 0..width)).collect());
         let mut outer = select.clone();
         outer.selection = residual;
-        Ok(Some((node, outer)))
+        Ok((node, outer))
     }
 
     /// The select list's expressions and names over `input` (a wildcard is every input column).
