@@ -2,7 +2,8 @@
 on the row number in the outer query, over an insert-only CSV table. Without the row number in the
 result a row entering a partition's top rows is +I and the row it pushes out -D; with it (SELECT *),
 each rank that changes is -U of its old row and +U of its new one. Also rn < N, rn = 1, BETWEEN,
-no PARTITION BY, other conditions beside the rank range, and a view."""
+no PARTITION BY, other conditions beside the rank range, a view, and the
+canonical `SELECT * FROM (SELECT *, ROW_NUMBER() ...)`."""
 from pyflink.table import EnvironmentSettings, TableEnvironment
 
 t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
@@ -54,3 +55,10 @@ t_env.execute_sql("""
     SELECT fruit, amount, ROW_NUMBER() OVER (PARTITION BY fruit ORDER BY amount) AS rn FROM sales
 """)
 t_env.execute_sql("SELECT c.fruit, c.amount FROM cheapest AS c WHERE c.rn = 1").print()
+
+# The canonical form: every column and the row number, the two smallest quantities overall.
+t_env.execute_sql("""
+    SELECT * FROM (
+        SELECT *, ROW_NUMBER() OVER (ORDER BY qty, id DESC) AS rn FROM sales
+    ) WHERE rn <= 2
+""").print()

@@ -950,8 +950,10 @@ impl Builder<'_, '_, '_> {
         }
         let schema = self.schema(node);
         let (np, no) = (spec.partition_by.len(), spec.order_by.len());
-        let width = schema.fields.len().saturating_sub(np + no);
-        let column = |index: usize| Expr::Column { index, ty: schema.fields[index].ty };
+        let Some(width) = schema.fields.len().checked_sub(np + no) else {
+            return Err(located(self, err(item.span, "the ROW_NUMBER() subquery lost its PARTITION BY / ORDER BY columns")));
+        };
+        let column = |index: usize| Expr::Column { index, ty: schema.fields.get(index).map_or(SqlType::BigInt, |f| f.ty) };
         let partition: Vec<Expr> = (width..width + np).map(column).collect();
         let mut keys = Vec::new();
         for (i, o) in spec.order_by.iter().enumerate() {
@@ -998,8 +1000,8 @@ impl Builder<'_, '_, '_> {
                 item.position
             } else if wildcards == 1 {
                 // The one wildcard's columns: all but the other items' one column each.
-                let others = inner.projection.len() - 2;
-                item.position - 1 + (width - others)
+                let others = inner.projection.len().saturating_sub(2);
+                (item.position + width).saturating_sub(1 + others)
             } else {
                 return Err(unsupported(item.span, "ROW_NUMBER() after several wildcards"));
             };
