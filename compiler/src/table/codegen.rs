@@ -400,7 +400,7 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::TimeSort::new(#time, vec![#(#keys),*]));
             }
         }
-        RelOp::TopN { keys, limit, offset, partition, rank_number, row_number, .. } => {
+        RelOp::TopN { keys, limit, offset, partition, rank_number, row_number, retracting, .. } => {
             let keys = keys.iter().map(|k| {
                 let f = scalar_fn(&k.expr);
                 let (descending, nulls_first) = (k.descending, k.nulls_first);
@@ -421,6 +421,7 @@ fn rel_stmt_on(
             };
             let rank = if *rank_number { quote! { .with_rank_number() } } else { quote! {} };
             let rank = if *row_number { quote! { #rank .from_row_number() } } else { rank };
+            let rank = if *retracting { quote! { #rank .retracting() } } else { rank };
             quote! {
                 let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit)#offset #partition #rank);
             }

@@ -129,7 +129,7 @@ impl fmt::Display for RelOp {
                 let keys: Vec<String> = keys.iter().map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" })).collect();
                 write!(f, "TimeSort time=${time} then=[{}] schema={schema}", keys.join(", "))
             }
-            RelOp::TopN { keys, limit, offset, partition, rank_number, row_number, schema } => {
+            RelOp::TopN { keys, limit, offset, partition, rank_number, row_number, retracting, schema } => {
                 let keys: Vec<String> = keys
                     .iter()
                     .map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" }))
@@ -141,7 +141,8 @@ impl fmt::Display for RelOp {
                     (true, false) => " row_number",
                     _ => "",
                 };
-                write!(f, "TopN order=[{}] limit={limit}{offset}{partition}{rank} schema={schema}", keys.join(", "))
+                let retracting = if *retracting { " retracting" } else { "" };
+                write!(f, "TopN order=[{}] limit={limit}{offset}{partition}{rank}{retracting} schema={schema}", keys.join(", "))
             }
             RelOp::WindowExpand {
                 time,

@@ -1065,7 +1065,7 @@ fn lower_sort(
     let (Some(limit), Some(offset)) = (too_big(limit), too_big(offset)) else {
         return Err(CompileError::new(Category::User, "the row count is too large").at(site));
     };
-    Ok(RelOp::TopN { keys, limit, offset, partition: Vec::new(), rank_number: false, row_number: false, schema: input.clone() })
+    Ok(RelOp::TopN { keys, limit, offset, partition: Vec::new(), rank_number: false, row_number: false, retracting: false, schema: input.clone() })
 }
 
 /// `join_lateral(f(args).alias(names...))` / `left_outer_join_lateral(...)`: a Correlate.

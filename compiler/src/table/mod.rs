@@ -265,6 +265,8 @@ pub enum RelOp {
         rank_number: bool,
         /// Lowered from SQL's `ROW_NUMBER()` (Flink's Rank node rather than its SortLimit).
         row_number: bool,
+        /// Over an updating input (Flink's RetractableTopNFunction): all rows kept, retractions applied.
+        retracting: bool,
         schema: Schema,
     },
     /// `ROW_NUMBER() OVER (PARTITION BY partition ORDER BY time [DESC]) = 1`, the row number not

@@ -17,7 +17,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
 
 use super::ddl::{parse_create_table, parse_error};
-use super::expr::{AggCall, Expr, ExprError, FoundCall, FunctionSig, Scope};
+use super::expr::{AggCall, AggKind, Expr, ExprError, FoundCall, FunctionSig, Scope};
 use super::join::{join_qualifiers, join_schema, split_condition, uniquify, JoinKind, Qualifiers};
 use super::locate::TextSpec;
 use super::lower::{item_parts, python_calls, Ctx, Functions};
@@ -329,7 +329,7 @@ impl Builder<'_, '_, '_> {
             keys.remove(0);
             return Ok(self.push(RelOp::TimeSort { time, keys, schema }, vec![node]));
         };
-        Ok(self.push(RelOp::TopN { keys, limit, offset: 0, partition: Vec::new(), rank_number: false, row_number: false, schema }, vec![node]))
+        Ok(self.push(RelOp::TopN { keys, limit, offset: 0, partition: Vec::new(), rank_number: false, row_number: false, retracting: false, schema }, vec![node]))
     }
 
     /// Whether column `column` of `node` is a rowtime attribute (see [`super::time_attr`]).
@@ -944,10 +944,7 @@ impl Builder<'_, '_, '_> {
             Ok(node) => node,
             Err(f) => return Err(located(self, f)),
         };
-        if self.updates(node) {
-            let f = unsupported(item.span, "ROW_NUMBER() Top-N over an updating input (a GROUP BY, DISTINCT, outer join or another Top-N)");
-            return Err(located(self, f));
-        }
+        let retracting = self.updates(node);
         let schema = self.schema(node);
         let (np, no) = (spec.partition_by.len(), spec.order_by.len());
         let Some(width) = schema.fields.len().checked_sub(np + no) else {
@@ -978,6 +975,19 @@ impl Builder<'_, '_, '_> {
                 }
             }
         }
+        if retracting {
+            // Flink ranks an updating input with its RetractableTopNFunction unless a sort key is
+            // monotonic (COUNT, MAX, MIN, a group key: its UpdatableTopNFunction, not reproduced
+            // here): only keys that are SUM or AVG results are known to take the retracting one.
+            let retractable = keys.iter().all(|k| match &k.expr {
+                Expr::Column { index, .. } => matches!(self.aggregate_source(node, *index), Some(AggKind::Sum | AggKind::Avg)),
+                _ => false,
+            });
+            if !retractable {
+                let f = unsupported(item.span, "ROW_NUMBER() over an updating input ordered by other than SUM or AVG results (Flink's UpdatableTopNFunction)");
+                return Err(located(self, f));
+            }
+        }
         let too_big = |n: u64| usize::try_from(n).map_err(|_| err(item.span, "the rank range is too large"));
         let limit = too_big((range.end + 1).saturating_sub(range.start))?;
         let offset = too_big(range.start - 1)?;
@@ -987,7 +997,7 @@ impl Builder<'_, '_, '_> {
             ranked_fields.push(rank_field.clone());
         }
         let top = self.push(
-            RelOp::TopN { keys, limit, offset, partition, rank_number, row_number: true, schema: Schema { fields: ranked_fields } },
+            RelOp::TopN { keys, limit, offset, partition, rank_number, row_number: true, retracting, schema: Schema { fields: ranked_fields } },
             vec![node],
         );
         // The subquery's columns, the row number at its item's place.
@@ -1011,6 +1021,22 @@ impl Builder<'_, '_, '_> {
         }
         let node = self.push(RelOp::Calc { python: Vec::new(), filter: None, projection, schema: Schema { fields } }, vec![top]);
         self.ranked_result(node, alias.as_ref(), name, select, residual).map(Some)
+    }
+
+    /// The built-in aggregate whose result column `column` of `node` is, through projections.
+    fn aggregate_source(&self, node: usize, column: usize) -> Option<AggKind> {
+        let n = self.nodes.get(node)?;
+        match &n.op {
+            RelOp::Calc { projection, .. } => match projection.get(column)? {
+                Expr::Column { index, .. } => self.aggregate_source(*n.inputs.first()?, *index),
+                _ => None,
+            },
+            RelOp::Aggregate { keys, aggs, projection, .. } => match projection.get(column)? {
+                Expr::Column { index, .. } => Some(aggs.get(index.checked_sub(keys.len())?)?.kind),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The ranked subquery's node renamed and qualified as its FROM item, and the outer select left

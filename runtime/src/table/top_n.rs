@@ -78,13 +78,16 @@ pub struct TopN {
     rank_number: bool,
     /// Lowered from SQL's ROW_NUMBER() (Flink's Rank node), whose top-1 emits updates.
     row_number: bool,
+    /// The input has updates: every row is kept, retractions remove theirs, and each change emits
+    /// the difference of the ranks in range (Flink's `RetractableTopNFunction`).
+    retracting: bool,
     /// The keyed state: each partition's ranking.
     rankings: HashMap<Vec<Value>, Ranking>,
 }
 
 impl TopN {
     pub fn new(keys: Vec<SortKey>, limit: usize) -> Self {
-        TopN { keys, limit, offset: 0, partition: Vec::new(), rank_number: false, row_number: false, rankings: HashMap::new() }
+        TopN { keys, limit, offset: 0, partition: Vec::new(), rank_number: false, row_number: false, retracting: false, rankings: HashMap::new() }
     }
 
     /// Emits ranks `offset + 1 ..= offset + limit` only.
@@ -102,6 +105,12 @@ impl TopN {
     /// Marks the operator as SQL's `ROW_NUMBER()` ranking: a top-1 emits its partition's row as updates.
     pub fn from_row_number(mut self) -> Self {
         self.row_number = true;
+        self
+    }
+
+    /// Ranks an updating input, as Flink's `RetractableTopNFunction`.
+    pub fn retracting(mut self) -> Self {
+        self.retracting = true;
         self
     }
 
@@ -179,6 +188,72 @@ impl TopN {
         }
     }
 
+    /// The first `n` rows of a ranking, in rank order.
+    fn first_rows(state: &Ranking, n: usize) -> Vec<Vec<Value>> {
+        state.buffer.iter().flat_map(|(_, rows)| rows.iter()).take(n).cloned().collect()
+    }
+
+    /// One change of an updating input: the row added (`+I`/`+U`) or removed (`-U`/`-D`, the first
+    /// equal row of its sort key), then the ranks in range compared before and after. With rank
+    /// numbers each changed rank is `-U` old / `+U` new (`+I` / `-D` where a rank fills or empties);
+    /// without, the rows that left the range are `-D` and those that entered `+I`.
+    fn process_change(&mut self, kind: RowKind, fields: Vec<Value>, out: &mut Batch) {
+        let partition: Vec<Value> = self.partition.iter().map(|p| p(&fields)).collect();
+        let mut state = self.rankings.remove(&partition).unwrap_or_default();
+        let key: Vec<Value> = self.keys.iter().map(|k| (k.expr)(&fields)).collect();
+        let end = self.offset + self.limit;
+        let before = Self::first_rows(&state, end);
+        let keys = &self.keys;
+        let found = state.buffer.binary_search_by(|(k, _)| sort_order(keys, k, &key));
+        match (kind, found) {
+            (RowKind::Insert | RowKind::UpdateAfter, Ok(i)) => state.buffer[i].1.push(fields),
+            (RowKind::Insert | RowKind::UpdateAfter, Err(i)) => state.buffer.insert(i, (key, vec![fields])),
+            (_, Ok(i)) => {
+                if let Some(at) = state.buffer[i].1.iter().position(|r| *r == fields) {
+                    state.buffer[i].1.remove(at);
+                    if state.buffer[i].1.is_empty() {
+                        state.buffer.remove(i);
+                    }
+                }
+            }
+            (_, Err(_)) => {}
+        }
+        let after = Self::first_rows(&state, end);
+        let (old, new) = (before.get(self.offset..).unwrap_or(&[]), after.get(self.offset..).unwrap_or(&[]));
+        // A top-1's row number is the constant 1: Flink's planner drops it from the ranking, and its
+        // rows come and go as without rank numbers.
+        if self.rank_number && !(self.offset == 0 && self.limit == 1) {
+            for r in 0..old.len().max(new.len()) {
+                let rank = self.offset + r + 1;
+                match (old.get(r), new.get(r)) {
+                    (Some(o), Some(n)) if o != n => {
+                        if self.update_before() {
+                            out.push(self.row(RowKind::UpdateBefore, o.clone(), rank));
+                        }
+                        out.push(self.row(RowKind::UpdateAfter, n.clone(), rank));
+                    }
+                    (None, Some(n)) => out.push(self.row(RowKind::Insert, n.clone(), rank)),
+                    (Some(o), None) => out.push(self.row(RowKind::Delete, o.clone(), rank)),
+                    _ => {}
+                }
+            }
+        } else {
+            let mut entered: Vec<&Vec<Value>> = new.iter().collect();
+            for o in old {
+                match entered.iter().position(|n| *n == o) {
+                    Some(at) => {
+                        entered.remove(at);
+                    }
+                    None => out.push(self.row(RowKind::Delete, o.clone(), 1)),
+                }
+            }
+            for n in entered {
+                out.push(self.row(RowKind::Insert, n.clone(), 1));
+            }
+        }
+        self.rankings.insert(partition, state);
+    }
+
     fn process_row(&mut self, fields: Vec<Value>, out: &mut Batch) {
         if self.limit == 0 {
             return;
@@ -240,11 +315,15 @@ impl Operator for TopN {
 
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         for record in input {
-            let fields = match record.value {
-                Value::Row(row) => row.fields,
-                other => vec![other],
+            let (kind, fields) = match record.value {
+                Value::Row(row) => (row.kind, row.fields),
+                other => (RowKind::Insert, vec![other]),
             };
-            self.process_row(fields, out);
+            if self.retracting {
+                self.process_change(kind, fields, out);
+            } else {
+                self.process_row(fields, out);
+            }
         }
         Ok(())
     }
@@ -320,6 +399,26 @@ mod tests {
         let mut out = Vec::new();
         top.process(rows(&[3, 1, 2]), &mut out).expect("runs");
         assert_eq!(lines(&out), ["+I[Int(3)]", "+U[Int(1)]"]);
+    }
+
+    #[test]
+    fn an_updating_input_emits_the_changed_ranks() {
+        // SUM per fruit ranked descending, top 2 with rank numbers, as PyFlink 2.3 prints it.
+        let key = SortKey::new(Box::new(|r: &[Value]| r[1].clone()), true, false);
+        let mut top = TopN::new(vec![key], 2).with_rank_number().from_row_number().retracting();
+        let change = |kind, name: &str, total: i64| Record::new(Value::Row(Box::new(Row { kind, fields: vec![Value::str(name), Value::Int(total)] })));
+        let mut out = Vec::new();
+        let input = vec![
+            change(RowKind::Insert, "apples", 30),
+            change(RowKind::Insert, "pears", 12),
+            change(RowKind::Insert, "plums", 45),
+            change(RowKind::UpdateBefore, "apples", 30),
+            change(RowKind::UpdateAfter, "apples", 38),
+        ];
+        top.process(input, &mut out).expect("runs");
+        let kinds: Vec<String> = lines(&out).iter().map(|l| l[..2].to_string()).collect();
+        assert_eq!(kinds, ["+I", "+I", "-U", "+U", "-U", "+U", "-U", "+U", "-U", "+U"]);
+        assert!(lines(&out)[7].contains("pears"), "{:?}", lines(&out));
     }
 
     #[test]
