@@ -397,6 +397,13 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::WindowExpand::#ctor(#time, #size, #step));
             }
         }
+        RelOp::Deduplicate { partition, time, keep_last, .. } => {
+            let partition = partition.iter().map(scalar_fn);
+            let time = Lit::usize_unsuffixed(*time);
+            quote! {
+                let #var = p.operator(#input, table::Deduplicate::new(vec![#(#partition),*], #time, #keep_last));
+            }
+        }
         RelOp::TimeSort { time, keys, .. } => {
             let keys = keys.iter().map(|k| {
                 let f = scalar_fn(&k.expr);
@@ -408,7 +415,7 @@ fn rel_stmt_on(
                 let #var = p.operator(#input, table::TimeSort::new(#time, vec![#(#keys),*]));
             }
         }
-        RelOp::TopN { keys, limit, offset, .. } => {
+        RelOp::TopN { keys, limit, offset, partition, rank_number, row_number, retracting, .. } => {
             let keys = keys.iter().map(|k| {
                 let f = scalar_fn(&k.expr);
                 let (descending, nulls_first) = (k.descending, k.nulls_first);
@@ -421,8 +428,17 @@ fn rel_stmt_on(
             } else {
                 quote! {}
             };
+            let partition = if partition.is_empty() {
+                quote! {}
+            } else {
+                let partition = partition.iter().map(scalar_fn);
+                quote! { .partitioned(vec![#(#partition),*]) }
+            };
+            let rank = if *rank_number { quote! { .with_rank_number() } } else { quote! {} };
+            let rank = if *row_number { quote! { #rank .from_row_number() } } else { rank };
+            let rank = if *retracting { quote! { #rank .retracting() } } else { rank };
             quote! {
-                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit)#offset);
+                let #var = p.operator(#input, table::TopN::new(vec![#(#keys),*], #limit)#offset #partition #rank);
             }
         }
         RelOp::OverAggregate { partition, time, frame, aggs, .. } => {

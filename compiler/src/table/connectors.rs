@@ -253,6 +253,8 @@ fn rel_changelog(
         ),
         // Append-only Top-N deletes the rows it evicts.
         RelOp::TopN { .. } => (true, None),
+        // Keeping the last row updates it; keeping the first emits each key once.
+        RelOp::Deduplicate { keep_last, .. } => (*keep_last || input(0).0, None),
         RelOp::WindowExpand { .. } | RelOp::SessionWindow { .. } => (input(0).0, None),
         RelOp::Correlate { .. } => (input(0).0, None),
         RelOp::Input { node, .. } => changelog_key(nodes, *node),

@@ -121,17 +121,28 @@ impl fmt::Display for RelOp {
                 call.function,
                 list(&call.args)
             ),
+            RelOp::Deduplicate { partition, time, keep_last, schema } => {
+                let keep = if *keep_last { "last" } else { "first" };
+                write!(f, "Deduplicate partition=[{}] time=${time} keep={keep} schema={schema}", list(partition))
+            }
             RelOp::TimeSort { time, keys, schema } => {
                 let keys: Vec<String> = keys.iter().map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" })).collect();
                 write!(f, "TimeSort time=${time} then=[{}] schema={schema}", keys.join(", "))
             }
-            RelOp::TopN { keys, limit, offset, schema } => {
+            RelOp::TopN { keys, limit, offset, partition, rank_number, row_number, retracting, schema } => {
                 let keys: Vec<String> = keys
                     .iter()
                     .map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" }))
                     .collect();
                 let offset = if *offset > 0 { format!(" offset={offset}") } else { String::new() };
-                write!(f, "TopN order=[{}] limit={limit}{offset} schema={schema}", keys.join(", "))
+                let partition = if partition.is_empty() { String::new() } else { format!(" partition=[{}]", list(partition)) };
+                let rank = match (*row_number, *rank_number) {
+                    (true, true) => " row_number selected",
+                    (true, false) => " row_number",
+                    _ => "",
+                };
+                let retracting = if *retracting { " retracting" } else { "" };
+                write!(f, "TopN order=[{}] limit={limit}{offset}{partition}{rank}{retracting} schema={schema}", keys.join(", "))
             }
             RelOp::WindowExpand {
                 time,

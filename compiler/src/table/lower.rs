@@ -795,6 +795,7 @@ fn updating(nodes: &[PlanNode], node: usize) -> bool {
                 interval.is_none() && temporal.is_none() && *kind != super::join::JoinKind::Inner
             }
             RelOp::TopN { .. } => true,
+            RelOp::Deduplicate { keep_last, .. } => *keep_last,
             RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
             _ => false,
         }
@@ -1078,7 +1079,7 @@ fn lower_sort(
     let (Some(limit), Some(offset)) = (too_big(limit), too_big(offset)) else {
         return Err(CompileError::new(Category::User, "the row count is too large").at(site));
     };
-    Ok(RelOp::TopN { keys, limit, offset, schema: input.clone() })
+    Ok(RelOp::TopN { keys, limit, offset, partition: Vec::new(), rank_number: false, row_number: false, retracting: false, schema: input.clone() })
 }
 
 /// `join_lateral(f(args).alias(names...))` / `left_outer_join_lateral(...)`: a Correlate.

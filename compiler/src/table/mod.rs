@@ -29,6 +29,7 @@ mod locate;
 pub mod library;
 pub mod lower;
 pub mod over;
+mod rank;
 pub mod pandas;
 mod row_aggregate;
 pub mod physical;
@@ -268,6 +269,23 @@ pub enum RelOp {
         /// Ranks before the emitted ones (Table API `offset()`); with one, Flink's row-number
         /// algorithm emits `-U`/`+U` per rank that changed.
         offset: usize,
+        /// SQL `ROW_NUMBER() OVER (PARTITION BY ...)`: each partition ranked on its own.
+        partition: Vec<Expr>,
+        /// The row number is selected: appended (BIGINT) to each row, with the row-number algorithm.
+        rank_number: bool,
+        /// Lowered from SQL's `ROW_NUMBER()` (Flink's Rank node rather than its SortLimit).
+        row_number: bool,
+        /// Over an updating input (Flink's RetractableTopNFunction): all rows kept, retractions applied.
+        retracting: bool,
+        schema: Schema,
+    },
+    /// `ROW_NUMBER() OVER (PARTITION BY partition ORDER BY time [DESC]) = 1`, the row number not
+    /// selected, on an event-time attribute: Flink's deduplication. `keep_last` (DESC) emits `+I` then
+    /// `-U`/`+U` at once; keeping the first row emits it `+I` when the watermark passes its time.
+    Deduplicate {
+        partition: Vec<Expr>,
+        time: usize,
+        keep_last: bool,
         schema: Schema,
     },
     /// `ORDER BY rowtime [, keys]` without LIMIT (Flink's temporal sort): rows held until the
@@ -333,6 +351,7 @@ impl RelOp {
             | RelOp::SessionWindowAggregate { schema, .. }
             | RelOp::TopN { schema, .. }
             | RelOp::TimeSort { schema, .. }
+            | RelOp::Deduplicate { schema, .. }
             | RelOp::Correlate { schema, .. }
             | RelOp::OverAggregate { schema, .. }
             | RelOp::Values { schema }
@@ -353,6 +372,7 @@ impl RelOp {
             RelOp::Join { .. } => "join",
             RelOp::TopN { .. } => "ORDER BY ... LIMIT",
             RelOp::TimeSort { .. } => "ORDER BY time",
+            RelOp::Deduplicate { .. } => "ROW_NUMBER() deduplication",
             RelOp::Correlate { mode: CorrelateMode::Map { .. }, .. } => "map",
             RelOp::Correlate { mode: CorrelateMode::FlatMap { .. }, .. } => "flat_map",
             RelOp::Correlate { .. } => "join_lateral",

@@ -39,6 +39,7 @@ pub mod tableau;
 pub mod time_sort;
 pub mod time_zone;
 pub mod top_n;
+pub mod deduplicate;
 pub mod window;
 pub mod window_expand;
 
@@ -64,6 +65,7 @@ pub use py_aggregate::PyAggCall;
 pub use session_window::SessionWindowAggregate;
 pub use tableau::{TableauPrint, ValuesSource};
 pub use top_n::{SortKey, TopN};
+pub use deduplicate::Deduplicate;
 pub use window::{RowtimeWatermarks, WindowAggregate};
 pub use window_expand::WindowExpand;
 
