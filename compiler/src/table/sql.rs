@@ -191,6 +191,38 @@ fn end_span(text: &str) -> Span {
     Span::new(at, at)
 }
 
+/// The `x IN (subquery)` conjuncts of a WHERE (its top-level ANDs) and the rest of it; `None` when
+/// there are none.
+#[allow(clippy::type_complexity)]
+fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<(sql::Expr, sql::Query)>, Option<sql::Expr>)> {
+    fn conjuncts(e: &sql::Expr, out: &mut Vec<sql::Expr>) {
+        match e {
+            sql::Expr::BinaryOp { left, op: sql::BinaryOperator::And, right } => {
+                conjuncts(left, out);
+                conjuncts(right, out);
+            }
+            sql::Expr::Nested(inner) if matches!(**inner, sql::Expr::BinaryOp { op: sql::BinaryOperator::And, .. }) => {
+                conjuncts(inner, out)
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    let mut parts = Vec::new();
+    conjuncts(selection?, &mut parts);
+    let (mut ins, mut rest) = (Vec::new(), Vec::new());
+    for part in parts {
+        match part {
+            sql::Expr::InSubquery { expr, subquery, negated: false } => ins.push((*expr, *subquery)),
+            other => rest.push(other),
+        }
+    }
+    if ins.is_empty() {
+        return None;
+    }
+    let rest = rest.into_iter().reduce(|a, b| sql::Expr::BinaryOp { left: Box::new(a), op: sql::BinaryOperator::And, right: Box::new(b) });
+    Some((ins, rest))
+}
+
 /// An ORDER BY item's direction and NULL placement (NULLS FIRST for ascending, as Flink).
 fn sort_direction(o: &sql::OrderByExpr) -> Result<(bool, bool), Fail> {
     let descending = match o.options.sort {
@@ -369,6 +401,55 @@ impl Builder<'_, '_, '_> {
         };
         let sorted = self.push(RelOp::TopN { keys, limit, offset: 0, partition: Vec::new(), rank_number: false, row_number: false, retracting: false, schema: schema.clone() }, vec![node]);
         Ok(self.drop_hidden(sorted, &schema, hidden))
+    }
+
+    /// `left` restricted to its rows whose `needle` is among the values of `subquery` (one column):
+    /// a join with the subquery's DISTINCT values, projected back to `left`'s columns — what Flink's
+    /// semi-join emits for insert-only inputs (each matching left row once, when its first match is
+    /// known).
+    fn semi_join_in(&mut self, left: usize, needle: &sql::Expr, subquery: &sql::Query) -> Result<usize, Fail> {
+        let span = needle.span();
+        let saved = self.current.take();
+        let sub = self.query(subquery);
+        self.current = saved;
+        let sub = sub?;
+        let rs = self.schema(sub);
+        if rs.fields.len() != 1 {
+            return Err(err(subquery.span(), format!("IN needs a subquery of one column, this one has {}", rs.fields.len())));
+        }
+        if self.updates(sub) || self.updates(left) {
+            return Err(unsupported(span, "IN (subquery) over an updating input"));
+        }
+        let values = self.distinct(sub);
+        let ls = self.schema(left);
+        let width = ls.fields.len();
+        let needle = {
+            let saved = std::mem::replace(&mut self.current, self.quals.get(&left).cloned());
+            let resolved = self.scope(&ls).resolve(needle);
+            self.current = saved;
+            resolved?
+        };
+        let value = Expr::Column { index: width, ty: rs.fields[0].ty };
+        let equal = super::expr::binary_op(super::expr::BinOp::Eq, needle, value, span)?;
+        let split = split_condition(Some(equal), width);
+        let joined = self.push(
+            RelOp::Join {
+                kind: JoinKind::Inner,
+                left_keys: split.left_keys,
+                right_keys: split.right_keys,
+                condition: split.rest,
+                left_width: width,
+                interval: None,
+                temporal: None,
+                schema: join_schema(&ls, &rs),
+            },
+            vec![left, values],
+        );
+        let node = self.push(RelOp::Calc { python: Vec::new(), filter: None, projection: identity(&ls), schema: ls }, vec![joined]);
+        if let Some(quals) = self.quals.get(&left).cloned() {
+            self.quals.insert(node, quals);
+        }
+        Ok(node)
     }
 
     /// ORDER BY's keys resolved against the query's output columns.
@@ -987,6 +1068,15 @@ impl Builder<'_, '_, '_> {
             Some((node, outer)) => (outer, Some(*node)),
             None => (select, None),
         };
+        // `WHERE x IN (SELECT y FROM ...)` conjuncts leave the WHERE: they become semi-joins of the FROM.
+        let stripped;
+        let (select, in_subqueries) = match split_in_subqueries(select.selection.as_ref()) {
+            Some((ins, rest)) => {
+                stripped = sql::Select { selection: rest, ..select.clone() };
+                (&stripped, ins)
+            }
+            None => (select, Vec::new()),
+        };
         let span = select.span();
         if ranked_node.is_none() {
             if let Some(item) = select.projection.iter().find(|i| super::rank::mentions_row_number(&i.to_string())) {
@@ -1044,6 +1134,9 @@ impl Builder<'_, '_, '_> {
             for join in &item.joins {
                 input_node = self.join(input_node, join)?;
             }
+        }
+        for (needle, subquery) in &in_subqueries {
+            input_node = self.semi_join_in(input_node, needle, subquery)?;
         }
         self.current = self.quals.get(&input_node).cloned();
         let input = self.schema(input_node);

@@ -1,0 +1,22 @@
+"""`WHERE x IN (SELECT y FROM ...)`: a semi-join (each matching row once, whichever side arrives first),
+beside other conditions and in an aggregate's input. Flink interleaves the two sources in no defined
+order, so the rows are compared as a multiset."""
+from pyflink.table import EnvironmentSettings, TableEnvironment
+
+t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+t_env.get_config().set("parallelism.default", "1")
+orders = t_env.from_elements([(1, 'ann', 10.0), (2, 'bob', 25.5), (3, 'cy', 7.25), (4, 'bob', 3.0), (5, 'dee', 12.0)],
+                             ['id', 'customer', 'amount'])
+vips = t_env.from_elements([('bob', 'gold'), ('dee', 'silver'), ('bob', 'gold'), ('zed', 'gold')], ['name', 'tier'])
+t_env.create_temporary_view("orders", orders)
+t_env.create_temporary_view("vips", vips)
+t_env.execute_sql("CREATE TABLE out1 (id BIGINT, customer STRING, amount DOUBLE) WITH ('connector' = 'print')")
+t_env.execute_sql("""
+INSERT INTO out1 SELECT * FROM orders
+WHERE customer IN (SELECT name FROM vips WHERE tier = 'gold') AND amount > 1
+""").wait()
+t_env.execute_sql("CREATE TABLE out2 (customer STRING, total DOUBLE) WITH ('connector' = 'print')")
+t_env.execute_sql("""
+INSERT INTO out2 SELECT o.customer, SUM(o.amount) FROM orders AS o
+WHERE o.id IN (SELECT id FROM orders WHERE amount >= 10) GROUP BY o.customer
+""").wait()
