@@ -1,4 +1,4 @@
-"""`WHERE x IN (SELECT y FROM ...)`: a semi-join (each matching row once, whichever side arrives first),
+"""`WHERE x IN (SELECT y FROM ...)` and correlated `WHERE EXISTS (SELECT ... WHERE inner.y = outer.x)`: a semi-join (each matching row once, whichever side arrives first),
 beside other conditions and in an aggregate's input. Flink interleaves the two sources in no defined
 order, so the rows are compared as a multiset."""
 from pyflink.table import EnvironmentSettings, TableEnvironment
@@ -19,4 +19,14 @@ t_env.execute_sql("CREATE TABLE out2 (customer STRING, total DOUBLE) WITH ('conn
 t_env.execute_sql("""
 INSERT INTO out2 SELECT o.customer, SUM(o.amount) FROM orders AS o
 WHERE o.id IN (SELECT id FROM orders WHERE amount >= 10) GROUP BY o.customer
+""").wait()
+t_env.execute_sql("CREATE TABLE out3 (id BIGINT, customer STRING) WITH ('connector' = 'print')")
+t_env.execute_sql("""
+INSERT INTO out3 SELECT o.id, o.customer FROM orders AS o
+WHERE EXISTS (SELECT 1 FROM vips AS v WHERE v.name = o.customer AND v.tier <> 'gold') AND o.id > 0
+""").wait()
+t_env.execute_sql("CREATE TABLE out4 (id BIGINT, amount DOUBLE) WITH ('connector' = 'print')")
+t_env.execute_sql("""
+INSERT INTO out4 SELECT o.id, o.amount FROM orders AS o
+WHERE o.amount < 20 AND EXISTS (SELECT * FROM vips AS v WHERE o.customer = v.name)
 """).wait()

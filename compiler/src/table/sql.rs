@@ -191,10 +191,10 @@ fn end_span(text: &str) -> Span {
     Span::new(at, at)
 }
 
-/// The `x IN (subquery)` conjuncts of a WHERE (its top-level ANDs) and the rest of it; `None` when
-/// there are none.
+/// The `x IN (subquery)` and `EXISTS (subquery)` conjuncts of a WHERE (its top-level ANDs; `None` for
+/// the needle of EXISTS) and the rest of it; `None` when there are none.
 #[allow(clippy::type_complexity)]
-fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<(sql::Expr, sql::Query)>, Option<sql::Expr>)> {
+fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<(Option<sql::Expr>, sql::Query)>, Option<sql::Expr>)> {
     fn conjuncts(e: &sql::Expr, out: &mut Vec<sql::Expr>) {
         match e {
             sql::Expr::BinaryOp { left, op: sql::BinaryOperator::And, right } => {
@@ -212,7 +212,8 @@ fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<(sql::Expr,
     let (mut ins, mut rest) = (Vec::new(), Vec::new());
     for part in parts {
         match part {
-            sql::Expr::InSubquery { expr, subquery, negated: false } => ins.push((*expr, *subquery)),
+            sql::Expr::InSubquery { expr, subquery, negated: false } => ins.push((Some(*expr), *subquery)),
+            sql::Expr::Exists { subquery, negated: false } => ins.push((None, *subquery)),
             other => rest.push(other),
         }
     }
@@ -221,6 +222,72 @@ fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<(sql::Expr,
     }
     let rest = rest.into_iter().reduce(|a, b| sql::Expr::BinaryOp { left: Box::new(a), op: sql::BinaryOperator::And, right: Box::new(b) });
     Some((ins, rest))
+}
+
+/// A correlated `EXISTS (SELECT ... FROM t [AS x] WHERE x.a = outer.b AND ...)` as the outer
+/// expressions (`outer.b`) and a query of the inner ones (`SELECT x.a ... WHERE <the rest>`): the
+/// correlated conditions must be equalities naming an outer qualifier on one side.
+fn decorrelate_exists(subquery: &sql::Query, outer: &Option<Qualifiers>) -> Result<(Vec<sql::Expr>, sql::Query), Fail> {
+    let span = subquery.span();
+    let sql::SetExpr::Select(select) = &*subquery.body else {
+        return Err(unsupported(span, "EXISTS over a query other than one SELECT"));
+    };
+    let inner_names: Vec<String> = select
+        .from
+        .iter()
+        .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
+        .filter_map(|r| match r {
+            sql::TableFactor::Table { name, alias, .. } => {
+                Some(alias.as_ref().map_or_else(|| object_name(name), |a| a.name.value.clone()))
+            }
+            sql::TableFactor::Derived { alias: Some(a), .. } => Some(a.name.value.clone()),
+            _ => None,
+        })
+        .collect();
+    let outer_qualifier = |e: &sql::Expr| match e {
+        sql::Expr::CompoundIdentifier(parts) if parts.len() == 2 => {
+            let q = &parts[0].value;
+            !inner_names.iter().any(|n| n.eq_ignore_ascii_case(q)) && outer.is_some()
+        }
+        _ => false,
+    };
+    let mut parts = Vec::new();
+    if let Some(w) = &select.selection {
+        let mut stack = vec![w.clone()];
+        while let Some(e) = stack.pop() {
+            match e {
+                sql::Expr::BinaryOp { left, op: sql::BinaryOperator::And, right } => {
+                    stack.push(*right);
+                    stack.push(*left);
+                }
+                other => parts.push(other),
+            }
+        }
+    }
+    let (mut needles, mut inner_exprs, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+    for part in parts {
+        match &part {
+            sql::Expr::BinaryOp { left, op: sql::BinaryOperator::Eq, right } if outer_qualifier(left) != outer_qualifier(right) => {
+                let (o, i) = if outer_qualifier(left) { (left, right) } else { (right, left) };
+                needles.push((**o).clone());
+                inner_exprs.push((**i).clone());
+            }
+            _ => rest.push(part),
+        }
+    }
+    if needles.is_empty() {
+        return Err(unsupported(span, "EXISTS without an equality to the outer query (uncorrelated EXISTS)"));
+    }
+    let mut inner = (**select).clone();
+    inner.selection = rest.into_iter().reduce(|a, b| sql::Expr::BinaryOp { left: Box::new(a), op: sql::BinaryOperator::And, right: Box::new(b) });
+    inner.projection = inner_exprs
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| sql::SelectItem::ExprWithAlias { expr: e, alias: sql::Ident::new(format!("$exists{i}")) })
+        .collect();
+    inner.distinct = None;
+    let query = sql::Query { body: Box::new(sql::SetExpr::Select(Box::new(inner))), ..subquery.clone() };
+    Ok((needles, query))
 }
 
 /// An ORDER BY item's direction and NULL placement (NULLS FIRST for ascending, as Flink).
@@ -403,35 +470,45 @@ impl Builder<'_, '_, '_> {
         Ok(self.drop_hidden(sorted, &schema, hidden))
     }
 
-    /// `left` restricted to its rows whose `needle` is among the values of `subquery` (one column):
-    /// a join with the subquery's DISTINCT values, projected back to `left`'s columns — what Flink's
-    /// semi-join emits for insert-only inputs (each matching left row once, when its first match is
-    /// known).
-    fn semi_join_in(&mut self, left: usize, needle: &sql::Expr, subquery: &sql::Query) -> Result<usize, Fail> {
-        let span = needle.span();
+    /// `left` restricted to its rows whose `needles` are among the rows of `subquery` (one column per
+    /// needle): a join with the subquery's DISTINCT rows, projected back to `left`'s columns — what
+    /// Flink's semi-join emits for insert-only inputs (each matching left row once, when its first
+    /// match is known).
+    fn semi_join(&mut self, left: usize, needles: &[sql::Expr], subquery: &sql::Query) -> Result<usize, Fail> {
+        let span = needles.first().map_or_else(|| subquery.span(), Spanned::span);
         let saved = self.current.take();
         let sub = self.query(subquery);
         self.current = saved;
         let sub = sub?;
         let rs = self.schema(sub);
-        if rs.fields.len() != 1 {
-            return Err(err(subquery.span(), format!("IN needs a subquery of one column, this one has {}", rs.fields.len())));
+        if rs.fields.len() != needles.len() {
+            return Err(err(
+                subquery.span(),
+                format!("IN needs a subquery of {} column(s), this one has {}", needles.len(), rs.fields.len()),
+            ));
         }
         if self.updates(sub) || self.updates(left) {
-            return Err(unsupported(span, "IN (subquery) over an updating input"));
+            return Err(unsupported(span, "IN / EXISTS (subquery) over an updating input"));
         }
         let values = self.distinct(sub);
         let ls = self.schema(left);
         let width = ls.fields.len();
-        let needle = {
-            let saved = std::mem::replace(&mut self.current, self.quals.get(&left).cloned());
-            let resolved = self.scope(&ls).resolve(needle);
-            self.current = saved;
-            resolved?
-        };
-        let value = Expr::Column { index: width, ty: rs.fields[0].ty };
-        let equal = super::expr::binary_op(super::expr::BinOp::Eq, needle, value, span)?;
-        let split = split_condition(Some(equal), width);
+        let mut condition: Option<Expr> = None;
+        for (i, needle) in needles.iter().enumerate() {
+            let needle = {
+                let saved = std::mem::replace(&mut self.current, self.quals.get(&left).cloned());
+                let resolved = self.scope(&ls).resolve(needle);
+                self.current = saved;
+                resolved?
+            };
+            let value = Expr::Column { index: width + i, ty: rs.fields[i].ty };
+            let equal = super::expr::binary_op(super::expr::BinOp::Eq, needle, value, span)?;
+            condition = Some(match condition {
+                None => equal,
+                Some(c) => super::expr::binary_op(super::expr::BinOp::And, c, equal, span)?,
+            });
+        }
+        let split = split_condition(condition, width);
         let joined = self.push(
             RelOp::Join {
                 kind: JoinKind::Inner,
@@ -1136,7 +1213,13 @@ impl Builder<'_, '_, '_> {
             }
         }
         for (needle, subquery) in &in_subqueries {
-            input_node = self.semi_join_in(input_node, needle, subquery)?;
+            input_node = match needle {
+                Some(needle) => self.semi_join(input_node, &[needle.clone()], subquery)?,
+                None => {
+                    let (needles, inner) = decorrelate_exists(subquery, &self.quals.get(&input_node).cloned())?;
+                    self.semi_join(input_node, &needles, &inner)?
+                }
+            };
         }
         self.current = self.quals.get(&input_node).cloned();
         let input = self.schema(input_node);
