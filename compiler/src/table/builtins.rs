@@ -265,10 +265,12 @@ pub fn field_of(row: Expr, index: usize, ty: SqlType) -> Expr {
     call(Func::RowField(index as u32), vec![row], ty)
 }
 
-fn int_literal(e: &Expr) -> Option<i64> {
+/// An integer literal's value, through a minus sign and casts to integer types.
+pub(super) fn int_literal(e: &Expr) -> Option<i64> {
     match e {
         Expr::Literal { value: Literal::Int(i), .. } => Some(*i),
         Expr::Negate(inner) => int_literal(inner).map(|i| -i),
+        Expr::Cast { expr, ty } if ty.is_integer() => int_literal(expr),
         _ => None,
     }
 }

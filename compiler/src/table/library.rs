@@ -10,7 +10,7 @@ use quote::quote;
 use serde::Serialize;
 use sqlparser::tokenizer::Span;
 
-use super::builtins::Func;
+use super::builtins::{int_literal, Func};
 use super::expr::{error, Expr, ExprError, Literal};
 use super::types::SqlType;
 
@@ -588,14 +588,6 @@ fn check_arity(name: &str, args: Vec<Expr>, n: usize, span: Span) -> Result<Vec<
     }
 }
 
-fn int_literal(e: &Expr) -> Option<i64> {
-    match e {
-        Expr::Literal { value: Literal::Int(i), .. } => Some(*i),
-        Expr::Negate(inner) => int_literal(inner).map(|i| -i),
-        Expr::Cast { expr, .. } => int_literal(expr),
-        _ => None,
-    }
-}
 
 /// The generated code of a library call: `Option<T>` of the call's type; `a` are the arguments'.
 pub fn call(f: LibFn, args: &[Expr], a: &[TokenStream], ty: SqlType) -> TokenStream {

@@ -35,6 +35,7 @@ mod row_aggregate;
 pub mod physical;
 pub mod sql;
 pub mod strings;
+mod subquery;
 pub mod temporal;
 pub mod temporal_join;
 pub mod time_attr;

@@ -15,7 +15,7 @@ use regex::Regex;
 
 type Str = Option<Arc<str>>;
 
-fn text(s: String) -> Str {
+pub(super) fn text(s: String) -> Str {
     Some(Arc::from(s))
 }
 

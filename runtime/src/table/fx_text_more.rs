@@ -7,11 +7,9 @@ use std::sync::Arc;
 
 use crate::random::Random;
 
-type Str = Option<Arc<str>>;
+use super::fx_strings::text;
 
-fn text(s: String) -> Str {
-    Some(Arc::from(s))
-}
+type Str = Option<Arc<str>>;
 
 /// INSTR(s, sub): the position of the first `sub` in `s`, 0 if none.
 pub fn instr(s: Str, sub: Str) -> Option<i64> {

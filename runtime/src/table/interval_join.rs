@@ -12,10 +12,11 @@
 //! 1`), padding the unmatched outer ones, and re-arms for the earliest row left — Flink's bookkeeping,
 //! so rows are padded at the same watermark as on Flink. The final watermark expires everything.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use super::calc::row_parts;
 use super::join::JoinedRows;
+use super::keyed_timers::KeyedTimers;
 use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
@@ -59,11 +60,9 @@ pub struct IntervalJoin {
     /// Times up to which each cache has been cleaned (shared by all keys, as Flink's fields are).
     left_expiration: i64,
     right_expiration: i64,
-    ids: HashMap<Vec<Value>, u64>,
     states: HashMap<u64, KeyState>,
-    next_id: u64,
-    /// Pending cleanup timers: (time, key id).
-    timers: BTreeSet<(i64, u64)>,
+    /// Key ids and the pending cleanup timers.
+    timers: KeyedTimers,
 }
 
 impl IntervalJoin {
@@ -90,10 +89,8 @@ impl IntervalJoin {
             watermark: i64::MIN,
             left_expiration: 0,
             right_expiration: 0,
-            ids: HashMap::new(),
             states: HashMap::new(),
-            next_id: 0,
-            timers: BTreeSet::new(),
+            timers: KeyedTimers::default(),
         }
     }
 
@@ -124,13 +121,10 @@ impl IntervalJoin {
     }
 
     fn key_id(&mut self, key: Vec<Value>) -> u64 {
-        if let Some(&id) = self.ids.get(&key) {
-            return id;
+        let (id, fresh) = self.timers.id(&key);
+        if fresh {
+            self.states.insert(id, KeyState { key, ..KeyState::default() });
         }
-        let id = self.next_id;
-        self.next_id += 1;
-        self.ids.insert(key.clone(), id);
-        self.states.insert(id, KeyState { key, ..KeyState::default() });
         id
     }
 
@@ -141,7 +135,7 @@ impl IntervalJoin {
             .saturating_add(relative)
             .saturating_add(self.min_cleanup_interval())
             .saturating_add(1);
-        self.timers.insert((time, id));
+        self.timers.register(time, id);
         if let Some(state) = self.states.get_mut(&id) {
             if row_is_left {
                 state.right_timer = Some(time);
@@ -270,7 +264,7 @@ impl IntervalJoin {
             if state.left.is_empty() && state.right.is_empty() && state.left_timer.is_none() && state.right_timer.is_none() {
                 let key = state.key.clone();
                 self.states.remove(&id);
-                self.ids.remove(&key);
+                self.timers.forget(&key);
             }
         }
     }
@@ -319,11 +313,7 @@ impl Operator for IntervalJoin {
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
         self.watermark = self.watermark.max(watermark);
-        while let Some(&(time, id)) = self.timers.first() {
-            if time > self.watermark {
-                break;
-            }
-            self.timers.pop_first();
+        while let Some((time, id)) = self.timers.pop_due(self.watermark) {
             self.on_timer(time, id, out);
         }
         Ok(())

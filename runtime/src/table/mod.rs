@@ -23,6 +23,7 @@ pub mod fx_time;
 pub mod interval_join;
 pub mod temporal_join;
 pub mod join;
+mod keyed_timers;
 pub mod over_aggregate;
 pub mod pandas;
 pub mod pandas_aggregate;

@@ -10,10 +10,11 @@
 //! watermark are emitted in arrival order, versions older than the latest one at or before the
 //! watermark are dropped, and the timer is re-armed for the earliest left row still waiting.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use super::calc::row_parts;
 use super::join::JoinedRows;
+use super::keyed_timers::KeyedTimers;
 use super::{PredicateFn, ScalarFn};
 use crate::error::{JobError, Result};
 use crate::operator::{Operator, StateDeclaration};
@@ -41,10 +42,9 @@ pub struct TemporalJoin {
     /// A versioned view's deduplication: drop a version older than its key's latest.
     deduplicated: bool,
     watermark: i64,
-    ids: HashMap<Vec<Value>, u64>,
     states: HashMap<u64, KeyState>,
-    /// Pending timers: (time, key id).
-    timers: BTreeSet<(i64, u64)>,
+    /// Key ids and the pending timers.
+    timers: KeyedTimers,
 }
 
 impl TemporalJoin {
@@ -70,9 +70,8 @@ impl TemporalJoin {
             right_time,
             deduplicated: false,
             watermark: i64::MIN,
-            ids: HashMap::new(),
             states: HashMap::new(),
-            timers: BTreeSet::new(),
+            timers: KeyedTimers::default(),
         }
     }
 
@@ -85,8 +84,7 @@ impl TemporalJoin {
     }
 
     fn key_id(&mut self, key: Vec<Value>) -> u64 {
-        let next = self.ids.len() as u64;
-        let id = *self.ids.entry(key).or_insert(next);
+        let (id, _) = self.timers.id(&key);
         self.states.entry(id).or_default();
         id
     }
@@ -98,10 +96,10 @@ impl TemporalJoin {
             Some(armed) if armed <= time => {}
             armed => {
                 if let Some(armed) = armed {
-                    self.timers.remove(&(armed, id));
+                    self.timers.delete(armed, id);
                 }
                 state.timer = Some(time);
-                self.timers.insert((time, id));
+                self.timers.register(time, id);
             }
         }
     }
@@ -160,7 +158,7 @@ impl TemporalJoin {
         let next = state.left.iter().map(|(t, _)| *t).min();
         if let Some(next) = next {
             state.timer = Some(next);
-            self.timers.insert((next, id));
+            self.timers.register(next, id);
         }
     }
 }
@@ -192,11 +190,7 @@ impl Operator for TemporalJoin {
 
     fn on_watermark(&mut self, watermark: i64, out: &mut Batch) -> Result<()> {
         self.watermark = self.watermark.max(watermark);
-        while let Some(&(time, id)) = self.timers.first() {
-            if time > self.watermark {
-                break;
-            }
-            self.timers.pop_first();
+        while let Some((_, id)) = self.timers.pop_due(self.watermark) {
             self.on_timer(id, out);
         }
         Ok(())
