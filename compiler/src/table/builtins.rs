@@ -414,7 +414,7 @@ impl Scope<'_> {
         if matches!(expr, sql::Expr::Value(_) | sql::Expr::Identifier(_) | sql::Expr::Nested(_)) {
             return None;
         }
-        let mut plain = Scope { input: self.input, functions: self.functions, grouping: None, python: None, sql: self.sql, qualifiers: self.qualifiers };
+        let mut plain = self.ungrouped();
         let resolved = plain.resolve(expr).ok()?;
         let index = keys.iter().position(|k| *k == resolved)?;
         Some(Expr::Column { index, ty: resolved.ty() })

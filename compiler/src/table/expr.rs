@@ -415,6 +415,12 @@ fn visit_typed_columns(expr: &Expr, f: &mut dyn FnMut(SqlType)) {
 }
 
 impl Scope<'_> {
+    /// This scope without grouping or Python calls: where an aggregate's argument and FILTER, and a
+    /// grouped select's keys, resolve.
+    pub(super) fn ungrouped(&self) -> Scope<'_> {
+        Scope { input: self.input, functions: self.functions, grouping: None, python: None, sql: self.sql, qualifiers: self.qualifiers }
+    }
+
     /// The typed expression of `expr`; BYTES and MAP columns can only be selected as they are.
     pub fn resolve(&mut self, expr: &sql::Expr) -> Result<Expr, ExprError> {
         let resolved = self.resolve_any(expr)?;
@@ -712,14 +718,7 @@ impl Scope<'_> {
         for arg in &args {
             let arg = plain_arg(arg, span)?;
             if aggregate {
-                let mut inner = Scope {
-                    input: self.input,
-                    functions: self.functions,
-                    grouping: None,
-                    python: None,
-                    sql: self.sql,
-                    qualifiers: self.qualifiers,
-                };
+                let mut inner = self.ungrouped();
                 resolved.push(inner.resolve(arg)?);
             } else {
                 resolved.push(self.resolve(arg)?);
@@ -899,14 +898,7 @@ impl Scope<'_> {
         };
         let filter = match filter {
             Some(cond) => {
-                let mut inner = Scope {
-                    input: self.input,
-                    functions: self.functions,
-                    grouping: None,
-                    python: None,
-                    sql: self.sql,
-                    qualifiers: self.qualifiers,
-                };
+                let mut inner = self.ungrouped();
                 let cond = inner.resolve(cond)?;
                 if cond.ty() != SqlType::Boolean {
                     return Err(err(span, format!("the FILTER condition of {name}() must be BOOLEAN, but is {}", cond.ty())));
@@ -922,14 +914,7 @@ impl Scope<'_> {
                 None
             }
             [one] => {
-                let mut inner = Scope {
-                    input: self.input,
-                    functions: self.functions,
-                    grouping: None,
-                    python: None,
-                    sql: self.sql,
-                    qualifiers: self.qualifiers,
-                };
+                let mut inner = self.ungrouped();
                 Some(inner.resolve(plain_arg(one, span)?)?)
             }
             _ => return Err(err(span, format!("{name}() takes one argument"))),
