@@ -101,12 +101,36 @@ fn rel_stmt_on(
             source,
             schema,
             rowtime,
+            computed,
         } => {
             // The watermark generator after the source reads the time column.
             let mut read = physical.read_columns(at);
             if let Some(slot) = rowtime.as_ref().and_then(|r| read.get_mut(r.column)) {
                 *slot = true;
             }
+            // The connector reads the columns that are not computed (all of them, for simplicity,
+            // when some are: the computed ones read them).
+            let schema = &super::computed::read_schema(schema, computed);
+            let (read, computing) = if computed.is_empty() {
+                (read, quote! {})
+            } else {
+                let mut source_index = 0..;
+                let projection: Vec<Expr> = (0..schema.fields.len() + computed.len())
+                    .map(|i| match computed.iter().find(|c| c.position == i) {
+                        Some(c) => c.expr.clone(),
+                        None => {
+                            let index = source_index.next().unwrap_or_default();
+                            Expr::Column { index, ty: schema.fields[index].ty }
+                        }
+                    })
+                    .collect();
+                let keep = keep_tokens(&projection, &read, Some(schema.fields.len()));
+                let projection = projection_fns(&projection, &read);
+                let computing = quote! {
+                    let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#projection),*])#keep);
+                };
+                (vec![true; schema.fields.len()], computing)
+            };
             // DECIMAL and temporal columns are read as text and parsed by a Calc after the source.
             let scan = match source {
                 SourceConnector::File {
@@ -138,7 +162,7 @@ fn rel_stmt_on(
             // datagen makes typed values; the other connectors read temporal and DECIMAL columns as
             // text, parsed by a Calc after the scan.
             if matches!(source, SourceConnector::Datagen(_)) || schema.fields.iter().all(|f| f.ty.connector_type() == f.ty) {
-                return quote! { let #var = #scan; #watermarks };
+                return quote! { let #var = #scan; #computing #watermarks };
             }
             let parse: Vec<Expr> = schema
                 .fields
@@ -151,6 +175,7 @@ fn rel_stmt_on(
             quote! {
                 let #var = #scan;
                 let #var = p.operator(#var, table::TableCalc::new(vec![], None, vec![#(#parse),*])#keep);
+                #computing
                 #watermarks
             }
         }

@@ -27,6 +27,9 @@ pub struct TableDef {
     pub rowtime: Option<super::window::Rowtime>,
     /// Metadata columns (`ts TIMESTAMP(3) METADATA FROM 'timestamp' VIRTUAL`), by column index.
     pub metadata: Vec<MetadataColumn>,
+    /// Computed columns (`ts AS TO_TIMESTAMP(...)`), over `schema`, which holds the other columns
+    /// (what the connector reads and INSERT INTO writes); `rowtime` indexes [`TableDef::declared_schema`].
+    pub computed: Vec<super::computed::ComputedColumn>,
 }
 
 /// A column read from the connector's metadata rather than the message's value.
@@ -156,49 +159,6 @@ fn reject_proctime(text: &str) -> Result<(), ExprError> {
     Ok(())
 }
 
-/// A computed column (`name AS expression`) in the column list: sluice does not compute columns at the
-/// source yet; say so at the column, rather than leave the parser to report a syntax error there.
-fn reject_computed_columns(text: &str) -> Result<(), ExprError> {
-    let bytes = text.as_bytes();
-    let Some(open) = text.find('(') else { return Ok(()) };
-    let (mut depth, mut item_start, mut quoted) = (0usize, open + 1, false);
-    let mut items = Vec::new();
-    for (at, &b) in bytes.iter().enumerate().skip(open) {
-        match b {
-            b'\'' => quoted = !quoted,
-            _ if quoted => {}
-            b'(' => depth += 1,
-            b')' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    items.push((item_start, at));
-                    break;
-                }
-            }
-            b',' if depth == 1 => {
-                items.push((item_start, at));
-                item_start = at + 1;
-            }
-            _ => {}
-        }
-    }
-    for (start, end) in items {
-        let item = &text[start..end];
-        let mut words = item.split_whitespace();
-        let (Some(name), Some(keyword)) = (words.next(), words.next()) else { continue };
-        let identifier = name.trim_matches('`').chars().all(|c| c.is_alphanumeric() || c == '_');
-        if identifier && keyword.eq_ignore_ascii_case("AS") {
-            let lead = item.len() - item.trim_start().len();
-            let (from, to) = (start + lead, start + item.trim_end().len());
-            return Err(err(
-                Span::new(super::window::location(text, from), super::window::location(text, to)),
-                format!("the computed column `{}` (`name AS expression`) is not supported by sluice yet", name.trim_matches('`')),
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn err(span: Span, message: impl Into<String>) -> ExprError {
     ExprError {
         message: message.into(),
@@ -249,11 +209,11 @@ fn split_row_types(text: &str) -> (String, Vec<String>) {
 /// Parses one `CREATE TABLE` statement.
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     reject_proctime(text)?;
-    reject_computed_columns(text)?;
     let (text, watermark) = super::window::split_watermark(text);
     let (text, metadata_clauses) = split_metadata(&text);
     let text = replace_maps(&text);
     let (text, row_types) = split_row_types(&text);
+    let (text, computed_clauses) = super::computed::split_computed(&text);
     let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
     let [statement] = statements.as_slice() else {
         return Err(err(Span::empty(), "expected exactly one SQL statement"));
@@ -318,12 +278,15 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
         })
         .collect();
     let schema = Schema { fields };
+    let computed = super::computed::resolve(&computed_clauses, &schema)?;
+    let declared = super::computed::declared_schema(&schema, &computed);
     let rowtime = watermark
-        .map(|w| super::window::rowtime(&w, &schema))
+        .map(|w| super::window::rowtime(&w, &declared))
         .transpose()?;
     Ok(TableDef {
         rowtime,
         metadata,
+        computed,
         name: create
             .name
             .0
@@ -380,6 +343,11 @@ pub fn parse_error(e: &sqlparser::parser::ParserError) -> ExprError {
 }
 
 impl TableDef {
+    /// The columns as queries see them: with the computed columns in their declared places.
+    pub fn declared_schema(&self) -> Schema {
+        super::computed::declared_schema(&self.schema, &self.computed)
+    }
+
     fn option(&self, modern: &str, legacy: &str) -> Option<&str> {
         self.options
             .get(modern)
@@ -548,6 +516,7 @@ impl TableDef {
             .collect();
         self.schema = Schema { fields };
         self.rowtime = None;
+        self.computed.clear();
         self
     }
 

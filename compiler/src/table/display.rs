@@ -20,6 +20,7 @@ impl fmt::Display for RelOp {
                 source,
                 schema,
                 rowtime,
+                computed,
             } => {
                 write!(f, "TableScan table={table} ")?;
                 match source {
@@ -35,11 +36,15 @@ impl fmt::Display for RelOp {
                         "kafka topics={:?} format={}{}{}",
                         k.topic_pattern.as_ref().map_or_else(|| k.topics.join(";"), |p| format!("/{p}/")),
                         k.format,
-                        k.plan_details(schema),
+                        k.plan_details(&super::computed::read_schema(schema, computed)),
                         if k.bounded { " bounded" } else { "" }
                     )?,
                 }
                 write!(f, " schema={schema}")?;
+                if !computed.is_empty() {
+                    let exprs: Vec<String> = computed.iter().map(|c| format!("${}={}", c.position, c.expr)).collect();
+                    write!(f, " read={} computed=[{}]", super::computed::read_schema(schema, computed), exprs.join(", "))?;
+                }
                 if let Some(r) = rowtime {
                     write!(f, " watermark=${} - {}ms", r.column, r.delay_ms)?;
                 }

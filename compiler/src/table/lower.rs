@@ -262,10 +262,11 @@ pub(crate) fn lower_table_node(
             let spec = ctx.spec_of_ddl();
             let source = def.source().map_err(|e| ctx.error(&spec, e))?;
             RelOp::Scan {
+                schema: def.declared_schema(),
                 table: def.name,
                 source,
-                schema: def.schema,
                 rowtime: def.rowtime,
+                computed: def.computed,
             }
         }
         "table.select" | "table.filter" => lower_calc(&mut ctx, &input)?,

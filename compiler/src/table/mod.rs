@@ -15,6 +15,7 @@ pub mod connectors;
 pub mod correlate;
 pub mod datagen;
 mod codegen_expr;
+pub mod computed;
 pub mod ddl;
 mod display;
 pub mod expr;
@@ -158,9 +159,14 @@ pub enum RelOp {
     Scan {
         table: String,
         source: SourceConnector,
+        /// The declared columns, computed ones included.
         schema: Schema,
         /// The DDL's `WATERMARK FOR` column and delay.
         rowtime: Option<window::Rowtime>,
+        /// The DDL's computed columns, over the columns the connector reads (`schema` without
+        /// them); computed after the connector, before the watermark.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        computed: Vec<computed::ComputedColumn>,
     },
     /// `select` / `where`: Python scalar functions first (their results appended to the input row as
     /// extra columns, as Flink's PythonCalc does), then a native filter and projection over the

@@ -773,7 +773,7 @@ impl Builder<'_, '_, '_> {
         let pk = def
             .primary_key
             .iter()
-            .map(|c| def.schema.fields.iter().position(|f| f.name.eq_ignore_ascii_case(c)))
+            .map(|c| def.declared_schema().fields.iter().position(|f| f.name.eq_ignore_ascii_case(c)))
             .collect::<Option<Vec<usize>>>()
             .ok_or_else(|| err(name.span(), format!("a primary key column of `{table}` is not one of its columns")))?;
         let time = def.rowtime.as_ref().map_or(0, |r| r.column);
@@ -806,7 +806,8 @@ impl Builder<'_, '_, '_> {
             .get(&v.base)
             .and_then(|entry| parse_create_table(&entry.ddl).ok())
             .ok_or_else(|| unsupported(span, &format!("a versioned view over `{}`, which is not a CREATE TABLE", v.base)))?;
-        let rowtime = def.rowtime.as_ref().and_then(|r| def.schema.fields.get(r.column)).map(|f| f.name.clone());
+        let declared = def.declared_schema();
+        let rowtime = def.rowtime.as_ref().and_then(|r| declared.fields.get(r.column)).map(|f| f.name.clone());
         if !rowtime.as_ref().is_some_and(|r| r.eq_ignore_ascii_case(&v.order_by)) {
             return Err(err(
                 span,
@@ -814,13 +815,13 @@ impl Builder<'_, '_, '_> {
             ));
         }
         let index_in = |names: &[String], name: &str| names.iter().position(|n| n.eq_ignore_ascii_case(name));
-        let base_names: Vec<String> = def.schema.fields.iter().map(|f| f.name.clone()).collect();
+        let base_names: Vec<String> = declared.fields.iter().map(|f| f.name.clone()).collect();
         let mut projection = Vec::new();
         let mut fields = Vec::new();
         for column in &v.columns {
             let index = index_in(&base_names, column)
                 .ok_or_else(|| err(span, format!("the versioned view `{view}` selects `{column}`, which `{}` lacks", v.base)))?;
-            let field = &def.schema.fields[index];
+            let field = &declared.fields[index];
             projection.push(Expr::Column { index, ty: field.ty });
             fields.push(Field { name: field.name.clone(), ty: field.ty });
         }
@@ -1002,10 +1003,11 @@ impl Builder<'_, '_, '_> {
         };
         Ok(self.push(
             RelOp::Scan {
+                schema: def.declared_schema(),
                 table: def.name,
                 source,
-                schema: def.schema,
                 rowtime: def.rowtime,
+                computed: def.computed,
             },
             Vec::new(),
         ))

@@ -47,7 +47,7 @@ impl WindowPart {
 }
 
 /// `text` with the byte range `from..to` replaced by spaces (line breaks kept).
-fn blank(text: &mut [u8], from: usize, to: usize) {
+pub(super) fn blank(text: &mut [u8], from: usize, to: usize) {
     for b in &mut text[from..to] {
         if *b != b'\n' && *b != b'\r' {
             *b = b' ';
