@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlparser::ast::Spanned;
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
@@ -131,7 +130,8 @@ pub fn split_computed(text: &str) -> (String, Vec<ComputedClause>) {
     (String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()), clauses)
 }
 
-/// Types each computed column over `read` (the columns the connector reads).
+/// Types each computed column over `read` (the columns the connector reads); `AS PROCTIME()` was
+/// rejected before (`ddl::reject_proctime`).
 pub fn resolve(clauses: &[ComputedClause], read: &Schema) -> Result<Vec<ComputedColumn>, ExprError> {
     let functions = HashMap::new();
     let mut columns = Vec::new();
@@ -140,14 +140,6 @@ pub fn resolve(clauses: &[ComputedClause], read: &Schema) -> Result<Vec<Computed
             .try_with_sql(&clause.expr_text)
             .and_then(|mut p| p.parse_expr())
             .map_err(|e| super::ddl::parse_error(&e))?;
-        if let sqlparser::ast::Expr::Function(f) = &expr {
-            if f.name.to_string().eq_ignore_ascii_case("PROCTIME") {
-                return Err(ExprError {
-                    message: "a processing-time attribute (`AS PROCTIME()`) is not supported by sluice (nor the processing-time windows and lookup joins that read one)".into(),
-                    span: expr.span(),
-                });
-            }
-        }
         let mut scope = Scope { input: read, functions: &functions, grouping: None, python: None, sql: true, qualifiers: None };
         let typed = scope.resolve(&expr)?;
         columns.push(ComputedColumn { position: clause.position, name: clause.name.clone(), expr: typed });
