@@ -359,6 +359,12 @@ fn rel_stmt_on(
                     vec![#(#names),*], vec![#(#widths),*], vec![#(#columns),*]));
             }
         }
+        RelOp::Collect { schema } => {
+            let fields = schema.fields.iter().map(|f| f.ty.type_info()).collect();
+            let row = type_info(&sluice_types::TypeInfo::Tuple { fields });
+            let names = schema.fields.iter().map(|f| f.name.as_str());
+            quote! { p.operator(#input, table::CollectSink::new(b.collector(#row, &[#(#names),*])?)); }
+        }
         RelOp::Join {
             kind,
             left_keys,

@@ -192,6 +192,7 @@ impl fmt::Display for RelOp {
             }
             RelOp::Values { schema } => write!(f, "Values schema={schema}"),
             RelOp::Tableau { schema } => write!(f, "TableauPrint schema={schema}"),
+            RelOp::Collect { schema } => write!(f, "CollectSink schema={schema}"),
             RelOp::Input { node, schema } => write!(f, "View of #{node} schema={schema}"),
             RelOp::Query { nodes, schema } => {
                 write!(f, "SqlQuery schema={schema}")?;

@@ -242,7 +242,7 @@ pub(crate) fn lower_table_node(
     nodes: &[PlanNode],
     sources: &mut Sources<'_>,
 ) -> Result<Option<(StreamOp, TypeInfo)>, CompileError> {
-    if !node.op.starts_with("table.") && node.op != "sink.table" && node.op != "sink.tableau" {
+    if !node.op.starts_with("table.") && !["sink.table", "sink.tableau", "sink.collect"].contains(&node.op.as_str()) {
         return Ok(None);
     }
     let mut ctx = Ctx { node, sources };
@@ -429,6 +429,7 @@ pub(crate) fn lower_table_node(
         }
         "sink.table" => lower_sink(&mut ctx, &input, nodes)?,
         "sink.tableau" => RelOp::Tableau { schema: input },
+        "sink.collect" => RelOp::Collect { schema: input },
         "table.values" => lower_values(&mut ctx)?,
         "table.sql_insert" | "table.sql_query" => {
             let spec = ctx.spec("statement")?;

@@ -249,6 +249,8 @@ pub enum RelOp {
     Values { schema: Schema },
     /// `Table.execute().print()`: Flink's boxed result table on stdout.
     Tableau { schema: Schema },
+    /// `TableResult.collect()` (and `Table.to_pandas()`): the rows handed to the script's iterator.
+    Collect { schema: Schema },
     /// A regular join of its two inputs (left, right): rows whose `left_keys` equal their `right_keys`
     /// (SQL equality: a NULL key matches nothing) and satisfy `condition` (over `[left..., right...]`),
     /// with Flink's streaming changelog for the outer kinds. The schema is the left's columns then
@@ -363,6 +365,7 @@ impl RelOp {
             | RelOp::OverAggregate { schema, .. }
             | RelOp::Values { schema }
             | RelOp::Tableau { schema }
+            | RelOp::Collect { schema }
             | RelOp::Query { schema, .. }
             | RelOp::Input { schema, .. }
             | RelOp::Sink { schema, .. } => schema,
@@ -390,6 +393,7 @@ impl RelOp {
             RelOp::SessionWindowAggregate { .. } => "session window aggregate",
             RelOp::Values { .. } => "from_elements",
             RelOp::Tableau { .. } => "execute().print",
+            RelOp::Collect { .. } => "execute().collect",
             RelOp::Query { .. } => "sql_query",
             RelOp::Input { .. } => "view",
             RelOp::Sink { .. } => "insert",

@@ -38,12 +38,18 @@ def _rebuild_hint():
     return f"sluice build {os.path.basename(sys.argv[0])}" + (f" -- {args}" if args else "")
 
 
-def execute(nodes, config, name, site):
+def execute(nodes, config, name, site, collect=False):
+    """Runs the job (records it, in record mode). `collect`: the job ends in a collect sink; returns
+    the iterator over its rows (empty in record mode: the job's results exist only in the binary)."""
     index = session.executed
     session.executed += 1
     job = describe_job(nodes, config, name, site)
     if session.mode == "record":
         session.jobs.append(job)
+        if collect:
+            if session.collected is None:
+                session.collected = site
+            return iter(())
         return JobExecutionResult(name)
     expected = session.native.expected_shape(index)
     if expected is None:
@@ -57,5 +63,7 @@ def execute(nodes, config, name, site):
     bindings = [{"id": i, "op": n.op, "udf": n.udf, "values": n.values} for i, n in enumerate(nodes)]
     import sys
     sys.stdout.flush()  # the script's own prints come before the job's output
+    if collect:
+        return session.native.execute_collect(index, bindings)
     session.native.execute(index, bindings)
     return JobExecutionResult(name)

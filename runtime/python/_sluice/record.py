@@ -98,8 +98,12 @@ def main():
         error = _import_error(exc) or _error("user", f"{type(exc).__name__}: {exc}",
                                              sites.traceback_site(exc.__traceback__), _user_traceback(exc))
     except BaseException as exc:  # the job's own exception: report it where it happened
-        error = _error("user", f"the job raised {type(exc).__name__}: {exc}",
-                       sites.traceback_site(exc.__traceback__), _user_traceback(exc))
+        message = f"the job raised {type(exc).__name__}: {exc}"
+        if session.collected is not None:
+            at = _relative_site(session.collected) or {}
+            message += (f" (note: while sluice compiles the job, the results of collect()/to_pandas() at "
+                        f"{at.get('file')}:{at.get('line')} are empty; code that needs them runs in the binary)")
+        error = _error("user", message, sites.traceback_site(exc.__traceback__), _user_traceback(exc))
     finally:
         sys.stdout = real_stdout
     result = {"jobs": session.jobs, "modules": _sibling_modules(job_path), "error": error,

@@ -8,3 +8,5 @@ jobs = []
 job_dir = None
 native = None
 executed = 0
+# Record mode: the site of the first collect()/to_pandas(), whose results are empty there.
+collected = None

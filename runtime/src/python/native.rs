@@ -5,18 +5,24 @@
 //! the generated function that builds its pipeline. `launch` runs the script; the shim's `execute()`
 //! calls back into `Native::execute` with the run's values and Python objects (`JobBindings`).
 
+use std::collections::VecDeque;
 use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, RecvError};
+use std::sync::Mutex;
+use std::thread::JoinHandle;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use sluice_types::TypeInfo;
 
-use super::convert::from_py;
+use super::convert::{from_py, to_py};
 use super::udf::PyFunction;
 use super::{install_modules, EmbeddedModule};
 use crate::error::{JobError, Result};
 use crate::pipeline::Pipeline;
+use crate::record::{Batch, Record};
+use crate::table::collect_sink::CollectSender;
 use crate::value::Value;
 
 /// Builds one job's pipeline from the values and objects of this run.
@@ -52,6 +58,10 @@ pub struct TableSettings {
 pub struct JobBindings<'py> {
     py: Python<'py>,
     nodes: Vec<Bound<'py, PyDict>>,
+    /// Under `collect()`: where the job's collect sink sends its rows.
+    collect: Option<CollectSender>,
+    /// The row type the collect sink declared (its rows' field types) and its column names.
+    collect_type: Option<(TypeInfo, Vec<String>)>,
 }
 
 impl<'py> JobBindings<'py> {
@@ -63,7 +73,20 @@ impl<'py> JobBindings<'py> {
         Ok(JobBindings {
             py: list.py(),
             nodes,
+            collect: None,
+            collect_type: None,
         })
+    }
+
+    /// The channel of `collect()`'s iterator, for the job's collect sink; `row` is the type of the
+    /// rows it sends, `names` their columns'.
+    pub fn collector(&mut self, row: TypeInfo, names: &[&str]) -> Result<CollectSender> {
+        let sender = self
+            .collect
+            .clone()
+            .ok_or_else(|| JobError::Internal("a collect sink in a job not run by collect()".into()))?;
+        self.collect_type = Some((row, names.iter().map(|n| n.to_string()).collect()));
+        Ok(sender)
     }
 
     pub fn py(&self) -> Python<'py> {
@@ -215,6 +238,86 @@ impl Native {
         };
         py.detach(|| pipeline.run())
             .map_err(|e| job_failed(py, spec.name, &e))
+    }
+
+    /// Runs job `index` on its own thread for `TableResult.collect()`, returning the iterator over
+    /// its rows.
+    fn execute_collect(&self, py: Python<'_>, index: usize, bindings: &Bound<'_, PyList>) -> PyResult<CollectedRows> {
+        let spec = self
+            .program
+            .jobs
+            .get(index)
+            .ok_or_else(|| PyRuntimeError::new_err(format!("no compiled job #{index}")))?;
+        // A few batches in flight: the job runs ahead of the script, not unboundedly.
+        let (sender, receiver) = std::sync::mpsc::sync_channel(4);
+        let (pipeline, (row_type, field_names)) = {
+            let mut b = JobBindings::new(bindings)?;
+            b.collect = Some(sender);
+            let pipeline = (spec.build)(&mut b).map_err(|e| job_failed(py, spec.name, &e))?;
+            (pipeline, b.collect_type.take().unwrap_or((TypeInfo::Pickled, Vec::new())))
+        };
+        let job = std::thread::Builder::new()
+            .name("sluice-collect".into())
+            .spawn(move || pipeline.run())
+            .map_err(|e| PyRuntimeError::new_err(format!("cannot start the job's thread: {e}")))?;
+        Ok(CollectedRows { receiver: Some(Mutex::new(receiver)), pending: VecDeque::new(), job: Some(job), row_type, field_names, name: spec.name })
+    }
+}
+
+/// The rows of a job run by `collect()`, as PyFlink `Row`s with their row kinds (without field
+/// names, as PyFlink's). The shim's `CloseableIterator` wraps it.
+#[pyclass(module = "_sluice_native", name = "CollectedRows")]
+struct CollectedRows {
+    /// In a mutex only for `Sync` (pyclasses must be); one thread iterates.
+    receiver: Option<Mutex<Receiver<Batch>>>,
+    pending: VecDeque<Record>,
+    job: Option<JoinHandle<Result<()>>>,
+    row_type: TypeInfo,
+    /// The columns' names (for `to_pandas()`).
+    #[pyo3(get)]
+    field_names: Vec<String>,
+    name: &'static str,
+}
+
+#[pymethods]
+impl CollectedRows {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        loop {
+            if let Some(record) = self.pending.pop_front() {
+                return to_py(py, &record.value, &self.row_type).map(Some);
+            }
+            let Some(receiver) = self.receiver.take() else { return Ok(None) };
+            let (receiver, received) = py.detach(move || {
+                let received = receiver.lock().map_err(|_| RecvError).and_then(|r| r.recv());
+                (receiver, received)
+            });
+            match received {
+                Ok(batch) => {
+                    self.pending.extend(batch);
+                    self.receiver = Some(receiver);
+                }
+                // The job ended: its error, if any, is the iteration's.
+                Err(_) => {
+                    let Some(job) = self.job.take() else { return Ok(None) };
+                    return match py.detach(move || job.join()) {
+                        Ok(Ok(())) => Ok(None),
+                        Ok(Err(e)) => Err(job_failed(py, self.name, &e)),
+                        Err(_) => Err(PyRuntimeError::new_err(format!("job '{}' failed: its thread panicked (a sluice bug)", self.name))),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Stops iterating: the job ends at its next batch (its thread is not waited for).
+    fn close(&mut self) {
+        self.receiver = None;
+        self.pending.clear();
+        self.job = None;
     }
 }
 

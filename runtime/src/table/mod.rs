@@ -8,6 +8,7 @@
 
 pub mod aggregate;
 pub mod calc;
+pub mod collect_sink;
 pub mod correlate;
 pub mod datagen_source;
 pub mod datetime;
@@ -46,6 +47,7 @@ pub mod window_expand;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
 pub use calc::TableCalc;
+pub use collect_sink::CollectSink;
 pub use py_scalar::PyScalarCall;
 pub use correlate::TableCorrelate;
 pub use file_sink::FileSink;

@@ -273,6 +273,23 @@ class Table(UnsupportedMethods):
         from pyflink.table.table_environment import TableResult
         return TableResult(table=self)
 
+    def to_pandas(self):
+        """The table's rows as a pandas DataFrame: the job runs to its end, its changelog applied (an
+        update or delete removes the row it retracts), as PyFlink's `to_pandas()`."""
+        import pandas as pd
+        from pyflink.common.types import RowKind
+        from pyflink.table.table_environment import TableResult
+        rows = TableResult(table=self)._collect(sites.user_site(2))
+        kept = []
+        for row in rows:
+            values = tuple(row)
+            if row.get_row_kind() in (RowKind.INSERT, RowKind.UPDATE_AFTER):
+                kept.append(values)
+            elif values in kept:
+                kept.remove(values)
+        names = getattr(rows._rows, "field_names", None)
+        return pd.DataFrame.from_records(kept, columns=names) if names is not None else pd.DataFrame(kept)
+
     def insert_into(self, table_path):
         site = sites.user_site(2)
         self._t_env._pending.append(self._t_env._sink(self._node, table_path, site))

@@ -199,7 +199,43 @@ class TableResult(object):
         t_env._execute([sink], "collect", site)
 
     def collect(self):
-        raise Unsupported("TableResult.collect() is not supported by sluice yet", sites.user_site(2))
+        return self._collect(sites.user_site(2))
+
+    def _collect(self, site):
+        if self._table is None:
+            raise Unsupported("collect() of a statement's result (rather than a query's) is not supported by "
+                              "sluice yet", site)
+        t_env = self._table._t_env
+        sink = t_env._graph.add("sink.collect", [self._table._node], None, {}, None, None, None, site)
+        return CloseableIterator(t_env._execute([sink], "collect", site, collect=True))
+
+
+class CloseableIterator(object):
+    """`TableResult.collect()`'s rows, as PyFlink `Row`s with their row kinds; a context manager. The
+    job runs while the script iterates; `close()` stops it."""
+
+    def __init__(self, rows):
+        self._rows = rows
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._rows)
+
+    def next(self):
+        return next(self._rows)
+
+    def close(self):
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        self.close()
 
 
 class TableEnvironment(UnsupportedMethods):
@@ -409,7 +445,7 @@ class TableEnvironment(UnsupportedMethods):
         entry = self._catalog_entry(table_path, site)
         return self._graph.add("sink.table", [node], None, dict(entry), None, None, None, site)
 
-    def _execute(self, sinks, name, site):
+    def _execute(self, sinks, name, site, collect=False):
         keep = set()
         stack = [s.id for s in sinks]
         while stack:
@@ -418,7 +454,8 @@ class TableEnvironment(UnsupportedMethods):
                 keep.add(nid)
                 stack.extend(self._graph.nodes[nid].inputs)
         nodes = [n for n in self._graph.nodes if n.id in keep]
-        result = TableResult(execution.execute(nodes, dict(self._config), name, site))
+        result = execution.execute(nodes, dict(self._config), name, site, collect)
+        result = result if collect else TableResult(result)
         # A graph shared with a StreamExecutionEnvironment keeps its nodes: the sinks just run must not
         # run again at env.execute().
         for sink in sinks:
