@@ -310,6 +310,7 @@ fn node_stmt(job: &JobPlan, node: &PlanNode, physical: &crate::table::physical::
         }
         StreamOp::KafkaSource(spec) => crate::plan::kafka::source_stmt(node.id, spec, &var),
         StreamOp::KafkaSink(spec) => crate::plan::kafka::sink_stmt(node.id, spec, input.as_ref()),
+        StreamOp::Collect => quote! { p.operator(#input, table::CollectSink::new(b.collector(#input_type, &[])?)); },
         StreamOp::Relational(rel) => {
             let inputs: Vec<proc_macro2::Ident> = node.inputs.iter().map(|i| format_ident!("n{}", i)).collect();
             crate::table::codegen::rel_stmt(node.id, rel, &var, &inputs, &job.config, physical)

@@ -149,6 +149,7 @@ impl fmt::Display for PlanNode {
                     write!(f, " window_function.{m}")?;
                 }
             }
+            StreamOp::Collect => write!(f, "Collect({})", inputs.join(", "))?,
             StreamOp::Print { identifier, parallelism, .. } => {
                 write!(f, "Print({})", inputs.join(", "))?;
                 if let Some(id) = identifier {

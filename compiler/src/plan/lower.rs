@@ -88,7 +88,7 @@ fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, Co
             .at(node.site.clone()));
         }
         let output = match (&op, &node.output_type) {
-            (StreamOp::Print { .. } | StreamOp::KafkaSink(_), _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
+            (StreamOp::Print { .. } | StreamOp::KafkaSink(_) | StreamOp::Collect, _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
             (_, Some(ty)) => ty.clone(),
             (_, None) => TypeInfo::Pickled,
         };
@@ -283,6 +283,7 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
                 keyed: keyed(node),
             }))
         }
+        "sink.collect_stream" => StreamOp::Collect,
         "sink.print" => StreamOp::Print {
             identifier: param(node, "identifier").and_then(Json::as_str).map(str::to_string),
             // Filled in by lower_job, which knows the job and the upstream nodes.

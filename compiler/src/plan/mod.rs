@@ -181,6 +181,8 @@ pub enum StreamOp {
     Print { identifier: Option<String>, parallelism: u32, key_type: Option<TypeInfo> },
     /// `sink_to(KafkaSink...build())`: each element one message; output type = input type.
     KafkaSink(kafka::KafkaSinkSpec),
+    /// `execute_and_collect()`: the elements handed to the script's iterator; output type = input type.
+    Collect,
     /// A Table API / SQL operator (scan, calc, group aggregate, sink) with its typed schema.
     Relational(crate::table::RelOp),
 }
@@ -285,6 +287,7 @@ impl StreamOp {
             StreamOp::FileLinesSource { .. } => "from_source",
             StreamOp::KafkaSource(_) => "from_source",
             StreamOp::KafkaSink(_) => "sink_to",
+            StreamOp::Collect => "execute_and_collect",
             StreamOp::Map { .. } => "map",
             StreamOp::FlatMap { .. } => "flat_map",
             StreamOp::Filter { .. } => "filter",

@@ -30,6 +30,35 @@ class JobExecutionResult(object):
         return self
 
 
+class CloseableIterator(object):
+    """The rows of `TableResult.collect()` (PyFlink `Row`s with their row kinds) or the elements of
+    `DataStream.execute_and_collect()`; a context manager. The
+    job runs while the script iterates; `close()` stops it."""
+
+    def __init__(self, rows):
+        self._rows = rows
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._rows)
+
+    def next(self):
+        return next(self._rows)
+
+    def close(self):
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        self.close()
+
+
 def _rebuild_hint():
     import os
     import shlex

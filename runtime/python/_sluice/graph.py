@@ -39,16 +39,44 @@ class JobGraph:
 
     def __init__(self):
         self.nodes = []
+        # Nodes of earlier jobs used again (a stream defined before an execute() and read after it),
+        # by id() of the old node: their copies in this graph.
+        self._carried = {}
 
     def add(self, op, inputs=(), output_type=None, params=None, values=None, udf=None, udf_method=None,
             site=None):
+        inputs = [self._current(n) for n in inputs]
         node = Node(len(self.nodes), op, [n.id for n in inputs], output_type, dict(params or {}),
                     dict(values or {}), udf, udf_method, site or sites.user_site(3))
         self.nodes.append(node)
         return node
 
+    def _current(self, node):
+        """`node` if it is in this graph, else its copy here (made once, with its inputs), as Flink
+        walks a stream's transformations again for a later job."""
+        if node.id < len(self.nodes) and self.nodes[node.id] is node:
+            return node
+        carried = self._carried.get(id(node))
+        if carried is not None:
+            return carried[1]
+        # An earlier graph's node: its inputs are nodes of that graph, found through `_origin`.
+        origin = getattr(self, "_origin", {}).get(id(node))
+        inputs = [self._current(n) for n in origin[1]] if origin is not None else []
+        copy = Node(len(self.nodes), node.op, [n.id for n in inputs], node.output_type, dict(node.params),
+                    dict(node.values), node.udf, node.udf_method, node.site)
+        self.nodes.append(copy)
+        self._carried[id(node)] = (node, copy)
+        return copy
+
     def clear(self):
+        # Remember each node's input nodes (keeping the node, so its id() stays its own): a later
+        # job may read these nodes again.
+        origin = getattr(self, "_origin", {})
+        for n in self.nodes:
+            origin[id(n)] = (n, [self.nodes[i] for i in n.inputs])
+        self._origin = origin
         self.nodes = []
+        self._carried = {}
 
     def reachable_from_sinks(self):
         """Flink runs only transformations that lead to a sink; the rest are dropped."""

@@ -178,6 +178,30 @@ class DataStream(UnsupportedMethods):
                                     None, None, sites.user_site(2))
         return DataStreamSink(node)
 
+    def execute_and_collect(self, job_execution_name=None, limit=None):
+        """Runs the job (every sink defined so far, as Flink's executeAndCollect) with this stream's
+        elements handed back: an iterator, or a list of at most `limit` elements."""
+        from _sluice import execution
+        site = sites.user_site(2)
+        env = self._env
+        env._graph.add("sink.collect_stream", [self._node], None, {}, None, None, None, site)
+        nodes = env._graph.reachable_from_sinks()
+        env._graph.clear()
+        elements = execution.CloseableIterator(execution.execute(
+            nodes, dict(env._config), job_execution_name or "Flink Streaming Job", site, collect=True))
+        if limit is None:
+            return elements
+        taken = []
+        if limit <= 0:
+            elements.close()
+            return taken
+        with elements:
+            for element in elements:
+                taken.append(element)
+                if len(taken) >= limit:
+                    break
+        return taken
+
     def sink_to(self, sink):
         from pyflink.datastream.connectors.kafka import KafkaSink
         if not isinstance(sink, KafkaSink):

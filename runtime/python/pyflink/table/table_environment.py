@@ -207,35 +207,7 @@ class TableResult(object):
                               "sluice yet", site)
         t_env = self._table._t_env
         sink = t_env._graph.add("sink.collect", [self._table._node], None, {}, None, None, None, site)
-        return CloseableIterator(t_env._execute([sink], "collect", site, collect=True))
-
-
-class CloseableIterator(object):
-    """`TableResult.collect()`'s rows, as PyFlink `Row`s with their row kinds; a context manager. The
-    job runs while the script iterates; `close()` stops it."""
-
-    def __init__(self, rows):
-        self._rows = rows
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return next(self._rows)
-
-    def next(self):
-        return next(self._rows)
-
-    def close(self):
-        close = getattr(self._rows, "close", None)
-        if close is not None:
-            close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        self.close()
+        return execution.CloseableIterator(t_env._execute([sink], "collect", site, collect=True))
 
 
 class TableEnvironment(UnsupportedMethods):
