@@ -144,7 +144,8 @@ fn rel_stmt_on(
                     if format == "csv" && read.contains(&false) {
                         codec = quote! { #codec.reading(vec![#(#read),*]) };
                     }
-                    quote! { p.source(table::FileSource::new(#table, #path, #codec, #ignore_parse_errors)) }
+                    // Read and parsed ahead on a thread of its own while the operators run.
+                    quote! { p.source(Prefetch::new(table::FileSource::new(#table, #path, #codec, #ignore_parse_errors))) }
                 }
                 SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema),
                 SourceConnector::Datagen(options) => super::datagen::source_expr(options, table, schema),
