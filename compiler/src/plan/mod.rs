@@ -77,6 +77,13 @@ pub struct JobConfig {
     pub local_time_zone: Option<String>,
 }
 
+impl JobConfig {
+    /// `RuntimeExecutionMode.BATCH` / `EnvironmentSettings.in_batch_mode()`.
+    pub fn is_batch(&self) -> bool {
+        self.runtime_mode.eq_ignore_ascii_case("BATCH")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanNode {
     pub id: usize,

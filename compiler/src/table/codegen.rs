@@ -83,8 +83,62 @@ fn keep_tokens(projection: &[Expr], read: &[bool], input_width: Option<usize>) -
     }
 }
 
-/// [`rel_stmt`] with all of the operator's inputs (a union has several); `at` is the operator.
+/// [`rel_stmt`] with all of the operator's inputs (a union has several); `at` is the operator. In
+/// batch mode the streaming operators run as they are, and their changelog is materialized into
+/// final rows after each group aggregate (whose batch operator emits each group once, in the order
+/// the groups appeared, before a HAVING filters them) and before each sink (and sorted after each
+/// rank, whose batch operator sorts).
 fn rel_stmt_on(
+    id: usize,
+    at: RelRef,
+    rel: &RelOp,
+    var: &proc_macro2::Ident,
+    inputs: &[proc_macro2::Ident],
+    config: &JobConfig,
+    physical: &Physical<'_>,
+) -> TokenStream {
+    let streaming = |inputs: &[proc_macro2::Ident]| rel_stmt_streaming(id, at, rel, var, inputs, config, physical);
+    if !config.is_batch() {
+        return streaming(inputs);
+    }
+    match rel {
+        RelOp::Sink { .. } | RelOp::Tableau { .. } | RelOp::Collect { .. } => {
+            let Some(input) = inputs.first() else { return streaming(inputs) };
+            let final_rows = format_ident!("{}_final", var);
+            let stmt = streaming(std::slice::from_ref(&final_rows));
+            quote! {
+                let #final_rows = p.operator(#input, table::Materialize::new());
+                #stmt
+            }
+        }
+        RelOp::Aggregate { .. } => {
+            let stmt = streaming(inputs);
+            quote! {
+                #stmt
+                let #var = p.operator(#var, table::Materialize::new());
+            }
+        }
+        RelOp::TopN { keys, partition, .. } => {
+            let stmt = streaming(inputs);
+            let partition = partition.iter().map(|e| {
+                let f = scalar_fn(e);
+                quote! { table::SortKey::new(#f, false, true) }
+            });
+            let keys = keys.iter().map(|k| {
+                let f = scalar_fn(&k.expr);
+                let (descending, nulls_first) = (k.descending, k.nulls_first);
+                quote! { table::SortKey::new(#f, #descending, #nulls_first) }
+            });
+            quote! {
+                #stmt
+                let #var = p.operator(#var, table::Materialize::sorted(vec![#(#partition,)* #(#keys),*]));
+            }
+        }
+        _ => streaming(inputs),
+    }
+}
+
+fn rel_stmt_streaming(
     id: usize,
     at: RelRef,
     rel: &RelOp,
@@ -151,6 +205,9 @@ fn rel_stmt_on(
                 SourceConnector::Datagen(options) => super::datagen::source_expr(options, table, schema),
             };
             let watermarks = match rowtime {
+                // Batch mode has no watermarks: time-based operators fire at the end of the input,
+                // and no row is late.
+                Some(_) if config.is_batch() => quote! {},
                 Some(r) => {
                     let (column, delay) = (Lit::usize_unsuffixed(r.column), Lit::i64_suffixed(r.delay_ms));
                     // Flink pushes a Kafka table's watermark into its source (periodic only); other
@@ -355,9 +412,10 @@ fn rel_stmt_on(
                     ty: SqlType::String,
                 })
             });
+            let batch = if config.is_batch() { quote! { .without_kinds() } } else { quote! {} };
             quote! {
                 p.operator(#input, table::TableauPrint::new(
-                    vec![#(#names),*], vec![#(#widths),*], vec![#(#columns),*]));
+                    vec![#(#names),*], vec![#(#widths),*], vec![#(#columns),*])#batch);
             }
         }
         RelOp::Collect { schema } => {

@@ -2,7 +2,7 @@
 //! it: the header when the first row arrives, one line per changelog row with its kind in an `op`
 //! column, values right-aligned in columns whose widths follow the column types, `<NULL>` for NULL,
 //! values wider than their column cut to `...`; then the closing border and `N rows in set`, or only
-//! `Empty set` when no row came.
+//! `Empty set` when no row came. In batch mode (`without_kinds`) there is no `op` column.
 
 use std::io::Write;
 
@@ -53,6 +53,8 @@ pub struct TableauPrint {
     /// Each column's value as display text (`Value::Str`) or NULL.
     columns: Vec<ScalarFn>,
     rows: usize,
+    /// The `op` column (streaming mode).
+    kinds: bool,
 }
 
 impl TableauPrint {
@@ -63,11 +65,18 @@ impl TableauPrint {
             widths,
             columns,
             rows: 0,
+            kinds: true,
         }
     }
 
+    /// Batch mode's table: rows without their kinds (all are inserts).
+    pub fn without_kinds(mut self) -> Self {
+        self.kinds = false;
+        self
+    }
+
     fn border(&self, out: &mut String) {
-        out.push_str("+----+");
+        out.push_str(if self.kinds { "+----+" } else { "+" });
         for w in &self.widths {
             out.push_str(&"-".repeat(w + 2));
             out.push('+');
@@ -76,9 +85,13 @@ impl TableauPrint {
     }
 
     fn line<'a>(&self, first: &str, cells: impl Iterator<Item = &'a str>, out: &mut String) {
-        out.push_str("| ");
-        out.push_str(first);
-        out.push_str(" |");
+        if self.kinds {
+            out.push_str("| ");
+            out.push_str(first);
+            out.push_str(" |");
+        } else {
+            out.push('|');
+        }
         for (cell, &width) in cells.zip(&self.widths) {
             let text = if display_width(cell) > width {
                 truncate(cell, width)
