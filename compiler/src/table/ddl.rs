@@ -282,7 +282,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     let mut primary_key = Vec::new();
     for constraint in &create.constraints {
         if let sql::TableConstraint::PrimaryKey(pk) = constraint {
-            primary_key.extend(pk.columns.iter().map(|c| c.column.expr.to_string()));
+            primary_key.extend(pk.columns.iter().map(|c| c.column.expr.to_string().replace('`', "")));
         }
     }
     let mut options = BTreeMap::new();
