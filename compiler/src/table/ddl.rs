@@ -392,6 +392,18 @@ impl TableDef {
         self.option_spans.get(key).copied().unwrap_or(self.options_span)
     }
 
+    /// An error about the options, at the first option its message quotes (`'fields.id.kind' is ...`),
+    /// else at the first option.
+    fn option_error(&self, message: String) -> ExprError {
+        let quoted = message.split('\'').skip(1).step_by(2);
+        let span = quoted
+            .filter_map(|key| self.option_spans.get(key))
+            .next()
+            .copied()
+            .unwrap_or(self.options_span);
+        err(span, message)
+    }
+
     /// Resolves a Kafka table's key columns (`key.fields`, or upsert-kafka's primary key), the
     /// error pointing at the option it is about.
     fn kafka_key(&self, options: &mut super::kafka::KafkaOptions, upsert: bool) -> Result<(), ExprError> {
@@ -495,11 +507,11 @@ impl TableDef {
             }
             ("datagen", _) => super::datagen::datagen_options(&self.options, &self.schema)
                 .map(SourceConnector::Datagen)
-                .map_err(|m| err(self.options_span, m)),
+                .map_err(|m| self.option_error(m)),
             ("kafka", _) => {
-                let mut options = super::kafka::kafka_options(&self.options).map_err(|m| err(self.options_span, m))?;
+                let mut options = super::kafka::kafka_options(&self.options).map_err(|m| self.option_error(m))?;
                 super::kafka_metadata::source_metadata(&mut options, &self.metadata)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 self.kafka_key(&mut options, false)?;
                 Ok(SourceConnector::Kafka(Box::new(options)))
             }
@@ -522,12 +534,12 @@ impl TableDef {
         let path = self
             .option("path", "connector.path")
             .ok_or_else(|| err(self.options_span, "the filesystem connector needs a 'path' option"))?;
-        super::formats::check_format(format).map_err(|m| err(self.options_span, m))?;
+        super::formats::check_format(format).map_err(|m| self.option_error(m))?;
         let delimiter = self
             .option("csv.field-delimiter", "format.field-delimiter")
             .unwrap_or(",");
         let field_delimiter =
-            super::formats::field_delimiter(delimiter).map_err(|m| err(self.options_span, m))?;
+            super::formats::field_delimiter(delimiter).map_err(|m| self.option_error(m))?;
         Ok((path.to_string(), format.to_string(), field_delimiter))
     }
 
@@ -576,7 +588,7 @@ impl TableDef {
                 if let Some(k) = self.options.keys().find(|k| {
                     !["connector", "print-identifier", "standard-error", "sink.parallelism"].contains(&k.as_str())
                 }) {
-                    return Err(err(self.options_span, format!("unsupported option for the print connector: {k}")));
+                    return Err(err(self.option_span(k), format!("unsupported option for the print connector: {k}")));
                 }
                 Ok(SinkConnector::Print {
                     identifier: self
@@ -597,7 +609,7 @@ impl TableDef {
                 let roll_bytes = match self.options.get("sink.rolling-policy.file-size") {
                     None => 128 << 20,
                     Some(v) => parse_bytes(v).ok_or_else(|| {
-                        err(self.options_span, format!("'{v}' is not a size such as '128MB'"))
+                        err(self.option_span("sink.rolling-policy.file-size"), format!("'{v}' is not a size such as '128MB'"))
                     })?,
                 };
                 Ok(SinkConnector::File {
@@ -608,13 +620,13 @@ impl TableDef {
                 })
             }
             "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
-                .map_err(|m| err(self.options_span, m)),
+                .map_err(|m| self.option_error(m)),
             "kafka" => {
                 let mut options = super::kafka::kafka_options(&self.options)
                     .and_then(super::kafka::sink_topic)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 super::kafka_metadata::sink_metadata(&mut options, &self.schema, &self.metadata)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 self.kafka_key(&mut options, false)?;
                 Ok(SinkConnector::Kafka {
                     options,
@@ -630,12 +642,12 @@ impl TableDef {
                 }
                 let mut options = super::kafka::kafka_options(&self.options)
                     .and_then(super::kafka::sink_topic)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 if options.key_format.is_none() {
                     return Err(err(self.options_span, "the upsert-kafka connector needs a 'key.format' option"));
                 }
                 super::kafka_metadata::sink_metadata(&mut options, &self.schema, &self.metadata)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 self.kafka_key(&mut options, true)?;
                 Ok(SinkConnector::Kafka {
                     options,
