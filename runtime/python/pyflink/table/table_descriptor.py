@@ -11,7 +11,7 @@ table (`create_temporary_table`, `from_descriptor`, `execute_insert`).
 from pyflink.table.schema import Schema, quote_name
 from pyflink.table.table import relative_site
 from _sluice import sites
-from _sluice.errors import JobDefinitionError, UnsupportedMethods
+from _sluice.errors import JobDefinitionError, Unsupported, UnsupportedMethods
 
 __all__ = ["TableDescriptor", "FormatDescriptor"]
 
@@ -165,10 +165,7 @@ class TableDescriptor(UnsupportedMethods):
                 piece(member.sql, member.site)
                 text.append(",\n" if i + 1 < len(members) else "\n")
             text.append(") ")
-        if self._comment is not None:
-            text.append("COMMENT " + _sql_string(self._comment) + " ")
-        if self._partition_keys:
-            text.append("PARTITIONED BY (" + ", ".join(quote_name(k) for k in self._partition_keys) + ") ")
+        # The comment is the catalog's documentation: nothing reads it, so the text leaves it out.
         text.append("WITH (\n")
         for i, (key, option) in enumerate(self._options.items()):
             text.append("  ")
@@ -231,8 +228,10 @@ class TableDescriptor(UnsupportedMethods):
             return self
 
         def partitioned_by(self, *partition_keys):
-            self._partition_keys = list(partition_keys)
-            return self
+            # Flink writes a partitioned filesystem table into `key=value/` directories; sluice's
+            # connectors do not partition, and leaving the keys out would write other files.
+            raise Unsupported("partitioned tables (TableDescriptor.Builder.partitioned_by) are not supported by "
+                              "sluice yet", sites.user_site(2))
 
         def comment(self, comment):
             self._comment = comment

@@ -355,7 +355,7 @@ class TableEnvironment(UnsupportedMethods):
             elif re.search(r"(?<![\w$])`?" + re.escape(name) + r"`?(?![\w$])", joined):
                 views[name] = {"input": len(inputs)}
                 inputs.append(view["node"])
-        catalog = {"tables": {n: {"ddl": e["ddl"], "ddl_site": e["ddl_site"], "ddl_pieces": e.get("ddl_pieces", [])}
+        catalog = {"tables": {n: {k: e[k] for k in ("ddl", "ddl_site", "ddl_pieces") if k in e}
                               for n, e in self._tables.items()},
                    "views": views}
         params = {"statement": spec, "functions": _describe(functions), "catalog": catalog}
