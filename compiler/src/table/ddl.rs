@@ -683,6 +683,17 @@ mod tests {
     }
 
     #[test]
+    fn option_errors_point_at_the_option_they_name() {
+        let def = parse_create_table(
+            "CREATE TABLE t (id BIGINT) WITH (\n'connector' = 'datagen',\n'fields.id.kind' = 'counter')",
+        )
+        .expect("parses");
+        let e = def.source().expect_err("an unknown kind");
+        assert!(e.message.contains("'fields.id.kind'"), "{}", e.message);
+        assert_eq!(e.span.start.line, 3);
+    }
+
+    #[test]
     fn legacy_and_modern_options() {
         let def = parse_create_table(
             "CREATE TABLE t (a VARCHAR, b BIGINT, PRIMARY KEY (a) NOT ENFORCED) WITH (\n\

@@ -1,7 +1,8 @@
 """StatementSet: several INSERTs (SQL or Tables) collected and run as one job by `execute()`.
 
-Each `add_insert_sql` / `add_insert` (to a table's name or a TableDescriptor) records its sink at once (so errors point at that call); the job
-that `execute()` runs holds every sink added since the set was created, as Flink's does.
+Each `add_insert_sql` / `add_insert` (to a table's name or a TableDescriptor) records its sink at once
+(so errors point at that call); the job that `execute()` runs holds every sink added since the set was
+created, as Flink's does.
 """
 from _sluice import sites
 from _sluice.errors import JobDefinitionError, UnsupportedMethods

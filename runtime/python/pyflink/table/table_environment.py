@@ -258,8 +258,9 @@ class TableEnvironment(UnsupportedMethods):
         """The catalog entry of a TableDescriptor registered as `name`."""
         from pyflink.table.table_descriptor import TableDescriptor
         if not isinstance(descriptor, TableDescriptor):
-            raise JobDefinitionError(f"{api}() takes a TableDescriptor (TableDescriptor.for_connector(...)...build()"
-                                     f"), got {type(descriptor).__name__}", site)
+            what = "a table's name or " if api in ("execute_insert", "insert_into", "add_insert") else ""
+            raise JobDefinitionError(f"{api}() takes {what}a TableDescriptor (TableDescriptor.for_connector(...)"
+                                     f"...build()), got {type(descriptor).__name__}", site)
         ddl, pieces = descriptor.ddl(name)
         return {"table": name, "ddl": ddl, "ddl_site": relative_site(site), "ddl_pieces": pieces}
 
