@@ -27,6 +27,8 @@ pub struct TableDef {
     pub rowtime: Option<super::window::Rowtime>,
     /// Metadata columns (`ts TIMESTAMP(3) METADATA FROM 'timestamp' VIRTUAL`), by column index.
     pub metadata: Vec<MetadataColumn>,
+    /// Each column's name's span, for errors about one column.
+    pub column_spans: Vec<Span>,
 }
 
 /// A column read from the connector's metadata rather than the message's value.
@@ -105,6 +107,42 @@ fn split_metadata(text: &str) -> (String, Vec<(String, String, bool)>) {
         i += 1;
     }
     (out, found)
+}
+
+/// Blanks `NOT NULL` inside a column type's brackets (`ARRAY<INT NOT NULL>`, `ROW<a INT NOT NULL>`, as
+/// PyFlink's `DataTypes.INT().not_null()` writes an element or field), which Flink accepts and
+/// sqlparser does not; sluice's types do not carry nullability. Keeps the text's length and lines.
+fn blank_nested_not_null(text: &str) -> String {
+    let upper = text.to_ascii_uppercase();
+    let bytes = upper.as_bytes();
+    let mut out = text.as_bytes().to_vec();
+    let (mut depth, mut quoted, mut i) = (0usize, false, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quoted = !quoted,
+            _ if quoted => {}
+            b'<' => {
+                let before = upper[..i].trim_end();
+                if depth > 0 || ["ARRAY", "MAP", "ROW", "MULTISET"].iter().any(|w| before.ends_with(w)) {
+                    depth += 1;
+                }
+            }
+            b'>' if depth > 0 => depth -= 1,
+            b'N' if depth > 0 && super::window::word_at(&upper, i, "NOT") => {
+                let rest = &upper[i + 3..];
+                let null_at = i + 3 + (rest.len() - rest.trim_start().len());
+                if super::window::word_at(&upper, null_at, "NULL") {
+                    let end = null_at + 4;
+                    out[i..end].iter_mut().filter(|b| !matches!(b, b'\n' | b'\r')).for_each(|b| *b = b' ');
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// What `MAP<STRING, BYTES>` is replaced with before parsing (sqlparser's generic dialect does not
@@ -252,7 +290,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     reject_computed_columns(text)?;
     let (text, watermark) = super::window::split_watermark(text);
     let (text, metadata_clauses) = split_metadata(&text);
-    let text = replace_maps(&text);
+    let text = replace_maps(&blank_nested_not_null(&text));
     let (text, row_types) = split_row_types(&text);
     let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
     let [statement] = statements.as_slice() else {
@@ -262,6 +300,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
         return Err(err(statement.span(), "expected a CREATE TABLE statement"));
     };
     let mut fields = Vec::new();
+    let mut column_spans = Vec::new();
     for column in &create.columns {
         let written = column.data_type.to_string();
         let written = match written.strip_prefix("ROW_").and_then(|n| n.parse::<usize>().ok()) {
@@ -278,6 +317,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
             name: column.name.value.clone(),
             ty,
         });
+        column_spans.push(column.name.span);
     }
     let mut primary_key = Vec::new();
     for constraint in &create.constraints {
@@ -324,6 +364,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     Ok(TableDef {
         rowtime,
         metadata,
+        column_spans,
         name: create
             .name
             .0
@@ -392,6 +433,11 @@ impl TableDef {
         self.option_spans.get(key).copied().unwrap_or(self.options_span)
     }
 
+    /// The span of column `index` (the first option's when it is not known).
+    fn column_span(&self, index: usize) -> Span {
+        self.column_spans.get(index).copied().unwrap_or(self.options_span)
+    }
+
     /// An error about the options, at the first option its message quotes (`'fields.id.kind' is ...`),
     /// else at the first option.
     fn option_error(&self, message: String) -> ExprError {
@@ -434,7 +480,7 @@ impl TableDef {
             let key = self.metadata.iter().find(|m| m.column == i).map(|m| m.key.as_str());
             if key == Some("headers") && field.ty != SqlType::StringBytesMap {
                 return Err(err(
-                    self.options_span,
+                    self.column_span(i),
                     format!("the headers metadata column `{}` must be MAP<STRING, BYTES>, not {}", field.name, field.ty),
                 ));
             }
@@ -448,7 +494,7 @@ impl TableDef {
             };
             if !allowed {
                 return Err(err(
-                    self.options_span,
+                    self.column_span(i),
                     format!(
                         "the column `{}` of type {} is not supported by sluice yet (MAP<STRING, BYTES> columns are only \
                          a Kafka table's `headers` metadata, TIMESTAMP_LTZ columns its `timestamp` metadata or columns \
@@ -466,7 +512,7 @@ impl TableDef {
         self.check_opaque_columns(true)?;
         let connector = self.connector();
         let format_name = self.value_format();
-        for f in self.schema.fields.iter().filter(|f| matches!(f.ty, SqlType::Row(_))) {
+        for (i, f) in self.schema.fields.iter().enumerate().filter(|(_, f)| matches!(f.ty, SqlType::Row(_))) {
             // JSON objects are read into ROW values; other formats have no nesting.
             if format_name != "json" || !matches!(connector, "filesystem" | "kafka") {
                 let key = ["format", "format.type", "value.format"]
@@ -480,7 +526,7 @@ impl TableDef {
             }
             if let Some(bad) = unreadable_row_field(f.ty) {
                 return Err(err(
-                    self.options_span,
+                    self.column_span(i),
                     format!("reading the ROW column `{}` with a field of type {bad} is not supported by sluice yet (fields of strings, numbers, booleans and ROWs are)", f.name),
                 ));
             }
@@ -549,6 +595,7 @@ impl TableDef {
         let is_virtual = |i: usize| self.metadata.iter().any(|m| m.column == i && m.is_virtual);
         let kept: Vec<usize> = (0..self.schema.fields.len()).filter(|&i| !is_virtual(i)).collect();
         let fields = kept.iter().filter_map(|&i| self.schema.fields.get(i).cloned()).collect();
+        self.column_spans = kept.iter().filter_map(|&i| self.column_spans.get(i).copied()).collect();
         self.metadata = self
             .metadata
             .iter()
@@ -576,10 +623,11 @@ impl TableDef {
                 format!("writing metadata columns of the '{connector}' connector is not supported by sluice yet"),
             ));
         }
-        let row_column = self.schema.fields.iter().find(|f| matches!(f.ty, SqlType::Row(_)));
-        if let (Some(f), false) = (row_column, matches!(self.connector(), "print" | "blackhole")) {
+        let row_column = self.schema.fields.iter().position(|f| matches!(f.ty, SqlType::Row(_)));
+        if let (Some(i), false) = (row_column, matches!(self.connector(), "print" | "blackhole")) {
+            let f = &self.schema.fields[i];
             return Err(err(
-                self.options_span,
+                self.column_span(i),
                 format!("writing the ROW column `{}` to the '{}' connector is not supported by sluice yet (print and blackhole take it)", f.name, self.connector()),
             ));
         }
@@ -680,6 +728,16 @@ mod tests {
         assert_eq!((r[0].name.as_str(), r[0].ty), ("n", SqlType::BigInt));
         assert_eq!(r[1].ty.row_fields().map(|f| f[0].ty), Some(SqlType::Int));
         assert_eq!(def.schema.fields[2].ty, SqlType::Int);
+    }
+
+    #[test]
+    fn not_null_inside_a_type_is_read() {
+        let ddl = "CREATE TABLE t (a ARRAY<INT NOT NULL> NOT NULL, r ROW<`x` INT NOT NULL, y STRING>, \
+                   b INT NOT NULL) WITH ('connector' = 'print')";
+        assert_eq!(blank_nested_not_null(ddl).len(), ddl.len());
+        let def = parse_create_table(ddl).expect("parses");
+        assert_eq!(def.schema.fields.len(), 3);
+        assert_eq!(def.schema.fields[1].ty.row_fields().map(|f| f[0].ty), Some(SqlType::Int));
     }
 
     #[test]
