@@ -17,17 +17,22 @@ __all__ = ["TableDescriptor", "FormatDescriptor"]
 
 
 def _option_key(key, api, site):
-    """An option key: a string, or a ConfigOption (anything with `key()`)."""
+    """An option key: a string, or a ConfigOption (`ConfigOptions.key(...)...`)."""
+    from pyflink.common.config_options import ConfigOption
     if isinstance(key, str):
         return key
-    if callable(getattr(key, "key", None)):
+    if isinstance(key, ConfigOption):
         return key.key()
     raise JobDefinitionError(f"{api}.option() takes a string key or a ConfigOption, got {type(key).__name__}", site)
 
 
-def _option_value(value, api, site):
-    # PyFlink hands the value to Java's option(String, String): anything but a str fails there
-    # (`Method option([class java.lang.String, class java.lang.Integer]) does not exist`).
+def _option_value(key, value, api, site):
+    """The value as the table's options hold it: a string key takes a string (PyFlink hands it to Java's
+    `option(String, String)`, and anything else fails there: `Method option([class java.lang.String,
+    class java.lang.Integer]) does not exist`); a ConfigOption takes its type's values."""
+    from pyflink.common.config_options import ConfigOption
+    if isinstance(key, ConfigOption):
+        return key._string(value)
     if not isinstance(value, str):
         raise JobDefinitionError(f"{api}.option() takes the value as a string (PyFlink has no option(String, "
                                  f"{type(value).__name__})): write '{value}'", site)
@@ -86,8 +91,8 @@ class FormatDescriptor(UnsupportedMethods):
 
         def option(self, key, value):
             site = sites.user_site(2)
-            key = _option_key(key, "FormatDescriptor.Builder", site)
-            self._options[key] = _Option(_option_value(value, "FormatDescriptor.Builder", site), site)
+            name = _option_key(key, "FormatDescriptor.Builder", site)
+            self._options[name] = _Option(_option_value(key, value, "FormatDescriptor.Builder", site), site)
             return self
 
         def build(self):
@@ -196,8 +201,8 @@ class TableDescriptor(UnsupportedMethods):
 
         def option(self, key, value):
             site = sites.user_site(2)
-            key = _option_key(key, "TableDescriptor.Builder", site)
-            self._options[key] = _Option(_option_value(value, "TableDescriptor.Builder", site), site)
+            name = _option_key(key, "TableDescriptor.Builder", site)
+            self._options[name] = _Option(_option_value(key, value, "TableDescriptor.Builder", site), site)
             return self
 
         def format(self, format, format_option=None):

@@ -303,7 +303,7 @@ class TableEnvironment(UnsupportedMethods):
         entry = self._tables.get(name)
         if entry is None:
             raise JobDefinitionError(f"Table `{name}` was not found (create it with execute_sql('CREATE TABLE "
-                                     "...') first)", site)
+                                     "...') or create_temporary_table(name, descriptor) first)", site)
         return entry
 
     def _create_function_sql(self, match, site):
