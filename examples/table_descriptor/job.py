@@ -1,9 +1,11 @@
 """Tables declared with TableDescriptor and Schema instead of DDL text: `create_temporary_table` and
 `create_table` with a datagen source (sequence fields), print sinks and a filesystem CSV source whose
 format is a FormatDescriptor; `from_descriptor`, `execute_insert(descriptor)`, `insert_into(descriptor)`
-with a schema derived from the query, and a statement set's `add_insert(descriptor, table)`."""
+with a schema derived from the query, a statement set's `add_insert(descriptor, table)`, an option given
+as a typed ConfigOption and a schema extended with `from_schema`."""
 import os
 
+from pyflink.common import ConfigOptions
 from pyflink.table import (DataTypes, EnvironmentSettings, FormatDescriptor, Schema, TableDescriptor,
                            TableEnvironment)
 from pyflink.table.expressions import col, lit
@@ -86,3 +88,16 @@ statements.add_insert(
     .build(),
     readings.group_by(col("sensor")).select(col("sensor"), col("reading").count))
 statements.execute().wait()
+
+# A typed ConfigOption (its value an int) and a schema adopted with from_schema, then extended.
+rows_option = ConfigOptions.key("number-of-rows").long_type().no_default_value()
+base = Schema.new_builder().column("n", DataTypes.INT()).build()
+t_env.create_temporary_table(
+    "numbers",
+    TableDescriptor.for_connector("datagen")
+    .schema(Schema.new_builder().from_schema(base).column("m", DataTypes.BIGINT()).build())
+    .option(rows_option, 3)
+    .option("fields.n.kind", "sequence").option("fields.n.start", "100").option("fields.n.end", "200")
+    .option("fields.m.kind", "sequence").option("fields.m.start", "7").option("fields.m.end", "200")
+    .build())
+t_env.execute_sql("SELECT n, m, n + m AS total FROM numbers").print()
