@@ -4,7 +4,8 @@
 `create_temporary_table(name, descriptor)` registers the DDL a TableDescriptor renders, with the parts
 of it located at the builder calls that wrote them; `from_descriptor` reads an inline (anonymous) one;
 `execute_sql('INSERT ...')` and `Table.execute_insert()` run one job immediately; `sql_update('INSERT
-...')` and `Table.insert_into()` wait for `t_env.execute(name)`, which runs them all as one job.
+...')` and `Table.insert_into()` wait for `t_env.execute(name)`, which runs them all as one job (or, as
+in PyFlink 2.x, `insert_into(...)` returns a TablePipeline whose `execute()` runs that insert alone).
 """
 import re
 
@@ -460,7 +461,8 @@ class TableEnvironment(UnsupportedMethods):
             entry = dict(self._catalog_entry(target, site))
         else:
             entry = self._inline_entry(target, site, api)
-            entry["derive_schema"] = not target._has_physical_columns()
+            if not target._has_physical_columns():
+                entry["derive_schema"] = True
         return self._graph.add("sink.table", [node], None, entry, None, None, None, site)
 
     def _execute(self, sinks, name, site):
