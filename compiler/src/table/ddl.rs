@@ -284,6 +284,40 @@ fn split_row_types(text: &str) -> (String, Vec<String>) {
     (out, found)
 }
 
+/// A parse error at the `<` of a `MAP<...>` or `MULTISET<...>` column type (sqlparser reads neither, and
+/// sluice's types have no MAP but MAP<STRING, BYTES>, nor MULTISET): the type, named as unsupported.
+fn unsupported_type_at(text: &str, at: Span) -> Option<ExprError> {
+    let (line, column) = (at.start.line as usize, at.start.column as usize);
+    let line_start: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+    let offset = line_start + text[line_start..].chars().take(column.checked_sub(1)?).map(char::len_utf8).sum::<usize>();
+    if !text[offset..].starts_with('<') {
+        return None;
+    }
+    let before = text[..offset].trim_end();
+    let word_start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+    let word = before[word_start..].to_ascii_uppercase();
+    if !matches!(word.as_str(), "MAP" | "MULTISET") {
+        return None;
+    }
+    let mut depth = 0usize;
+    let end = text[offset..].char_indices().find_map(|(i, c)| {
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(offset + i + 1);
+                }
+            }
+            _ => {}
+        }
+        None
+    })?;
+    let written: String = text[word_start..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    let span = Span::new(super::window::location(text, word_start), super::window::location(text, end));
+    Some(err(span, format!("the column type {written} is not supported by sluice yet")))
+}
+
 /// Parses one `CREATE TABLE` statement.
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     reject_proctime(text)?;
@@ -292,7 +326,10 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     let (text, metadata_clauses) = split_metadata(&text);
     let text = replace_maps(&blank_nested_not_null(&text));
     let (text, row_types) = split_row_types(&text);
-    let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
+    let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| {
+        let e = parse_error(&e);
+        unsupported_type_at(&text, e.span).unwrap_or(e)
+    })?;
     let [statement] = statements.as_slice() else {
         return Err(err(Span::empty(), "expected exactly one SQL statement"));
     };
@@ -738,6 +775,16 @@ mod tests {
         let def = parse_create_table(ddl).expect("parses");
         assert_eq!(def.schema.fields.len(), 3);
         assert_eq!(def.schema.fields[1].ty.row_fields().map(|f| f[0].ty), Some(SqlType::Int));
+    }
+
+    #[test]
+    fn map_and_multiset_types_are_named() {
+        let e = parse_create_table("CREATE TABLE t (id BIGINT,\n m MAP<STRING, ARRAY<INT>>) WITH ('connector' = 'print')")
+            .expect_err("no MAP<STRING, ARRAY<INT>>");
+        assert_eq!(e.message, "the column type MAP<STRING, ARRAY<INT>> is not supported by sluice yet");
+        assert_eq!((e.span.start.line, e.span.start.column), (2, 4));
+        let e = parse_create_table("CREATE TABLE t (s MULTISET<INT>) WITH ('connector' = 'print')").expect_err("no MULTISET");
+        assert_eq!(e.message, "the column type MULTISET<INT> is not supported by sluice yet");
     }
 
     #[test]
