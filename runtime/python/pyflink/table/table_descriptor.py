@@ -100,7 +100,7 @@ class FormatDescriptor(UnsupportedMethods):
 
 
 class TableDescriptor(UnsupportedMethods):
-    """A connector, its options, an optional schema, partition keys and a comment."""
+    """A connector, its options, an optional schema and a comment (partition keys are not supported)."""
     _pyflink_name = "TableDescriptor"
 
     def __init__(self, schema, options, partition_keys, comment):
@@ -130,11 +130,10 @@ class TableDescriptor(UnsupportedMethods):
         return self._comment
 
     def __str__(self):
+        # As Flink prints it, but with the options in the order they were set (Flink's follow a HashMap).
         parts = [str(self._schema)] if self._schema is not None else []
         if self._comment is not None:
             parts.append("COMMENT " + _sql_string(self._comment))
-        if self._partition_keys:
-            parts.append("PARTITIONED BY (" + ", ".join(f"`{k}`" for k in self._partition_keys) + ")")
         options = ",\n".join(f"  {_sql_string(k)} = {_sql_string(o.value)}" for k, o in self._options.items())
         parts.append("WITH (\n" + options + "\n)")
         return "\n".join(parts)
