@@ -30,6 +30,8 @@ pub struct TableDef {
     /// Computed columns (`ts AS TO_TIMESTAMP(...)`), over `schema`, which holds the other columns
     /// (what the connector reads and INSERT INTO writes); `rowtime` indexes [`TableDef::declared_schema`].
     pub computed: Vec<super::computed::ComputedColumn>,
+    /// Each column's name's span (of `schema`'s columns), for errors about one column.
+    pub column_spans: Vec<Span>,
 }
 
 /// A column read from the connector's metadata rather than the message's value.
@@ -108,6 +110,42 @@ fn split_metadata(text: &str) -> (String, Vec<(String, String, bool)>) {
         i += 1;
     }
     (out, found)
+}
+
+/// Blanks `NOT NULL` inside a column type's brackets (`ARRAY<INT NOT NULL>`, `ROW<a INT NOT NULL>`, as
+/// PyFlink's `DataTypes.INT().not_null()` writes an element or field), which Flink accepts and
+/// sqlparser does not; sluice's types do not carry nullability. Keeps the text's length and lines.
+fn blank_nested_not_null(text: &str) -> String {
+    let upper = text.to_ascii_uppercase();
+    let bytes = upper.as_bytes();
+    let mut out = text.as_bytes().to_vec();
+    let (mut depth, mut quoted, mut i) = (0usize, false, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quoted = !quoted,
+            _ if quoted => {}
+            b'<' => {
+                let before = upper[..i].trim_end();
+                if depth > 0 || ["ARRAY", "MAP", "ROW", "MULTISET"].iter().any(|w| before.ends_with(w)) {
+                    depth += 1;
+                }
+            }
+            b'>' if depth > 0 => depth -= 1,
+            b'N' if depth > 0 && super::window::word_at(&upper, i, "NOT") => {
+                let rest = &upper[i + 3..];
+                let null_at = i + 3 + (rest.len() - rest.trim_start().len());
+                if super::window::word_at(&upper, null_at, "NULL") {
+                    let end = null_at + 4;
+                    out[i..end].iter_mut().filter(|b| !matches!(b, b'\n' | b'\r')).for_each(|b| *b = b' ');
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// What `MAP<STRING, BYTES>` is replaced with before parsing (sqlparser's generic dialect does not
@@ -206,15 +244,52 @@ fn split_row_types(text: &str) -> (String, Vec<String>) {
     (out, found)
 }
 
+/// A parse error at the `<` of a `MAP<...>` or `MULTISET<...>` column type (sqlparser reads neither, and
+/// sluice's types have no MAP but MAP<STRING, BYTES>, nor MULTISET): the type, named as unsupported.
+fn unsupported_type_at(text: &str, at: Span) -> Option<ExprError> {
+    let (line, column) = (at.start.line as usize, at.start.column as usize);
+    let line_start: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+    let offset = line_start + text[line_start..].chars().take(column.checked_sub(1)?).map(char::len_utf8).sum::<usize>();
+    if !text[offset..].starts_with('<') {
+        return None;
+    }
+    let before = text[..offset].trim_end();
+    let word_start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+    let word = before[word_start..].to_ascii_uppercase();
+    if !matches!(word.as_str(), "MAP" | "MULTISET") {
+        return None;
+    }
+    let mut depth = 0usize;
+    let end = text[offset..].char_indices().find_map(|(i, c)| {
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(offset + i + 1);
+                }
+            }
+            _ => {}
+        }
+        None
+    })?;
+    let written: String = text[word_start..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    let span = Span::new(super::window::location(text, word_start), super::window::location(text, end));
+    Some(err(span, format!("the column type {written} is not supported by sluice yet")))
+}
+
 /// Parses one `CREATE TABLE` statement.
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
     reject_proctime(text)?;
     let (text, watermark) = super::window::split_watermark(text);
     let (text, metadata_clauses) = split_metadata(&text);
-    let text = replace_maps(&text);
+    let text = replace_maps(&blank_nested_not_null(&text));
     let (text, row_types) = split_row_types(&text);
     let (text, computed_clauses) = super::computed::split_computed(&text);
-    let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| parse_error(&e))?;
+    let statements = Parser::parse_sql(&GenericDialect, &text).map_err(|e| {
+        let e = parse_error(&e);
+        unsupported_type_at(&text, e.span).unwrap_or(e)
+    })?;
     let [statement] = statements.as_slice() else {
         return Err(err(Span::empty(), "expected exactly one SQL statement"));
     };
@@ -222,6 +297,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
         return Err(err(statement.span(), "expected a CREATE TABLE statement"));
     };
     let mut fields = Vec::new();
+    let mut column_spans = Vec::new();
     for column in &create.columns {
         let written = column.data_type.to_string();
         let written = match written.strip_prefix("ROW_").and_then(|n| n.parse::<usize>().ok()) {
@@ -238,11 +314,12 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
             name: column.name.value.clone(),
             ty,
         });
+        column_spans.push(column.name.span);
     }
     let mut primary_key = Vec::new();
     for constraint in &create.constraints {
         if let sql::TableConstraint::PrimaryKey(pk) = constraint {
-            primary_key.extend(pk.columns.iter().map(|c| c.column.expr.to_string()));
+            primary_key.extend(pk.columns.iter().map(|c| c.column.expr.to_string().replace('`', "")));
         }
     }
     let mut options = BTreeMap::new();
@@ -287,6 +364,7 @@ pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
         rowtime,
         metadata,
         computed,
+        column_spans,
         name: create
             .name
             .0
@@ -360,6 +438,23 @@ impl TableDef {
         self.option_spans.get(key).copied().unwrap_or(self.options_span)
     }
 
+    /// The span of column `index` (the first option's when it is not known).
+    fn column_span(&self, index: usize) -> Span {
+        self.column_spans.get(index).copied().unwrap_or(self.options_span)
+    }
+
+    /// An error about the options, at the first option its message quotes (`'fields.id.kind' is ...`),
+    /// else at the first option.
+    fn option_error(&self, message: String) -> ExprError {
+        let quoted = message.split('\'').skip(1).step_by(2);
+        let span = quoted
+            .filter_map(|key| self.option_spans.get(key))
+            .next()
+            .copied()
+            .unwrap_or(self.options_span);
+        err(span, message)
+    }
+
     /// Resolves a Kafka table's key columns (`key.fields`, or upsert-kafka's primary key), the
     /// error pointing at the option it is about.
     fn kafka_key(&self, options: &mut super::kafka::KafkaOptions, upsert: bool) -> Result<(), ExprError> {
@@ -390,7 +485,7 @@ impl TableDef {
             let key = self.metadata.iter().find(|m| m.column == i).map(|m| m.key.as_str());
             if key == Some("headers") && field.ty != SqlType::StringBytesMap {
                 return Err(err(
-                    self.options_span,
+                    self.column_span(i),
                     format!("the headers metadata column `{}` must be MAP<STRING, BYTES>, not {}", field.name, field.ty),
                 ));
             }
@@ -404,7 +499,7 @@ impl TableDef {
             };
             if !allowed {
                 return Err(err(
-                    self.options_span,
+                    self.column_span(i),
                     format!(
                         "the column `{}` of type {} is not supported by sluice yet (MAP<STRING, BYTES> columns are only \
                          a Kafka table's `headers` metadata, TIMESTAMP_LTZ columns its `timestamp` metadata or columns \
@@ -422,7 +517,7 @@ impl TableDef {
         self.check_opaque_columns(true)?;
         let connector = self.connector();
         let format_name = self.value_format();
-        for f in self.schema.fields.iter().filter(|f| matches!(f.ty, SqlType::Row(_))) {
+        for (i, f) in self.schema.fields.iter().enumerate().filter(|(_, f)| matches!(f.ty, SqlType::Row(_))) {
             // JSON objects are read into ROW values; other formats have no nesting.
             if format_name != "json" || !matches!(connector, "filesystem" | "kafka") {
                 let key = ["format", "format.type", "value.format"]
@@ -436,7 +531,7 @@ impl TableDef {
             }
             if let Some(bad) = unreadable_row_field(f.ty) {
                 return Err(err(
-                    self.options_span,
+                    self.column_span(i),
                     format!("reading the ROW column `{}` with a field of type {bad} is not supported by sluice yet (fields of strings, numbers, booleans and ROWs are)", f.name),
                 ));
             }
@@ -463,11 +558,11 @@ impl TableDef {
             }
             ("datagen", _) => super::datagen::datagen_options(&self.options, &self.schema)
                 .map(SourceConnector::Datagen)
-                .map_err(|m| err(self.options_span, m)),
+                .map_err(|m| self.option_error(m)),
             ("kafka", _) => {
-                let mut options = super::kafka::kafka_options(&self.options).map_err(|m| err(self.options_span, m))?;
+                let mut options = super::kafka::kafka_options(&self.options).map_err(|m| self.option_error(m))?;
                 super::kafka_metadata::source_metadata(&mut options, &self.metadata)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 self.kafka_key(&mut options, false)?;
                 Ok(SourceConnector::Kafka(Box::new(options)))
             }
@@ -490,12 +585,12 @@ impl TableDef {
         let path = self
             .option("path", "connector.path")
             .ok_or_else(|| err(self.options_span, "the filesystem connector needs a 'path' option"))?;
-        super::formats::check_format(format).map_err(|m| err(self.options_span, m))?;
+        super::formats::check_format(format).map_err(|m| self.option_error(m))?;
         let delimiter = self
             .option("csv.field-delimiter", "format.field-delimiter")
             .unwrap_or(",");
         let field_delimiter =
-            super::formats::field_delimiter(delimiter).map_err(|m| err(self.options_span, m))?;
+            super::formats::field_delimiter(delimiter).map_err(|m| self.option_error(m))?;
         Ok((path.to_string(), format.to_string(), field_delimiter))
     }
 
@@ -505,6 +600,7 @@ impl TableDef {
         let is_virtual = |i: usize| self.metadata.iter().any(|m| m.column == i && m.is_virtual);
         let kept: Vec<usize> = (0..self.schema.fields.len()).filter(|&i| !is_virtual(i)).collect();
         let fields = kept.iter().filter_map(|&i| self.schema.fields.get(i).cloned()).collect();
+        self.column_spans = kept.iter().filter_map(|&i| self.column_spans.get(i).copied()).collect();
         self.metadata = self
             .metadata
             .iter()
@@ -533,10 +629,11 @@ impl TableDef {
                 format!("writing metadata columns of the '{connector}' connector is not supported by sluice yet"),
             ));
         }
-        let row_column = self.schema.fields.iter().find(|f| matches!(f.ty, SqlType::Row(_)));
-        if let (Some(f), false) = (row_column, matches!(self.connector(), "print" | "blackhole")) {
+        let row_column = self.schema.fields.iter().position(|f| matches!(f.ty, SqlType::Row(_)));
+        if let (Some(i), false) = (row_column, matches!(self.connector(), "print" | "blackhole")) {
+            let f = &self.schema.fields[i];
             return Err(err(
-                self.options_span,
+                self.column_span(i),
                 format!("writing the ROW column `{}` to the '{}' connector is not supported by sluice yet (print and blackhole take it)", f.name, self.connector()),
             ));
         }
@@ -545,7 +642,7 @@ impl TableDef {
                 if let Some(k) = self.options.keys().find(|k| {
                     !["connector", "print-identifier", "standard-error", "sink.parallelism"].contains(&k.as_str())
                 }) {
-                    return Err(err(self.options_span, format!("unsupported option for the print connector: {k}")));
+                    return Err(err(self.option_span(k), format!("unsupported option for the print connector: {k}")));
                 }
                 Ok(SinkConnector::Print {
                     identifier: self
@@ -566,7 +663,7 @@ impl TableDef {
                 let roll_bytes = match self.options.get("sink.rolling-policy.file-size") {
                     None => 128 << 20,
                     Some(v) => parse_bytes(v).ok_or_else(|| {
-                        err(self.options_span, format!("'{v}' is not a size such as '128MB'"))
+                        err(self.option_span("sink.rolling-policy.file-size"), format!("'{v}' is not a size such as '128MB'"))
                     })?,
                 };
                 Ok(SinkConnector::File {
@@ -577,13 +674,13 @@ impl TableDef {
                 })
             }
             "jdbc" => super::connectors::jdbc_sink(&self.options, &self.primary_key)
-                .map_err(|m| err(self.options_span, m)),
+                .map_err(|m| self.option_error(m)),
             "kafka" => {
                 let mut options = super::kafka::kafka_options(&self.options)
                     .and_then(super::kafka::sink_topic)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 super::kafka_metadata::sink_metadata(&mut options, &self.schema, &self.metadata)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 self.kafka_key(&mut options, false)?;
                 Ok(SinkConnector::Kafka {
                     options,
@@ -599,12 +696,12 @@ impl TableDef {
                 }
                 let mut options = super::kafka::kafka_options(&self.options)
                     .and_then(super::kafka::sink_topic)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 if options.key_format.is_none() {
                     return Err(err(self.options_span, "the upsert-kafka connector needs a 'key.format' option"));
                 }
                 super::kafka_metadata::sink_metadata(&mut options, &self.schema, &self.metadata)
-                    .map_err(|m| err(self.options_span, m))?;
+                    .map_err(|m| self.option_error(m))?;
                 self.kafka_key(&mut options, true)?;
                 Ok(SinkConnector::Kafka {
                     options,
@@ -637,6 +734,37 @@ mod tests {
         assert_eq!((r[0].name.as_str(), r[0].ty), ("n", SqlType::BigInt));
         assert_eq!(r[1].ty.row_fields().map(|f| f[0].ty), Some(SqlType::Int));
         assert_eq!(def.schema.fields[2].ty, SqlType::Int);
+    }
+
+    #[test]
+    fn not_null_inside_a_type_is_read() {
+        let ddl = "CREATE TABLE t (a ARRAY<INT NOT NULL> NOT NULL, r ROW<`x` INT NOT NULL, y STRING>, \
+                   b INT NOT NULL) WITH ('connector' = 'print')";
+        assert_eq!(blank_nested_not_null(ddl).len(), ddl.len());
+        let def = parse_create_table(ddl).expect("parses");
+        assert_eq!(def.schema.fields.len(), 3);
+        assert_eq!(def.schema.fields[1].ty.row_fields().map(|f| f[0].ty), Some(SqlType::Int));
+    }
+
+    #[test]
+    fn map_and_multiset_types_are_named() {
+        let e = parse_create_table("CREATE TABLE t (id BIGINT,\n m MAP<STRING, ARRAY<INT>>) WITH ('connector' = 'print')")
+            .expect_err("no MAP<STRING, ARRAY<INT>>");
+        assert_eq!(e.message, "the column type MAP<STRING, ARRAY<INT>> is not supported by sluice yet");
+        assert_eq!((e.span.start.line, e.span.start.column), (2, 4));
+        let e = parse_create_table("CREATE TABLE t (s MULTISET<INT>) WITH ('connector' = 'print')").expect_err("no MULTISET");
+        assert_eq!(e.message, "the column type MULTISET<INT> is not supported by sluice yet");
+    }
+
+    #[test]
+    fn option_errors_point_at_the_option_they_name() {
+        let def = parse_create_table(
+            "CREATE TABLE t (id BIGINT) WITH (\n'connector' = 'datagen',\n'fields.id.kind' = 'counter')",
+        )
+        .expect("parses");
+        let e = def.source().expect_err("an unknown kind");
+        assert!(e.message.contains("'fields.id.kind'"), "{}", e.message);
+        assert_eq!(e.span.start.line, 3);
     }
 
     #[test]

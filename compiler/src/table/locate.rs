@@ -3,7 +3,9 @@
 //! A string expression or SQL statement is located through the call that passed it: its argument's
 //! literal (possibly implicitly concatenated) is scanned, and the error's line/column in the value is
 //! mapped to the file. DSL expressions (`col("a") + 1`) point at the argument expression; anything
-//! else (a string built at run time, a DDL held in a variable) at the call itself.
+//! else (a string built at run time, a DDL held in a variable) at the call itself. A DDL the shim
+//! rendered from a `TableDescriptor` carries *pieces*: which builder call (`.column(...)`,
+//! `.option(...)`) wrote which part of the text, so an error inside one points at that call.
 
 use serde::Deserialize;
 use sqlparser::tokenizer::Span;
@@ -22,6 +24,30 @@ pub struct TextSpec {
     /// Which argument of the call at `site` held it.
     pub arg: usize,
     pub site: Option<Site>,
+    /// Parts of `text` written by other calls than `site` (a descriptor's builder calls).
+    #[serde(default)]
+    pub pieces: Vec<Piece>,
+}
+
+/// Characters `start..end` of a text, written by the call at `site`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Piece {
+    pub start: usize,
+    pub end: usize,
+    pub site: Site,
+}
+
+impl TextSpec {
+    /// A table's `CREATE TABLE` text as recorded: registered at `site`, with a descriptor's pieces.
+    pub fn ddl(text: String, site: Option<Site>, pieces: Vec<Piece>) -> TextSpec {
+        TextSpec {
+            text,
+            kind: "sql".into(),
+            arg: 0,
+            site,
+            pieces,
+        }
+    }
 }
 
 /// Character index in `text` of a sqlparser location (1-based line and column).
@@ -43,6 +69,12 @@ fn char_index(text: &str, line: u64, col: u64) -> Option<usize> {
 
 /// The site of `span` (inside `spec.text`), as precisely as the job's source allows.
 pub fn locate(spec: &TextSpec, span: Span, sources: &mut Sources<'_>) -> Option<Site> {
+    if span.start.line != 0 {
+        let at = char_index(&spec.text, span.start.line, span.start.column);
+        if let Some(piece) = at.and_then(|at| spec.pieces.iter().find(|p| (p.start..p.end).contains(&at))) {
+            return Some(piece.site.clone());
+        }
+    }
     let site = spec.site.clone()?;
     let precise = (|| {
         let index = sources.get(&site.file)?;

@@ -90,17 +90,7 @@ impl Ctx<'_, '_> {
             .and_then(Json::as_str)
             .ok_or_else(|| self.internal("has no DDL"))?
             .to_string();
-        let site = self
-            .node
-            .params
-            .get("ddl_site")
-            .and_then(|s| serde_json::from_value(s.clone()).ok());
-        let spec = TextSpec {
-            text: text.clone(),
-            kind: "sql".into(),
-            arg: 0,
-            site,
-        };
+        let spec = self.spec_of_ddl();
         parse_create_table(&text).map_err(|e| self.error(&spec, e))
     }
 
@@ -466,23 +456,18 @@ pub(crate) fn lower_table_node(
 }
 
 impl Ctx<'_, '_> {
+    /// The recorded DDL as located text: at the call that registered the table, its pieces at the
+    /// descriptor calls that wrote them.
     fn spec_of_ddl(&self) -> TextSpec {
-        TextSpec {
-            text: self
-                .node
-                .params
-                .get("ddl")
-                .and_then(Json::as_str)
-                .unwrap_or("")
-                .to_string(),
-            kind: "sql".into(),
-            arg: 0,
-            site: self
-                .node
-                .params
-                .get("ddl_site")
-                .and_then(|s| serde_json::from_value(s.clone()).ok()),
-        }
+        let params = &self.node.params;
+        TextSpec::ddl(
+            params.get("ddl").and_then(Json::as_str).unwrap_or("").to_string(),
+            params.get("ddl_site").and_then(|s| serde_json::from_value(s.clone()).ok()),
+            params
+                .get("ddl_pieces")
+                .and_then(|p| serde_json::from_value(p.clone()).ok())
+                .unwrap_or_default(),
+        )
     }
 }
 
@@ -1143,13 +1128,35 @@ fn lower_values(ctx: &mut Ctx<'_, '_>) -> Result<RelOp, CompileError> {
     })
 }
 
+/// A TableDescriptor sink whose schema declares no physical columns takes the query's, as Flink
+/// derives them; with only metadata columns declared, Flink puts the derived ones first, which
+/// sluice does not do yet.
+fn derive_sink_columns(ctx: &Ctx<'_, '_>, def: &mut TableDef, input: &Schema) -> Result<(), CompileError> {
+    if !def.schema.fields.is_empty() {
+        return Err(CompileError::new(
+            Category::Unsupported,
+            format!(
+                "a sink descriptor whose schema declares only metadata columns (Flink derives the physical \
+                 ones from the query) is not supported by sluice yet; declare the columns of table `{}`",
+                def.name
+            ),
+        )
+        .at(ctx.node.site.clone()));
+    }
+    def.schema = input.clone();
+    Ok(())
+}
+
 fn lower_sink(
     ctx: &mut Ctx<'_, '_>,
     input: &Schema,
     nodes: &[PlanNode],
 ) -> Result<RelOp, CompileError> {
-    let def = ctx.table()?.for_writing();
+    let mut def = ctx.table()?.for_writing();
     let spec = ctx.spec_of_ddl();
+    if ctx.node.params.get("derive_schema").and_then(Json::as_bool) == Some(true) {
+        derive_sink_columns(ctx, &mut def, input)?;
+    }
     let mut sink = def.sink().map_err(|e| ctx.error(&spec, e))?;
     let query = ctx.node.inputs.first().copied();
     let checked = match &mut sink {

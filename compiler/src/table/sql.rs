@@ -32,6 +32,9 @@ use crate::plan::Site;
 pub struct TableEntry {
     pub ddl: String,
     pub ddl_site: Option<Site>,
+    /// A TableDescriptor's parts and the builder calls that wrote them.
+    #[serde(default)]
+    pub ddl_pieces: Vec<super::locate::Piece>,
 }
 
 /// A view: a registered Table (the recorded node's `input`-th input) or a SQL view's statement.
@@ -986,12 +989,7 @@ impl Builder<'_, '_, '_> {
                 ),
             ));
         };
-        let spec = TextSpec {
-            text: entry.ddl.clone(),
-            kind: "sql".into(),
-            arg: 0,
-            site: entry.ddl_site.clone(),
-        };
+        let spec = TextSpec::ddl(entry.ddl.clone(), entry.ddl_site.clone(), entry.ddl_pieces.clone());
         let located = |ctx: &mut Ctx<'_, '_>, e: ExprError| Fail::Done(ctx.error(&spec, e));
         let def = match parse_create_table(&entry.ddl) {
             Ok(def) => def,

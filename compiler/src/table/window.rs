@@ -161,6 +161,11 @@ pub fn rowtime(clause: &WatermarkClause, schema: &Schema) -> Result<Rowtime, Exp
         .try_with_sql(&clause.expr)
         .and_then(|mut p| p.parse_expr())
         .map_err(|e| error(span, format!("cannot read the WATERMARK expression: {e}")))?;
+    // `(ts - INTERVAL '1' SECOND)`, as the expression DSL writes it (a Schema's watermark).
+    let mut expr = expr;
+    while let sql::Expr::Nested(inner) = expr {
+        expr = *inner;
+    }
     let same_column = |e: &sql::Expr| matches!(e, sql::Expr::Identifier(i) if i.value.trim_matches('`') == clause.column);
     let delay_ms = match &expr {
         e if same_column(e) => 0,

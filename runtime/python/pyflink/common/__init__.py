@@ -1,4 +1,5 @@
 """pyflink.common: rows, types, time, watermark strategies and configuration."""
+from pyflink.common.config_options import ConfigOption, ConfigOptions
 from pyflink.common.configuration import Configuration
 from pyflink.common.time import Duration, Instant, Time
 from pyflink.common.typeinfo import Types, TypeInformation, RowTypeInfo
@@ -8,5 +9,5 @@ from _sluice.errors import unsupported_module_getattr
 
 __getattr__ = unsupported_module_getattr("pyflink.common")
 
-__all__ = ["Configuration", "Duration", "Instant", "Time", "Types", "TypeInformation", "RowTypeInfo",
+__all__ = ["ConfigOption", "ConfigOptions", "Configuration", "Duration", "Instant", "Time", "Types", "TypeInformation", "RowTypeInfo",
            "Row", "RowKind", "TimestampAssigner", "WatermarkStrategy"]

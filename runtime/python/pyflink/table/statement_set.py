@@ -1,7 +1,8 @@
 """StatementSet: several INSERTs (SQL or Tables) collected and run as one job by `execute()`.
 
-Each `add_insert_sql` / `add_insert` records its sink at once (so errors point at that call); the job
-that `execute()` runs holds every sink added since the set was created, as Flink's does.
+Each `add_insert_sql` / `add_insert` (to a table's name or a TableDescriptor) records its sink at once
+(so errors point at that call); the job that `execute()` runs holds every sink added since the set was
+created, as Flink's does.
 """
 from _sluice import sites
 from _sluice.errors import JobDefinitionError, UnsupportedMethods
@@ -28,13 +29,11 @@ class StatementSet(UnsupportedMethods):
     def add_insert(self, target_path_or_descriptor, table, overwrite=False):
         from pyflink.table.table import Table
         site = sites.user_site(2)
-        if not isinstance(target_path_or_descriptor, str):
-            raise JobDefinitionError("add_insert() takes the sink table's name (a TableDescriptor is not "
-                                     "supported by sluice yet)", site)
         if not isinstance(table, Table):
             raise JobDefinitionError(f"add_insert() takes a Table, got {type(table).__name__}", site)
-        self._sinks.append(self._t_env._sink(table._node, target_path_or_descriptor, site))
-        self._names.append(target_path_or_descriptor)
+        sink = self._t_env._sink(table._node, target_path_or_descriptor, site, "add_insert")
+        self._sinks.append(sink)
+        self._names.append(sink.params["table"])
         return self
 
     def execute(self):
@@ -44,5 +43,6 @@ class StatementSet(UnsupportedMethods):
             raise JobDefinitionError("No operators defined in streaming topology. Cannot execute.", site)
         sinks, self._sinks = self._sinks, []
         names, self._names = self._names, []
-        name = "insert-into_" + ",".join("default_catalog.default_database." + _table_name(n) for n in names)
+        name = "insert-into_" + ",".join(n if n.startswith("*anonymous_") else
+                                         "default_catalog.default_database." + _table_name(n) for n in names)
         return self._t_env._execute(sinks, name, site)

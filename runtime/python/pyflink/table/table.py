@@ -261,10 +261,10 @@ class Table(UnsupportedMethods):
     def flat_map(self, func):
         return self._map(func, "flat_map", "flat_map")
 
-    def execute_insert(self, table_path, overwrite=False):
+    def execute_insert(self, table_path_or_descriptor, overwrite=False):
         site = sites.user_site(2)
-        sink = self._t_env._sink(self._node, table_path, site)
-        return self._t_env._execute([sink], "insert-into_default_catalog.default_database." + table_path, site)
+        sink = self._t_env._sink(self._node, table_path_or_descriptor, site, "execute_insert")
+        return self._t_env._execute([sink], _insert_job_name(sink), site)
 
     def __str__(self):
         return self._t_env._anonymous_view(self)
@@ -290,9 +290,22 @@ class Table(UnsupportedMethods):
         names = getattr(rows._rows, "field_names", None)
         return pd.DataFrame.from_records(kept, columns=names) if names is not None else pd.DataFrame(kept)
 
-    def insert_into(self, table_path):
+    def insert_into(self, table_path_or_descriptor, overwrite=False):
+        """PyFlink 2.x: a TablePipeline to `execute()`. The sink also waits for the legacy
+        `t_env.execute(name)`, which runs every pending insert as one job (PyFlink 1.10's style)."""
+        from pyflink.table.table_pipeline import TablePipeline
         site = sites.user_site(2)
-        self._t_env._pending.append(self._t_env._sink(self._node, table_path, site))
+        sink = self._t_env._sink(self._node, table_path_or_descriptor, site, "insert_into")
+        self._t_env._pending.append(sink)
+        return TablePipeline(self._t_env, sink)
+
+
+def _insert_job_name(sink):
+    """Flink's name for an INSERT job: `insert-into_` and the sink table's full path."""
+    name = sink.params["table"]
+    if name.startswith("*anonymous_"):
+        return "insert-into_" + name
+    return "insert-into_default_catalog.default_database." + name
 
 
 class JoinedTable(Table):

@@ -1,8 +1,11 @@
 """TableEnvironment / StreamTableEnvironment: the catalog (DDL), function registry, and job execution.
 
 `execute_sql('CREATE TABLE ...')` and `sql_update(ddl)` register tables (the compiler parses the DDL);
+`create_temporary_table(name, descriptor)` registers the DDL a TableDescriptor renders, with the parts
+of it located at the builder calls that wrote them; `from_descriptor` reads an inline (anonymous) one;
 `execute_sql('INSERT ...')` and `Table.execute_insert()` run one job immediately; `sql_update('INSERT
-...')` and `Table.insert_into()` wait for `t_env.execute(name)`, which runs them all as one job.
+...')` and `Table.insert_into()` wait for `t_env.execute(name)`, which runs them all as one job (or, as
+in PyFlink 2.x, `insert_into(...)` returns a TablePipeline whose `execute()` runs that insert alone).
 """
 import re
 
@@ -223,6 +226,7 @@ class TableEnvironment(UnsupportedMethods):
         self._functions = {}
         self._pending = []
         self._unnamed = 0
+        self._inline = 0
 
     @staticmethod
     def create(environment_settings=None, configuration=None):
@@ -259,12 +263,56 @@ class TableEnvironment(UnsupportedMethods):
         name = _table_name(match.group(1))
         self._tables[name] = {"table": name, "ddl": statement, "ddl_site": relative_site(site)}
 
+    def _descriptor_entry(self, name, descriptor, site, api):
+        """The catalog entry of a TableDescriptor registered as `name`."""
+        from pyflink.table.table_descriptor import TableDescriptor
+        if not isinstance(descriptor, TableDescriptor):
+            what = "a table's name or " if api in ("execute_insert", "insert_into", "add_insert") else ""
+            raise JobDefinitionError(f"{api}() takes {what}a TableDescriptor (TableDescriptor.for_connector(...)"
+                                     f"...build()), got {type(descriptor).__name__}", site)
+        ddl, pieces = descriptor.ddl(name)
+        return {"table": name, "ddl": ddl, "ddl_site": relative_site(site), "ddl_pieces": pieces}
+
+    def _inline_entry(self, descriptor, site, api):
+        """A descriptor registered as Flink registers an inline table: `*anonymous_<connector>$<n>*`."""
+        connector = descriptor._connector() if hasattr(descriptor, "_connector") else ""
+        self._inline += 1
+        name = f"*anonymous_{connector}${self._inline}*"
+        return self._descriptor_entry(name, descriptor, site, api)
+
+    def _create_table(self, path, descriptor, ignore_if_exists, site, api, exists_message):
+        name = _table_name(path)
+        entry = self._descriptor_entry(name, descriptor, site, api)
+        if name in self._tables or name in self._views:
+            if ignore_if_exists:
+                return
+            raise JobDefinitionError(exists_message.format(
+                f"`default_catalog`.`default_database`.`{name}`"), site)
+        self._tables[name] = entry
+
+    def create_temporary_table(self, path, descriptor, ignoreIfExists=False):
+        self._create_table(path, descriptor, ignoreIfExists, sites.user_site(2), "create_temporary_table",
+                           "Temporary table '{}' already exists")
+
+    def create_table(self, path, descriptor, ignoreIfExists=False):
+        self._create_table(path, descriptor, ignoreIfExists, sites.user_site(2), "create_table",
+                           "Could not execute CreateTable in path {}: the table already exists")
+
+    def from_descriptor(self, descriptor):
+        site = sites.user_site(2)
+        entry = self._inline_entry(descriptor, site, "from_descriptor")
+        if not descriptor._has_physical_columns():
+            raise JobDefinitionError("from_descriptor() needs a descriptor with a schema of physical columns "
+                                     "(TableDescriptor.Builder.schema(Schema.new_builder().column(...)...))", site)
+        node = self._graph.add("table.scan", [], None, entry, None, None, None, site)
+        return Table(self, node)
+
     def _catalog_entry(self, path, site):
         name = _table_name(path)
         entry = self._tables.get(name)
         if entry is None:
             raise JobDefinitionError(f"Table `{name}` was not found (create it with execute_sql('CREATE TABLE "
-                                     "...') first)", site)
+                                     "...') or create_temporary_table(name, descriptor) first)", site)
         return entry
 
     def _create_function_sql(self, match, site):
@@ -317,7 +365,8 @@ class TableEnvironment(UnsupportedMethods):
             elif re.search(r"(?<![\w$])`?" + re.escape(name) + r"`?(?![\w$])", joined):
                 views[name] = {"input": len(inputs)}
                 inputs.append(view["node"])
-        catalog = {"tables": {n: {"ddl": e["ddl"], "ddl_site": e["ddl_site"]} for n, e in self._tables.items()},
+        catalog = {"tables": {n: {k: e[k] for k in ("ddl", "ddl_site", "ddl_pieces") if k in e}
+                              for n, e in self._tables.items()},
                    "views": views}
         params = {"statement": spec, "functions": _describe(functions), "catalog": catalog}
         return self._graph.add(op, inputs, None, params, _values(functions), None, None, site)
@@ -413,9 +462,16 @@ class TableEnvironment(UnsupportedMethods):
         params["functions"] = _describe(functions)
         return self._graph.add(op, inputs, None, params, _values(functions), None, None, sites.user_site(3))
 
-    def _sink(self, node, table_path, site):
-        entry = self._catalog_entry(table_path, site)
-        return self._graph.add("sink.table", [node], None, dict(entry), None, None, None, site)
+    def _sink(self, node, target, site, api="execute_insert"):
+        """A sink writing `node` to the table named `target`, or to a TableDescriptor's inline table
+        (whose columns, when its schema declares none, are the query's: `derive_schema`)."""
+        if isinstance(target, str):
+            entry = dict(self._catalog_entry(target, site))
+        else:
+            entry = self._inline_entry(target, site, api)
+            if not target._has_physical_columns():
+                entry["derive_schema"] = True
+        return self._graph.add("sink.table", [node], None, entry, None, None, None, site)
 
     def _execute(self, sinks, name, site, collect=False):
         keep = set()

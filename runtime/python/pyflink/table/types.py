@@ -76,6 +76,10 @@ class DataTypes(object):
         return DataType("BYTES", nullable)
 
     @staticmethod
+    def BINARY(length=1, nullable=True):
+        return DataType(f"BINARY({length})", nullable)
+
+    @staticmethod
     def VARBINARY(length=2147483647, nullable=True):
         return DataType("BYTES" if length == 2147483647 else f"VARBINARY({length})", nullable)
 
@@ -93,6 +97,10 @@ class DataTypes(object):
 
     @staticmethod
     def TIMESTAMP_LTZ(precision=6, nullable=True):
+        return DataType(f"TIMESTAMP_LTZ({precision})", nullable)
+
+    @staticmethod
+    def TIMESTAMP_WITH_LOCAL_TIME_ZONE(precision=6, nullable=True):
         return DataType(f"TIMESTAMP_LTZ({precision})", nullable)
 
 
@@ -130,7 +138,12 @@ def _map(key_type, value_type, nullable=True):
     return DataType(f"MAP<{key_type.sql()}, {value_type.sql()}>", nullable)
 
 
+def _multiset(element_type, nullable=True):
+    return DataType(f"MULTISET<{element_type.sql()}>", nullable)
+
+
 DataTypes.ROW = staticmethod(_row)
+DataTypes.MULTISET = staticmethod(_multiset)
 DataTypes.ARRAY = staticmethod(_array)
 DataTypes.MAP = staticmethod(_map)
 DataTypes.FIELD = staticmethod(_field)
