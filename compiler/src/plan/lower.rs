@@ -55,6 +55,16 @@ pub fn lower_recording(recording: &Recording, job_dir: &Path) -> Result<Plan, Co
 fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, CompileError> {
     let mut nodes: Vec<PlanNode> = Vec::with_capacity(job.nodes.len());
     for node in &job.nodes {
+        if job.config.is_batch() && node.op == "key_by" {
+            // Keyed operators in batch mode see their input sorted by key and emit only final
+            // results (a reduce once per key); running them as streaming ones would print their
+            // running results instead.
+            return Err(CompileError::new(
+                Category::Unsupported,
+                "key_by() in BATCH runtime mode is not supported by sluice yet (Flink then sorts the input by key and emits each key's final result); run the job in STREAMING mode",
+            )
+            .at(node.site.clone()));
+        }
         if let Some((op, output)) = crate::table::lower_table_node(node, &nodes, sources)? {
             nodes.push(PlanNode {
                 id: node.id,
