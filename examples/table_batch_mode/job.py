@@ -1,6 +1,7 @@
 """Batch mode (`EnvironmentSettings.in_batch_mode()`): final results only. A group aggregate emits
 each group once (in the order the groups first appear, as Flink's hash aggregation), HAVING filters
-the final groups, ORDER BY ... LIMIT sorts, the boxed print has no op column, and
+the final groups, ORDER BY sorts (with or without LIMIT, also over an aggregate or an outer join's
+result), the boxed print has no op column, and
 event-time windows fire at the end of the input with no row late."""
 from pyflink.table import EnvironmentSettings, TableEnvironment
 from pyflink.table.expressions import col
@@ -20,6 +21,15 @@ t_env.execute_sql("SELECT name, COUNT(*) AS c FROM fruit GROUP BY name HAVING CO
 t_env.execute_sql("SELECT DISTINCT name FROM fruit").print()
 t_env.execute_sql("SELECT name, score FROM fruit ORDER BY score DESC, id LIMIT 3").print()
 t_env.execute_sql("SELECT name FROM fruit WHERE score > 10").print()
+t_env.execute_sql("SELECT name, COUNT(*) AS c, MAX(score) AS m FROM fruit GROUP BY name ORDER BY c DESC, name").print()
+fruit.group_by(col("name")).select(col("name"), col("score").sum.alias("s")).order_by(col("s").desc, col("name")).execute().print()
+fruit.order_by(col("score"), col("id")).offset(1).fetch(2).execute().print()
+colors = t_env.from_elements([("apple", "red"), ("cherry", "red"), ("date", "brown")], ["fruit", "color"])
+t_env.create_temporary_view("colors", colors)
+t_env.execute_sql("""
+    SELECT color, COUNT(*) AS n FROM fruit LEFT JOIN colors ON fruit.name = colors.fruit
+    GROUP BY color ORDER BY n DESC, color
+""").print()
 
 t_env.execute_sql("""
     CREATE TABLE events (usr STRING, cents BIGINT, epoch BIGINT,

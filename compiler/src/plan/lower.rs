@@ -65,7 +65,7 @@ fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, Co
             )
             .at(node.site.clone()));
         }
-        if let Some((op, output)) = crate::table::lower_table_node(node, &nodes, sources)? {
+        if let Some((op, output)) = crate::table::lower_table_node(node, &nodes, sources, job.config.is_batch())? {
             nodes.push(PlanNode {
                 id: node.id,
                 inputs: node.inputs.clone(),

@@ -85,9 +85,10 @@ fn keep_tokens(projection: &[Expr], read: &[bool], input_width: Option<usize>) -
 
 /// [`rel_stmt`] with all of the operator's inputs (a union has several); `at` is the operator. In
 /// batch mode the streaming operators run as they are, and their changelog is materialized into
-/// final rows after each group aggregate (whose batch operator emits each group once, in the order
-/// the groups appeared, before a HAVING filters them) and before each sink (and sorted after each
-/// rank, whose batch operator sorts).
+/// final rows after each operator that may update (a group aggregate, whose batch operator emits
+/// each group once, in the order the groups appeared, before a HAVING filters them; a regular join;
+/// a keep-last deduplication) and before each sink, sorted after each rank (whose batch operator
+/// sorts), so that no operator reads an updating input.
 fn rel_stmt_on(
     id: usize,
     at: RelRef,
@@ -111,7 +112,9 @@ fn rel_stmt_on(
                 #stmt
             }
         }
-        RelOp::Aggregate { .. } => {
+        RelOp::Aggregate { .. }
+        | RelOp::Deduplicate { keep_last: true, .. }
+        | RelOp::Join { interval: None, temporal: None, .. } => {
             let stmt = streaming(inputs);
             quote! {
                 #stmt

@@ -44,6 +44,8 @@ pub(super) type Functions = HashMap<String, (FunctionSig, Option<RecordedUdf>)>;
 pub(super) struct Ctx<'a, 'b> {
     pub(super) node: &'a RecordedNode,
     sources: &'a mut Sources<'b>,
+    /// The job runs in batch mode (see [`lower_table_node`]).
+    pub(super) batch: bool,
 }
 
 impl Ctx<'_, '_> {
@@ -227,15 +229,19 @@ fn input_schema<'p>(node: &RecordedNode, nodes: &'p [PlanNode]) -> Option<&'p Sc
 }
 
 /// Lowers a recorded Table API node; `None` when the node is not a table node.
+/// `batch`: the job runs in batch mode, where every updating operator's changelog is materialized
+/// into final rows (see `codegen::rel_stmt_on`), so no operator reads an updating input.
 pub(crate) fn lower_table_node(
     node: &RecordedNode,
     nodes: &[PlanNode],
     sources: &mut Sources<'_>,
+    batch: bool,
 ) -> Result<Option<(StreamOp, TypeInfo)>, CompileError> {
     if !node.op.starts_with("table.") && !["sink.table", "sink.tableau", "sink.collect"].contains(&node.op.as_str()) {
         return Ok(None);
     }
-    let mut ctx = Ctx { node, sources };
+    let updating = |nodes: &[PlanNode], i: usize| !batch && updating(nodes, i);
+    let mut ctx = Ctx { node, sources, batch };
     let empty = Schema::default();
     let needs_input = !matches!(
         node.op.as_str(),
@@ -1046,6 +1052,8 @@ fn lower_sort(
         })();
         result.map_err(|e| ctx.error(&spec, e))?;
     }
+    // Batch mode sorts all rows (a rank without a limit, its rows sorted when materialized).
+    let fetch = if ctx.batch { Some(fetch.unwrap_or(u64::MAX)) } else { fetch };
     let Some(limit) = fetch else {
         // Without fetch/limit, Flink sorts a stream only on an ascending time attribute first:
         // rows wait for the watermark (a temporal sort).

@@ -351,6 +351,8 @@ impl Builder<'_, '_, '_> {
                 _ => return Err(e),
             },
         };
+        // Batch mode sorts all rows (a rank without a limit, its rows sorted when materialized).
+        let limit = if self.ctx.batch { Some(limit.unwrap_or(usize::MAX)) } else { limit };
         let Some(limit) = limit else {
             // Without LIMIT, Flink sorts a stream only on an ascending time attribute first: rows
             // wait for the watermark (a temporal sort).
@@ -469,6 +471,10 @@ impl Builder<'_, '_, '_> {
     /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view
     /// whose changelog is not known here).
     fn updates(&self, node: usize) -> bool {
+        // Batch mode materializes every changelog into final rows.
+        if self.ctx.batch {
+            return false;
+        }
         let Some(n) = self.nodes.get(node) else {
             return false;
         };

@@ -137,7 +137,7 @@ impl TopN {
     /// The row-number algorithm (Flink's `processElementWithRowNumber`), used with an offset or
     /// when the rank number is emitted.
     fn process_row_ranked(&self, state: &mut Ranking, key: Vec<Value>, fields: Vec<Value>, out: &mut Batch) {
-        let (start, end) = (self.offset + 1, self.offset + self.limit);
+        let (start, end) = (self.offset + 1, self.offset.saturating_add(self.limit));
         let keys = &self.keys;
         let in_range = match state.buffer.last() {
             None => true,
@@ -201,7 +201,7 @@ impl TopN {
         let partition: Vec<Value> = self.partition.iter().map(|p| p(&fields)).collect();
         let mut state = self.rankings.remove(&partition).unwrap_or_default();
         let key: Vec<Value> = self.keys.iter().map(|k| (k.expr)(&fields)).collect();
-        let end = self.offset + self.limit;
+        let end = self.offset.saturating_add(self.limit);
         let before = Self::first_rows(&state, end);
         let keys = &self.keys;
         let found = state.buffer.binary_search_by(|(k, _)| sort_order(keys, k, &key));
