@@ -398,6 +398,20 @@ fn rel_stmt_streaming(
                     vec![#(#keys),*], [#start, #end], #time, #gap, vec![#(#aggs),*], vec![#(#projection),*])#bundle);
             }
         }
+        RelOp::Literals { rows, .. } => {
+            let rows = rows.iter().map(|row| {
+                let fields = row.iter().map(|e| {
+                    let f = scalar_fn(e);
+                    quote! { (#f)(&[]) }
+                });
+                quote! { table::Value::row(vec![#(#fields),*]) }
+            });
+            // The rows' closures read no row.
+            quote! {
+                #[allow(unused_variables)]
+                let #var = p.source(table::ValuesSource::new(vec![#(#rows),*]));
+            }
+        }
         RelOp::Values { schema } => {
             let fields = schema.fields.iter().map(|f| f.ty.type_info()).collect();
             let tuple = type_info(&sluice_types::TypeInfo::Tuple { fields });

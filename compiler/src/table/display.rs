@@ -191,6 +191,13 @@ impl fmt::Display for RelOp {
                 write!(f, " schema={schema}")
             }
             RelOp::Values { schema } => write!(f, "Values schema={schema}"),
+            RelOp::Literals { rows, schema } => {
+                let rows: Vec<String> = rows
+                    .iter()
+                    .map(|row| format!("({})", row.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")))
+                    .collect();
+                write!(f, "Values rows=[{}] schema={schema}", rows.join(", "))
+            }
             RelOp::Tableau { schema } => write!(f, "TableauPrint schema={schema}"),
             RelOp::Collect { schema } => write!(f, "CollectSink schema={schema}"),
             RelOp::Input { node, schema } => write!(f, "View of #{node} schema={schema}"),

@@ -247,6 +247,8 @@ pub enum RelOp {
     },
     /// `from_elements(...)`: the rows the script gave (read when the binary runs).
     Values { schema: Schema },
+    /// SQL `VALUES (...), (...)`: rows of constant expressions, inserted in order.
+    Literals { rows: Vec<Vec<Expr>>, schema: Schema },
     /// `Table.execute().print()`: Flink's boxed result table on stdout.
     Tableau { schema: Schema },
     /// `TableResult.collect()` (and `Table.to_pandas()`): the rows handed to the script's iterator.
@@ -364,6 +366,7 @@ impl RelOp {
             | RelOp::Correlate { schema, .. }
             | RelOp::OverAggregate { schema, .. }
             | RelOp::Values { schema }
+            | RelOp::Literals { schema, .. }
             | RelOp::Tableau { schema }
             | RelOp::Collect { schema }
             | RelOp::Query { schema, .. }
@@ -392,6 +395,7 @@ impl RelOp {
             RelOp::SessionWindow { .. } => "SESSION",
             RelOp::SessionWindowAggregate { .. } => "session window aggregate",
             RelOp::Values { .. } => "from_elements",
+            RelOp::Literals { .. } => "VALUES",
             RelOp::Tableau { .. } => "execute().print",
             RelOp::Collect { .. } => "execute().collect",
             RelOp::Query { .. } => "sql_query",

@@ -505,8 +505,42 @@ impl Builder<'_, '_, '_> {
                 }
             }
             sql::SetExpr::SetOperation { op, .. } => Err(unsupported(body.span(), &op.to_string())),
+            sql::SetExpr::Values(values) => self.values(values, body.span()),
             other => Err(unsupported(other.span(), "this kind of query")),
         }
+    }
+
+    /// `VALUES (...), (...)`: constant rows, each column cast to the common type of its values;
+    /// the columns are named `EXPR$0`, `EXPR$1`, ... (an alias `AS t(a, b)` renames them).
+    fn values(&mut self, values: &sql::Values, span: Span) -> Result<usize, Fail> {
+        let empty = Schema::default();
+        let mut rows: Vec<Vec<Expr>> = Vec::new();
+        for row in &values.rows {
+            let mut scope = self.scope(&empty);
+            let resolved = row.iter().map(|e| scope.resolve(e)).collect::<Result<Vec<_>, _>>()?;
+            if let Some(first) = rows.first() {
+                if first.len() != resolved.len() {
+                    return Err(err(span, format!("VALUES rows have different lengths: {} and {}", first.len(), resolved.len())));
+                }
+            }
+            rows.push(resolved);
+        }
+        let Some(first) = rows.first() else { return Err(err(span, "VALUES without rows")) };
+        let mut fields = Vec::new();
+        for column in 0..first.len() {
+            let mut ty = first[column].ty();
+            for row in &rows[1..] {
+                ty = SqlType::common(ty, row[column].ty()).ok_or_else(|| {
+                    err(span, format!("the VALUES column {} is {} in one row and {} in another", column + 1, ty, row[column].ty()))
+                })?;
+            }
+            fields.push(Field { name: format!("EXPR${column}"), ty });
+        }
+        let rows = rows
+            .into_iter()
+            .map(|row| row.into_iter().zip(&fields).map(|(e, f)| if e.ty() == f.ty { e } else { e.cast(f.ty) }).collect())
+            .collect();
+        Ok(self.push(RelOp::Literals { rows, schema: Schema { fields } }, Vec::new()))
     }
 
     /// UNION ALL of two nodes, their columns cast to common types.
