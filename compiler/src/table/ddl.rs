@@ -426,6 +426,11 @@ impl TableDef {
         super::computed::declared_schema(&self.schema, &self.computed)
     }
 
+    /// The scan of this table, read through `source` (of [`TableDef::source`]).
+    pub fn into_scan(self, source: SourceConnector) -> super::RelOp {
+        super::RelOp::Scan { schema: self.declared_schema(), table: self.name, source, rowtime: self.rowtime, computed: self.computed }
+    }
+
     fn option(&self, modern: &str, legacy: &str) -> Option<&str> {
         self.options
             .get(modern)

@@ -1040,13 +1040,7 @@ impl Builder<'_, '_, '_> {
             Err(e) => return Err(located(self.ctx, e)),
         };
         Ok(self.push(
-            RelOp::Scan {
-                schema: def.declared_schema(),
-                table: def.name,
-                source,
-                rowtime: def.rowtime,
-                computed: def.computed,
-            },
+            def.into_scan(source),
             Vec::new(),
         ))
     }

@@ -272,13 +272,7 @@ pub(crate) fn lower_table_node(
             let def = ctx.table()?;
             let spec = ctx.spec_of_ddl();
             let source = def.source().map_err(|e| ctx.error(&spec, e))?;
-            RelOp::Scan {
-                schema: def.declared_schema(),
-                table: def.name,
-                source,
-                rowtime: def.rowtime,
-                computed: def.computed,
-            }
+            def.into_scan(source)
         }
         "table.select" | "table.filter" => lower_calc(&mut ctx, &input)?,
         "table.aggregate" => {
