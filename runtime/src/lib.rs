@@ -47,7 +47,7 @@ pub fn default_parallelism() -> u32 {
 pub mod prelude {
     pub use crate::error::{JobError, Result};
     pub use crate::operators::{
-        CoFunctionKind, Identity, KeyBy, PyCoProcess, PyFilter, PyFlatMap, PyMap, PyProcess, PyReduce,
+        CoFunctionKind, Identity, KeyBy, KeyOrder, PyCoProcess, PyFilter, PyFlatMap, PyMap, PyProcess, PyReduce,
         TimestampsAndWatermarks, TriggerKind, WatermarkKind, WindowAssigner, WindowConfig, WindowFunctionKind,
         WindowOperator,
     };

@@ -196,7 +196,16 @@ fn node_stmt(job: &JobPlan, node: &PlanNode, physical: &crate::table::physical::
         }
         StreamOp::Reduce { udf } => {
             let f = udf_binding(udf);
-            quote! { let #var = p.operator(#input, PyReduce::new(#f, #output_type)); }
+            // Batch mode: final results only, in the order Flink sorts the keys.
+            let batch = if job.config.is_batch() {
+                match crate::plan::lower::upstream_key_type(&job.nodes, node.inputs.first().copied()) {
+                    Some(ty) if ty != sluice_types::TypeInfo::Pickled => quote! { .batch(KeyOrder::Typed) },
+                    _ => quote! { .batch(KeyOrder::Pickled) },
+                }
+            } else {
+                quote! {}
+            };
+            quote! { let #var = p.operator(#input, PyReduce::new(#f, #output_type)#batch); }
         }
         StreamOp::Process { udf, keyed, side_outputs } => {
             let f = udf_binding(udf);

@@ -55,13 +55,14 @@ pub fn lower_recording(recording: &Recording, job_dir: &Path) -> Result<Plan, Co
 fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, CompileError> {
     let mut nodes: Vec<PlanNode> = Vec::with_capacity(job.nodes.len());
     for node in &job.nodes {
-        if job.config.is_batch() && node.op == "key_by" {
-            // Keyed operators in batch mode see their input sorted by key and emit only final
-            // results (a reduce once per key); running them as streaming ones would print their
-            // running results instead.
+        // Keyed operators in batch mode see their input sorted by key and emit only final results;
+        // sluice does that for reduce (and sum/min/max...); other keyed operators would print their
+        // streaming results instead.
+        let reduced_only = || job.nodes.iter().filter(|n| n.inputs.contains(&node.id)).all(|n| n.op == "reduce");
+        if job.config.is_batch() && node.op == "key_by" && !reduced_only() {
             return Err(CompileError::new(
                 Category::Unsupported,
-                "key_by() in BATCH runtime mode is not supported by sluice yet (Flink then sorts the input by key and emits each key's final result); run the job in STREAMING mode",
+                "a keyed operator other than reduce / sum / min / max in BATCH runtime mode is not supported by sluice yet (Flink then sorts the input by key and emits each key's final result); run the job in STREAMING mode",
             )
             .at(node.site.clone()));
         }
@@ -134,7 +135,8 @@ fn param<'a>(node: &'a RecordedNode, name: &str) -> Option<&'a Json> {
 }
 
 /// The declared key type of the nearest `key_by` upstream (through the first inputs).
-fn upstream_key_type(nodes: &[PlanNode], mut at: Option<usize>) -> Option<TypeInfo> {
+/// The key type of the `key_by` a node reads through its first inputs, if declared.
+pub(crate) fn upstream_key_type(nodes: &[PlanNode], mut at: Option<usize>) -> Option<TypeInfo> {
     while let Some(index) = at {
         let node = nodes.get(index)?;
         if let StreamOp::KeyBy { key_type, .. } = &node.op {

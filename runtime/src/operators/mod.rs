@@ -20,7 +20,7 @@ pub use identity::Identity;
 pub use key_by::KeyBy;
 pub use map::PyMap;
 pub use process::PyProcess;
-pub use reduce::PyReduce;
+pub use reduce::{KeyOrder, PyReduce};
 pub use timestamps::{TimestampsAndWatermarks, WatermarkKind};
 pub use window::{TriggerKind, WindowAssigner, WindowConfig, WindowFunctionKind, WindowOperator};
 

@@ -211,7 +211,8 @@ pub(super) struct Acc {
     text: Option<String>,
 }
 
-pub(super) fn compare(a: &Value, b: &Value) -> Ordering {
+/// How two values of one SQL type order (values of other kinds tie).
+pub(crate) fn compare(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
         (Value::Timestamp(x), Value::Timestamp(y)) | (Value::Date(x), Value::Date(y)) | (Value::Time(x), Value::Time(y)) => {
