@@ -383,6 +383,34 @@ fn rel_stmt_on(
                     #left_outer, #right_outer, #left_width, #right_width));
             }
         }
+        RelOp::AntiJoin { left_keys, right_keys, condition, left_width, schema: _ } => {
+            let left_keys = left_keys.iter().map(scalar_fn);
+            let right_keys = right_keys.iter().map(scalar_fn);
+            let condition = match condition {
+                Some(c) => {
+                    let body = typed(c);
+                    quote! { Some(Box::new(|r: &[table::Value]| -> Option<bool> { #body })) }
+                }
+                None => quote! { None },
+            };
+            let left_width = Lit::usize_unsuffixed(*left_width);
+            let (left, right) = (inputs.first(), inputs.get(1));
+            quote! {
+                let #var = p.operator_on(&[(#left, 0, None), (#right, 1, None)], table::AntiJoin::new(
+                    vec![#(#left_keys),*], vec![#(#right_keys),*], #condition, #left_width));
+            }
+        }
+        RelOp::Expand { projections, .. } => {
+            let lists = projections.iter().map(|p| {
+                let fns = p.iter().map(scalar_fn);
+                quote! { vec![#(#fns),*] }
+            });
+            // The NULLs of left-out keys and the sets' ids are literals: closures ignoring the row.
+            quote! {
+                #[allow(unused_variables)]
+                let #var = p.operator(#input, table::Expand::new(vec![#(#lists),*]));
+            }
+        }
         RelOp::WindowExpand {
             time,
             size_ms,

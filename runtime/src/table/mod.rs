@@ -7,11 +7,13 @@
 //! table's column order.
 
 pub mod aggregate;
+pub mod anti_join;
 pub mod calc;
 pub mod correlate;
 pub mod datagen_source;
 pub mod datetime;
 pub mod decimal;
+pub mod expand;
 pub mod file_sink;
 pub mod file_source;
 pub mod fx;
@@ -45,7 +47,9 @@ pub mod window;
 pub mod window_expand;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
+pub use anti_join::AntiJoin;
 pub use calc::TableCalc;
+pub use expand::Expand;
 pub use py_scalar::PyScalarCall;
 pub use correlate::TableCorrelate;
 pub use file_sink::FileSink;
