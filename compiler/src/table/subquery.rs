@@ -149,9 +149,6 @@ impl super::sql::Builder<'_, '_, '_> {
                 format!("NOT IN needs a subquery of {} column(s), this one has {}", needles.len(), rs.fields.len()),
             )));
         }
-        if self.updates(sub) || self.updates(left) {
-            return Err(unsupported(span, "NOT IN / NOT EXISTS (subquery) over an updating input"));
-        }
         let ls = self.schema(left);
         let width = ls.fields.len();
         let mut condition: Option<Expr> = None;
