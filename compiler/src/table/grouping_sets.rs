@@ -9,8 +9,9 @@
 //! The keys are numbered in the order they first appear in the GROUP BY and the sets are ordered as
 //! Calcite orders them (`ImmutableBitSet.COMPARATOR`: a set before its subsets, otherwise by its
 //! smallest differing key), which is the order of the changelog lines one input row gives.
-//! Windowed grouping sets (over a windowing TVF or a legacy group window) and duplicate sets are
-//! located errors.
+//! Over a windowing TVF (`GROUP BY window_start, window_end, ROLLUP (...)`) the window columns are
+//! keys of every set and the aggregate is the window aggregate. Grouping sets with a legacy group
+//! window (`GROUP BY TUMBLE(...)`), GROUP_ID() and duplicate sets are located errors.
 
 use std::cmp::Ordering;
 use std::ops::ControlFlow;
@@ -174,9 +175,6 @@ impl Builder<'_, '_, '_> {
     ) -> Result<usize, Fail> {
         let span = select.group_by.span();
         let span = if span == sqlparser::tokenizer::Span::empty() { select.span() } else { span };
-        if super::window::window_end_column(&self.nodes, input_node).is_some() {
-            return Err(unsupported(span, "GROUPING SETS / ROLLUP / CUBE in a window aggregation"));
-        }
         let GroupingSets { keys: key_exprs, sets } = grouping_sets(group_exprs, span)?;
         let input_node = self.where_filter(select, input_node, input)?;
         let mut keys = Vec::new();
@@ -184,6 +182,22 @@ impl Builder<'_, '_, '_> {
             keys.push(self.scope(input).resolve(e)?);
         }
         let n = keys.len();
+        let in_every_set = |i: usize| sets.iter().all(|s| s.contains(&i));
+        // Over a windowing TVF the window columns are keys of every set (Flink's window aggregate
+        // with grouping sets), and the aggregate is the window aggregate of its window_end.
+        if let Some(end) = super::window::window_end_column(&self.nodes, input_node) {
+            let window_key = |k: &Expr| {
+                matches!(k, Expr::Column { index, .. }
+                    if input.fields.get(*index).is_some_and(|f| matches!(f.name.as_str(), "window_start" | "window_end" | "window_time")))
+            };
+            let end_in_every_set = keys.iter().enumerate().any(|(i, k)| matches!(k, Expr::Column { index, .. } if *index == end) && in_every_set(i));
+            if !end_in_every_set || keys.iter().enumerate().any(|(i, k)| window_key(k) && !in_every_set(i)) {
+                return Err(unsupported(
+                    span,
+                    "GROUPING SETS / ROLLUP / CUBE in a window aggregation other than with window_start and window_end as plain GROUP BY keys",
+                ));
+            }
+        }
         let width = input.fields.len();
         // GROUPING(a, b) / GROUPING_ID(a, b): the bits of the keys the set leaves out, first argument
         // highest; each distinct call is a column `$g<j>` of the Expand, constant per set.
@@ -280,7 +294,16 @@ impl Builder<'_, '_, '_> {
         let mut scope_keys = keys.clone();
         scope_keys.extend((0..calls.len()).map(g));
         scope_keys.push(e.clone());
-        let mut aggregate_keys: Vec<Expr> = keys.iter().enumerate().map(|(i, k)| Expr::Column { index: width + i, ty: k.ty() }).collect();
+        // A key of every set that is an input column is never NULLed: the aggregate reads it where it
+        // lies (so a window aggregate finds its window_end), the others from the Expand's key columns.
+        let mut aggregate_keys: Vec<Expr> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| match k {
+                Expr::Column { index, .. } if in_every_set(i) && *index < width => k.clone(),
+                _ => Expr::Column { index: width + i, ty: k.ty() },
+            })
+            .collect();
         aggregate_keys.extend((0..calls.len()).map(g));
         aggregate_keys.push(e);
         self.keyed_aggregate(&rewritten, expanded, &schema, scope_keys, Some(aggregate_keys))

@@ -1139,7 +1139,10 @@ impl Builder<'_, '_, '_> {
                 return Err(unsupported(span, "OVER windows in a select with GROUP BY"));
             }
             if legacy_group_window(&group_exprs)?.is_some() {
-                return Err(unsupported(select.group_by.span(), "GROUPING SETS / ROLLUP / CUBE in a window aggregation"));
+                return Err(unsupported(
+                    select.group_by.span(),
+                    "GROUPING SETS / ROLLUP / CUBE beside a legacy group window (GROUP BY TUMBLE/HOP/SESSION(...); a windowing TVF's window aggregate takes them)",
+                ));
             }
             let node = self.grouping_sets_aggregate(select, input_node, &input, &group_exprs)?;
             return Ok(if distinct { self.distinct(node) } else { node });
@@ -1536,9 +1539,10 @@ impl Builder<'_, '_, '_> {
             let zoned = super::window::zoned_windows(&self.schema(input_node));
             let mut op = super::window::windowed(op, window_end, self.group_window, zoned);
             if let RelOp::WindowAggregate { group_window: None, slices, aggs, .. } = &mut op {
-                // Past a WHERE's filtering Calc (same columns) to the table function.
+                // Past a WHERE's filtering Calc (same columns) and a grouping sets' Expand (the same
+                // columns first) to the table function.
                 let mut node = input_node;
-                while let Some(RelOp::Calc { .. }) = self.nodes.get(node).map(|n| &n.op) {
+                while let Some(RelOp::Calc { .. } | RelOp::Expand { .. }) = self.nodes.get(node).map(|n| &n.op) {
                     match self.nodes[node].inputs.first() {
                         Some(&i) => node = i,
                         None => break,
