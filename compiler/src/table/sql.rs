@@ -569,7 +569,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// Distinct rows of `node`: a group aggregate keyed by every column, without aggregates.
-    pub(super) fn distinct(&mut self, node: usize) -> usize {
+    fn distinct(&mut self, node: usize) -> usize {
         let schema = self.schema(node);
         let keys = identity(&schema);
         self.push(
@@ -1589,7 +1589,7 @@ impl Builder<'_, '_, '_> {
         Ok(())
     }
 
-    pub(super) fn grouped(
+    fn grouped(
         &mut self,
         select: &sql::Select,
         mut input_node: usize,
