@@ -224,4 +224,49 @@ mod tests {
         let expected = ["+I[Int(1)]", "+I[Int(1)]", "+I[Null]", "-D[Int(1)]", "-D[Int(1)]", "+I[Int(1)]", "+I[Int(1)]"];
         assert_eq!(lines(&out), expected);
     }
+
+    #[test]
+    fn null_aware_condition_keeps_a_null_row_only_while_the_right_is_empty() {
+        // NOT IN's `l = r OR (l = r) IS NULL`, no equi key.
+        let not_in: PredicateFn = Box::new(|r: &[Value]| {
+            if r[0] == Value::Null || r[1] == Value::Null {
+                Some(true)
+            } else {
+                Some(r[0] == r[1])
+            }
+        });
+        let mut j = AntiJoin::new(vec![], vec![], Some(not_in), 1);
+        let mut out = Vec::new();
+        j.process_input(0, vec![row(RowKind::Insert, vec![Value::Null]), row(RowKind::Insert, vec![Value::Int(1)])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::Insert, vec![Value::Int(2)])], &mut out).expect("runs");
+        j.process_input(1, vec![row(RowKind::Insert, vec![Value::Int(1)])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::Insert, vec![Value::Null])], &mut out).expect("runs");
+        j.process_input(1, vec![row(RowKind::Insert, vec![Value::Null])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::Insert, vec![Value::Int(3)])], &mut out).expect("runs");
+        let expected = ["+I[Null]", "+I[Int(1)]", "+I[Int(2)]", "-D[Null]", "-D[Int(1)]", "-D[Int(2)]"];
+        assert_eq!(lines(&out), expected);
+    }
+
+    #[test]
+    fn updates_of_an_unmatched_row_pass_and_a_retracted_match_brings_rows_back() {
+        let mut j = AntiJoin::new(vec![column(0)], vec![column(0)], None, 2);
+        let mut out = Vec::new();
+        let (a, b) = (Value::str("a"), Value::str("b"));
+        j.process_input(0, vec![row(RowKind::Insert, vec![a.clone(), Value::Int(1)])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::UpdateBefore, vec![a.clone(), Value::Int(1)])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::UpdateAfter, vec![a.clone(), Value::Int(2)])], &mut out).expect("runs");
+        j.process_input(1, vec![row(RowKind::Insert, vec![a.clone()])], &mut out).expect("runs");
+        // Updates of a matched row are dropped.
+        j.process_input(0, vec![row(RowKind::UpdateBefore, vec![a.clone(), Value::Int(2)])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::UpdateAfter, vec![a.clone(), Value::Int(3)])], &mut out).expect("runs");
+        j.process_input(1, vec![row(RowKind::UpdateBefore, vec![a.clone()]), row(RowKind::UpdateAfter, vec![b])], &mut out).expect("runs");
+        let expected = [
+            "+I[Str(\"a\"), Int(1)]",
+            "-U[Str(\"a\"), Int(1)]",
+            "+U[Str(\"a\"), Int(2)]",
+            "-D[Str(\"a\"), Int(2)]",
+            "+I[Str(\"a\"), Int(3)]",
+        ];
+        assert_eq!(lines(&out), expected);
+    }
 }
