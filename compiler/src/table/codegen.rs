@@ -383,7 +383,8 @@ fn rel_stmt_on(
                     #left_outer, #right_outer, #left_width, #right_width));
             }
         }
-        RelOp::AntiJoin { left_keys, right_keys, condition, left_width, schema: _ } => {
+        RelOp::AntiJoin { left_keys, right_keys, condition, left_width, null_aware, schema: _ } => {
+            let null_aware = null_aware.then(|| quote! { .null_aware() });
             let left_keys = left_keys.iter().map(scalar_fn);
             let right_keys = right_keys.iter().map(scalar_fn);
             let condition = match condition {
@@ -397,7 +398,7 @@ fn rel_stmt_on(
             let (left, right) = (inputs.first(), inputs.get(1));
             quote! {
                 let #var = p.operator_on(&[(#left, 0, None), (#right, 1, None)], table::AntiJoin::new(
-                    vec![#(#left_keys),*], vec![#(#right_keys),*], #condition, #left_width));
+                    vec![#(#left_keys),*], vec![#(#right_keys),*], #condition, #left_width)#null_aware);
             }
         }
         RelOp::Expand { projections, .. } => {

@@ -185,8 +185,11 @@ impl fmt::Display for RelOp {
                 }
                 write!(f, " schema={schema}")
             }
-            RelOp::AntiJoin { left_keys, right_keys, condition, schema, .. } => {
+            RelOp::AntiJoin { left_keys, right_keys, condition, null_aware, schema, .. } => {
                 write!(f, "AntiJoin left_keys=[{}] right_keys=[{}]", list(left_keys), list(right_keys))?;
+                if *null_aware {
+                    write!(f, " null_aware")?;
+                }
                 if let Some(c) = condition {
                     write!(f, " where={c}")?;
                 }

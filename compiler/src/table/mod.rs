@@ -273,6 +273,9 @@ pub enum RelOp {
         right_keys: Vec<Expr>,
         condition: Option<Expr>,
         left_width: usize,
+        /// NOT IN: the keys compare null-aware (`l = r OR (l = r) IS NULL`: a NULL on either side
+        /// matches every row of the other).
+        null_aware: bool,
         schema: Schema,
     },
     /// Flink's Expand (GROUPING SETS, ROLLUP, CUBE; [`grouping_sets`]): each input row once per

@@ -134,8 +134,9 @@ impl super::sql::Builder<'_, '_, '_> {
     /// needle): Flink's anti-join ([`RelOp::AntiJoin`]), whose changelog retracts a row when its
     /// first match arrives. `null_aware` (NOT IN): a NULL on either side makes the test UNKNOWN, so
     /// such a row is kept only while the subquery is empty and a NULL value in the subquery keeps no
-    /// row — the condition `needle = value OR (needle = value) IS NULL`, which has no equi key, as in
-    /// Flink. NOT EXISTS's equalities match no NULL.
+    /// row — Flink's condition `needle = value OR (needle = value) IS NULL`, run as null-aware keys
+    /// (the join still finds the other rows by key); a needle that is not a key (no column of the
+    /// left) keeps that condition. NOT EXISTS's equalities match no NULL.
     pub(super) fn anti_join(&mut self, left: usize, needles: &[sql::Expr], subquery: &sql::Query, null_aware: bool) -> Result<usize, Fail> {
         let span = needles.first().map_or_else(|| subquery.span(), Spanned::span);
         let saved = self.current.take();
@@ -160,27 +161,38 @@ impl super::sql::Builder<'_, '_, '_> {
                 resolved?
             };
             let value = Expr::Column { index: width + i, ty: rs.fields[i].ty };
-            let mut test = binary_op(BinOp::Eq, needle, value, span)?;
-            if null_aware {
-                let unknown = Expr::IsNull { expr: Box::new(test.clone()), negated: false };
-                test = binary_op(BinOp::Or, test, unknown, span)?;
-            }
+            let test = binary_op(BinOp::Eq, needle, value, span)?;
             condition = Some(match condition {
                 None => test,
                 Some(c) => binary_op(BinOp::And, c, test, span)?,
             });
         }
-        let split = split_condition(condition, width);
-        let node = self.push(
+        let split = split_condition(condition.clone(), width);
+        let op = if null_aware && split.left_keys.len() != needles.len() {
+            // Not all keys: Flink's condition over every pair of rows.
+            let test = condition.map(|c| {
+                let unknown = Expr::IsNull { expr: Box::new(c.clone()), negated: false };
+                binary_op(BinOp::Or, c, unknown, span)
+            });
+            RelOp::AntiJoin {
+                left_keys: Vec::new(),
+                right_keys: Vec::new(),
+                condition: test.transpose()?,
+                left_width: width,
+                null_aware: false,
+                schema: ls,
+            }
+        } else {
             RelOp::AntiJoin {
                 left_keys: split.left_keys,
                 right_keys: split.right_keys,
                 condition: split.rest,
                 left_width: width,
+                null_aware,
                 schema: ls,
-            },
-            vec![left, sub],
-        );
+            }
+        };
+        let node = self.push(op, vec![left, sub]);
         if let Some(quals) = self.quals.get(&left).cloned() {
             self.quals.insert(node, quals);
         }

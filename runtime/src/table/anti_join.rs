@@ -9,11 +9,15 @@
 //!   gives `+I` of each left row it was the last match of.
 //!
 //! Equal left rows are kept once with a count (and emitted once per copy), as in Flink's
-//! `OuterJoinRecordStateView`. A key with a NULL matches nothing (SQL equality); NOT IN's NULL
-//! semantics are the planner's condition (`x = y OR (x = y) IS NULL`, no equi key). Rows of one key
-//! are visited in arrival order.
+//! `OuterJoinRecordStateView`. A key with a NULL matches nothing (SQL equality), except in NOT IN's
+//! null-aware mode (Flink's condition `x = y OR (x = y) IS NULL`), where a NULL on either side
+//! matches every key of the other: those rows are kept apart, so the other rows are still found by
+//! their key rather than by Flink's scan of one global key. Rows of one key are visited in arrival
+//! order, keys in first-seen order (Flink visits its state's hash map).
 
 use std::collections::HashMap;
+
+use indexmap::IndexMap;
 
 use super::{PredicateFn, ScalarFn};
 use crate::error::Result;
@@ -42,14 +46,42 @@ pub struct AntiJoin {
     /// The non-equi part of the condition, over `[left fields..., right fields...]`.
     condition: Option<PredicateFn>,
     left_width: usize,
-    left: HashMap<Vec<Value>, Vec<LeftRow>>,
+    /// NOT IN's keys: a NULL on either side matches (the test is UNKNOWN, which keeps no row), so
+    /// rows whose key has a NULL are kept and matched against every key.
+    null_aware: bool,
+    /// By key, in first-seen order (a NULL key of a null-aware join visits all of them).
+    left: IndexMap<Vec<Value>, Vec<LeftRow>>,
     right: HashMap<Vec<Value>, Vec<RightRow>>,
+    /// The stored keys with a NULL, of each side (null-aware only).
+    left_null_keys: Vec<Vec<Value>>,
+    right_null_keys: Vec<Vec<Value>>,
+}
+
+/// Whether two keys match under null-aware equality: each column equal or NULL on one side.
+fn null_aware_match(a: &[Value], b: &[Value]) -> bool {
+    a.iter().zip(b).all(|(x, y)| *x == Value::Null || *y == Value::Null || x == y)
 }
 
 impl AntiJoin {
     /// Input 0 is the left side (whose rows are emitted), input 1 the right.
     pub fn new(left_keys: Vec<ScalarFn>, right_keys: Vec<ScalarFn>, condition: Option<PredicateFn>, left_width: usize) -> Self {
-        AntiJoin { left_keys, right_keys, condition, left_width, left: HashMap::new(), right: HashMap::new() }
+        AntiJoin {
+            left_keys,
+            right_keys,
+            condition,
+            left_width,
+            null_aware: false,
+            left: IndexMap::new(),
+            right: HashMap::new(),
+            left_null_keys: Vec::new(),
+            right_null_keys: Vec::new(),
+        }
+    }
+
+    /// NOT IN: the keys compare null-aware (`l = r OR (l = r) IS NULL` for each key column).
+    pub fn null_aware(mut self) -> Self {
+        self.null_aware = true;
+        self
     }
 
     fn matches(&self, left: &[Value], right: &[Value]) -> bool {
@@ -66,50 +98,87 @@ impl AntiJoin {
         out.push(Record::new(Value::Row(Box::new(Row { kind, fields }))));
     }
 
+    /// The stored right keys a left key matches (its own first).
+    fn right_keys_matching(&self, key: &[Value]) -> Vec<Vec<Value>> {
+        let has_null = key.contains(&Value::Null);
+        if !self.null_aware {
+            return if has_null { Vec::new() } else { vec![key.to_vec()] };
+        }
+        if has_null {
+            return self.right.keys().filter(|k| null_aware_match(key, k)).cloned().collect();
+        }
+        let mut keys = vec![key.to_vec()];
+        keys.extend(self.right_null_keys.iter().filter(|k| null_aware_match(key, k)).cloned());
+        keys
+    }
+
+    /// The stored left keys a right key matches, in the left's order (its own first).
+    fn left_keys_matching(&self, key: &[Value]) -> Vec<Vec<Value>> {
+        let has_null = key.contains(&Value::Null);
+        if !self.null_aware {
+            return if has_null { Vec::new() } else { vec![key.to_vec()] };
+        }
+        if has_null {
+            return self.left.keys().filter(|k| null_aware_match(key, k)).cloned().collect();
+        }
+        let mut keys = vec![key.to_vec()];
+        keys.extend(self.left_null_keys.iter().filter(|k| null_aware_match(key, k)).cloned());
+        keys
+    }
+
     fn process_left(&mut self, kind: RowKind, fields: Vec<Value>, out: &mut Batch) {
         let key: Vec<Value> = self.left_keys.iter().map(|f| f(&fields)).collect();
-        let joinable = !key.contains(&Value::Null);
-        let matching: i64 = if joinable {
-            self.right.get(&key).map_or(0, |rows| {
-                rows.iter().filter(|r| self.matches(&fields, &r.fields)).map(|r| r.count.max(0)).sum()
-            })
-        } else {
-            0
-        };
+        let mut matching: i64 = 0;
+        for right_key in self.right_keys_matching(&key) {
+            if let Some(rows) = self.right.get(&right_key) {
+                matching += rows.iter().filter(|r| self.matches(&fields, &r.fields)).map(|r| r.count.max(0)).sum::<i64>();
+            }
+        }
         if matching == 0 {
             Self::emit(kind, fields.clone(), out);
         }
-        if !joinable {
+        let has_null = key.contains(&Value::Null);
+        // A NULL key of a plain anti-join matches nothing: no need to keep it.
+        if has_null && !self.null_aware {
             return;
         }
-        let rows = self.left.entry(key.clone()).or_default();
-        let position = rows.iter().position(|r| r.fields == fields);
         if matches!(kind, RowKind::Insert | RowKind::UpdateAfter) {
-            match position {
+            if has_null && !self.left.contains_key(&key) {
+                self.left_null_keys.push(key.clone());
+            }
+            let rows = self.left.entry(key).or_default();
+            match rows.iter().position(|r| r.fields == fields) {
                 Some(i) => {
                     rows[i].count += 1;
                     rows[i].associations = matching;
                 }
                 None => rows.push(LeftRow { fields, count: 1, associations: matching }),
             }
-        } else if let Some(i) = position {
-            rows[i].count -= 1;
-            if rows[i].count <= 0 {
-                rows.remove(i);
+        } else if let Some(rows) = self.left.get_mut(&key) {
+            if let Some(i) = rows.iter().position(|r| r.fields == fields) {
+                rows[i].count -= 1;
+                if rows[i].count <= 0 {
+                    rows.remove(i);
+                }
             }
             if rows.is_empty() {
-                self.left.remove(&key);
+                self.left.swap_remove(&key);
+                self.left_null_keys.retain(|k| *k != key);
             }
         }
     }
 
     fn process_right(&mut self, kind: RowKind, fields: Vec<Value>, out: &mut Batch) {
         let key: Vec<Value> = self.right_keys.iter().map(|f| f(&fields)).collect();
-        if key.contains(&Value::Null) {
+        let has_null = key.contains(&Value::Null);
+        if has_null && !self.null_aware {
             return;
         }
         let accumulate = matches!(kind, RowKind::Insert | RowKind::UpdateAfter);
-        if let Some(mut rows) = self.left.remove(&key) {
+        for left_key in self.left_keys_matching(&key) {
+            let Some(mut rows) = self.left.get_mut(&left_key).map(std::mem::take) else {
+                continue;
+            };
             for row in rows.iter_mut() {
                 if !self.matches(&row.fields, &fields) {
                     continue;
@@ -131,22 +200,29 @@ impl AntiJoin {
                     row.associations = before - 1;
                 }
             }
-            self.left.insert(key.clone(), rows);
+            if let Some(slot) = self.left.get_mut(&left_key) {
+                *slot = rows;
+            }
         }
-        let rows = self.right.entry(key.clone()).or_default();
-        let position = rows.iter().position(|r| r.fields == fields);
         if accumulate {
-            match position {
+            if has_null && !self.right.contains_key(&key) {
+                self.right_null_keys.push(key.clone());
+            }
+            let rows = self.right.entry(key).or_default();
+            match rows.iter().position(|r| r.fields == fields) {
                 Some(i) => rows[i].count += 1,
                 None => rows.push(RightRow { fields, count: 1 }),
             }
-        } else if let Some(i) = position {
-            rows[i].count -= 1;
-            if rows[i].count <= 0 {
-                rows.remove(i);
+        } else if let Some(rows) = self.right.get_mut(&key) {
+            if let Some(i) = rows.iter().position(|r| r.fields == fields) {
+                rows[i].count -= 1;
+                if rows[i].count <= 0 {
+                    rows.remove(i);
+                }
             }
             if rows.is_empty() {
                 self.right.remove(&key);
+                self.right_null_keys.retain(|k| *k != key);
             }
         }
     }
@@ -244,6 +320,22 @@ mod tests {
         j.process_input(1, vec![row(RowKind::Insert, vec![Value::Null])], &mut out).expect("runs");
         j.process_input(0, vec![row(RowKind::Insert, vec![Value::Int(3)])], &mut out).expect("runs");
         let expected = ["+I[Null]", "+I[Int(1)]", "+I[Int(2)]", "-D[Null]", "-D[Int(1)]", "-D[Int(2)]"];
+        assert_eq!(lines(&out), expected);
+    }
+
+    #[test]
+    fn null_aware_keys_match_nulls_on_either_side() {
+        let mut j = AntiJoin::new(vec![column(0)], vec![column(0)], None, 1).null_aware();
+        let mut out = Vec::new();
+        j.process_input(0, vec![row(RowKind::Insert, vec![Value::Null]), row(RowKind::Insert, vec![Value::Int(1)])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::Insert, vec![Value::Int(2)])], &mut out).expect("runs");
+        j.process_input(1, vec![row(RowKind::Insert, vec![Value::Int(1)])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::Insert, vec![Value::Null])], &mut out).expect("runs");
+        j.process_input(1, vec![row(RowKind::Insert, vec![Value::Null])], &mut out).expect("runs");
+        j.process_input(0, vec![row(RowKind::Insert, vec![Value::Int(3)])], &mut out).expect("runs");
+        // The NULL retracted: rows only its NULL matched come back.
+        j.process_input(1, vec![row(RowKind::Delete, vec![Value::Null])], &mut out).expect("runs");
+        let expected = ["+I[Null]", "+I[Int(1)]", "+I[Int(2)]", "-D[Int(1)]", "-D[Null]", "-D[Int(2)]", "+I[Int(2)]", "+I[Int(3)]"];
         assert_eq!(lines(&out), expected);
     }
 
