@@ -1,4 +1,4 @@
-"""`x NOT IN (SELECT y ...)` with SQL's NULL semantics, as Flink's null-aware anti-join: a row whose x is
+"""`x NOT IN (SELECT y ...)` (and `(x, z) NOT IN (SELECT y, w ...)`) with SQL's NULL semantics, as Flink's null-aware anti-join: a row whose x is
 NULL is emitted only while the subquery is empty, and a NULL among the subquery's values retracts
 every row. NOT EXISTS's equality matches no NULL. The customers go through a Python function that
 waits a second when it opens, so they reach the join after the orders (or, for `late_orders`, the
@@ -33,6 +33,8 @@ t_env.create_temporary_view("orders", orders)
 t_env.create_temporary_view("custs", custs.select(slow(col("name")).alias("name"), col("city")))
 t_env.create_temporary_view("with_null", with_null.select(slow(col("name")).alias("name"), col("city")))
 t_env.create_temporary_view("fast_with_null", fast_with_null)
+pairs = t_env.from_elements([(1, 'ALICE'), (3, None), (9, 'ZED'), (2, 'BOB')], ['id', 'name'])
+t_env.create_temporary_view("pairs", pairs.select(col("id"), slow(col("name")).alias("name")))
 t_env.create_temporary_view("late_orders", orders.select(col("oid"), slow(col("cust")).alias("cust")))
 
 t_env.execute_sql("SELECT oid, cust FROM orders WHERE cust NOT IN (SELECT name FROM custs)").print()
@@ -47,3 +49,5 @@ t_env.execute_sql("SELECT oid, cust FROM late_orders WHERE cust NOT IN (SELECT n
 t_env.execute_sql("""
     SELECT oid, cust FROM late_orders WHERE cust NOT IN (SELECT name FROM fast_with_null WHERE name IS NOT NULL)
 """).print()
+# A row NOT IN: a column NULL on either side matches, a column that differs does not.
+t_env.execute_sql("SELECT oid, cust FROM orders WHERE (oid, cust) NOT IN (SELECT id, name FROM pairs)").print()

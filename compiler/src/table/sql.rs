@@ -21,7 +21,7 @@ use super::expr::{AggCall, AggKind, Expr, ExprError, FoundCall, FunctionSig, Sco
 use super::join::{join_qualifiers, join_schema, split_condition, uniquify, JoinKind, Qualifiers};
 use super::locate::TextSpec;
 use super::lower::{item_parts, python_calls, Ctx, Functions};
-use super::subquery::{decorrelate_exists, split_in_subqueries, SubqueryTest};
+use super::subquery::{decorrelate_exists, needles, split_in_subqueries, SubqueryTest};
 use super::types::{Field, Schema, SqlType};
 use super::{QueryNode, RelOp};
 use crate::diagnostics::CompileError;
@@ -1116,8 +1116,8 @@ impl Builder<'_, '_, '_> {
         }
         for SubqueryTest { needle, subquery, negated } in &in_subqueries {
             input_node = match (needle, negated) {
-                (Some(needle), false) => self.semi_join(input_node, std::slice::from_ref(needle), subquery)?,
-                (Some(needle), true) => self.anti_join(input_node, std::slice::from_ref(needle), subquery, true)?,
+                (Some(needle), false) => self.semi_join(input_node, &needles(needle), subquery)?,
+                (Some(needle), true) => self.anti_join(input_node, &needles(needle), subquery, true)?,
                 (None, _) => {
                     let (needles, inner) = decorrelate_exists(subquery, &self.quals.get(&input_node).cloned())?;
                     if *negated {

@@ -63,6 +63,14 @@ pub(super) fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<
     Some((ins, rest))
 }
 
+/// The needles of `x IN (...)`: the columns of a row `(a, b) IN (SELECT x, y ...)`, else `x` itself.
+pub(super) fn needles(needle: &sql::Expr) -> Vec<sql::Expr> {
+    match needle {
+        sql::Expr::Tuple(parts) if !parts.is_empty() => parts.clone(),
+        other => vec![other.clone()],
+    }
+}
+
 /// A correlated `EXISTS (SELECT ... FROM t [AS x] WHERE x.a = outer.b AND ...)` as the outer
 /// expressions (`outer.b`) and a query of the inner ones (`SELECT x.a ... WHERE <the rest>`): the
 /// correlated conditions must be equalities naming an outer qualifier on one side.
