@@ -1,4 +1,4 @@
-"""`WHERE x IN (SELECT y FROM ...)` and correlated `WHERE EXISTS (SELECT ... WHERE inner.y = outer.x)`: a semi-join (each matching row once, whichever side arrives first),
+"""`WHERE x IN (SELECT y FROM ...)` (also a row, `(x, z) IN (SELECT y, w ...)`) and correlated `WHERE EXISTS (SELECT ... WHERE inner.y = outer.x)`: a semi-join (each matching row once, whichever side arrives first),
 beside other conditions and in an aggregate's input. Flink interleaves the two sources in no defined
 order, so the rows are compared as a multiset."""
 from pyflink.table import EnvironmentSettings, TableEnvironment
@@ -29,4 +29,9 @@ t_env.execute_sql("CREATE TABLE out4 (id BIGINT, amount DOUBLE) WITH ('connector
 t_env.execute_sql("""
 INSERT INTO out4 SELECT o.id, o.amount FROM orders AS o
 WHERE o.amount < 20 AND EXISTS (SELECT * FROM vips AS v WHERE o.customer = v.name)
+""").wait()
+t_env.execute_sql("CREATE TABLE out5 (id BIGINT, customer STRING) WITH ('connector' = 'print')")
+t_env.execute_sql("""
+INSERT INTO out5 SELECT id, customer FROM orders
+WHERE (customer, id) IN (SELECT customer, id FROM orders WHERE amount > 10)
 """).wait()

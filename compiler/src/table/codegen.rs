@@ -87,7 +87,7 @@ fn keep_tokens(projection: &[Expr], read: &[bool], input_width: Option<usize>) -
 /// batch mode the streaming operators run as they are, and their changelog is materialized into
 /// final rows after each operator that may update (a group aggregate, whose batch operator emits
 /// each group once, in the order the groups appeared, before a HAVING filters them; a regular join;
-/// a keep-last deduplication) and before each sink, sorted after each rank (whose batch operator
+/// an anti-join; a keep-last deduplication) and before each sink, sorted after each rank (whose batch operator
 /// sorts), so that no operator reads an updating input.
 fn rel_stmt_on(
     id: usize,
@@ -114,6 +114,7 @@ fn rel_stmt_on(
         }
         RelOp::Aggregate { .. }
         | RelOp::Deduplicate { keep_last: true, .. }
+        | RelOp::AntiJoin { .. }
         | RelOp::Join { interval: None, temporal: None, .. } => {
             let stmt = streaming(inputs);
             quote! {
@@ -488,6 +489,35 @@ fn rel_stmt_streaming(
                 let #var = p.operator_on(&[(#left, 0, None), (#right, 1, None)], table::StreamingJoin::new(
                     vec![#(#left_keys),*], vec![#(#right_keys),*], #condition,
                     #left_outer, #right_outer, #left_width, #right_width));
+            }
+        }
+        RelOp::AntiJoin { left_keys, right_keys, condition, left_width, null_aware, schema: _ } => {
+            let null_aware = null_aware.then(|| quote! { .null_aware() });
+            let left_keys = left_keys.iter().map(scalar_fn);
+            let right_keys = right_keys.iter().map(scalar_fn);
+            let condition = match condition {
+                Some(c) => {
+                    let body = typed(c);
+                    quote! { Some(Box::new(|r: &[table::Value]| -> Option<bool> { #body })) }
+                }
+                None => quote! { None },
+            };
+            let left_width = Lit::usize_unsuffixed(*left_width);
+            let (left, right) = (inputs.first(), inputs.get(1));
+            quote! {
+                let #var = p.operator_on(&[(#left, 0, None), (#right, 1, None)], table::AntiJoin::new(
+                    vec![#(#left_keys),*], vec![#(#right_keys),*], #condition, #left_width)#null_aware);
+            }
+        }
+        RelOp::Expand { projections, .. } => {
+            let lists = projections.iter().map(|p| {
+                let fns = p.iter().map(scalar_fn);
+                quote! { vec![#(#fns),*] }
+            });
+            // The NULLs of left-out keys and the sets' ids are literals: closures ignoring the row.
+            quote! {
+                #[allow(unused_variables)]
+                let #var = p.operator(#input, table::Expand::new(vec![#(#lists),*]));
             }
         }
         RelOp::WindowExpand {

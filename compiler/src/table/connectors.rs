@@ -255,7 +255,9 @@ fn rel_changelog(
         RelOp::TopN { .. } => (true, None),
         // Keeping the last row updates it; keeping the first emits each key once.
         RelOp::Deduplicate { keep_last, .. } => (*keep_last || input(0).0, None),
-        RelOp::WindowExpand { .. } | RelOp::SessionWindow { .. } => (input(0).0, None),
+        RelOp::WindowExpand { .. } | RelOp::SessionWindow { .. } | RelOp::Expand { .. } => (input(0).0, None),
+        // An anti-join retracts a row when its first match arrives.
+        RelOp::AntiJoin { .. } => (true, None),
         RelOp::Correlate { .. } => (input(0).0, None),
         RelOp::Input { node, .. } => changelog_key(nodes, *node),
         RelOp::Query { nodes: query, .. } => query_changelog(query, query.len().saturating_sub(1), nodes),

@@ -190,6 +190,23 @@ impl fmt::Display for RelOp {
                 }
                 write!(f, " schema={schema}")
             }
+            RelOp::AntiJoin { left_keys, right_keys, condition, null_aware, schema, .. } => {
+                write!(f, "AntiJoin left_keys=[{}] right_keys=[{}]", list(left_keys), list(right_keys))?;
+                if *null_aware {
+                    write!(f, " null_aware")?;
+                }
+                if let Some(c) = condition {
+                    write!(f, " where={c}")?;
+                }
+                write!(f, " schema={schema}")
+            }
+            RelOp::Expand { projections, schema } => {
+                write!(f, "Expand")?;
+                for (i, p) in projections.iter().enumerate() {
+                    write!(f, " set{i}=[{}]", list(p))?;
+                }
+                write!(f, " schema={schema}")
+            }
             RelOp::Values { schema } => write!(f, "Values schema={schema}"),
             RelOp::Literals { rows, schema } => {
                 let rows: Vec<String> = rows

@@ -20,6 +20,7 @@ pub mod ddl;
 mod display;
 pub mod expr;
 pub mod formats;
+mod grouping_sets;
 pub mod join;
 pub mod kafka;
 pub mod kafka_key;
@@ -272,6 +273,27 @@ pub enum RelOp {
         temporal: Option<temporal_join::TemporalTimes>,
         schema: Schema,
     },
+    /// `NOT EXISTS (subquery)` / `x NOT IN (subquery)`: the rows of the left input (`left_width`
+    /// columns, the schema) that no row of the right matches — rows whose `left_keys` equal the
+    /// right's `right_keys` (SQL equality) and that satisfy `condition` (over `[left..., right...]`).
+    /// Flink's streaming anti-join: a left row is emitted while unmatched and retracted (`-D`) when
+    /// its first match arrives; a left row arriving matched is never emitted.
+    AntiJoin {
+        left_keys: Vec<Expr>,
+        right_keys: Vec<Expr>,
+        condition: Option<Expr>,
+        left_width: usize,
+        /// NOT IN: the keys compare null-aware (`l = r OR (l = r) IS NULL`: a NULL on either side
+        /// matches every row of the other).
+        null_aware: bool,
+        schema: Schema,
+    },
+    /// Flink's Expand (GROUPING SETS, ROLLUP, CUBE; [`grouping_sets`]): each input row once per
+    /// projection list, in order, with the input's row kind.
+    Expand {
+        projections: Vec<Vec<Expr>>,
+        schema: Schema,
+    },
     /// `ORDER BY keys LIMIT limit` (or `LIMIT limit` alone, `keys` empty) over an insert-only input:
     /// Flink's append-only Top-N, `+I` for a row entering the top rows and `-D` for the row it evicts.
     TopN {
@@ -357,6 +379,8 @@ impl RelOp {
             | RelOp::WindowAggregate { schema, .. }
             | RelOp::Union { schema }
             | RelOp::Join { schema, .. }
+            | RelOp::AntiJoin { schema, .. }
+            | RelOp::Expand { schema, .. }
             | RelOp::WindowExpand { schema, .. }
             | RelOp::SessionWindow { schema, .. }
             | RelOp::SessionWindowAggregate { schema, .. }
@@ -383,6 +407,8 @@ impl RelOp {
             RelOp::WindowAggregate { .. } => "window aggregate",
             RelOp::Union { .. } => "union_all",
             RelOp::Join { .. } => "join",
+            RelOp::AntiJoin { .. } => "NOT EXISTS / NOT IN",
+            RelOp::Expand { .. } => "GROUPING SETS",
             RelOp::TopN { .. } => "ORDER BY ... LIMIT",
             RelOp::TimeSort { .. } => "ORDER BY time",
             RelOp::Deduplicate { .. } => "ROW_NUMBER() deduplication",

@@ -233,6 +233,12 @@ fn reads_of(rel: &RelOp, input: usize, out: &[bool]) -> Reads {
                 .filter(|(_, &read)| read)
                 .for_each(|(e, _)| add(e));
         }
+        // Each list reads what its read columns compute (the grouping sets' NULLs and ids nothing).
+        RelOp::Expand { projections, .. } if input == 0 => {
+            for projection in projections {
+                projection.iter().zip(out).filter(|(_, &read)| read).for_each(|(e, _)| add(e));
+            }
+        }
         RelOp::Aggregate { keys, aggs, .. } if input == 0 => {
             keys.iter().for_each(&mut add);
             for agg in aggs {

@@ -21,7 +21,7 @@ use super::expr::{AggCall, AggKind, Expr, ExprError, FoundCall, FunctionSig, Sco
 use super::join::{join_qualifiers, join_schema, split_condition, uniquify, JoinKind, Qualifiers};
 use super::locate::TextSpec;
 use super::lower::{item_parts, python_calls, Ctx, Functions};
-use super::subquery::{decorrelate_exists, split_in_subqueries};
+use super::subquery::{decorrelate_exists, needles, split_in_subqueries, SubqueryTest};
 use super::types::{Field, Schema, SqlType};
 use super::{QueryNode, RelOp};
 use crate::diagnostics::CompileError;
@@ -90,7 +90,7 @@ pub struct InputFacts {
     pub rowtimes: Vec<(usize, usize)>,
 }
 
-struct Builder<'a, 'c, 'b> {
+pub(super) struct Builder<'a, 'c, 'b> {
     ctx: &'a mut Ctx<'c, 'b>,
     catalog: &'a Catalog,
     functions: &'a Functions,
@@ -100,11 +100,11 @@ struct Builder<'a, 'c, 'b> {
     updating_inputs: Vec<usize>,
     /// The rowtime attributes of `inputs`: (plan node, column).
     rowtime_inputs: Vec<(usize, usize)>,
-    nodes: Vec<QueryNode>,
+    pub(super) nodes: Vec<QueryNode>,
     /// The names that qualify the columns of FROM items (tables, aliases, joins), by node.
-    quals: HashMap<usize, Qualifiers>,
+    pub(super) quals: HashMap<usize, Qualifiers>,
     /// The qualifiers of the current SELECT's FROM clause.
-    current: Option<Qualifiers>,
+    pub(super) current: Option<Qualifiers>,
     /// Views being expanded (a view that names itself is an error, not a loop).
     expanding: Vec<String>,
     /// SESSION TVF nodes and where they are written.
@@ -238,12 +238,12 @@ pub(super) fn object_name(name: &sql::ObjectName) -> String {
 }
 
 impl Builder<'_, '_, '_> {
-    fn push(&mut self, op: RelOp, inputs: Vec<usize>) -> usize {
+    pub(super) fn push(&mut self, op: RelOp, inputs: Vec<usize>) -> usize {
         self.nodes.push(QueryNode { op, inputs });
         self.nodes.len() - 1
     }
 
-    fn schema(&self, node: usize) -> Schema {
+    pub(super) fn schema(&self, node: usize) -> Schema {
         self.nodes
             .get(node)
             .map(|n| n.op.schema().clone())
@@ -292,7 +292,7 @@ impl Builder<'_, '_, '_> {
         })
     }
 
-    fn query(&mut self, q: &sql::Query) -> Result<usize, Fail> {
+    pub(super) fn query(&mut self, q: &sql::Query) -> Result<usize, Fail> {
         if let Some(with) = &q.with {
             return Err(unsupported(with.span(), "WITH"));
         }
@@ -470,7 +470,7 @@ impl Builder<'_, '_, '_> {
 
     /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view
     /// whose changelog is not known here).
-    fn updates(&self, node: usize) -> bool {
+    pub(super) fn updates(&self, node: usize) -> bool {
         // Batch mode materializes every changelog into final rows.
         if self.ctx.batch {
             return false;
@@ -479,7 +479,7 @@ impl Builder<'_, '_, '_> {
             return false;
         };
         match &n.op {
-            RelOp::Aggregate { .. } | RelOp::TopN { .. } => true,
+            RelOp::Aggregate { .. } | RelOp::TopN { .. } | RelOp::AntiJoin { .. } => true,
             RelOp::Deduplicate { keep_last: true, .. } => true,
             RelOp::Join { kind, interval: None, temporal: None, .. } if *kind != JoinKind::Inner => true,
             RelOp::Input { node, .. } => self.inputs.iter().any(|(id, _)| id == node) && self.updating_inputs.contains(node),
@@ -1058,7 +1058,7 @@ impl Builder<'_, '_, '_> {
         })
     }
 
-    fn scope<'s>(&'s self, input: &'s Schema) -> Scope<'s> {
+    pub(super) fn scope<'s>(&'s self, input: &'s Schema) -> Scope<'s> {
         Scope {
             input,
             functions: &self.sigs,
@@ -1148,12 +1148,17 @@ impl Builder<'_, '_, '_> {
                 input_node = self.join(input_node, join)?;
             }
         }
-        for (needle, subquery) in &in_subqueries {
-            input_node = match needle {
-                Some(needle) => self.semi_join(input_node, std::slice::from_ref(needle), subquery)?,
-                None => {
+        for SubqueryTest { needle, subquery, negated } in &in_subqueries {
+            input_node = match (needle, negated) {
+                (Some(needle), false) => self.semi_join(input_node, &needles(needle), subquery)?,
+                (Some(needle), true) => self.anti_join(input_node, &needles(needle), subquery, true)?,
+                (None, _) => {
                     let (needles, inner) = decorrelate_exists(subquery, &self.quals.get(&input_node).cloned())?;
-                    self.semi_join(input_node, &needles, &inner)?
+                    if *negated {
+                        self.anti_join(input_node, &needles, &inner, false)?
+                    } else {
+                        self.semi_join(input_node, &needles, &inner)?
+                    }
                 }
             };
         }
@@ -1163,6 +1168,19 @@ impl Builder<'_, '_, '_> {
             sql::GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => exprs.clone(),
             other => return Err(unsupported(span, &other.to_string())),
         };
+        if super::grouping_sets::has_grouping_sets(&group_exprs) || super::grouping_sets::calls_grouping(select) {
+            if select.projection.iter().any(|i| super::over::mentions_over(&i.to_string())) {
+                return Err(unsupported(span, "OVER windows in a select with GROUP BY"));
+            }
+            if legacy_group_window(&group_exprs)?.is_some() {
+                return Err(unsupported(
+                    select.group_by.span(),
+                    "GROUPING SETS / ROLLUP / CUBE beside a legacy group window (GROUP BY TUMBLE/HOP/SESSION(...); a windowing TVF's window aggregate takes them)",
+                ));
+            }
+            let node = self.grouping_sets_aggregate(select, input_node, &input, &group_exprs)?;
+            return Ok(if distinct { self.distinct(node) } else { node });
+        }
         if select.projection.iter().any(|i| super::over::mentions_over(&i.to_string())) {
             if !group_exprs.is_empty() || select.having.is_some() {
                 return Err(unsupported(span, "OVER windows in a select with GROUP BY or HAVING"));
@@ -1532,7 +1550,7 @@ impl Builder<'_, '_, '_> {
 
     /// WHERE, then the group aggregate, then HAVING and the select list over `[keys..., aggs...]`.
     /// The select's WHERE (if any) as a filtering Calc over `input_node`, which keeps its columns.
-    fn where_filter(&mut self, select: &sql::Select, input_node: usize, input: &Schema) -> Result<usize, Fail> {
+    pub(super) fn where_filter(&mut self, select: &sql::Select, input_node: usize, input: &Schema) -> Result<usize, Fail> {
         let Some(w) = &select.selection else {
             return Ok(input_node);
         };
@@ -1555,9 +1573,10 @@ impl Builder<'_, '_, '_> {
             let zoned = super::window::zoned_windows(&self.schema(input_node));
             let mut op = super::window::windowed(op, window_end, self.group_window, zoned);
             if let RelOp::WindowAggregate { group_window: None, slices, aggs, .. } = &mut op {
-                // Past a WHERE's filtering Calc (same columns) to the table function.
+                // Past a WHERE's filtering Calc (same columns) and a grouping sets' Expand (the same
+                // columns first) to the table function.
                 let mut node = input_node;
-                while let Some(RelOp::Calc { .. }) = self.nodes.get(node).map(|n| &n.op) {
+                while let Some(RelOp::Calc { .. } | RelOp::Expand { .. }) = self.nodes.get(node).map(|n| &n.op) {
                     match self.nodes[node].inputs.first() {
                         Some(&i) => node = i,
                         None => break,
@@ -1612,11 +1631,27 @@ impl Builder<'_, '_, '_> {
         group_exprs: &[sql::Expr],
     ) -> Result<usize, Fail> {
         input_node = self.where_filter(select, input_node, input)?;
-        let window_end = super::window::window_end_column(&self.nodes, input_node);
         let mut keys = Vec::new();
         for e in group_exprs {
             keys.push(self.scope(input).resolve(e)?);
         }
+        let mut unfiltered = select.clone();
+        unfiltered.selection = None;
+        self.keyed_aggregate(&unfiltered, input_node, input, keys, None)
+    }
+
+    /// The group aggregate of `select` (its WHERE already applied) over `input_node`: names in the
+    /// select list and HAVING resolve against `keys`; the aggregate groups by `aggregate_keys` when
+    /// given (the same number of columns, computed by the input: see [`super::grouping_sets`]).
+    pub(super) fn keyed_aggregate(
+        &mut self,
+        select: &sql::Select,
+        input_node: usize,
+        input: &Schema,
+        keys: Vec<Expr>,
+        aggregate_keys: Option<Vec<Expr>>,
+    ) -> Result<usize, Fail> {
+        let window_end = super::window::window_end_column(&self.nodes, input_node);
         let mut aggs: Vec<AggCall> = Vec::new();
         let (projection, fields, having) = {
             let mut scope = self.scope(input);
@@ -1642,6 +1677,7 @@ impl Builder<'_, '_, '_> {
         if window_end.is_some() && aggs.iter().any(|a| a.kind == AggKind::ListAgg && a.distinct) {
             return Err(unsupported(select.span(), "LISTAGG(DISTINCT ...) in a window aggregation"));
         }
+        let keys = aggregate_keys.unwrap_or(keys);
         let Some(having) = having else {
             let op = RelOp::Aggregate { keys, aggs, projection, schema: Schema { fields } };
             let op = self.window_aggregate(op, input_node, window_end, select)?;

@@ -1,16 +1,28 @@
-//! `IN (subquery)` and correlated `EXISTS (subquery)` in a WHERE, as the SQL lowering turns them into
-//! semi-joins (`sql.rs`, `Builder::semi_join`): finding them among the WHERE's top-level ANDs, and
-//! decorrelating an EXISTS into outer expressions and an uncorrelated query of the inner ones.
+//! `[NOT] IN (subquery)` and correlated `[NOT] EXISTS (subquery)` in a WHERE, as the SQL lowering turns
+//! them into semi-joins (`sql.rs`, `Builder::semi_join`) and anti-joins (`Builder::anti_join`,
+//! [`super::RelOp::AntiJoin`]): finding them among the WHERE's top-level ANDs, decorrelating an EXISTS
+//! into outer expressions and an uncorrelated query of the inner ones, and NOT IN's null-aware
+//! condition.
 
 use sqlparser::ast::{self as sql, Spanned};
 
-use super::join::Qualifiers;
+use super::expr::{binary_op, BinOp, Expr};
+use super::join::{split_condition, Qualifiers};
 use super::sql::{object_name, unsupported, Fail};
+use super::RelOp;
 
-/// The `x IN (subquery)` and `EXISTS (subquery)` conjuncts of a WHERE (its top-level ANDs; `None` for
-/// the needle of EXISTS) and the rest of it; `None` when there are none.
-#[allow(clippy::type_complexity)]
-pub(super) fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<(Option<sql::Expr>, sql::Query)>, Option<sql::Expr>)> {
+/// One `[NOT] IN (subquery)` or `[NOT] EXISTS (subquery)` conjunct of a WHERE.
+pub(super) struct SubqueryTest {
+    /// `x` of `x IN (...)`; `None` for EXISTS.
+    pub needle: Option<sql::Expr>,
+    pub subquery: sql::Query,
+    /// NOT IN / NOT EXISTS: an anti-join.
+    pub negated: bool,
+}
+
+/// The `[NOT] IN (subquery)` and `[NOT] EXISTS (subquery)` conjuncts of a WHERE (its top-level ANDs)
+/// and the rest of it; `None` when there are none.
+pub(super) fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<SubqueryTest>, Option<sql::Expr>)> {
     fn conjuncts(e: &sql::Expr, out: &mut Vec<sql::Expr>) {
         match e {
             sql::Expr::BinaryOp { left, op: sql::BinaryOperator::And, right } => {
@@ -27,9 +39,20 @@ pub(super) fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<
     conjuncts(selection?, &mut parts);
     let (mut ins, mut rest) = (Vec::new(), Vec::new());
     for part in parts {
+        // `NOT (x IN (...))` is `x NOT IN (...)`.
+        let (part, not) = match part {
+            sql::Expr::UnaryOp { op: sql::UnaryOperator::Not, expr } => match *expr {
+                sql::Expr::Nested(inner) => (*inner, true),
+                inner => (inner, true),
+            },
+            other => (other, false),
+        };
         match part {
-            sql::Expr::InSubquery { expr, subquery, negated: false } => ins.push((Some(*expr), *subquery)),
-            sql::Expr::Exists { subquery, negated: false } => ins.push((None, *subquery)),
+            sql::Expr::InSubquery { expr, subquery, negated } => {
+                ins.push(SubqueryTest { needle: Some(*expr), subquery: *subquery, negated: negated != not })
+            }
+            sql::Expr::Exists { subquery, negated } => ins.push(SubqueryTest { needle: None, subquery: *subquery, negated: negated != not }),
+            other if not => rest.push(sql::Expr::UnaryOp { op: sql::UnaryOperator::Not, expr: Box::new(other) }),
             other => rest.push(other),
         }
     }
@@ -38,6 +61,14 @@ pub(super) fn split_in_subqueries(selection: Option<&sql::Expr>) -> Option<(Vec<
     }
     let rest = rest.into_iter().reduce(|a, b| sql::Expr::BinaryOp { left: Box::new(a), op: sql::BinaryOperator::And, right: Box::new(b) });
     Some((ins, rest))
+}
+
+/// The needles of `x IN (...)`: the columns of a row `(a, b) IN (SELECT x, y ...)`, else `x` itself.
+pub(super) fn needles(needle: &sql::Expr) -> Vec<sql::Expr> {
+    match needle {
+        sql::Expr::Tuple(parts) if !parts.is_empty() => parts.clone(),
+        other => vec![other.clone()],
+    }
 }
 
 /// A correlated `EXISTS (SELECT ... FROM t [AS x] WHERE x.a = outer.b AND ...)` as the outer
@@ -104,4 +135,75 @@ pub(super) fn decorrelate_exists(subquery: &sql::Query, outer: &Option<Qualifier
     inner.distinct = None;
     let query = sql::Query { body: Box::new(sql::SetExpr::Select(Box::new(inner))), ..subquery.clone() };
     Ok((needles, query))
+}
+
+impl super::sql::Builder<'_, '_, '_> {
+    /// `left` without its rows whose `needles` are among the rows of `subquery` (one column per
+    /// needle): Flink's anti-join ([`RelOp::AntiJoin`]), whose changelog retracts a row when its
+    /// first match arrives. `null_aware` (NOT IN): a NULL on either side makes the test UNKNOWN, so
+    /// such a row is kept only while the subquery is empty and a NULL value in the subquery keeps no
+    /// row — Flink's condition `needle = value OR (needle = value) IS NULL`, run as null-aware keys
+    /// (the join still finds the other rows by key); a needle that is not a key (no column of the
+    /// left) keeps that condition. NOT EXISTS's equalities match no NULL.
+    pub(super) fn anti_join(&mut self, left: usize, needles: &[sql::Expr], subquery: &sql::Query, null_aware: bool) -> Result<usize, Fail> {
+        let span = needles.first().map_or_else(|| subquery.span(), Spanned::span);
+        let saved = self.current.take();
+        let sub = self.query(subquery);
+        self.current = saved;
+        let sub = sub?;
+        let rs = self.schema(sub);
+        if rs.fields.len() != needles.len() {
+            return Err(Fail::At(super::expr::error(
+                subquery.span(),
+                format!("NOT IN needs a subquery of {} column(s), this one has {}", needles.len(), rs.fields.len()),
+            )));
+        }
+        let ls = self.schema(left);
+        let width = ls.fields.len();
+        let mut condition: Option<Expr> = None;
+        for (i, needle) in needles.iter().enumerate() {
+            let needle = {
+                let saved = std::mem::replace(&mut self.current, self.quals.get(&left).cloned());
+                let resolved = self.scope(&ls).resolve(needle);
+                self.current = saved;
+                resolved?
+            };
+            let value = Expr::Column { index: width + i, ty: rs.fields[i].ty };
+            let test = binary_op(BinOp::Eq, needle, value, span)?;
+            condition = Some(match condition {
+                None => test,
+                Some(c) => binary_op(BinOp::And, c, test, span)?,
+            });
+        }
+        let split = split_condition(condition.clone(), width);
+        let op = if null_aware && split.left_keys.len() != needles.len() {
+            // Not all keys: Flink's condition over every pair of rows.
+            let test = condition.map(|c| {
+                let unknown = Expr::IsNull { expr: Box::new(c.clone()), negated: false };
+                binary_op(BinOp::Or, c, unknown, span)
+            });
+            RelOp::AntiJoin {
+                left_keys: Vec::new(),
+                right_keys: Vec::new(),
+                condition: test.transpose()?,
+                left_width: width,
+                null_aware: false,
+                schema: ls,
+            }
+        } else {
+            RelOp::AntiJoin {
+                left_keys: split.left_keys,
+                right_keys: split.right_keys,
+                condition: split.rest,
+                left_width: width,
+                null_aware,
+                schema: ls,
+            }
+        };
+        let node = self.push(op, vec![left, sub]);
+        if let Some(quals) = self.quals.get(&left).cloned() {
+            self.quals.insert(node, quals);
+        }
+        Ok(node)
+    }
 }

@@ -493,6 +493,10 @@ pub fn window_end_column(nodes: &[QueryNode], node: usize) -> Option<usize> {
     if let RelOp::WindowExpand { .. } = &n.op {
         return calc_window_end(&n.op);
     }
+    // A grouping sets' Expand starts its rows with its input's columns.
+    if let RelOp::Expand { .. } = &n.op {
+        return n.inputs.first().and_then(|&i| window_end_column(nodes, i));
+    }
     let RelOp::Calc { projection, .. } = &n.op else {
         return None;
     };

@@ -7,12 +7,14 @@
 //! table's column order.
 
 pub mod aggregate;
+pub mod anti_join;
 pub mod calc;
 pub mod collect_sink;
 pub mod correlate;
 pub mod datagen_source;
 pub mod datetime;
 pub mod decimal;
+pub mod expand;
 pub mod file_sink;
 pub mod file_source;
 pub mod fx;
@@ -47,8 +49,10 @@ pub mod window;
 pub mod window_expand;
 
 pub use aggregate::{AggKind, AggSpec, GroupAggregate};
+pub use anti_join::AntiJoin;
 pub use calc::TableCalc;
 pub use collect_sink::CollectSink;
+pub use expand::Expand;
 pub use py_scalar::PyScalarCall;
 pub use correlate::TableCorrelate;
 pub use file_sink::FileSink;

@@ -494,7 +494,7 @@ fn updating(nodes: &[PlanNode], node: usize) -> bool {
             RelOp::Join { kind, interval, temporal, .. } => {
                 interval.is_none() && temporal.is_none() && *kind != super::join::JoinKind::Inner
             }
-            RelOp::TopN { .. } => true,
+            RelOp::TopN { .. } | RelOp::AntiJoin { .. } => true,
             RelOp::Deduplicate { keep_last, .. } => *keep_last,
             RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
             _ => false,
