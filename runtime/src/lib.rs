@@ -55,7 +55,7 @@ pub mod prelude {
     pub use crate::python::native::{JobBindings, JobSpec, Program, TableSettings};
     pub use crate::python::EmbeddedModule;
     pub use crate::sinks::PrintSink;
-    pub use crate::sources::{CollectionSource, FileLinesSource, NumberSequenceSource, Prefetch};
+    pub use crate::sources::{CollectionSource, FileLinesSource, NumberSequenceSource};
     pub use crate::connectors;
     pub use crate::table;
     pub use sluice_types::TypeInfo;

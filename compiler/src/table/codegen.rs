@@ -202,8 +202,7 @@ fn rel_stmt_streaming(
                     if format == "csv" && read.contains(&false) {
                         codec = quote! { #codec.reading(vec![#(#read),*]) };
                     }
-                    // Read and parsed ahead on a thread of its own while the operators run.
-                    quote! { p.source(Prefetch::new(table::FileSource::new(#table, #path, #codec, #ignore_parse_errors))) }
+                    quote! { p.source(table::FileSource::new(#table, #path, #codec, #ignore_parse_errors)) }
                 }
                 SourceConnector::Kafka(options) => super::kafka::source_expr(options, table, schema),
                 SourceConnector::Datagen(options) => super::datagen::source_expr(options, table, schema),

@@ -3,9 +3,7 @@
 pub mod collection;
 pub mod file_lines;
 pub mod number_sequence;
-pub mod prefetch;
 
 pub use collection::CollectionSource;
 pub use file_lines::FileLinesSource;
 pub use number_sequence::NumberSequenceSource;
-pub use prefetch::Prefetch;
