@@ -54,7 +54,7 @@ pub mod prelude {
     pub use crate::pipeline::{Pipeline, PipelineBuilder};
     pub use crate::python::native::{JobBindings, JobSpec, Program, TableSettings};
     pub use crate::python::EmbeddedModule;
-    pub use crate::sinks::PrintSink;
+    pub use crate::sinks::{FileRowConfig, FileRowSink, PrintSink};
     pub use crate::sources::{CollectionSource, FileLinesSource, NumberSequenceSource};
     pub use crate::connectors;
     pub use crate::table;

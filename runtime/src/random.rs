@@ -21,6 +21,19 @@ impl Random {
         z ^ (z >> 31)
     }
 
+    /// A random (version 4 layout) UUID, for file names.
+    pub fn uuid(&mut self) -> String {
+        let (a, b) = (self.next_u64(), self.next_u64());
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            (b >> 48) & 0x3fff | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
     /// Uniform in [0, 1).
     #[allow(clippy::cast_precision_loss)]
     pub fn unit(&mut self) -> f64 {

@@ -319,6 +319,23 @@ fn node_stmt(job: &JobPlan, node: &PlanNode, physical: &crate::table::physical::
         }
         StreamOp::KafkaSource(spec) => crate::plan::kafka::source_stmt(node.id, spec, &var),
         StreamOp::KafkaSink(spec) => crate::plan::kafka::sink_stmt(node.id, spec, input.as_ref()),
+        StreamOp::FileSink(spec) => {
+            let (prefix, suffix) = (&spec.prefix, &spec.suffix);
+            let some = |v: Option<TokenStream>| v.map_or(quote! { None }, |v| quote! { Some(#v) });
+            let bucket = some(spec.bucket_format.as_ref().map(|f| quote! { #f.to_string() }));
+            let part_size = some(spec.part_size.map(|n| quote! { #n }));
+            let rollover = some(spec.rollover_ms.and_then(|n| i64::try_from(n).ok()).map(|n| quote! { #n }));
+            let id = proc_macro2::Literal::usize_unsuffixed(node.id);
+            quote! {
+                p.operator(#input, FileRowSink::new(&b.string(#id, "base_path", "FileSink base path")?, FileRowConfig {
+                    prefix: #prefix.to_string(),
+                    suffix: #suffix.to_string(),
+                    bucket_format: #bucket,
+                    part_size: #part_size,
+                    rollover_ms: #rollover,
+                }, #input_type));
+            }
+        }
         StreamOp::Collect => quote! { p.operator(#input, table::CollectSink::new(b.collector(#input_type, &[])?)); },
         StreamOp::Relational(rel) => {
             let inputs: Vec<proc_macro2::Ident> = node.inputs.iter().map(|i| format_ident!("n{}", i)).collect();

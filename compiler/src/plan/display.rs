@@ -150,6 +150,14 @@ impl fmt::Display for PlanNode {
                 }
             }
             StreamOp::Collect => write!(f, "Collect({})", inputs.join(", "))?,
+            StreamOp::FileSink(spec) => write!(
+                f,
+                "FileSink({}) parts={}-<uuid>-<n>{} bucket={}",
+                inputs.join(", "),
+                spec.prefix,
+                spec.suffix,
+                spec.bucket_format.as_deref().unwrap_or("<base path>")
+            )?,
             StreamOp::Print { identifier, parallelism, .. } => {
                 write!(f, "Print({})", inputs.join(", "))?;
                 if let Some(id) = identifier {

@@ -99,7 +99,7 @@ fn lower_job(job: &RecordedJob, sources: &mut Sources<'_>) -> Result<JobPlan, Co
             .at(node.site.clone()));
         }
         let output = match (&op, &node.output_type) {
-            (StreamOp::Print { .. } | StreamOp::KafkaSink(_) | StreamOp::Collect, _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
+            (StreamOp::Print { .. } | StreamOp::KafkaSink(_) | StreamOp::Collect | StreamOp::FileSink(_), _) => input_type.clone().unwrap_or(TypeInfo::Pickled),
             (_, Some(ty)) => ty.clone(),
             (_, None) => TypeInfo::Pickled,
         };
@@ -135,7 +135,6 @@ fn param<'a>(node: &'a RecordedNode, name: &str) -> Option<&'a Json> {
 }
 
 /// The declared key type of the nearest `key_by` upstream (through the first inputs).
-/// The key type of the `key_by` a node reads through its first inputs, if declared.
 pub(crate) fn upstream_key_type(nodes: &[PlanNode], mut at: Option<usize>) -> Option<TypeInfo> {
     while let Some(index) = at {
         let node = nodes.get(index)?;
@@ -296,6 +295,24 @@ fn lower_op(node: &RecordedNode, sources: &mut Sources<'_>) -> Result<StreamOp, 
             }))
         }
         "sink.collect_stream" => StreamOp::Collect,
+        "sink.file" => {
+            let text = |name: &str| param(node, name).and_then(Json::as_str).map(str::to_string);
+            let number = |name: &str| param(node, name).and_then(Json::as_u64);
+            if let Some(zone) = text("bucket_zone").filter(|z| !["UTC", "Z", "GMT", "Etc/UTC"].contains(&z.as_str())) {
+                return Err(CompileError::new(
+                    Category::Unsupported,
+                    format!("a FileSink date-time bucket in the time zone {zone} is not supported by sluice yet (UTC is)"),
+                )
+                .at(node.site.clone()));
+            }
+            StreamOp::FileSink(super::FileSinkSpec {
+                prefix: text("prefix").unwrap_or_else(|| "part".into()),
+                suffix: text("suffix").unwrap_or_default(),
+                bucket_format: text("bucket_format"),
+                part_size: number("part_size"),
+                rollover_ms: number("rollover_ms"),
+            })
+        }
         "sink.print" => StreamOp::Print {
             identifier: param(node, "identifier").and_then(Json::as_str).map(str::to_string),
             // Filled in by lower_job, which knows the job and the upstream nodes.

@@ -190,8 +190,22 @@ pub enum StreamOp {
     KafkaSink(kafka::KafkaSinkSpec),
     /// `execute_and_collect()`: the elements handed to the script's iterator; output type = input type.
     Collect,
+    /// `sink_to(FileSink.for_row_format(...))`: each element a line of text in part files; output
+    /// type = input type. The base path is the node's value `base_path`, read when the binary runs.
+    FileSink(FileSinkSpec),
     /// A Table API / SQL operator (scan, calc, group aggregate, sink) with its typed schema.
     Relational(crate::table::RelOp),
+}
+
+/// A row-format FileSink: part file names, bucket directory pattern, rolling policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileSinkSpec {
+    pub prefix: String,
+    pub suffix: String,
+    /// A `SimpleDateFormat` pattern (wall clock, UTC); `None`: the base path itself.
+    pub bucket_format: Option<String>,
+    pub part_size: Option<u64>,
+    pub rollover_ms: Option<u64>,
 }
 
 /// An OutputTag read downstream: its id and the type its records convert to.
@@ -295,6 +309,7 @@ impl StreamOp {
             StreamOp::KafkaSource(_) => "from_source",
             StreamOp::KafkaSink(_) => "sink_to",
             StreamOp::Collect => "execute_and_collect",
+            StreamOp::FileSink(_) => "sink_to(FileSink)",
             StreamOp::Map { .. } => "map",
             StreamOp::FlatMap { .. } => "flat_map",
             StreamOp::Filter { .. } => "filter",

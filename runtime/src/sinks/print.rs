@@ -59,32 +59,44 @@ impl PrintSink {
         Ok(())
     }
 
-    fn python_text(&mut self, batch: &Batch, text: &mut String) -> Result<()> {
-        for record in batch {
-            self.write_prefix(text, record)?;
-            match &record.value {
-                Value::Py(obj) => Python::attach(|py| {
-                    let obj = obj.0.bind(py);
-                    if let Ok(s) = obj.downcast::<PyString>() {
-                        text.push_str(&s.to_string_lossy());
-                    } else if let Ok(b) = obj.downcast::<PyBytes>() {
-                        text.push_str(&String::from_utf8_lossy(b.as_bytes()));
-                    } else {
-                        let s = obj.str().map_err(|e| JobError::Python {
-                            context: "print(): str() of a record raised an exception".into(),
-                            traceback: format_traceback(py, &e),
-                        })?;
-                        text.push_str(&s.to_string_lossy());
-                    }
-                    Ok::<_, JobError>(())
-                })?,
-                Value::Null => text.push_str("None"),
-                other => write_java(text, other, &self.input_type),
-            }
-            text.push('\n');
+}
+
+/// The text of a Python object as PyFlink's sinks write an untyped (pickled) stream's records:
+/// `str()` of each (a str as it is, bytes decoded).
+pub(crate) fn python_object_text(text: &mut String, obj: &crate::value::PyValue) -> Result<()> {
+    Python::attach(|py| {
+        let obj = obj.0.bind(py);
+        if let Ok(s) = obj.downcast::<PyString>() {
+            text.push_str(&s.to_string_lossy());
+        } else if let Ok(b) = obj.downcast::<PyBytes>() {
+            text.push_str(&String::from_utf8_lossy(b.as_bytes()));
+        } else {
+            let s = obj.str().map_err(|e| JobError::Python {
+                context: "str() of a record raised an exception".into(),
+                traceback: format_traceback(py, &e),
+            })?;
+            text.push_str(&s.to_string_lossy());
         }
         Ok(())
+    })
+}
+
+/// A record's text as `print()` shows it (without the line break): a ROW stream's `+I[a,b]` (fields as
+/// Python `str`), another typed stream's Java `toString`, an untyped stream's Python `str()`.
+/// Untyped streams' callers should hold the GIL for the whole batch.
+fn write_record_text(text: &mut String, value: &Value, input_type: &TypeInfo) -> Result<()> {
+    if *input_type == TypeInfo::Pickled {
+        match value {
+            Value::Py(obj) => python_object_text(text, obj)?,
+            Value::Null => text.push_str("None"),
+            other => write_java(text, other, input_type),
+        }
+    } else if matches!(input_type, TypeInfo::Row { .. }) {
+        write_python_row_line(text, value, input_type);
+    } else {
+        write_java(text, value, input_type);
     }
+    Ok(())
 }
 
 impl Operator for PrintSink {
@@ -94,22 +106,20 @@ impl Operator for PrintSink {
 
     fn process(&mut self, input: Batch, _out: &mut Batch) -> Result<()> {
         let mut text = String::with_capacity(input.len() * 16);
-        if self.input_type == TypeInfo::Pickled {
-            // One GIL acquisition for the whole batch (re-entrant attaches inside are cheap).
-            let mut result = Ok(());
-            Python::attach(|_| result = self.python_text(&input, &mut text));
-            result?;
-        } else {
-            let row_stream = matches!(self.input_type, TypeInfo::Row { .. });
+        let pickled = self.input_type == TypeInfo::Pickled;
+        let mut lines = || -> Result<()> {
             for record in &input {
                 self.write_prefix(&mut text, record)?;
-                if row_stream {
-                    write_python_row_line(&mut text, &record.value, &self.input_type);
-                } else {
-                    write_java(&mut text, &record.value, &self.input_type);
-                }
+                write_record_text(&mut text, &record.value, &self.input_type)?;
                 text.push('\n');
             }
+            Ok(())
+        };
+        if pickled {
+            // One GIL acquisition for the whole batch (re-entrant attaches inside are cheap).
+            Python::attach(|_| lines())?;
+        } else {
+            lines()?;
         }
         // What user functions print() is in Python's buffer: it goes out first, as in PyFlink, where a
         // bundle's Python output precedes the sink's lines for it.

@@ -28,20 +28,6 @@ pub struct FileSink {
     buf: Vec<u8>,
 }
 
-/// A random UUID (version 4 layout), for part file names.
-fn uuid() -> String {
-    let mut random = crate::random::Random::from_clock();
-    let (a, b) = (random.next_u64(), random.next_u64());
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        (b >> 48) & 0x3fff | 0x8000,
-        b & 0xffff_ffff_ffff
-    )
-}
-
 impl FileSink {
     pub fn new(table: &str, dir: &str, codec: RowCodec, roll_bytes: u64, casts: Vec<ScalarFn>) -> Self {
         FileSink {
@@ -50,7 +36,7 @@ impl FileSink {
             codec,
             casts,
             roll_bytes,
-            uuid: uuid(),
+            uuid: crate::random::Random::from_clock().uuid(),
             part: 0,
             file: None,
             written: 0,

@@ -25,3 +25,14 @@ class SimpleStringSchema(SerializationSchema, DeserializationSchema):
 
 
 __getattr__ = unsupported_module_getattr("pyflink.common.serialization")
+
+
+class Encoder(object):
+    """How a FileSink writes an element: `simple_string_encoder()` writes its text and a line break."""
+
+    def __init__(self, charset):
+        self._charset = charset
+
+    @staticmethod
+    def simple_string_encoder(charset_name="UTF-8"):
+        return Encoder(charset_name)

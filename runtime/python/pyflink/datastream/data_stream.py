@@ -203,10 +203,15 @@ class DataStream(UnsupportedMethods):
         return taken
 
     def sink_to(self, sink):
+        from pyflink.datastream.connectors.file_system import FileSink
         from pyflink.datastream.connectors.kafka import KafkaSink
+        if isinstance(sink, FileSink):
+            node = self._env._graph.add("sink.file", [self._node], None, sink._params(), sink._values(), None,
+                                        None, sites.user_site(2))
+            return DataStreamSink(node)
         if not isinstance(sink, KafkaSink):
             raise Unsupported(f"sink_to() with a {type(sink).__name__} is not supported by sluice yet (KafkaSink "
-                              "is)", sites.user_site(2))
+                              "and FileSink are)", sites.user_site(2))
         node = self._env._graph.add("sink.kafka", [self._node], None, sink._params(), sink._values(), None, None,
                                     sites.user_site(2))
         return DataStreamSink(node)
