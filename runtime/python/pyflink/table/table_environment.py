@@ -9,6 +9,7 @@ in PyFlink 2.x, `insert_into(...)` returns a TablePipeline whose `execute()` run
 """
 import re
 
+from pyflink.table import catalog_statements
 from pyflink.table.table import Table, _functions_in, relative_site
 from pyflink.table.udf import (ScalarFunction, UserDefinedAggregateFunctionWrapper, UserDefinedScalarFunctionWrapper,
                                UserDefinedTableFunctionWrapper)
@@ -223,6 +224,8 @@ class TableEnvironment(UnsupportedMethods):
         self._table_config = TableConfig(self)
         self._tables = {}
         self._views = {}
+        # Names registered as temporary (CREATE TEMPORARY ..., create_temporary_*).
+        self._temporary = set()
         self._functions = {}
         self._pending = []
         self._unnamed = 0
@@ -250,6 +253,7 @@ class TableEnvironment(UnsupportedMethods):
         if view is not None:
             spec = {"text": statement, "kind": "sql", "arg": 0, "site": relative_site(site)}
             self._views[_table_name(view.group(1))] = {"sql": spec}
+            self._mark_temporary(_table_name(view.group(1)), text)
             return
         function = _CREATE_FUNCTION.match(text)
         if function is not None:
@@ -262,6 +266,57 @@ class TableEnvironment(UnsupportedMethods):
                               site)
         name = _table_name(match.group(1))
         self._tables[name] = {"table": name, "ddl": statement, "ddl_site": relative_site(site)}
+        self._mark_temporary(name, text)
+
+    def _mark_temporary(self, name, text):
+        if re.match(r"^\s*CREATE\s+TEMPORARY\b", text, re.IGNORECASE):
+            self._temporary.add(name)
+        else:
+            self._temporary.discard(name)
+
+    # Flink's catalog listings, of what the script registered.
+    def list_tables(self):
+        return catalog_statements.tables(self)
+
+    def list_views(self):
+        return catalog_statements.views(self)
+
+    def list_temporary_tables(self):
+        return catalog_statements.temporary_tables(self)
+
+    def list_temporary_views(self):
+        return catalog_statements.temporary_views(self)
+
+    def list_catalogs(self):
+        return ["default_catalog"]
+
+    def list_databases(self):
+        return ["default_database"]
+
+    def get_current_catalog(self):
+        return "default_catalog"
+
+    def get_current_database(self):
+        return "default_database"
+
+    def list_user_defined_functions(self):
+        return sorted(self._functions)
+
+    def drop_temporary_table(self, table_path):
+        return self._drop(self._tables, _table_name(table_path))
+
+    def drop_temporary_view(self, view_path):
+        return self._drop(self._views, _table_name(view_path))
+
+    def drop_table(self, table_path, ignore_if_not_exists=True):
+        return self._drop(self._tables, _table_name(table_path))
+
+    def drop_view(self, view_path, ignore_if_not_exists=True):
+        return self._drop(self._views, _table_name(view_path))
+
+    def _drop(self, registry, name):
+        self._temporary.discard(name)
+        return registry.pop(name, None) is not None
 
     def _descriptor_entry(self, name, descriptor, site, api):
         """The catalog entry of a TableDescriptor registered as `name`."""
@@ -289,6 +344,8 @@ class TableEnvironment(UnsupportedMethods):
             raise JobDefinitionError(exists_message.format(
                 f"`default_catalog`.`default_database`.`{name}`"), site)
         self._tables[name] = entry
+        if api == "create_temporary_table":
+            self._temporary.add(name)
 
     def create_temporary_table(self, path, descriptor, ignoreIfExists=False):
         self._create_table(path, descriptor, ignoreIfExists, sites.user_site(2), "create_temporary_table",
@@ -338,11 +395,13 @@ class TableEnvironment(UnsupportedMethods):
         if fields:
             table = table.alias(*fields)
         self._views[_table_name(view_path)] = {"node": table._node}
+        self._temporary.add(_table_name(view_path))
 
     register_table = create_temporary_view
 
     def create_view(self, view_path, table, ignore_if_exists=False):
         self.create_temporary_view(view_path, table)
+        self._temporary.discard(_table_name(view_path))
 
     def _anonymous_view(self, table):
         for name, view in self._views.items():
@@ -396,6 +455,10 @@ class TableEnvironment(UnsupportedMethods):
                                  + _table_name(insert.group(1)), site)
         if _QUERY.match(_strip_comments(stmt)):
             return Table(self, self._sql_node("table.sql_query", stmt, site)).execute()
+        text = _strip_comments(stmt)
+        answered = catalog_statements.show(self, text, site) or catalog_statements.drop(self, text, site)
+        if answered is not None:
+            return answered
         self._register_ddl(stmt, site)
         return TableResult()
 
