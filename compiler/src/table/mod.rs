@@ -15,6 +15,7 @@ pub mod connectors;
 pub mod correlate;
 pub mod datagen;
 mod codegen_expr;
+mod column_functions;
 pub mod computed;
 pub mod ddl;
 mod display;

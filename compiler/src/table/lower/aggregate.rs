@@ -12,7 +12,7 @@ pub(in crate::table) fn lower_aggregate(ctx: &mut Ctx<'_, '_>, input: &Schema) -
     let mut keys = Vec::new();
     for spec in ctx.specs("keys")? {
         let result = (|| {
-            for item in select_items(&spec)? {
+            for item in crate::table::column_functions::expand(select_items(&spec)?, input)? {
                 let (e, _) = item_parts(&item, keys.len())?;
                 let mut scope = Scope {
                     input,

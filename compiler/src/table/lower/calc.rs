@@ -135,7 +135,7 @@ pub(in crate::table) fn lower_calc(ctx: &mut Ctx<'_, '_>, input: &Schema) -> Res
     } else {
         for spec in ctx.specs("exprs")? {
             let result = (|| {
-                for item in select_items(&spec)? {
+                for item in crate::table::column_functions::expand(select_items(&spec)?, input)? {
                     if let sql::SelectItem::Wildcard(_) = item {
                         for (index, f) in input.fields.iter().enumerate() {
                             projection.push(Expr::Column { index, ty: f.ty });

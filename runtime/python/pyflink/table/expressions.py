@@ -532,3 +532,34 @@ def to_timestamp_ltz(numeric_epoch_time, precision):
     """TO_TIMESTAMP_LTZ(epoch, precision): epoch seconds (precision 0) or milliseconds (3) as a
     TIMESTAMP_LTZ(3)."""
     return _call("TO_TIMESTAMP_LTZ", [numeric_epoch_time, precision])
+
+
+# Column functions: `with_columns(range_(2, 4))`, `without_columns(col("c"))`. They render as calls the
+# compiler expands into the columns they select where a list of expressions is expected (a select
+# list, group_by keys).
+def _column_selector(value):
+    if isinstance(value, Expression):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise JobDefinitionError(f"a column range takes column names or 1-based indices, not {value!r}",
+                                 sites.user_site(3))
+    return Expression(str(value) if isinstance(value, int) else _quote(value))
+
+
+def range_(start, end):
+    start, end = _column_selector(start), _column_selector(end)
+    return start._derive(f"SLUICE_COLUMN_RANGE({start._sql}, {end._sql})", end)
+
+
+def with_columns(head, *tails):
+    args = [_column_selector(a) for a in (head,) + tails]
+    return args[0]._derive("SLUICE_WITH_COLUMNS(" + ", ".join(a._sql for a in args) + ")", *args[1:])
+
+
+def without_columns(head, *tails):
+    args = [_column_selector(a) for a in (head,) + tails]
+    return args[0]._derive("SLUICE_WITHOUT_COLUMNS(" + ", ".join(a._sql for a in args) + ")", *args[1:])
+
+
+def with_all_columns():
+    return Expression("*")
