@@ -406,11 +406,7 @@ fn rel_stmt_streaming(
                 });
                 quote! { table::Value::row(vec![#(#fields),*]) }
             });
-            // The rows' closures read no row.
-            quote! {
-                #[allow(unused_variables)]
-                let #var = p.source(table::ValuesSource::new(vec![#(#rows),*]));
-            }
+            quote! { let #var = p.source(table::ValuesSource::new(vec![#(#rows),*])); }
         }
         RelOp::Values { schema } => {
             let fields = schema.fields.iter().map(|f| f.ty.type_info()).collect();

@@ -35,7 +35,9 @@ pub fn scalar_fn(expr: &Expr) -> TokenStream {
         SqlType::Row(_) => quote! { (#body).unwrap_or(table::Value::Null) },
         _ => quote! { table::fx::from_i64(#body) },
     };
-    quote! { Box::new(|r: &[table::Value]| -> table::Value { #wrap }) }
+    // A constant expression's closure does not read its row.
+    let row = if super::expr::reads_columns(expr) { quote! { r } } else { quote! { _ } };
+    quote! { Box::new(|#row: &[table::Value]| -> table::Value { #wrap }) }
 }
 
 /// A `table::ScalarFn` closure computing `expr` for display: DECIMAL values as their text, TIME and

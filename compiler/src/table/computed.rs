@@ -35,6 +35,9 @@ pub struct ComputedColumn {
     pub position: usize,
     pub name: String,
     pub expr: Expr,
+    /// `AS PROCTIME()`: a processing-time attribute (its value the time the row is read).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub proctime: bool,
 }
 
 /// The top-level items of the column list (byte ranges, between the parentheses and commas); run
@@ -130,8 +133,9 @@ pub fn split_computed(text: &str) -> (String, Vec<ComputedClause>) {
     (String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()), clauses)
 }
 
-/// Types each computed column over `read` (the columns the connector reads); `AS PROCTIME()` was
-/// rejected before (`ddl::reject_proctime`).
+/// Types each computed column over `read` (the columns the connector reads). `AS PROCTIME()` is the
+/// current time as a TIMESTAMP_LTZ(3), as Flink materializes it, marked as a processing-time
+/// attribute (which windows and joins reject: see [`super::time_attr`]).
 pub fn resolve(clauses: &[ComputedClause], read: &Schema) -> Result<Vec<ComputedColumn>, ExprError> {
     let functions = HashMap::new();
     let mut columns = Vec::new();
@@ -140,9 +144,16 @@ pub fn resolve(clauses: &[ComputedClause], read: &Schema) -> Result<Vec<Computed
             .try_with_sql(&clause.expr_text)
             .and_then(|mut p| p.parse_expr())
             .map_err(|e| super::ddl::parse_error(&e))?;
+        let mut expr = expr;
+        let proctime = matches!(&expr, sqlparser::ast::Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("PROCTIME"));
+        if let sqlparser::ast::Expr::Function(f) = &mut expr {
+            if proctime {
+                f.name = sqlparser::ast::ObjectName::from(vec![sqlparser::ast::Ident::new("NOW")]);
+            }
+        }
         let mut scope = Scope { input: read, functions: &functions, grouping: None, python: None, sql: true, qualifiers: None };
         let typed = scope.resolve(&expr)?;
-        columns.push(ComputedColumn { position: clause.position, name: clause.name.clone(), expr: typed });
+        columns.push(ComputedColumn { position: clause.position, name: clause.name.clone(), expr: typed, proctime });
     }
     Ok(columns)
 }

@@ -175,28 +175,6 @@ fn replace_maps(text: &str) -> String {
     out
 }
 
-/// A computed column `name AS PROCTIME()` declares a processing-time attribute, which sluice does not
-/// support (no processing-time windows or lookup joins): say so where it is written, rather than
-/// leave the parser to stumble on the computed column.
-fn reject_proctime(text: &str) -> Result<(), ExprError> {
-    let upper = text.to_ascii_uppercase();
-    let mut from = 0;
-    while let Some(i) = upper[from..].find("PROCTIME") {
-        let at = from + i;
-        from = at + "PROCTIME".len();
-        let call = upper[from..].trim_start().starts_with('(');
-        let after_as = upper[..at].trim_end().ends_with("AS") && super::window::word_at(&upper, at, "PROCTIME");
-        if call && after_as {
-            let (start, end) = (super::window::location(text, at), super::window::location(text, from));
-            return Err(err(
-                Span::new(start, end),
-                "a processing-time attribute (`AS PROCTIME()`) is not supported by sluice (nor the processing-time windows and lookup joins that read one)",
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn err(span: Span, message: impl Into<String>) -> ExprError {
     ExprError {
         message: message.into(),
@@ -280,7 +258,6 @@ fn unsupported_type_at(text: &str, at: Span) -> Option<ExprError> {
 
 /// Parses one `CREATE TABLE` statement.
 pub fn parse_create_table(text: &str) -> Result<TableDef, ExprError> {
-    reject_proctime(text)?;
     let (text, watermark) = super::window::split_watermark(text);
     let (text, metadata_clauses) = split_metadata(&text);
     let text = replace_maps(&blank_nested_not_null(&text));

@@ -391,6 +391,13 @@ fn reads_opaque(expr: &Expr) -> bool {
     }
 }
 
+/// Whether `expr` reads any column (a constant expression does not).
+pub fn reads_columns(expr: &Expr) -> bool {
+    let mut reads = false;
+    visit_typed_columns(expr, &mut |_| reads = true);
+    reads
+}
+
 /// Calls `f` with the type of every column `expr` reads.
 fn visit_typed_columns(expr: &Expr, f: &mut dyn FnMut(SqlType)) {
     match expr {

@@ -308,7 +308,20 @@ pub(crate) fn lower_table_node(
                 ),
             }
         }
-        "table.window" => lower_window(&mut ctx, &input)?,
+        "table.window" => {
+            // A group window on a processing-time attribute: sluice's windows run on event time.
+            let time = ctx.spec("time")?;
+            let column = input.index_of(time.text.trim().trim_matches('`'));
+            let proctime = |c: usize| node.inputs.first().is_some_and(|&i| super::time_attr::plan_time_attr(super::time_attr::TimeKind::Proctime, nodes, i, c));
+            if column.is_some_and(proctime) {
+                return Err(CompileError::new(
+                    Category::Unsupported,
+                    format!("{} is not supported by sluice yet", super::time_attr::proctime_unsupported("a group window")),
+                )
+                .at(ctx.node.site.clone()));
+            }
+            lower_window(&mut ctx, &input)?
+        }
         "table.join" => lower_join(&mut ctx, nodes)?,
         "table.add_columns" => super::columns::lower_add_columns(&mut ctx, &input)?,
         "table.rename_columns" | "table.drop_columns" => super::columns::lower_column_names(&mut ctx, &input)?,
@@ -343,7 +356,23 @@ pub(crate) fn lower_table_node(
         "table.over" => {
             let over_updates = node.inputs.first().is_some_and(|&i| updating(nodes, i));
             let input_id = node.inputs.first().copied().ok_or_else(|| ctx.internal("has no input"))?;
-            lower_over_window(&mut ctx, &input, input_id, over_updates)?
+            let op = lower_over_window(&mut ctx, &input, input_id, over_updates)?;
+            let time = match &op {
+                RelOp::Query { nodes: query, .. } => query.iter().find_map(|n| match &n.op {
+                    RelOp::OverAggregate { time, .. } => Some(*time),
+                    _ => None,
+                }),
+                RelOp::OverAggregate { time, .. } => Some(*time),
+                _ => None,
+            };
+            if time.is_some_and(|t| super::time_attr::plan_time_attr(super::time_attr::TimeKind::Proctime, nodes, input_id, t)) {
+                return Err(CompileError::new(
+                    Category::Unsupported,
+                    format!("{} is not supported by sluice yet", super::time_attr::proctime_unsupported("an over window")),
+                )
+                .at(ctx.node.site.clone()));
+            }
+            op
         }
         "table.sort" => {
             let over_updates = node.inputs.first().is_some_and(|&i| updating(nodes, i));
@@ -460,6 +489,7 @@ pub(crate) fn lower_table_node(
             let facts = InputFacts {
                 updating: node.inputs.iter().copied().filter(|&i| updating(nodes, i)).collect(),
                 rowtimes: super::time_attr::input_rowtimes(nodes, &node.inputs),
+                proctimes: super::time_attr::input_time_attrs(super::time_attr::TimeKind::Proctime, nodes, &node.inputs),
             };
             lower_statement(&mut ctx, &spec, kind, &catalog, &functions, &inputs, &facts)?
         }

@@ -96,6 +96,21 @@ impl Builder<'_, '_, '_> {
         if as_of.is_some() && self.updates(left) {
             return Err(unsupported(span, "a temporal table join whose left input updates (Flink's needs an insert-only probe side)"));
         }
+        // FOR SYSTEM_TIME AS OF a processing-time attribute: a lookup join.
+        let as_of_column = match &as_of {
+            Some(sql::Expr::Identifier(i)) => Some(i.value.clone()),
+            Some(sql::Expr::CompoundIdentifier(parts)) => parts.last().map(|i| i.value.clone()),
+            _ => None,
+        };
+        let left_schema = self.schema(left);
+        if let Some(column) = as_of_column.and_then(|c| left_schema.index_of(&c)) {
+            if self.is_proctime(left, column) {
+                return Err(unsupported(
+                    span,
+                    "a processing-time temporal join (FOR SYSTEM_TIME AS OF a PROCTIME() column, i.e. a lookup join)",
+                ));
+            }
+        }
         let (right, right_version) = match &as_of {
             Some(_) => {
                 let (node, pk, time, deduplicated) = self.versioned_table(&join.relation)?;
@@ -355,6 +370,7 @@ impl Builder<'_, '_, '_> {
             sql::TableFactor::TableFunction { expr, alias } => {
                 let tvf = crate::table::window::tvf(expr)?;
                 let node = self.named(&tvf.table, tvf.table_span)?;
+                self.reject_proctime_window(node, &tvf.time_column, "a windowing table function", expr.span())?;
                 let op = crate::table::window::tvf_calc(&tvf, &self.schema(node), expr.span())?;
                 let session = matches!(op, RelOp::SessionWindow { .. });
                 let node = self.push(op, vec![node]);

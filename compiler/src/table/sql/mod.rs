@@ -96,6 +96,8 @@ pub struct InputFacts {
     pub updating: Vec<usize>,
     /// Their rowtime attributes: (plan node, column).
     pub rowtimes: Vec<(usize, usize)>,
+    /// Their processing-time attributes: (plan node, column).
+    pub proctimes: Vec<(usize, usize)>,
 }
 
 pub(super) struct Builder<'a, 'c, 'b> {
@@ -108,6 +110,8 @@ pub(super) struct Builder<'a, 'c, 'b> {
     updating_inputs: Vec<usize>,
     /// The rowtime attributes of `inputs`: (plan node, column).
     rowtime_inputs: Vec<(usize, usize)>,
+    /// The processing-time attributes of `inputs`: (plan node, column).
+    proctime_inputs: Vec<(usize, usize)>,
     pub(super) nodes: Vec<QueryNode>,
     /// The names that qualify the columns of FROM items (tables, aliases, joins), by node.
     pub(super) quals: HashMap<usize, Qualifiers>,
@@ -154,6 +158,7 @@ pub(super) fn lower_statement(
         inputs,
         updating_inputs: facts.updating.clone(),
         rowtime_inputs: facts.rowtimes.clone(),
+        proctime_inputs: facts.proctimes.clone(),
         nodes: Vec::new(),
         quals: HashMap::new(),
         current: None,
@@ -304,6 +309,22 @@ impl Builder<'_, '_, '_> {
     fn is_rowtime(&self, node: usize, column: usize) -> bool {
         let view = |n: usize, c: usize| self.rowtime_inputs.contains(&(n, c));
         super::time_attr::query_rowtime(&self.nodes, node, column, &view)
+    }
+
+    /// Whether column `column` of `node` is a processing-time attribute (see [`super::time_attr`]).
+    fn is_proctime(&self, node: usize, column: usize) -> bool {
+        let view = |n: usize, c: usize| self.proctime_inputs.contains(&(n, c));
+        super::time_attr::query_time_attr(super::time_attr::TimeKind::Proctime, &self.nodes, node, column, &view)
+    }
+
+    /// A located error when a window's time column `name` of `node` is a processing-time attribute.
+    fn reject_proctime_window(&self, node: usize, name: &str, what: &str, span: Span) -> Result<(), Fail> {
+        match self.schema(node).index_of(name) {
+            Some(column) if self.is_proctime(node, column) => {
+                Err(unsupported(span, &super::time_attr::proctime_unsupported(what)))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Whether `node` produces updates or deletions (a group aggregate, an outer join, or a view

@@ -130,6 +130,7 @@ impl Builder<'_, '_, '_> {
             // The WHERE filters the rows before they are windowed (a session window is computed by the
             // aggregate right over it).
             let input_node = self.where_filter(select, input_node, &input)?;
+            self.reject_proctime_window(input_node, &tvf.time_column, "a group window", group_exprs[at].span())?;
             let op = crate::table::window::tvf_calc(&tvf, &input, group_exprs[at].span())?;
             let windowed = self.push(op, vec![input_node]);
             let schema = self.schema(windowed);
@@ -252,6 +253,9 @@ impl Builder<'_, '_, '_> {
             let mut scope = self.scope(input);
             crate::table::over::resolve(spec, &mut scope, select.span())?
         };
+        if self.is_proctime(input_node, window.time) {
+            return Err(unsupported(select.span(), &crate::table::time_attr::proctime_unsupported("an OVER window")));
+        }
         let keys = identity(input);
         let mut aggs: Vec<AggCall> = Vec::new();
         let (projection, fields) = {
