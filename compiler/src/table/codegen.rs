@@ -529,11 +529,12 @@ fn rel_stmt_streaming(
                 let #var = p.operator(#input, table::WindowExpand::#ctor(#time, #size, #step));
             }
         }
-        RelOp::Deduplicate { partition, time, keep_last, .. } => {
+        RelOp::Deduplicate { partition, time, keep_last, proctime, .. } => {
             let partition = partition.iter().map(scalar_fn);
             let time = Lit::usize_unsuffixed(*time);
+            let proctime = if *proctime { quote! { .on_processing_time() } } else { quote! {} };
             quote! {
-                let #var = p.operator(#input, table::Deduplicate::new(vec![#(#partition),*], #time, #keep_last));
+                let #var = p.operator(#input, table::Deduplicate::new(vec![#(#partition),*], #time, #keep_last)#proctime);
             }
         }
         RelOp::TimeSort { time, keys, .. } => {

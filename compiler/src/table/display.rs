@@ -126,9 +126,10 @@ impl fmt::Display for RelOp {
                 call.function,
                 list(&call.args)
             ),
-            RelOp::Deduplicate { partition, time, keep_last, schema } => {
+            RelOp::Deduplicate { partition, time, keep_last, proctime, schema } => {
                 let keep = if *keep_last { "last" } else { "first" };
-                write!(f, "Deduplicate partition=[{}] time=${time} keep={keep} schema={schema}", list(partition))
+                let order = if *proctime { " (processing time)" } else { "" };
+                write!(f, "Deduplicate partition=[{}] time=${time}{order} keep={keep} schema={schema}", list(partition))
             }
             RelOp::TimeSort { time, keys, schema } => {
                 let keys: Vec<String> = keys.iter().map(|k| format!("{}{}", k.expr, if k.descending { " DESC" } else { "" })).collect();

@@ -320,6 +320,9 @@ pub enum RelOp {
         partition: Vec<Expr>,
         time: usize,
         keep_last: bool,
+        /// `time` is a processing-time attribute: rows order by arrival.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        proctime: bool,
         schema: Schema,
     },
     /// `ORDER BY rowtime [, keys]` without LIMIT (Flink's temporal sort): rows held until the

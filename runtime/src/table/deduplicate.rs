@@ -7,6 +7,10 @@
 //! - keep the first row (ASC): a key's earliest row waits for the watermark to pass its time and is
 //!   then emitted `+I`, once; the key's later rows are ignored and rows behind the watermark are late
 //!   and dropped (what PyFlink 2.3 prints: insert-only).
+//!
+//! On a processing-time attribute (`ORDER BY pt` of a `PROCTIME()` column) rows order by arrival: the
+//! last row replaces the kept one at once (DESC), or a key's first row is emitted at once and the
+//! rest ignored (ASC), as Flink's `ProcTimeDeduplicate*Function`s do.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,6 +39,8 @@ pub struct Deduplicate {
     pending: BTreeMap<i64, Vec<Vec<Value>>>,
     watermark: i64,
     dropped: u64,
+    /// Rows order by arrival (a processing-time attribute), not by `time`.
+    proctime: bool,
 }
 
 fn row(kind: RowKind, fields: Vec<Value>) -> Record {
@@ -52,7 +58,14 @@ impl Deduplicate {
             pending: BTreeMap::new(),
             watermark: i64::MIN,
             dropped: 0,
+            proctime: false,
         }
+    }
+
+    /// Orders rows by arrival (the time column is a processing-time attribute).
+    pub fn on_processing_time(mut self) -> Self {
+        self.proctime = true;
+        self
     }
 
     fn keep_last_row(&mut self, key: Vec<Value>, time: i64, fields: Vec<Value>, out: &mut Batch) {
@@ -106,6 +119,16 @@ impl Operator for Deduplicate {
     fn process(&mut self, input: Batch, out: &mut Batch) -> Result<()> {
         for record in input {
             let (_, fields, _) = row_parts(record);
+            if self.proctime {
+                let key: Vec<Value> = self.partition.iter().map(|p| p(&fields)).collect();
+                if self.keep_last {
+                    self.keep_last_row(key, 0, fields, out);
+                } else if !self.first.contains_key(&key) {
+                    self.first.insert(key, First::Done);
+                    out.push(row(RowKind::Insert, fields));
+                }
+                continue;
+            }
             let Some(time) = fields.get(self.time).and_then(Value::event_millis) else {
                 return Err(JobError::User(format!("the deduplication's time attribute is NULL or not a TIMESTAMP (row {fields:?})")));
             };

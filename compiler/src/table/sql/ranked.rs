@@ -101,8 +101,9 @@ impl Builder<'_, '_, '_> {
         // deduplication instead of a Top-N.
         if let ([key], 1, 1, false) = (keys.as_slice(), range.start, range.end, rank_number) {
             if let Expr::Column { index, ty: SqlType::Timestamp(_) | SqlType::TimestampLtz(_) } = key.expr {
-                if self.is_rowtime(node, index) {
-                    let dedup = RelOp::Deduplicate { partition, time: index, keep_last: key.descending, schema: schema.clone() };
+                let proctime = self.is_proctime(node, index);
+                if proctime || self.is_rowtime(node, index) {
+                    let dedup = RelOp::Deduplicate { partition, time: index, keep_last: key.descending, proctime, schema: schema.clone() };
                     let dedup = self.push(dedup, vec![node]);
                     let projection: Vec<Expr> = (0..width).map(column).collect();
                     let fields: Vec<Field> = schema.fields[..width].to_vec();
@@ -110,6 +111,9 @@ impl Builder<'_, '_, '_> {
                     return self.ranked_result(node, alias.as_ref(), name, select, residual).map(Some);
                 }
             }
+        }
+        if keys.iter().any(|k| matches!(k.expr, Expr::Column { index, .. } if self.is_proctime(node, index))) {
+            return Err(located(self, unsupported(item.span, &crate::table::time_attr::proctime_unsupported("a Top-N"))));
         }
         if retracting {
             // Flink ranks an updating input with its RetractableTopNFunction unless a sort key is
