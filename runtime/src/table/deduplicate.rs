@@ -123,8 +123,8 @@ impl Operator for Deduplicate {
                 let key: Vec<Value> = self.partition.iter().map(|p| p(&fields)).collect();
                 if self.keep_last {
                     self.keep_last_row(key, 0, fields, out);
-                } else if !self.first.contains_key(&key) {
-                    self.first.insert(key, First::Done);
+                } else if let std::collections::hash_map::Entry::Vacant(first) = self.first.entry(key) {
+                    first.insert(First::Done);
                     out.push(row(RowKind::Insert, fields));
                 }
                 continue;
