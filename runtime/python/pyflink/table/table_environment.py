@@ -438,6 +438,22 @@ class TableEnvironment(UnsupportedMethods):
                                site)
         return Table(self, node)
 
+    def from_pandas(self, pdf, schema=None, splits_num=1):
+        """A pandas DataFrame's rows as a table, as `from_elements` of them: column types from the
+        dtypes (as PyFlink's Arrow conversion gives them) unless `schema` is a row type; NaN and None
+        are NULL."""
+        from pyflink.table.types import DataTypes, DataType
+        site = sites.user_site(2)
+        names = list(schema) if isinstance(schema, (list, tuple)) else [str(c) for c in pdf.columns]
+        if isinstance(schema, DataType):
+            row_type = schema
+        else:
+            fields = [DataTypes.FIELD(name, _pandas_type(pdf[column], site))
+                      for name, column in zip(names, pdf.columns)]
+            row_type = DataTypes.ROW(fields)
+        rows = [tuple(_pandas_value(v) for v in row) for row in pdf.itertuples(index=False, name=None)]
+        return self.from_elements(rows, row_type)
+
     def from_path(self, path):
         site = sites.user_site(2)
         if _table_name(path) in self._views:
@@ -560,6 +576,33 @@ class TableEnvironment(UnsupportedMethods):
         if not sinks:
             raise JobDefinitionError("No operators defined in streaming topology. Cannot execute.", site)
         return self._execute(sinks, job_name, site)._job_result
+
+
+def _pandas_type(series, site):
+    """The SQL type PyFlink's Arrow conversion gives a pandas column."""
+    from pyflink.table.types import DataTypes
+    kind, size = series.dtype.kind, series.dtype.itemsize
+    if kind == "b":
+        return DataTypes.BOOLEAN()
+    if kind in "iu":
+        return {1: DataTypes.TINYINT(), 2: DataTypes.SMALLINT(), 4: DataTypes.INT()}.get(size, DataTypes.BIGINT())
+    if kind == "f":
+        return DataTypes.FLOAT() if size == 4 else DataTypes.DOUBLE()
+    if kind == "O" and all(v is None or isinstance(v, str) for v in series if v == v):
+        return DataTypes.STRING()
+    raise Unsupported(f"from_pandas() of a column of dtype {series.dtype} is not supported by sluice yet "
+                      "(give a schema of row type, or use from_elements)", site)
+
+
+def _pandas_value(value):
+    """A DataFrame cell as from_elements takes it: numpy scalars as Python values, NaN as NULL."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
 
 
 def _as_tuple(element):
