@@ -85,10 +85,10 @@ fn keep_tokens(projection: &[Expr], read: &[bool], input_width: Option<usize>) -
 
 /// [`rel_stmt`] with all of the operator's inputs (a union has several); `at` is the operator. In
 /// batch mode the streaming operators run as they are, and their changelog is materialized into
-/// final rows after each operator that may update (a group aggregate, whose batch operator emits
-/// each group once, in the order the groups appeared, before a HAVING filters them; a regular join;
-/// an anti-join; a keep-last deduplication) and before each sink, sorted after each rank (whose batch operator
-/// sorts), so that no operator reads an updating input.
+/// final rows after each operator that may update ([`RelOp::emits_updates`]: a group aggregate,
+/// whose batch operator emits each group once, in the order the groups appeared, before a HAVING
+/// filters them; an outer join; an anti-join; a keep-last deduplication) and before each sink,
+/// sorted after each rank (whose batch operator sorts), so that no operator reads an updating input.
 fn rel_stmt_on(
     id: usize,
     at: RelRef,
@@ -112,16 +112,6 @@ fn rel_stmt_on(
                 #stmt
             }
         }
-        RelOp::Aggregate { .. }
-        | RelOp::Deduplicate { keep_last: true, .. }
-        | RelOp::AntiJoin { .. }
-        | RelOp::Join { interval: None, temporal: None, .. } => {
-            let stmt = streaming(inputs);
-            quote! {
-                #stmt
-                let #var = p.operator(#var, table::Materialize::new());
-            }
-        }
         RelOp::TopN { keys, partition, .. } => {
             let stmt = streaming(inputs);
             let partition = partition.iter().map(|e| {
@@ -136,6 +126,13 @@ fn rel_stmt_on(
             quote! {
                 #stmt
                 let #var = p.operator(#var, table::Materialize::sorted(vec![#(#partition,)* #(#keys),*]));
+            }
+        }
+        op if op.emits_updates() => {
+            let stmt = streaming(inputs);
+            quote! {
+                #stmt
+                let #var = p.operator(#var, table::Materialize::new());
             }
         }
         _ => streaming(inputs),

@@ -47,13 +47,7 @@ fn selected(arg: &sql::FunctionArg, input: &Schema) -> Result<Vec<usize>, ExprEr
     };
     if let sql::Expr::Function(f) = expr {
         if f.name.to_string().eq_ignore_ascii_case("SLUICE_COLUMN_RANGE") {
-            let bounds: Vec<&sql::Expr> = call_args(f)
-                .into_iter()
-                .filter_map(|a| match a {
-                    sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => Some(e),
-                    _ => None,
-                })
-                .collect();
+            let bounds = super::expr::unnamed_args(f);
             let [start, end] = bounds.as_slice() else {
                 return Err(error(expr.span(), "range_ takes a start and an end column"));
             };

@@ -391,6 +391,21 @@ fn reads_opaque(expr: &Expr) -> bool {
     }
 }
 
+/// A function call's positional expression arguments (`*` and named arguments left out).
+pub fn unnamed_args(f: &sql::Function) -> Vec<&sql::Expr> {
+    match &f.args {
+        sql::FunctionArguments::List(list) => list
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => Some(e),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whether `expr` reads any column (a constant expression does not).
 pub fn reads_columns(expr: &Expr) -> bool {
     let mut reads = false;

@@ -211,17 +211,7 @@ impl Builder<'_, '_, '_> {
                 if failure.is_some() {
                     return None;
                 }
-                let args: Vec<&sql::Expr> = match &f.args {
-                    sql::FunctionArguments::List(list) => list
-                        .args
-                        .iter()
-                        .filter_map(|a| match a {
-                            sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => Some(e),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
+                let args: Vec<&sql::Expr> = crate::table::expr::unnamed_args(f);
                 let name = grouping_name(f).unwrap_or_default();
                 if name == "group_id" || args.is_empty() {
                     failure = Some(unsupported(f.span(), &format!("{}()", name.to_ascii_uppercase())));

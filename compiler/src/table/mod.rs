@@ -403,6 +403,18 @@ impl RelOp {
         }
     }
 
+    /// Whether this operator's own output may retract what it emitted (updates or deletions) even
+    /// over insert-only inputs: the changelog analyses of both lowerings and batch mode's
+    /// materialization (codegen) ask this one place.
+    pub fn emits_updates(&self) -> bool {
+        match self {
+            RelOp::Aggregate { .. } | RelOp::TopN { .. } | RelOp::AntiJoin { .. } => true,
+            RelOp::Deduplicate { keep_last, .. } => *keep_last,
+            RelOp::Join { kind, interval: None, temporal: None, .. } => *kind != join::JoinKind::Inner,
+            _ => false,
+        }
+    }
+
     pub fn api_name(&self) -> &'static str {
         match self {
             RelOp::Scan { .. } => "from_path",

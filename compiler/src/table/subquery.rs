@@ -160,21 +160,7 @@ impl super::sql::Builder<'_, '_, '_> {
         }
         let ls = self.schema(left);
         let width = ls.fields.len();
-        let mut condition: Option<Expr> = None;
-        for (i, needle) in needles.iter().enumerate() {
-            let needle = {
-                let saved = std::mem::replace(&mut self.current, self.quals.get(&left).cloned());
-                let resolved = self.scope(&ls).resolve(needle);
-                self.current = saved;
-                resolved?
-            };
-            let value = Expr::Column { index: width + i, ty: rs.fields[i].ty };
-            let test = binary_op(BinOp::Eq, needle, value, span)?;
-            condition = Some(match condition {
-                None => test,
-                Some(c) => binary_op(BinOp::And, c, test, span)?,
-            });
-        }
+        let condition = self.needles_equal(left, needles, &rs, span)?;
         let split = split_condition(condition.clone(), width);
         let op = if null_aware && split.left_keys.len() != needles.len() {
             // Not all keys: Flink's condition over every pair of rows.

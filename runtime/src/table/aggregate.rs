@@ -911,14 +911,7 @@ impl Operator for GroupAggregate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn column(i: usize) -> ScalarFn {
-        Box::new(move |r: &[Value]| r[i].clone())
-    }
-
-    fn row(kind: RowKind, fields: Vec<Value>) -> Record {
-        Record::new(Value::Row(Box::new(Row { kind, fields })))
-    }
+    use crate::table::test_support::{column, row};
 
     fn kinds_and_fields(batch: &Batch) -> Vec<(RowKind, Vec<Value>)> {
         batch

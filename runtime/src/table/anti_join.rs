@@ -62,6 +62,27 @@ fn null_aware_match(a: &[Value], b: &[Value]) -> bool {
     a.iter().zip(b).all(|(x, y)| *x == Value::Null || *y == Value::Null || x == y)
 }
 
+/// The keys of one side that `key` (of the other) matches, its own first: itself alone when it has
+/// no NULL (plus, null-aware, the side's keys with a NULL that match it); a key with a NULL matches
+/// none, or null-aware every key of the side it matches (`keys`, in the side's order).
+fn keys_matching<'a>(
+    key: &[Value],
+    null_aware: bool,
+    keys: impl Iterator<Item = &'a Vec<Value>>,
+    null_keys: &[Vec<Value>],
+) -> Vec<Vec<Value>> {
+    let has_null = key.contains(&Value::Null);
+    if !null_aware {
+        return if has_null { Vec::new() } else { vec![key.to_vec()] };
+    }
+    if has_null {
+        return keys.filter(|k| null_aware_match(key, k)).cloned().collect();
+    }
+    let mut matching = vec![key.to_vec()];
+    matching.extend(null_keys.iter().filter(|k| null_aware_match(key, k)).cloned());
+    matching
+}
+
 impl AntiJoin {
     /// Input 0 is the left side (whose rows are emitted), input 1 the right.
     pub fn new(left_keys: Vec<ScalarFn>, right_keys: Vec<ScalarFn>, condition: Option<PredicateFn>, left_width: usize) -> Self {
@@ -100,30 +121,12 @@ impl AntiJoin {
 
     /// The stored right keys a left key matches (its own first).
     fn right_keys_matching(&self, key: &[Value]) -> Vec<Vec<Value>> {
-        let has_null = key.contains(&Value::Null);
-        if !self.null_aware {
-            return if has_null { Vec::new() } else { vec![key.to_vec()] };
-        }
-        if has_null {
-            return self.right.keys().filter(|k| null_aware_match(key, k)).cloned().collect();
-        }
-        let mut keys = vec![key.to_vec()];
-        keys.extend(self.right_null_keys.iter().filter(|k| null_aware_match(key, k)).cloned());
-        keys
+        keys_matching(key, self.null_aware, self.right.keys(), &self.right_null_keys)
     }
 
     /// The stored left keys a right key matches, in the left's order (its own first).
     fn left_keys_matching(&self, key: &[Value]) -> Vec<Vec<Value>> {
-        let has_null = key.contains(&Value::Null);
-        if !self.null_aware {
-            return if has_null { Vec::new() } else { vec![key.to_vec()] };
-        }
-        if has_null {
-            return self.left.keys().filter(|k| null_aware_match(key, k)).cloned().collect();
-        }
-        let mut keys = vec![key.to_vec()];
-        keys.extend(self.left_null_keys.iter().filter(|k| null_aware_match(key, k)).cloned());
-        keys
+        keys_matching(key, self.null_aware, self.left.keys(), &self.left_null_keys)
     }
 
     fn process_left(&mut self, kind: RowKind, fields: Vec<Value>, out: &mut Batch) {
@@ -266,24 +269,7 @@ impl Operator for AntiJoin {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn column(i: usize) -> ScalarFn {
-        Box::new(move |r: &[Value]| r[i].clone())
-    }
-
-    fn row(kind: RowKind, fields: Vec<Value>) -> Record {
-        Record::new(Value::Row(Box::new(Row { kind, fields })))
-    }
-
-    fn lines(batch: &Batch) -> Vec<String> {
-        batch
-            .iter()
-            .filter_map(|r| match &r.value {
-                Value::Row(row) => Some(format!("{}{:?}", row.kind.short_string(), row.fields)),
-                _ => None,
-            })
-            .collect()
-    }
+    use crate::table::test_support::{column, lines, row};
 
     #[test]
     fn unmatched_rows_are_emitted_and_retracted_when_a_match_arrives() {

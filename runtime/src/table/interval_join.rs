@@ -323,12 +323,9 @@ impl Operator for IntervalJoin {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::test_support::{column};
     use crate::record::Record;
     use crate::value::Row;
-
-    fn column(i: usize) -> ScalarFn {
-        Box::new(move |r: &[Value]| r[i].clone())
-    }
 
     fn row(id: i64, ts: i64) -> Record {
         Record::new(Value::Row(Box::new(Row { kind: RowKind::Insert, fields: vec![Value::Int(id), Value::Timestamp(ts)] })))

@@ -278,24 +278,7 @@ impl Operator for StreamingJoin {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn column(i: usize) -> ScalarFn {
-        Box::new(move |r: &[Value]| r[i].clone())
-    }
-
-    fn row(kind: RowKind, fields: Vec<Value>) -> Record {
-        Record::new(Value::Row(Box::new(Row { kind, fields })))
-    }
-
-    fn lines(batch: &Batch) -> Vec<String> {
-        batch
-            .iter()
-            .filter_map(|r| match &r.value {
-                Value::Row(row) => Some(format!("{}{:?}", row.kind.short_string(), row.fields)),
-                _ => None,
-            })
-            .collect()
-    }
+    use crate::table::test_support::{column, lines, row};
 
     fn join(left_outer: bool, right_outer: bool) -> StreamingJoin {
         StreamingJoin::new(vec![column(0)], vec![column(0)], None, left_outer, right_outer, 2, 2)

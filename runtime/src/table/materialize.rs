@@ -16,9 +16,9 @@ use crate::record::{Batch, Record};
 use crate::value::{Row, RowKind, Value};
 
 pub struct Materialize {
-    /// Each place's row (`None`: freed).
-    places: Vec<Option<Vec<Value>>>,
-    /// The places of the rows equal to a row (in place order), for retractions.
+    /// The places taken so far (the next new row's place).
+    places: usize,
+    /// Each row held and its places (ascending; several for equal rows): the rows are held once.
     by_row: HashMap<Vec<Value>, Vec<usize>>,
     /// The place the last retraction freed, for the update-after that follows it.
     freed: Option<usize>,
@@ -27,7 +27,7 @@ pub struct Materialize {
 
 impl Materialize {
     pub fn new() -> Self {
-        Materialize { places: Vec::new(), by_row: HashMap::new(), freed: None, sort: Vec::new() }
+        Materialize { places: 0, by_row: HashMap::new(), freed: None, sort: Vec::new() }
     }
 
     /// Rows emitted in the order of `keys` (the first ones the most significant).
@@ -36,17 +36,13 @@ impl Materialize {
     }
 
     fn insert(&mut self, fields: Vec<Value>, at: Option<usize>) {
-        let place = match at {
-            Some(place) => place,
-            None => {
-                self.places.push(None);
-                self.places.len() - 1
-            }
-        };
-        let places = self.by_row.entry(fields.clone()).or_default();
+        let place = at.unwrap_or_else(|| {
+            self.places += 1;
+            self.places - 1
+        });
+        let places = self.by_row.entry(fields).or_default();
         let i = places.partition_point(|&p| p < place);
         places.insert(i, place);
-        self.places[place] = Some(fields);
     }
 
     fn retract(&mut self, fields: &[Value]) -> Option<usize> {
@@ -56,7 +52,6 @@ impl Materialize {
         if places.is_empty() {
             self.by_row.remove(fields);
         }
-        self.places[place] = None;
         Some(place)
     }
 }
@@ -93,7 +88,14 @@ impl Operator for Materialize {
     }
 
     fn on_close(&mut self, out: &mut Batch) -> Result<()> {
-        let mut rows: Vec<Vec<Value>> = std::mem::take(&mut self.places).into_iter().flatten().collect();
+        let mut placed: Vec<(usize, Vec<Value>)> = Vec::new();
+        for (fields, places) in std::mem::take(&mut self.by_row) {
+            let (last, others) = places.split_last().map_or((None, &[][..]), |(l, o)| (Some(*l), o));
+            placed.extend(others.iter().map(|&p| (p, fields.clone())));
+            placed.extend(last.map(|p| (p, fields)));
+        }
+        placed.sort_unstable_by_key(|(place, _)| *place);
+        let mut rows: Vec<Vec<Value>> = placed.into_iter().map(|(_, fields)| fields).collect();
         if !self.sort.is_empty() {
             let mut keyed: Vec<(Vec<Value>, Vec<Value>)> =
                 rows.into_iter().map(|fields| (key_values(&self.sort, &fields), fields)).collect();

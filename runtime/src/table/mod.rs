@@ -25,6 +25,8 @@ pub mod fx_text_more;
 pub mod fx_time;
 pub mod interval_join;
 pub mod temporal_join;
+#[cfg(test)]
+mod test_support;
 pub mod join;
 mod keyed_timers;
 pub mod materialize;

@@ -277,11 +277,8 @@ impl Operator for SessionWindowAggregate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::test_support::{column};
     use crate::table::AggKind;
-
-    fn column(i: usize) -> ScalarFn {
-        Box::new(move |r: &[Value]| r.get(i).cloned().unwrap_or(Value::Null))
-    }
 
     fn batch(rows: &[(&str, i64)]) -> Batch {
         rows.iter().map(|(k, ts)| Record::new(Value::row(vec![Value::str(k), Value::Timestamp(*ts)]))).collect()

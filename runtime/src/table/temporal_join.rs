@@ -200,12 +200,9 @@ impl Operator for TemporalJoin {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::test_support::{column};
     use crate::record::Record;
     use crate::value::Row;
-
-    fn column(i: usize) -> ScalarFn {
-        Box::new(move |r: &[Value]| r[i].clone())
-    }
 
     fn row(key: &str, value: i64, ts: i64) -> Record {
         let fields = vec![Value::Str(key.into()), Value::Int(value), Value::Timestamp(ts)];

@@ -431,11 +431,8 @@ impl Operator for WindowAggregate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::test_support::{column};
     use crate::table::AggKind;
-
-    fn column(i: usize) -> ScalarFn {
-        Box::new(move |r: &[Value]| r.get(i).cloned().unwrap_or(Value::Null))
-    }
 
     fn batch(rows: &[(i64, &str)]) -> Batch {
         let mut b = Batch::new();

@@ -520,14 +520,8 @@ impl Ctx<'_, '_> {
 fn updating(nodes: &[PlanNode], node: usize) -> bool {
     fn rel_updates(rel: &RelOp) -> bool {
         match rel {
-            RelOp::Aggregate { .. } => true,
-            RelOp::Join { kind, interval, temporal, .. } => {
-                interval.is_none() && temporal.is_none() && *kind != super::join::JoinKind::Inner
-            }
-            RelOp::TopN { .. } | RelOp::AntiJoin { .. } => true,
-            RelOp::Deduplicate { keep_last, .. } => *keep_last,
             RelOp::Query { nodes, .. } => nodes.iter().any(|n| rel_updates(&n.op)),
-            _ => false,
+            op => op.emits_updates(),
         }
     }
     let Some(n) = nodes.get(node) else {

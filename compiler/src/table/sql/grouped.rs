@@ -176,17 +176,7 @@ pub(super) fn legacy_group_window(group_exprs: &[sql::Expr]) -> Result<Option<(c
         if !matches!(name.as_str(), "TUMBLE" | "HOP" | "SESSION") {
             continue;
         }
-        let args: Vec<&sql::Expr> = match &f.args {
-            sql::FunctionArguments::List(list) => list
-                .args
-                .iter()
-                .filter_map(|a| match a {
-                    sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => Some(e),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let args: Vec<&sql::Expr> = crate::table::expr::unnamed_args(f);
         let interval = |e: &sql::Expr| {
             interval_millis(e).filter(|ms| *ms > 0).ok_or_else(|| unsupported(e.span(), &format!("the window interval `{e}`")))
         };

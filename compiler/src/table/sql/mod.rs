@@ -338,9 +338,7 @@ impl Builder<'_, '_, '_> {
             return false;
         };
         match &n.op {
-            RelOp::Aggregate { .. } | RelOp::TopN { .. } | RelOp::AntiJoin { .. } => true,
-            RelOp::Deduplicate { keep_last: true, .. } => true,
-            RelOp::Join { kind, interval: None, temporal: None, .. } if *kind != JoinKind::Inner => true,
+            op if op.emits_updates() => true,
             RelOp::Input { node, .. } => self.inputs.iter().any(|(id, _)| id == node) && self.updating_inputs.contains(node),
             _ => n.inputs.iter().any(|&i| self.updates(i)),
         }

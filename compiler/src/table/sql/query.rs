@@ -112,21 +112,7 @@ impl Builder<'_, '_, '_> {
         let values = self.distinct(sub);
         let ls = self.schema(left);
         let width = ls.fields.len();
-        let mut condition: Option<Expr> = None;
-        for (i, needle) in needles.iter().enumerate() {
-            let needle = {
-                let saved = std::mem::replace(&mut self.current, self.quals.get(&left).cloned());
-                let resolved = self.scope(&ls).resolve(needle);
-                self.current = saved;
-                resolved?
-            };
-            let value = Expr::Column { index: width + i, ty: rs.fields[i].ty };
-            let equal = crate::table::expr::binary_op(crate::table::expr::BinOp::Eq, needle, value, span)?;
-            condition = Some(match condition {
-                None => equal,
-                Some(c) => crate::table::expr::binary_op(crate::table::expr::BinOp::And, c, equal, span)?,
-            });
-        }
+        let condition = self.needles_equal(left, needles, &rs, span)?;
         let split = split_condition(condition, width);
         let joined = self.push(
             RelOp::Join {
@@ -313,4 +299,28 @@ impl Builder<'_, '_, '_> {
         )
     }
 
+
+    /// `needle_1 = value_1 AND ...` over `[left..., values...]`: each needle resolved over `left`'s
+    /// columns (with its qualifiers), each value a column of `values` (a subquery's schema) — the
+    /// join condition of IN / NOT IN.
+    pub(in crate::table) fn needles_equal(&mut self, left: usize, needles: &[sql::Expr], values: &Schema, span: Span) -> Result<Option<Expr>, Fail> {
+        let ls = self.schema(left);
+        let width = ls.fields.len();
+        let mut condition: Option<Expr> = None;
+        for (i, needle) in needles.iter().enumerate() {
+            let needle = {
+                let saved = std::mem::replace(&mut self.current, self.quals.get(&left).cloned());
+                let resolved = self.scope(&ls).resolve(needle);
+                self.current = saved;
+                resolved?
+            };
+            let value = Expr::Column { index: width + i, ty: values.fields[i].ty };
+            let equal = crate::table::expr::binary_op(crate::table::expr::BinOp::Eq, needle, value, span)?;
+            condition = Some(match condition {
+                None => equal,
+                Some(c) => crate::table::expr::binary_op(crate::table::expr::BinOp::And, c, equal, span)?,
+            });
+        }
+        Ok(condition)
+    }
 }
