@@ -87,8 +87,8 @@ fn keep_tokens(projection: &[Expr], read: &[bool], input_width: Option<usize>) -
 /// batch mode the streaming operators run as they are, and their changelog is materialized into
 /// final rows after each operator that may update ([`RelOp::emits_updates`]: a group aggregate,
 /// whose batch operator emits each group once, in the order the groups appeared, before a HAVING
-/// filters them; an outer join; an anti-join; a keep-last deduplication) and before each sink,
-/// sorted after each rank (whose batch operator sorts), so that no operator reads an updating input.
+/// filters them; an outer join; an anti-join; a keep-last deduplication), sorted after each rank
+/// (whose batch operator sorts), so that no operator, sinks included, reads an updating input.
 fn rel_stmt_on(
     id: usize,
     at: RelRef,
@@ -103,15 +103,6 @@ fn rel_stmt_on(
         return streaming(inputs);
     }
     match rel {
-        RelOp::Sink { .. } | RelOp::Tableau { .. } | RelOp::Collect { .. } => {
-            let Some(input) = inputs.first() else { return streaming(inputs) };
-            let final_rows = format_ident!("{}_final", var);
-            let stmt = streaming(std::slice::from_ref(&final_rows));
-            quote! {
-                let #final_rows = p.operator(#input, table::Materialize::new());
-                #stmt
-            }
-        }
         RelOp::TopN { keys, partition, .. } => {
             let stmt = streaming(inputs);
             let partition = partition.iter().map(|e| {
